@@ -1,0 +1,41 @@
+//! Problems found in the user's files, always pointing at a file and, where known, a line.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One problem in one file: shown as `path:line: message`, like a compiler would.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The file's path as the caller named it (relative to the project, usually).
+    pub path: String,
+    /// 1-based line in that file; `None` when the problem is about the file as a whole.
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn at(path: &str, line: u32, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn in_file(path: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}

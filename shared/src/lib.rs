@@ -1,0 +1,16 @@
+//! Strata's pure logic, shared by the server, the CLI and the browser.
+//!
+//! No I/O happens here: callers hand in file contents and get back revisions, graphs,
+//! analyses and diagnostics. Everything compiles natively and to `wasm32-unknown-unknown`.
+
+pub mod api;
+pub mod diagnostic;
+pub mod graph;
+pub mod project;
+pub mod revision;
+pub mod revision_file;
+pub mod sql;
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_c_heap;

@@ -1,0 +1,41 @@
+//! A revision as Alembic knows it: an id, what it revises, labels, and its SQL.
+
+use serde::{Deserialize, Serialize};
+
+/// One revision of the schema, read from one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub id: String,
+    /// The revisions this one revises: none for a base, several for a merge point.
+    pub parents: Vec<String>,
+    pub branch_labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub message: Option<String>,
+    /// Creation date as written in the file (`YYYY-MM-DD HH:MM:SS[.ffffff]`).
+    pub created: Option<String>,
+    /// Whether the revision may run inside a transaction (false for e.g. CREATE INDEX CONCURRENTLY).
+    pub transactional: bool,
+    /// Path of the file it came from, relative to the project.
+    pub path: String,
+    pub upgrade: SqlSection,
+    pub downgrade: SqlSection,
+}
+
+/// A block of SQL inside a revision file, with where it starts so that positions map back
+/// to the file's own line numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqlSection {
+    pub sql: String,
+    /// 1-based line of the file on which `sql` begins.
+    pub first_line: u32,
+}
+
+impl Revision {
+    pub fn is_base(&self) -> bool {
+        self.parents.is_empty()
+    }
+
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+}

@@ -1,0 +1,141 @@
+//! A revision's SQL seen through PostgreSQL's own parser (libpg_query, via `pg_query`).
+//!
+//! Runs the same natively and in the browser's wasm, so a reviewer sees PostgreSQL's exact
+//! error message at its line and column without a server round trip.
+
+mod parser_error;
+mod split;
+
+use crate::revision::SqlSection;
+use crate::text::{LineIndex, Position};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// One statement of a section, with where it lies in the revision file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub sql: String,
+    pub start: Position,
+    pub end: Position,
+    /// PostgreSQL's syntax error for this statement, if it has one.
+    pub error: Option<SyntaxError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyntaxError {
+    /// PostgreSQL's own message, e.g. `syntax error at or near "TABL"`.
+    pub message: String,
+    /// Where PostgreSQL's cursor points, in file coordinates.
+    pub position: Position,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionAnalysis {
+    pub statements: Vec<Statement>,
+    /// Errors that belong to no single statement (e.g. an unterminated quoted string).
+    pub errors: Vec<SyntaxError>,
+}
+
+impl SectionAnalysis {
+    /// Every syntax error of the section, in file order.
+    pub fn syntax_errors(&self) -> impl Iterator<Item = &SyntaxError> {
+        self.statements
+            .iter()
+            .filter_map(|s| s.error.as_ref())
+            .chain(&self.errors)
+    }
+}
+
+/// Splits a section into statements and finds each statement's syntax error.
+///
+/// The parser's split is exact but needs valid SQL; when the section does not parse, the
+/// scanner's tokens give the boundaries and every statement is parsed alone, so that all
+/// broken statements are marked, not only the first.
+pub fn analyze(section: &SqlSection) -> SectionAnalysis {
+    let text = section.sql.as_str();
+    let lines = LineIndex::new(text, section.first_line);
+    if let Ok(parts) = pg_query::split_with_parser(text) {
+        let statements = parts
+            .into_iter()
+            .filter_map(|part| {
+                let trimmed = skip_leading_trivia(part).trim_end();
+                let start = offset_in(text, trimmed);
+                (!trimmed.is_empty())
+                    .then(|| statement(text, start..start + trimmed.len(), &lines, None))
+            })
+            .collect();
+        return SectionAnalysis {
+            statements,
+            errors: Vec::new(),
+        };
+    }
+    let whole_text_error = || {
+        parser_error::first_syntax_error(text).map(|e| SyntaxError {
+            message: e.message,
+            position: lines.position(e.byte_offset),
+        })
+    };
+    let Some(ranges) = split::statement_ranges(text) else {
+        return SectionAnalysis {
+            statements: Vec::new(),
+            errors: whole_text_error().into_iter().collect(),
+        };
+    };
+    let statements: Vec<Statement> = ranges
+        .into_iter()
+        .map(|range| {
+            let error =
+                parser_error::first_syntax_error(&text[range.clone()]).map(|e| SyntaxError {
+                    message: e.message,
+                    position: lines.position(range.start + e.byte_offset),
+                });
+            statement(text, range, &lines, error)
+        })
+        .collect();
+    // Statements that each parse alone but not together: report what the whole text says.
+    let errors = if statements.iter().any(|s| s.error.is_some()) {
+        Vec::new()
+    } else {
+        whole_text_error().into_iter().collect()
+    };
+    SectionAnalysis { statements, errors }
+}
+
+fn statement(
+    text: &str,
+    range: Range<usize>,
+    lines: &LineIndex<'_>,
+    error: Option<SyntaxError>,
+) -> Statement {
+    Statement {
+        sql: text[range.clone()].to_owned(),
+        start: lines.position(range.start),
+        end: lines.position(range.end),
+        error,
+    }
+}
+
+/// Byte offset of `part`, a slice of `text`, within `text`.
+fn offset_in(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// Drops white space and `--` / `/* */` comments from the front of a parser-split statement.
+fn skip_leading_trivia(mut sql: &str) -> &str {
+    loop {
+        sql = sql.trim_start();
+        if let Some(rest) = sql.strip_prefix("--") {
+            sql = rest.find('\n').map_or("", |end| &rest[end..]);
+        } else if let Some(rest) = sql.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) => sql = &rest[end + 2..],
+                None => return sql,
+            }
+        } else {
+            return sql;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

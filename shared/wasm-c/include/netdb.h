@@ -1,0 +1,3 @@
+/* Only the buffer sizes PostgreSQL's headers refer to. */
+#define NI_MAXHOST 1025
+#define NI_MAXSERV 32

@@ -1,0 +1,1 @@
+/* No syslog in the browser; PostgreSQL's headers only need the file to exist. */
