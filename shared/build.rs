@@ -6,11 +6,7 @@ fn main() {
         return;
     }
     cc::Build::new()
-        .files([
-            "wasm-c/sjlj.c",
-            "wasm-c/longjmp_tag.S",
-            "wasm-c/wasi_imports.c",
-        ])
+        .files(["wasm-c/sjlj.c", "wasm-c/longjmp_tag.S", "wasm-c/wasi_imports.c"])
         .flag("-mexception-handling")
         .compile("strata_wasm_c");
     // String and stdio functions from Debian's wasi-libc; malloc comes from Rust (src/wasm_c_heap.rs).

@@ -29,11 +29,7 @@ impl ProjectSnapshot {
                 .iter()
                 .map(|revision| RevisionNode {
                     revision: revision.clone(),
-                    children: graph
-                        .children(&revision.id)
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
+                    children: graph.children(&revision.id).into_iter().map(str::to_owned).collect(),
                 })
                 .collect(),
             heads: graph.heads().into_iter().map(str::to_owned).collect(),

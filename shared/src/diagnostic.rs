@@ -15,19 +15,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn at(path: &str, line: u32, message: impl Into<String>) -> Self {
-        Self {
-            path: path.to_owned(),
-            line: Some(line),
-            message: message.into(),
-        }
+        Self { path: path.to_owned(), line: Some(line), message: message.into() }
     }
 
     pub fn in_file(path: &str, message: impl Into<String>) -> Self {
-        Self {
-            path: path.to_owned(),
-            line: None,
-            message: message.into(),
-        }
+        Self { path: path.to_owned(), line: None, message: message.into() }
     }
 }
 

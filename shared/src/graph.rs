@@ -26,10 +26,7 @@ impl RevisionGraph {
                 let first: &Revision = &revisions[first];
                 diagnostics.push(Diagnostic::in_file(
                     &revision.path,
-                    format!(
-                        "revision id `{}` is already used by {}",
-                        revision.id, first.path
-                    ),
+                    format!("revision id `{}` is already used by {}", revision.id, first.path),
                 ));
                 continue;
             }
@@ -45,10 +42,7 @@ impl RevisionGraph {
                     Some(&p) => known.push(p),
                     None => diagnostics.push(Diagnostic::in_file(
                         &revision.path,
-                        format!(
-                            "revision `{}` revises `{parent}`, which no file defines",
-                            revision.id
-                        ),
+                        format!("revision `{}` revises `{parent}`, which no file defines", revision.id),
                     )),
                 }
             }
@@ -66,10 +60,7 @@ impl RevisionGraph {
             new_position[old] = position;
         }
         let mut slots: Vec<Option<Revision>> = revisions.into_iter().map(Some).collect();
-        let revisions: Vec<Revision> = order
-            .iter()
-            .map(|&old| slots[old].take().expect("each index once"))
-            .collect();
+        let revisions: Vec<Revision> = order.iter().map(|&old| slots[old].take().expect("each index once")).collect();
         let mut children = vec![Vec::new(); order.len()];
         for (old, parents) in parents_of.iter().enumerate() {
             for &parent in parents {
@@ -79,16 +70,8 @@ impl RevisionGraph {
         for list in &mut children {
             list.sort_unstable();
         }
-        let index = revisions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
-            .collect();
-        Self {
-            revisions,
-            index,
-            children,
-        }
+        let index = revisions.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        Self { revisions, index, children }
     }
 
     /// All revisions, newest first.
@@ -102,12 +85,9 @@ impl RevisionGraph {
 
     /// The revisions that revise `id` directly.
     pub fn children(&self, id: &str) -> Vec<&str> {
-        self.index.get(id).map_or_else(Vec::new, |&i| {
-            self.children[i]
-                .iter()
-                .map(|&c| self.revisions[c].id.as_str())
-                .collect()
-        })
+        self.index
+            .get(id)
+            .map_or_else(Vec::new, |&i| self.children[i].iter().map(|&c| self.revisions[c].id.as_str()).collect())
     }
 
     /// Revisions that nothing revises, newest first.
@@ -128,9 +108,8 @@ fn newest_first(parents_of: &[Vec<usize>]) -> Vec<usize> {
             pending_children[p] += 1;
         }
     }
-    let mut ready: std::collections::BinaryHeap<usize> = (0..parents_of.len())
-        .filter(|&i| pending_children[i] == 0)
-        .collect();
+    let mut ready: std::collections::BinaryHeap<usize> =
+        (0..parents_of.len()).filter(|&i| pending_children[i] == 0).collect();
     let mut order = Vec::with_capacity(parents_of.len());
     while let Some(next) = ready.pop() {
         order.push(next);
@@ -154,10 +133,7 @@ mod tests {
     use crate::revision::SqlSection;
 
     fn revision(id: &str, parents: &[&str]) -> Revision {
-        let empty = SqlSection {
-            sql: String::new(),
-            first_line: 1,
-        };
+        let empty = SqlSection { sql: String::new(), first_line: 1 };
         Revision {
             id: id.into(),
             parents: parents.iter().map(|p| p.to_string()).collect(),
@@ -184,18 +160,11 @@ mod tests {
         ]);
         assert!(diagnostics.is_empty());
         let order: Vec<&str> = graph.revisions().iter().map(|r| r.id.as_str()).collect();
-        for (child, parent) in [
-            ("tip", "merge"),
-            ("merge", "left"),
-            ("merge", "right"),
-            ("left", "base"),
-            ("side", "base"),
-        ] {
+        for (child, parent) in
+            [("tip", "merge"), ("merge", "left"), ("merge", "right"), ("left", "base"), ("side", "base")]
+        {
             let pos = |id| order.iter().position(|&o| o == id).expect("present");
-            assert!(
-                pos(child) < pos(parent),
-                "{child} before {parent} in {order:?}"
-            );
+            assert!(pos(child) < pos(parent), "{child} before {parent} in {order:?}");
         }
         let mut children = graph.children("base");
         children.sort_unstable();
@@ -209,11 +178,7 @@ mod tests {
     fn duplicate_ids_and_unknown_parents_are_diagnosed_and_the_rest_loads() {
         let mut twin = revision("a", &[]);
         twin.path = "twin.sql".into();
-        let (graph, diagnostics) = RevisionGraph::build(vec![
-            revision("a", &[]),
-            twin,
-            revision("b", &["a", "ghost"]),
-        ]);
+        let (graph, diagnostics) = RevisionGraph::build(vec![revision("a", &[]), twin, revision("b", &["a", "ghost"])]);
         let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

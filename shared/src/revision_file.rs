@@ -26,31 +26,18 @@ use crate::revision::{Revision, SqlSection};
 pub const UPGRADE_MARKER: &str = "-- strata:upgrade";
 pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
 
-const KNOWN_KEYS: [&str; 7] = [
-    "revision",
-    "revises",
-    "message",
-    "created",
-    "branch-labels",
-    "depends-on",
-    "transactional",
-];
+const KNOWN_KEYS: [&str; 7] =
+    ["revision", "revises", "message", "created", "branch-labels", "depends-on", "transactional"];
 
 /// Parses one revision file. `path` only labels the diagnostics.
 pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagnostic>> {
-    let mut parser = FileParser {
-        path,
-        errors: Vec::new(),
-        header: Header::default(),
-    };
+    let mut parser = FileParser { path, errors: Vec::new(), header: Header::default() };
     let sections = parser.split_sections(text);
     let upgrade = sections.upgrade.map(|s| s.into_section(text));
     let downgrade = sections.downgrade.map(|s| s.into_section(text));
 
     if upgrade.is_none() {
-        parser.error_in_file(format!(
-            "no upgrade section: add a line `{UPGRADE_MARKER}` followed by the upgrade SQL"
-        ));
+        parser.error_in_file(format!("no upgrade section: add a line `{UPGRADE_MARKER}` followed by the upgrade SQL"));
     }
     if downgrade.is_none() {
         parser.error_in_file(format!(
@@ -61,12 +48,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
     if header.revision.is_none() {
         parser.error_in_file("missing revision id: add a header line `-- revision: <id>`");
     }
-    match (
-        parser.errors.is_empty(),
-        header.revision,
-        upgrade,
-        downgrade,
-    ) {
+    match (parser.errors.is_empty(), header.revision, upgrade, downgrade) {
         (true, Some(id), Some(upgrade), Some(downgrade)) => Ok(Revision {
             id,
             parents: header.revises,
@@ -105,10 +87,7 @@ struct SectionSpan {
 
 impl SectionSpan {
     fn into_section(self, text: &str) -> SqlSection {
-        SqlSection {
-            sql: text[self.start..self.end].to_owned(),
-            first_line: self.first_line,
-        }
+        SqlSection { sql: text[self.start..self.end].to_owned(), first_line: self.first_line }
     }
 }
 
@@ -170,18 +149,16 @@ impl FileParser<'_> {
 
     /// `Some(Ok)` for a section marker, `Some(Err)` for a malformed one (reported), `None` otherwise.
     fn marker(&mut self, line: &str, line_no: u32) -> Option<Result<Marker, ()>> {
-        let word = line
-            .strip_prefix("--")?
-            .trim_start()
-            .strip_prefix("strata:")?
-            .trim();
+        let word = line.strip_prefix("--")?.trim_start().strip_prefix("strata:")?.trim();
         match word {
             "upgrade" => Some(Ok(Marker::Upgrade)),
             "downgrade" => Some(Ok(Marker::Downgrade)),
             other => {
                 self.error(
                     line_no,
-                    format!("unknown section marker `strata:{other}`: expected `{UPGRADE_MARKER}` or `{DOWNGRADE_MARKER}`"),
+                    format!(
+                        "unknown section marker `strata:{other}`: expected `{UPGRADE_MARKER}` or `{DOWNGRADE_MARKER}`"
+                    ),
                 );
                 Some(Err(()))
             }
@@ -196,45 +173,25 @@ impl FileParser<'_> {
         };
         if let Some(first) = already {
             let first_marker_line = first.first_line - 1;
-            self.error(
-                line_no,
-                format!("a second {name} section (the first starts at line {first_marker_line})"),
-            );
+            self.error(line_no, format!("a second {name} section (the first starts at line {first_marker_line})"));
             return false;
         }
         if marker == Marker::Upgrade && sections.downgrade.is_some() {
-            self.error(
-                line_no,
-                "the upgrade section must come before the downgrade section",
-            );
+            self.error(line_no, "the upgrade section must come before the downgrade section");
             return false;
         }
         if marker == Marker::Downgrade && sections.upgrade.is_none() {
-            self.error(
-                line_no,
-                format!(
-                    "the downgrade section comes before any upgrade section (`{UPGRADE_MARKER}`)"
-                ),
-            );
+            self.error(line_no, format!("the downgrade section comes before any upgrade section (`{UPGRADE_MARKER}`)"));
             return false;
         }
         true
     }
 
-    fn close_section(
-        &mut self,
-        sections: &mut Sections,
-        open: Option<(Marker, usize, u32)>,
-        end: usize,
-    ) {
+    fn close_section(&mut self, sections: &mut Sections, open: Option<(Marker, usize, u32)>, end: usize) {
         let Some((marker, start, first_line)) = open else {
             return;
         };
-        let span = SectionSpan {
-            start,
-            end: end.max(start),
-            first_line,
-        };
+        let span = SectionSpan { start, end: end.max(start), first_line };
         match marker {
             Marker::Upgrade => sections.upgrade = Some(span),
             Marker::Downgrade => sections.downgrade = Some(span),
@@ -246,7 +203,12 @@ impl FileParser<'_> {
             return;
         }
         let Some(comment) = line.strip_prefix("--") else {
-            self.error(line_no, format!("SQL before the `{UPGRADE_MARKER}` line: the header holds only `-- key: value` lines and comments"));
+            self.error(
+                line_no,
+                format!(
+                    "SQL before the `{UPGRADE_MARKER}` line: the header holds only `-- key: value` lines and comments"
+                ),
+            );
             return;
         };
         if let Some((key, value)) = split_header_field(comment.trim_start()) {
@@ -256,21 +218,12 @@ impl FileParser<'_> {
 
     fn header_field(&mut self, key: &str, value: &str, line_no: u32) {
         if !KNOWN_KEYS.contains(&key) {
-            self.error(
-                line_no,
-                format!(
-                    "unknown header key `{key}` (known keys: {})",
-                    KNOWN_KEYS.join(", ")
-                ),
-            );
+            self.error(line_no, format!("unknown header key `{key}` (known keys: {})", KNOWN_KEYS.join(", ")));
             return;
         }
         if let Some((_, first)) = self.header.seen.iter().find(|(seen, _)| seen == key) {
             let first = *first;
-            self.error(
-                line_no,
-                format!("`{key}` is given twice (first at line {first})"),
-            );
+            self.error(line_no, format!("`{key}` is given twice (first at line {first})"));
             return;
         }
         self.header.seen.push((key.to_owned(), line_no));
@@ -281,24 +234,18 @@ impl FileParser<'_> {
             },
             "revises" => self.header.revises = self.id_list(value, "revises", line_no),
             "depends-on" => self.header.depends_on = self.id_list(value, "depends-on", line_no),
-            "branch-labels" => {
-                self.header.branch_labels = self.id_list(value, "branch-labels", line_no)
-            }
+            "branch-labels" => self.header.branch_labels = self.id_list(value, "branch-labels", line_no),
             "message" => self.header.message = (!value.is_empty()).then(|| value.to_owned()),
             "created" => match check_timestamp(value) {
                 Ok(()) => self.header.created = Some(value.to_owned()),
-                Err(()) => self.error(
-                    line_no,
-                    format!("invalid created date `{value}`: expected `YYYY-MM-DD HH:MM:SS`"),
-                ),
+                Err(()) => {
+                    self.error(line_no, format!("invalid created date `{value}`: expected `YYYY-MM-DD HH:MM:SS`"))
+                }
             },
             "transactional" => match value {
                 "true" => self.header.transactional = Some(true),
                 "false" => self.header.transactional = Some(false),
-                _ => self.error(
-                    line_no,
-                    format!("transactional must be `true` or `false`, not `{value}`"),
-                ),
+                _ => self.error(line_no, format!("transactional must be `true` or `false`, not `{value}`")),
             },
             _ => unreachable!("every known key is handled above"),
         }
@@ -327,9 +274,7 @@ impl FileParser<'_> {
 fn split_header_field(comment: &str) -> Option<(&str, &str)> {
     let (key, value) = comment.split_once(':')?;
     let well_formed = key.starts_with(|c: char| c.is_ascii_lowercase())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     (well_formed && (value.is_empty() || value.starts_with(' '))).then_some((key, value))
 }
 
@@ -349,20 +294,13 @@ fn check_id(id: &str) -> Result<(), &'static str> {
 /// `YYYY-MM-DD HH:MM:SS`, optionally with a fraction of a second.
 fn check_timestamp(value: &str) -> Result<(), ()> {
     let date_time = match value.split_once('.') {
-        Some((head, fraction))
-            if !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            head
-        }
+        Some((head, fraction)) if !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit()) => head,
         Some(_) => return Err(()),
         None => value,
     };
     let shape = "dddd-dd-dd dd:dd:dd";
     let matches_shape = date_time.len() == shape.len()
-        && date_time
-            .chars()
-            .zip(shape.chars())
-            .all(|(c, s)| if s == 'd' { c.is_ascii_digit() } else { c == s });
+        && date_time.chars().zip(shape.chars()).all(|(c, s)| if s == 'd' { c.is_ascii_digit() } else { c == s });
     if !matches_shape {
         return Err(());
     }

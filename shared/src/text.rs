@@ -19,14 +19,8 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str, first_line: u32) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Self {
-            text,
-            line_starts,
-            first_line,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { text, line_starts, first_line }
     }
 
     /// The position of a byte offset (clamped to the text's end and to a char boundary).
@@ -37,18 +31,13 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let column = self.text[self.line_starts[line]..offset].chars().count();
-        Position {
-            line: self.first_line + line as u32,
-            column: column as u32 + 1,
-        }
+        Position { line: self.first_line + line as u32, column: column as u32 + 1 }
     }
 }
 
 /// The byte offset of the `char_index`-th character (0-based) of `text`, or its length.
 pub fn byte_offset_of_char(text: &str, char_index: usize) -> usize {
-    text.char_indices()
-        .nth(char_index)
-        .map_or(text.len(), |(offset, _)| offset)
+    text.char_indices().nth(char_index).map_or(text.len(), |(offset, _)| offset)
 }
 
 #[cfg(test)]
@@ -58,35 +47,11 @@ mod tests {
     #[test]
     fn positions_count_lines_from_first_line_and_columns_in_chars() {
         let index = LineIndex::new("ab\nçé x\n", 10);
-        assert_eq!(
-            index.position(0),
-            Position {
-                line: 10,
-                column: 1
-            }
-        );
-        assert_eq!(
-            index.position(3),
-            Position {
-                line: 11,
-                column: 1
-            }
-        );
+        assert_eq!(index.position(0), Position { line: 10, column: 1 });
+        assert_eq!(index.position(3), Position { line: 11, column: 1 });
         // "çé " is 5 bytes; 'x' is the 4th character of line 11.
-        assert_eq!(
-            index.position(8),
-            Position {
-                line: 11,
-                column: 4
-            }
-        );
-        assert_eq!(
-            index.position(999),
-            Position {
-                line: 12,
-                column: 1
-            }
-        );
+        assert_eq!(index.position(8), Position { line: 11, column: 4 });
+        assert_eq!(index.position(999), Position { line: 12, column: 1 });
     }
 
     #[test]

@@ -43,10 +43,7 @@ pub unsafe extern "C" fn free(ptr: *mut u8) {
     unsafe {
         let block = ptr.sub(HEADER);
         let size = block.cast::<usize>().read();
-        dealloc(
-            block,
-            Layout::from_size_align_unchecked(size + HEADER, HEADER),
-        );
+        dealloc(block, Layout::from_size_align_unchecked(size + HEADER, HEADER));
     }
 }
 
@@ -82,11 +79,7 @@ pub unsafe extern "C" fn realloc(ptr: *mut u8, size: usize) -> *mut u8 {
     unsafe {
         let block = ptr.sub(HEADER);
         let old_size = block.cast::<usize>().read();
-        let moved = grow(
-            block,
-            Layout::from_size_align_unchecked(old_size + HEADER, HEADER),
-            new_layout.size(),
-        );
+        let moved = grow(block, Layout::from_size_align_unchecked(old_size + HEADER, HEADER), new_layout.size());
         if moved.is_null() {
             return moved;
         }

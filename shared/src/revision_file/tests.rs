@@ -39,17 +39,11 @@ fn reads_every_header_field_and_both_sections() {
     assert_eq!(revision.branch_labels, ["accounting", "billing"]);
     assert_eq!(revision.depends_on, ["1b7a3c5d9e02"]);
     assert_eq!(revision.message.as_deref(), Some("add invoices"));
-    assert_eq!(
-        revision.created.as_deref(),
-        Some("2026-03-02 10:15:00.123456")
-    );
+    assert_eq!(revision.created.as_deref(), Some("2026-03-02 10:15:00.123456"));
     assert!(!revision.transactional);
     assert!(revision.is_merge());
     assert_eq!(revision.path, "versions/4f1c.sql");
-    assert_eq!(
-        revision.upgrade.sql,
-        "CREATE TABLE invoice (id bigint);\n\n"
-    );
+    assert_eq!(revision.upgrade.sql, "CREATE TABLE invoice (id bigint);\n\n");
     assert_eq!(revision.upgrade.first_line, 11);
     assert_eq!(revision.downgrade.sql, "DROP TABLE invoice;\n");
     assert_eq!(revision.downgrade.first_line, 14);
@@ -57,13 +51,11 @@ fn reads_every_header_field_and_both_sections() {
 
 #[test]
 fn a_base_has_no_parents_and_defaults_apply() {
-    let revision =
-        parse_revision_file("a.sql", &file("-- revision: a1\n-- revises:", BODY)).expect("valid");
+    let revision = parse_revision_file("a.sql", &file("-- revision: a1\n-- revises:", BODY)).expect("valid");
     assert!(revision.is_base());
     assert!(revision.transactional, "transactional defaults to true");
     assert_eq!(revision.message, None);
-    let without_revises =
-        parse_revision_file("a.sql", &file("-- revision: a1", BODY)).expect("valid");
+    let without_revises = parse_revision_file("a.sql", &file("-- revision: a1", BODY)).expect("valid");
     assert!(without_revises.is_base());
 }
 
@@ -77,11 +69,8 @@ fn windows_line_endings_and_marker_spacing_are_accepted() {
 
 #[test]
 fn an_empty_downgrade_section_is_a_valid_file() {
-    let revision = parse_revision_file(
-        "a.sql",
-        "-- revision: a1\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\n",
-    )
-    .expect("valid");
+    let revision = parse_revision_file("a.sql", "-- revision: a1\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\n")
+        .expect("valid");
     assert_eq!(revision.downgrade.sql, "");
 }
 
@@ -98,9 +87,7 @@ fn unknown_key() {
     let errors = errors_of(&file("-- revision: a1\n-- author: me", BODY));
     assert_eq!(errors.len(), 1);
     assert!(
-        errors[0].starts_with(
-            "versions/x.sql:2: unknown header key `author` (known keys: revision, revises"
-        ),
+        errors[0].starts_with("versions/x.sql:2: unknown header key `author` (known keys: revision, revises"),
         "{errors:?}"
     );
 }
@@ -108,40 +95,29 @@ fn unknown_key() {
 #[test]
 fn duplicate_key() {
     assert_eq!(
-        errors_of(&file(
-            "-- revision: a1\n-- message: one\n-- message: two",
-            BODY
-        )),
+        errors_of(&file("-- revision: a1\n-- message: one\n-- message: two", BODY)),
         ["versions/x.sql:3: `message` is given twice (first at line 2)"]
     );
 }
 
 #[test]
 fn two_upgrade_sections() {
-    let text = "-- revision: a1\n-- strata:upgrade\nSELECT 1;\n-- strata:upgrade\nSELECT 3;\n-- strata:downgrade\nSELECT 2;\n";
-    assert_eq!(
-        errors_of(text),
-        ["versions/x.sql:4: a second upgrade section (the first starts at line 2)"]
-    );
+    let text =
+        "-- revision: a1\n-- strata:upgrade\nSELECT 1;\n-- strata:upgrade\nSELECT 3;\n-- strata:downgrade\nSELECT 2;\n";
+    assert_eq!(errors_of(text), ["versions/x.sql:4: a second upgrade section (the first starts at line 2)"]);
 }
 
 #[test]
 fn two_downgrade_sections() {
     let text = "-- revision: a1\n-- strata:upgrade\n-- strata:downgrade\n-- strata:downgrade\n";
-    assert_eq!(
-        errors_of(text),
-        ["versions/x.sql:4: a second downgrade section (the first starts at line 3)"]
-    );
+    assert_eq!(errors_of(text), ["versions/x.sql:4: a second downgrade section (the first starts at line 3)"]);
 }
 
 #[test]
 fn no_downgrade_section() {
     let errors = errors_of("-- revision: a1\n-- strata:upgrade\nSELECT 1;\n");
     assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].starts_with("versions/x.sql: no downgrade section"),
-        "{errors:?}"
-    );
+    assert!(errors[0].starts_with("versions/x.sql: no downgrade section"), "{errors:?}");
 }
 
 #[test]
@@ -172,15 +148,14 @@ fn unknown_marker() {
     let text = "-- revision: a1\n-- strata:upgrade\n-- strata:up\n-- strata:downgrade\n";
     assert_eq!(
         errors_of(text),
-        [
-            "versions/x.sql:3: unknown section marker `strata:up`: expected `-- strata:upgrade` or `-- strata:downgrade`"
-        ]
+        ["versions/x.sql:3: unknown section marker `strata:up`: expected `-- strata:upgrade` or `-- strata:downgrade`"]
     );
 }
 
 #[test]
 fn invalid_values() {
-    let header = "-- revision: a@1\n-- revises: b1 c1\n-- created: yesterday\n-- transactional: maybe\n-- depends-on: d1, d1";
+    let header =
+        "-- revision: a@1\n-- revises: b1 c1\n-- created: yesterday\n-- transactional: maybe\n-- depends-on: d1, d1";
     assert_eq!(
         errors_of(&file(header, BODY)),
         [
@@ -196,12 +171,7 @@ fn invalid_values() {
 
 #[test]
 fn out_of_range_dates_are_refused() {
-    for bad in [
-        "2026-13-01 00:00:00",
-        "2026-01-01 24:00:00",
-        "2026-01-01 10:00:00.",
-        "2026-1-01 10:00:00",
-    ] {
+    for bad in ["2026-13-01 00:00:00", "2026-01-01 24:00:00", "2026-01-01 10:00:00.", "2026-1-01 10:00:00"] {
         let errors = errors_of(&file(&format!("-- revision: a1\n-- created: {bad}"), BODY));
         assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
     }

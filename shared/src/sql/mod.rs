@@ -39,10 +39,7 @@ pub struct SectionAnalysis {
 impl SectionAnalysis {
     /// Every syntax error of the section, in file order.
     pub fn syntax_errors(&self) -> impl Iterator<Item = &SyntaxError> {
-        self.statements
-            .iter()
-            .filter_map(|s| s.error.as_ref())
-            .chain(&self.errors)
+        self.statements.iter().filter_map(|s| s.error.as_ref()).chain(&self.errors)
     }
 }
 
@@ -60,35 +57,23 @@ pub fn analyze(section: &SqlSection) -> SectionAnalysis {
             .filter_map(|part| {
                 let trimmed = skip_leading_trivia(part).trim_end();
                 let start = offset_in(text, trimmed);
-                (!trimmed.is_empty())
-                    .then(|| statement(text, start..start + trimmed.len(), &lines, None))
+                (!trimmed.is_empty()).then(|| statement(text, start..start + trimmed.len(), &lines, None))
             })
             .collect();
-        return SectionAnalysis {
-            statements,
-            errors: Vec::new(),
-        };
+        return SectionAnalysis { statements, errors: Vec::new() };
     }
     let whole_text_error = || {
-        parser_error::first_syntax_error(text).map(|e| SyntaxError {
-            message: e.message,
-            position: lines.position(e.byte_offset),
-        })
+        parser_error::first_syntax_error(text)
+            .map(|e| SyntaxError { message: e.message, position: lines.position(e.byte_offset) })
     };
     let Some(ranges) = split::statement_ranges(text) else {
-        return SectionAnalysis {
-            statements: Vec::new(),
-            errors: whole_text_error().into_iter().collect(),
-        };
+        return SectionAnalysis { statements: Vec::new(), errors: whole_text_error().into_iter().collect() };
     };
     let statements: Vec<Statement> = ranges
         .into_iter()
         .map(|range| {
-            let error =
-                parser_error::first_syntax_error(&text[range.clone()]).map(|e| SyntaxError {
-                    message: e.message,
-                    position: lines.position(range.start + e.byte_offset),
-                });
+            let error = parser_error::first_syntax_error(&text[range.clone()])
+                .map(|e| SyntaxError { message: e.message, position: lines.position(range.start + e.byte_offset) });
             statement(text, range, &lines, error)
         })
         .collect();
@@ -101,12 +86,7 @@ pub fn analyze(section: &SqlSection) -> SectionAnalysis {
     SectionAnalysis { statements, errors }
 }
 
-fn statement(
-    text: &str,
-    range: Range<usize>,
-    lines: &LineIndex<'_>,
-    error: Option<SyntaxError>,
-) -> Statement {
+fn statement(text: &str, range: Range<usize>, lines: &LineIndex<'_>, error: Option<SyntaxError>) -> Statement {
     Statement {
         sql: text[range.clone()].to_owned(),
         start: lines.position(range.start),

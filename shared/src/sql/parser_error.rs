@@ -40,10 +40,7 @@ pub(crate) fn first_syntax_error(sql: &str) -> Option<ParserError> {
         Ok(input) => input,
         Err(nul) => {
             let byte_offset = nul.nul_position();
-            return Some(ParserError {
-                message: "the SQL contains a NUL byte".into(),
-                byte_offset,
-            });
+            return Some(ParserError { message: "the SQL contains a NUL byte".into(), byte_offset });
         }
     };
     // SAFETY: `input` is a valid C string for the call; the result is freed exactly once below,
@@ -53,10 +50,7 @@ pub(crate) fn first_syntax_error(sql: &str) -> Option<ParserError> {
         let error = result.error.as_ref().map(|e| {
             let message = CStr::from_ptr(e.message).to_string_lossy().into_owned();
             let char_index = usize::try_from(e.cursorpos).unwrap_or(0).saturating_sub(1);
-            ParserError {
-                message,
-                byte_offset: byte_offset_of_char(sql, char_index),
-            }
+            ParserError { message, byte_offset: byte_offset_of_char(sql, char_index) }
         });
         pg_query_free_parse_result(result);
         error

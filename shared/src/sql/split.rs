@@ -69,19 +69,12 @@ mod tests {
     use super::*;
 
     fn pieces(sql: &str) -> Vec<&str> {
-        statement_ranges(sql)
-            .expect("scans")
-            .into_iter()
-            .map(|r| &sql[r])
-            .collect()
+        statement_ranges(sql).expect("scans").into_iter().map(|r| &sql[r]).collect()
     }
 
     #[test]
     fn keeps_statements_without_keywords() {
-        assert_eq!(
-            pieces("SELEC 1;\n-- c\nSELECT 2; ;"),
-            ["SELEC 1", "SELECT 2"]
-        );
+        assert_eq!(pieces("SELEC 1;\n-- c\nSELECT 2; ;"), ["SELEC 1", "SELECT 2"]);
     }
 
     #[test]

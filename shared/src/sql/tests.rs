@@ -1,10 +1,7 @@
 use super::*;
 
 fn section(sql: &str, first_line: u32) -> SqlSection {
-    SqlSection {
-        sql: sql.to_owned(),
-        first_line,
-    }
+    SqlSection { sql: sql.to_owned(), first_line }
 }
 
 fn at(line: u32, column: u32) -> Position {
@@ -13,17 +10,11 @@ fn at(line: u32, column: u32) -> Position {
 
 #[test]
 fn valid_sql_splits_into_statements_at_their_file_lines() {
-    let sql = "-- leading comment\nCREATE TABLE a (id int);\n\n/* why */ INSERT INTO a VALUES (1);\nSELECT ';' AS semi;\n";
+    let sql =
+        "-- leading comment\nCREATE TABLE a (id int);\n\n/* why */ INSERT INTO a VALUES (1);\nSELECT ';' AS semi;\n";
     let analysis = analyze(&section(sql, 10));
     let texts: Vec<&str> = analysis.statements.iter().map(|s| s.sql.as_str()).collect();
-    assert_eq!(
-        texts,
-        [
-            "CREATE TABLE a (id int)",
-            "INSERT INTO a VALUES (1)",
-            "SELECT ';' AS semi"
-        ]
-    );
+    assert_eq!(texts, ["CREATE TABLE a (id int)", "INSERT INTO a VALUES (1)", "SELECT ';' AS semi"]);
     assert_eq!(analysis.statements[0].start, at(11, 1));
     assert_eq!(analysis.statements[1].start, at(13, 11));
     assert_eq!(analysis.statements[2].end, at(14, 19));
@@ -35,10 +26,7 @@ fn a_syntax_error_carries_postgres_message_and_file_position() {
     let sql = "CREATE TABLE ok (id int);\nCREATE TABEL broken (id int);\nSELECT 1;\n";
     let analysis = analyze(&section(sql, 5));
     assert_eq!(analysis.statements.len(), 3);
-    let error = analysis.statements[1]
-        .error
-        .as_ref()
-        .expect("second statement is broken");
+    let error = analysis.statements[1].error.as_ref().expect("second statement is broken");
     assert_eq!(error.message, "syntax error at or near \"TABEL\"");
     assert_eq!(error.position, at(6, 8));
     assert!(analysis.statements[0].error.is_none() && analysis.statements[2].error.is_none());
@@ -64,18 +52,12 @@ fn an_unterminated_string_is_reported_for_the_section() {
     let analysis = analyze(&section("SELECT 1;\nSELECT 'oops;\n", 3));
     let errors: Vec<&SyntaxError> = analysis.syntax_errors().collect();
     assert_eq!(errors.len(), 1);
-    assert_eq!(
-        errors[0].message,
-        "unterminated quoted string at or near \"'oops;\n\""
-    );
+    assert_eq!(errors[0].message, "unterminated quoted string at or near \"'oops;\n\"");
     assert_eq!(errors[0].position, at(4, 8));
 }
 
 #[test]
 fn empty_and_comment_only_sections_have_no_statements() {
     assert_eq!(analyze(&section("", 1)), SectionAnalysis::default());
-    assert_eq!(
-        analyze(&section("-- nothing to undo\n", 1)),
-        SectionAnalysis::default()
-    );
+    assert_eq!(analyze(&section("-- nothing to undo\n", 1)), SectionAnalysis::default());
 }

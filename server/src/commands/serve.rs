@@ -1,0 +1,62 @@
+//! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
+
+use crate::cli::ServeArgs;
+use crate::http::{self, AppState, Environment};
+use crate::migrations_dir;
+use crate::sandbox::{self, Sandbox};
+use anyhow::{Context, Result};
+use sqlx::postgres::PgPoolOptions;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+
+pub fn run(migrations: &Path, args: ServeArgs) -> Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(serve(migrations, args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(migrations: &Path, args: ServeArgs) -> Result<()> {
+    // Fail at once on a wrong folder, rather than on the first page load.
+    let project = migrations_dir::load(migrations)?;
+    tracing::info!(
+        folder = %migrations.display(),
+        revisions = project.graph.revisions().len(),
+        problems = project.diagnostics.len(),
+        "loaded the migrations folder"
+    );
+    if !args.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %args.dist.display(), "no built frontend here: only the API is served (scripts/studio builds it)");
+    }
+
+    let sandbox = Sandbox::start(&args.state_dir).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(sandbox.connect_options());
+    let state = Arc::new(AppState {
+        migrations_dir: migrations.to_path_buf(),
+        environments: vec![Environment { name: sandbox::ENVIRONMENT_NAME.to_owned(), pool: pool.clone() }],
+    });
+
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    // Scripts and tests wait for this line on stdout.
+    println!("Strata studio: http://{}", listener.local_addr()?);
+    axum::serve(listener, http::router(state, &args.dist)).with_graceful_shutdown(shutdown_requested()).await?;
+
+    pool.close().await;
+    sandbox.stop().await
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_requested() {
+    let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down");
+}

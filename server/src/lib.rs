@@ -1,0 +1,9 @@
+//! The `strata` server and command line, as a library so that tests can reuse its parts
+//! (the sandbox PostgreSQL above all).
+
+pub mod cli;
+pub mod commands;
+pub mod http;
+pub mod migrations_dir;
+pub mod sandbox;
+pub mod version_table;

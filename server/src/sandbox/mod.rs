@@ -1,0 +1,243 @@
+//! The throwaway PostgreSQL that `strata serve` starts when no database is configured.
+//!
+//! Everything lives in `<state dir>/sandbox/`: the cluster (`data/`), its password, its log,
+//! and `owner.pid`, the strata process that runs it. The cluster survives restarts (so does
+//! what was applied to it); a postmaster left running by a crashed strata is found through
+//! `data/postmaster.pid` and stopped before a new one starts.
+
+mod binaries;
+mod os_user;
+mod process;
+
+use anyhow::{Context, Result, bail};
+use binaries::PostgresBinaries;
+use os_user::OsUser;
+use process::{Pid, Shutdown};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ENVIRONMENT_NAME: &str = "sandbox";
+const SUPERUSER: &str = "postgres";
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Sandbox {
+    dir: PathBuf,
+    postmaster: Option<Child>,
+    port: u16,
+    password: String,
+}
+
+impl Sandbox {
+    /// Starts the sandbox cluster under `state_dir`, creating it on first use.
+    pub async fn start(state_dir: &Path) -> Result<Self> {
+        let dir = state_dir.join("sandbox");
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let dir = dir.canonicalize()?;
+        let user = OsUser::for_postgres()?;
+        if let Some(user) = user {
+            user.give(&dir)?;
+        }
+        stop_stale_postmaster(&dir).await?;
+        let binaries = PostgresBinaries::find()?;
+        let password = ensure_cluster(&dir, &binaries, user)?;
+        fs::write(dir.join("owner.pid"), std::process::id().to_string())?;
+
+        let port = free_port()?;
+        let postmaster = spawn_postmaster(&dir, &binaries, user, port)?;
+        let mut sandbox = Self { dir, postmaster: Some(postmaster), port, password };
+        sandbox.wait_until_ready().await?;
+        tracing::info!(port, "sandbox PostgreSQL is ready");
+        Ok(sandbox)
+    }
+
+    pub fn connect_options(&self) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(self.port)
+            .username(SUPERUSER)
+            .password(&self.password)
+            .database("postgres")
+            .log_statements(tracing::log::LevelFilter::Debug)
+    }
+
+    /// The postmaster's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.postmaster.as_ref().map(Child::id)
+    }
+
+    /// Fast shutdown: open transactions roll back, then PostgreSQL exits.
+    pub async fn stop(mut self) -> Result<()> {
+        let Some(mut child) = self.postmaster.take() else { return Ok(()) };
+        request_stop(&mut child);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while child.try_wait()?.is_none() {
+            if Instant::now() > deadline {
+                process::request_shutdown(child.id() as Pid, Shutdown::Immediate);
+                child.wait()?;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = fs::remove_file(self.dir.join("owner.pid"));
+        tracing::info!("sandbox PostgreSQL stopped");
+        Ok(())
+    }
+
+    async fn wait_until_ready(&mut self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if let Some(child) = self.postmaster.as_mut()
+                && let Some(status) = child.try_wait()?
+            {
+                self.postmaster = None;
+                bail!("the sandbox PostgreSQL exited at start ({status}):\n{}", self.log_tail());
+            }
+            if sqlx::PgConnection::connect_with(&self.connect_options()).await.is_ok() {
+                return Ok(());
+            }
+            if started.elapsed() > READY_TIMEOUT {
+                bail!(
+                    "the sandbox PostgreSQL did not accept connections within {READY_TIMEOUT:?}:\n{}",
+                    self.log_tail()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = fs::read_to_string(self.dir.join("postgres.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(15)..].join("\n")
+    }
+}
+
+/// A sandbox dropped without `stop` (an error or a panic on the way) still stops its postmaster.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.postmaster.take() {
+            request_stop(&mut child);
+            let _ = child.wait();
+        }
+    }
+}
+
+fn request_stop(child: &mut Child) {
+    if matches!(child.try_wait(), Ok(None)) {
+        process::request_shutdown(child.id() as Pid, Shutdown::Fast);
+    }
+}
+
+/// A postmaster still running in our data folder belongs either to a live strata (refuse)
+/// or to one that crashed (stop it and go on).
+async fn stop_stale_postmaster(dir: &Path) -> Result<()> {
+    let Some(pid) = read_pid(&dir.join("data/postmaster.pid")) else { return Ok(()) };
+    if !process::is_alive(pid) || process::command_name(pid).as_deref() != Some("postgres") {
+        return Ok(()); // PostgreSQL itself discards a stale postmaster.pid
+    }
+    if let Some(owner) = read_pid(&dir.join("owner.pid"))
+        && owner != std::process::id() as Pid
+        && process::is_alive(owner)
+        && process::command_name(owner).as_deref() == Some("strata")
+    {
+        bail!(
+            "the sandbox in {} is in use by another strata (pid {owner}); stop it, or give this one its own --state-dir",
+            dir.display()
+        );
+    }
+    tracing::warn!(pid, "stopping a sandbox PostgreSQL left running by a strata that did not stop cleanly");
+    process::request_shutdown(pid, Shutdown::Fast);
+    let started = Instant::now();
+    while process::is_alive(pid) {
+        if started.elapsed() > 2 * STOP_TIMEOUT {
+            bail!("a stale sandbox PostgreSQL (pid {pid}) in {} does not stop; stop it by hand", dir.display());
+        }
+        if started.elapsed() > STOP_TIMEOUT {
+            process::request_shutdown(pid, Shutdown::Immediate);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+fn read_pid(path: &Path) -> Option<Pid> {
+    fs::read_to_string(path).ok()?.lines().next()?.trim().parse().ok()
+}
+
+/// Creates the cluster if it does not exist yet; returns its superuser password.
+fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>) -> Result<String> {
+    let data = dir.join("data");
+    let password_file = dir.join("password");
+    if data.join("PG_VERSION").is_file() {
+        return fs::read_to_string(&password_file)
+            .map(|p| p.trim().to_owned())
+            .with_context(|| format!("the sandbox cluster has no password file {}", password_file.display()));
+    }
+    if data.exists() {
+        // An initdb that did not finish: start over.
+        fs::remove_dir_all(&data)
+            .with_context(|| format!("cannot remove the unfinished cluster {}", data.display()))?;
+    }
+    let password = random_password()?;
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&password_file)?;
+    writeln!(file, "{password}")?;
+    if let Some(user) = user {
+        user.give(&password_file)?;
+    }
+    tracing::info!(dir = %data.display(), "creating the sandbox cluster (initdb)");
+    let mut initdb = Command::new(binaries.initdb());
+    initdb
+        .arg("--pgdata")
+        .arg(&data)
+        .args(["--username", SUPERUSER, "--auth", "scram-sha-256", "--encoding", "UTF8", "--no-locale", "--no-sync"])
+        .arg("--pwfile")
+        .arg(&password_file)
+        .stdin(Stdio::null());
+    if let Some(user) = user {
+        user.run_as(&mut initdb);
+    }
+    let output = initdb.output().context("cannot run initdb")?;
+    if !output.status.success() {
+        bail!("initdb failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(password)
+}
+
+fn spawn_postmaster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>, port: u16) -> Result<Child> {
+    let log = fs::OpenOptions::new().create(true).append(true).open(dir.join("postgres.log"))?;
+    let mut postgres = Command::new(binaries.postgres());
+    postgres
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-p", &port.to_string()])
+        // Loopback only, no Unix socket (its default folder may not be writable by us).
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
+        // A throwaway cluster: durability is not worth the time.
+        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    if let Some(user) = user {
+        user.run_as(&mut postgres);
+    }
+    postgres.spawn().context("cannot start postgres")
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("cannot find a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn random_password() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    std::io::Read::read_exact(&mut fs::File::open("/dev/urandom")?, &mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
