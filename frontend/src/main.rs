@@ -1,1 +1,11 @@
-fn main() {}
+//! The studio in the browser: Leptos, client-side rendered, built by Trunk.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

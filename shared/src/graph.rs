@@ -24,8 +24,9 @@ impl RevisionGraph {
         for revision in candidates {
             if let Some(&first) = index.get(&revision.id) {
                 let first: &Revision = &revisions[first];
-                diagnostics.push(Diagnostic::in_file(
+                diagnostics.push(Diagnostic::at(
                     &revision.path,
+                    revision.lines.revision,
                     format!("revision id `{}` is already used by {}", revision.id, first.path),
                 ));
                 continue;
@@ -40,8 +41,9 @@ impl RevisionGraph {
             for parent in &revision.parents {
                 match index.get(parent) {
                     Some(&p) => known.push(p),
-                    None => diagnostics.push(Diagnostic::in_file(
+                    None => diagnostics.push(Diagnostic::at(
                         &revision.path,
+                        revision.lines.revises.unwrap_or(revision.lines.revision),
                         format!("revision `{}` revises `{parent}`, which no file defines", revision.id),
                     )),
                 }
@@ -130,7 +132,7 @@ fn newest_first(parents_of: &[Vec<usize>]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::revision::SqlSection;
+    use crate::revision::{HeaderLines, SqlSection};
 
     fn revision(id: &str, parents: &[&str]) -> Revision {
         let empty = SqlSection { sql: String::new(), first_line: 1 };
@@ -145,6 +147,7 @@ mod tests {
             path: format!("{id}.sql"),
             upgrade: empty.clone(),
             downgrade: empty,
+            lines: HeaderLines { revision: 1, revises: Some(2), ..HeaderLines::default() },
         }
     }
 
@@ -183,8 +186,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "twin.sql: revision id `a` is already used by a.sql",
-                "b.sql: revision `b` revises `ghost`, which no file defines"
+                "twin.sql:1: revision id `a` is already used by a.sql",
+                "b.sql:2: revision `b` revises `ghost`, which no file defines"
             ]
         );
         assert_eq!(graph.revisions().len(), 2);

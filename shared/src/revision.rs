@@ -19,6 +19,17 @@ pub struct Revision {
     pub path: String,
     pub upgrade: SqlSection,
     pub downgrade: SqlSection,
+    /// Where the header fields are, for problems found later (an unknown parent, a duplicate id).
+    pub lines: HeaderLines,
+}
+
+/// 1-based lines of the header fields in the revision file; `None` when the field is absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderLines {
+    pub revision: u32,
+    pub revises: Option<u32>,
+    pub depends_on: Option<u32>,
+    pub branch_labels: Option<u32>,
 }
 
 /// A block of SQL inside a revision file, with where it starts so that positions map back

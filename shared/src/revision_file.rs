@@ -21,7 +21,7 @@
 //! all problems of a file are reported together. The format is documented in `docs/revision-format.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::revision::{Revision, SqlSection};
+use crate::revision::{HeaderLines, Revision, SqlSection};
 
 pub const UPGRADE_MARKER: &str = "-- strata:upgrade";
 pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
@@ -48,6 +48,12 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
     if header.revision.is_none() {
         parser.error_in_file("missing revision id: add a header line `-- revision: <id>`");
     }
+    let lines = HeaderLines {
+        revision: header.line_of("revision").unwrap_or(1),
+        revises: header.line_of("revises"),
+        depends_on: header.line_of("depends-on"),
+        branch_labels: header.line_of("branch-labels"),
+    };
     match (parser.errors.is_empty(), header.revision, upgrade, downgrade) {
         (true, Some(id), Some(upgrade), Some(downgrade)) => Ok(Revision {
             id,
@@ -60,6 +66,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
             path: path.to_owned(),
             upgrade,
             downgrade,
+            lines,
         }),
         _ => Err(parser.errors),
     }
@@ -76,6 +83,12 @@ struct Header {
     transactional: Option<bool>,
     /// Keys already seen, with their line, to report duplicates.
     seen: Vec<(String, u32)>,
+}
+
+impl Header {
+    fn line_of(&self, key: &str) -> Option<u32> {
+        self.seen.iter().find(|(seen, _)| seen == key).map(|&(_, line)| line)
+    }
 }
 
 /// Where a section's SQL lies in the file.
@@ -221,8 +234,7 @@ impl FileParser<'_> {
             self.error(line_no, format!("unknown header key `{key}` (known keys: {})", KNOWN_KEYS.join(", ")));
             return;
         }
-        if let Some((_, first)) = self.header.seen.iter().find(|(seen, _)| seen == key) {
-            let first = *first;
+        if let Some(first) = self.header.line_of(key) {
             self.error(line_no, format!("`{key}` is given twice (first at line {first})"));
             return;
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::revision::HeaderLines;
 
 const GOOD: &str = "\
 -- revision: 4f1c2a9e7b30
@@ -47,6 +48,10 @@ fn reads_every_header_field_and_both_sections() {
     assert_eq!(revision.upgrade.first_line, 11);
     assert_eq!(revision.downgrade.sql, "DROP TABLE invoice;\n");
     assert_eq!(revision.downgrade.first_line, 14);
+    assert_eq!(
+        revision.lines,
+        HeaderLines { revision: 1, revises: Some(2), depends_on: Some(6), branch_labels: Some(5) }
+    );
 }
 
 #[test]

@@ -1,0 +1,82 @@
+//! A section of SQL with the file's line numbers, split into statements by PostgreSQL's
+//! parser running right here in wasm, with each syntax error shown under its line.
+
+use leptos::prelude::*;
+use strata_shared::revision::SqlSection;
+use strata_shared::sql::{self, SectionAnalysis, SyntaxError};
+
+#[component]
+pub fn SqlView(title: &'static str, kind: &'static str, section: SqlSection) -> impl IntoView {
+    let analysis = sql::analyze(&section);
+    let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
+    let summary = summary(&analysis, errors.len());
+    let listing = listing(&section, &errors);
+    view! {
+        <section class="sql" data-section=kind>
+            <h2>{title} <span class="summary">{summary}</span></h2>
+            {if section.sql.trim().is_empty() {
+                view! { <p class="empty">"This section is empty."</p> }.into_any()
+            } else {
+                view! { <pre class="listing">{listing}</pre> }.into_any()
+            }}
+            <ol class="statements">{analysis.statements.into_iter().map(statement_item).collect_view()}</ol>
+        </section>
+    }
+}
+
+fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
+    let statements = analysis.statements.len();
+    let mut text = format!("{statements} statement{}", if statements == 1 { "" } else { "s" });
+    if error_count > 0 {
+        text.push_str(&format!(" · {error_count} syntax error{}", if error_count == 1 { "" } else { "s" }));
+    }
+    text
+}
+
+/// The section's lines, numbered as in the file, each error under the line it points at.
+fn listing(section: &SqlSection, errors: &[SyntaxError]) -> impl IntoView + use<> {
+    section
+        .sql
+        .lines()
+        .enumerate()
+        .map(|(index, line)| {
+            let line_no = section.first_line + index as u32;
+            let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| e.position.line == line_no).cloned().collect();
+            let class = if line_errors.is_empty() { "line" } else { "line has-error" };
+            view! {
+                <span class=class data-line=line_no>
+                    <span class="line-no">{line_no}</span>
+                    <span class="code">{line.to_owned()}</span>
+                </span>
+                {line_errors.into_iter().map(error_marker).collect_view()}
+            }
+        })
+        .collect_view()
+}
+
+fn error_marker(error: SyntaxError) -> impl IntoView {
+    let caret = format!("{}^ ", " ".repeat(error.position.column.saturating_sub(1) as usize));
+    let place = format!("line {}, column {}", error.position.line, error.position.column);
+    view! {
+        <span class="syntax-error" data-test="syntax-error" data-line=error.position.line data-column=error.position.column>
+            <span class="line-no"></span>
+            <span class="code">{caret}<strong class="pg-message">{error.message}</strong>" ("{place}")"</span>
+        </span>
+    }
+}
+
+fn statement_item(statement: sql::Statement) -> impl IntoView {
+    let lines = if statement.start.line == statement.end.line {
+        format!("line {}", statement.start.line)
+    } else {
+        format!("lines {}–{}", statement.start.line, statement.end.line)
+    };
+    let ok = statement.error.is_none();
+    let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
+    view! {
+        <li class=if ok { "statement" } else { "statement broken" }>
+            <span class="where">{lines}</span>
+            <code>{first_line}</code>
+        </li>
+    }
+}

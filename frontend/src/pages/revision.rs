@@ -1,0 +1,68 @@
+//! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
+
+use crate::app::Data;
+use crate::components::sql_view::SqlView;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use strata_shared::api::{ProjectSnapshot, RevisionNode};
+
+#[component]
+pub fn RevisionPage() -> impl IntoView {
+    let data = expect_context::<Data>();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    move || {
+        match data.project.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
+        Some(Ok(project)) => match find(&project, &id()) {
+            Some(node) => revision_view(node).into_any(),
+            None => view! {
+                <p class="error-state">"No revision " <code>{id()}</code> " in this project. " <A href="/">"All revisions"</A></p>
+            }
+            .into_any(),
+        },
+    }
+    }
+}
+
+fn find(project: &ProjectSnapshot, id: &str) -> Option<RevisionNode> {
+    project.revisions.iter().find(|node| node.revision.id == id).cloned()
+}
+
+fn revision_view(node: RevisionNode) -> impl IntoView {
+    let revision = node.revision;
+    let links = |ids: Vec<String>| {
+        if ids.is_empty() {
+            return view! { <span class="muted">"none"</span> }.into_any();
+        }
+        ids.into_iter()
+            .map(|id| view! { <A href=format!("/revisions/{id}")><code>{id.clone()}</code></A> " " })
+            .collect_view()
+            .into_any()
+    };
+    let list = |items: &[String]| if items.is_empty() { "none".to_owned() } else { items.join(", ") };
+    view! {
+        <article class="revision" data-revision=revision.id.clone()>
+            <p class="crumbs"><A href="/">"All revisions"</A></p>
+            <h1>
+                <code>{revision.id.clone()}</code>
+                " "
+                <span class="message">{revision.message.clone().unwrap_or_else(|| "(no message)".into())}</span>
+            </h1>
+            <dl class="metadata">
+                <dt>"Revises"</dt><dd>{links(revision.parents.clone())}</dd>
+                <dt>"Revised by"</dt><dd>{links(node.children)}</dd>
+                <dt>"Branch labels"</dt><dd>{list(&revision.branch_labels)}</dd>
+                <dt>"Depends on"</dt><dd>{list(&revision.depends_on)}</dd>
+                <dt>"Created"</dt><dd>{revision.created.clone().unwrap_or_else(|| "unknown".into())}</dd>
+                <dt>"Transaction"</dt>
+                <dd>{if revision.transactional { "runs inside a transaction" } else { "runs outside any transaction" }}</dd>
+                <dt>"File"</dt><dd><code>{revision.path.clone()}</code></dd>
+            </dl>
+            <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade />
+            <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade />
+        </article>
+    }
+}
