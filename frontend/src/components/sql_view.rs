@@ -37,6 +37,7 @@ fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
 fn listing(section: &SqlSection, errors: &[SyntaxError]) -> impl IntoView + use<> {
     section
         .sql
+        .trim_end()
         .lines()
         .enumerate()
         .map(|(index, line)| {

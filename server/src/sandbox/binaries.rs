@@ -56,6 +56,6 @@ fn debian_bindirs() -> Vec<PathBuf> {
             Some((major, entry.path().join("bin")))
         })
         .collect();
-    majors.sort_by(|a, b| b.0.cmp(&a.0));
+    majors.sort_by_key(|&(major, _)| std::cmp::Reverse(major));
     majors.into_iter().map(|(_, bindir)| bindir).collect()
 }

@@ -1,0 +1,139 @@
+//! End to end in headless Chromium: the studio lists the revisions and the problems of a
+//! folder, and shows PostgreSQL's syntax error at its line, computed by the parser in wasm.
+
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::Studio;
+
+/// Debian's chromedriver on a free port, killed on drop.
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (scripts/setup installs Debian's chromium-driver)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, url: format!("http://127.0.0.1:{port}") }
+    }
+
+    /// A headless Chromium whose profile lives in `profile_dir`.
+    async fn browser(&self, profile_dir: &Path) -> Client {
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile_dir.display()),
+                ],
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+        ClientBuilder::new(HttpConnector::new()).capabilities(capabilities).connect(&self.url).await.unwrap()
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn text_of(browser: &Client, css: &str) -> String {
+    browser.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn screenshot(browser: &Client, name: &str) {
+    let dir = support::workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
+}
+
+/// Connects to the studio's sandbox the way a user's tool would, with the cluster's password.
+async fn sandbox_pool(state: &Path) -> PgPool {
+    let pid_file = std::fs::read_to_string(state.join("sandbox/data/postmaster.pid")).unwrap();
+    let port: u16 = pid_file.lines().nth(3).unwrap().trim().parse().unwrap();
+    let password = std::fs::read_to_string(state.join("sandbox/password")).unwrap();
+    let options = PgConnectOptions::new().host("127.0.0.1").port(port).username("postgres").password(password.trim());
+    PgPool::connect_with(options).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm() {
+    assert!(
+        support::workspace_root().join("dist/index.html").is_file(),
+        "the frontend is not built: run `trunk build --release` first (scripts/test does)"
+    );
+    let state = support::state_dir();
+    let studio = Studio::start(&support::broken_fixture(), state.path());
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+
+    browser.goto(&studio.url).await.unwrap();
+    let list = text_of(&browser, "[data-test=revision-list]").await;
+    for id in ["a1b2c3d4e5f6", "b2c3d4e5f6a1", "e5f6a1b2c3d4"] {
+        assert!(list.contains(id), "revision {id} is listed: {list}");
+    }
+    let problems = text_of(&browser, "[data-test=diagnostics]").await;
+    assert!(problems.contains("versions/c3d4e5f6a1b2_malformed_header.sql:3"), "{problems}");
+    assert!(problems.contains("unknown header key `author`"), "{problems}");
+    assert!(problems.contains("no downgrade section"), "{problems}");
+    assert!(problems.contains("versions/e5f6a1b2c3d4_dangling_parent.sql:2"), "{problems}");
+    let sandbox = text_of(&browser, "[data-environment=sandbox]").await;
+    assert!(sandbox.contains("at base"), "{sandbox}");
+    screenshot(&browser, "overview-broken-fixture").await;
+
+    // Client-side navigation to the revision with the typo.
+    browser.find(Locator::Css("[data-revision=b2c3d4e5f6a1] a")).await.unwrap().click().await.unwrap();
+    let error = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-section=upgrade] [data-test=syntax-error]"))
+        .await
+        .unwrap();
+    assert!(error.text().await.unwrap().contains(r#"syntax error at or near "INDX""#));
+    assert_eq!(error.attr("data-line").await.unwrap().as_deref(), Some("9"));
+    assert_eq!(error.attr("data-column").await.unwrap().as_deref(), Some("8"));
+    let url = browser.current_url().await.unwrap();
+    assert_eq!(url.path(), "/revisions/b2c3d4e5f6a1");
+    let downgrade_errors = browser.find_all(Locator::Css("[data-section=downgrade] [data-test=syntax-error]")).await;
+    assert!(downgrade_errors.unwrap().is_empty(), "the downgrade parses");
+    screenshot(&browser, "revision-with-syntax-error").await;
+
+    // The environment badge follows alembic_version.
+    let pool = sandbox_pool(state.path()).await;
+    sqlx::raw_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+         INSERT INTO alembic_version VALUES ('a1b2c3d4e5f6');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    browser.goto(&studio.url).await.unwrap();
+    let sandbox = text_of(&browser, "[data-environment=sandbox] .environment-state").await;
+    assert_eq!(sandbox, "a1b2c3d4e5f6");
+
+    browser.close().await.unwrap();
+}

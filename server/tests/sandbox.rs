@@ -1,0 +1,51 @@
+//! The sandbox PostgreSQL on its own, and reading Alembic's version table from it.
+
+mod support;
+
+use sqlx::PgPool;
+use strata_server::sandbox::Sandbox;
+use strata_server::version_table::current_heads;
+
+#[tokio::test]
+async fn reads_the_rows_of_alembic_version_and_keeps_them_across_restarts() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.expect("sandbox starts");
+    let pool = PgPool::connect_with(sandbox.connect_options()).await.unwrap();
+    assert_eq!(current_heads(&pool).await.unwrap(), Vec::<String>::new(), "no version table: at base");
+
+    // The table exactly as Alembic creates it, with two heads applied.
+    sqlx::raw_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, \
+             CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+         INSERT INTO alembic_version (version_num) VALUES ('ae1027a6acf'), ('27c6a30d7c24');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(current_heads(&pool).await.unwrap(), ["27c6a30d7c24", "ae1027a6acf"]);
+    pool.close().await;
+
+    let postmaster = sandbox.pid().unwrap() as i32;
+    sandbox.stop().await.unwrap();
+    assert!(!support::is_running(postmaster), "the postmaster is gone after stop");
+
+    let again = Sandbox::start(state.path()).await.expect("sandbox restarts on the same cluster");
+    let pool = PgPool::connect_with(again.connect_options()).await.unwrap();
+    assert_eq!(current_heads(&pool).await.unwrap(), ["27c6a30d7c24", "ae1027a6acf"]);
+    pool.close().await;
+    again.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_empty_version_table_means_base() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.expect("sandbox starts");
+    let pool = PgPool::connect_with(sandbox.connect_options()).await.unwrap();
+    sqlx::raw_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(current_heads(&pool).await.unwrap().is_empty());
+    pool.close().await;
+    sandbox.stop().await.unwrap();
+}

@@ -1,0 +1,67 @@
+//! `strata serve` as a process: its API, clean stops, and recovery after a crash.
+
+mod support;
+
+use support::{Studio, is_running, postmaster_pid};
+
+#[test]
+fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+
+    let (status, body) = studio.get("/api/project");
+    assert_eq!(status, 200);
+    let project: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(project["heads"], serde_json::json!(["6e9f13a8d250"]));
+    assert!(project["revisions"].as_array().unwrap().len() >= 6);
+    assert_eq!(project["diagnostics"], serde_json::json!([]));
+
+    let (status, body) = studio.get("/api/environments");
+    assert_eq!(status, 200);
+    assert_eq!(body, r#"[{"name":"sandbox","current":[],"error":null}]"#);
+
+    let (status, body) = studio.get("/api/no-such-thing");
+    assert_eq!((status, body.as_str()), (404, r#"{"error":"no such API endpoint"}"#));
+    let (status, body) = studio.get("/revisions/1975ea83b712");
+    assert_eq!(status, 200, "client routes fall back to the frontend");
+    assert!(body.contains("<!DOCTYPE html>"), "{body}");
+
+    let postmaster = postmaster_pid(state.path()).expect("the sandbox runs");
+    assert!(is_running(postmaster));
+    let log_before_stop = studio.log();
+    let exit = studio.stop_with(libc::SIGTERM);
+    assert!(exit.success(), "strata exits 0 on SIGTERM; log:\n{log_before_stop}");
+    assert!(!is_running(postmaster), "the sandbox stopped with strata");
+}
+
+#[test]
+fn a_postmaster_left_by_a_crashed_strata_is_stopped_on_the_next_start() {
+    let state = support::state_dir();
+    let crashed = Studio::start(&support::sample_migrations(), state.path());
+    let orphan = postmaster_pid(state.path()).unwrap();
+    crashed.stop_with(libc::SIGKILL);
+    assert!(is_running(orphan), "SIGKILL leaves the postmaster behind");
+
+    let next = Studio::start(&support::sample_migrations(), state.path());
+    assert!(!is_running(orphan), "the stale postmaster was stopped");
+    assert!(next.log().contains("left running by a strata that did not stop cleanly"), "{}", next.log());
+    let fresh = postmaster_pid(state.path()).unwrap();
+    assert_ne!(fresh, orphan);
+    assert_eq!(next.get("/api/environments").0, 200);
+    assert!(next.stop_with(libc::SIGTERM).success());
+    assert!(!is_running(fresh));
+}
+
+#[test]
+fn a_missing_migrations_folder_is_a_one_line_error() {
+    let state = support::state_dir();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["--migrations", "/nonexistent/migrations", "serve", "--state-dir"])
+        .arg(state.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: cannot read the revisions folder /nonexistent/migrations/versions"), "{stderr}");
+    assert!(postmaster_pid(state.path()).is_none(), "no sandbox was started");
+}
