@@ -1,7 +1,8 @@
 //! The `strata` command line: its verbs and options.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use strata_shared::offline::TransactionMode;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "A studio for PostgreSQL schema migrations with Alembic's semantics")]
@@ -9,6 +10,10 @@ pub struct Cli {
     /// The migrations folder (the one that holds `versions/`).
     #[arg(long, global = true, env = "STRATA_MIGRATIONS", default_value = "migrations")]
     pub migrations: PathBuf,
+
+    /// Print JSON for scripts instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -18,21 +23,116 @@ pub struct Cli {
 pub enum Command {
     /// Serve the studio in the browser, with a sandbox PostgreSQL as its default target.
     Serve(ServeArgs),
-    /// Show the current heads.
+    /// Show the heads.
     Heads {
-        /// Show each head's details.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Leave out heads that another revision depends on.
+        #[arg(long)]
+        resolve_dependencies: bool,
+    },
+    /// List revisions, newest first.
+    History {
+        /// A range `start:end` (either side optional; `current` reads the database).
+        #[arg(short = 'r', long = "rev-range")]
+        range: Option<String>,
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Show the branch points and where they branch to.
+    Branches {
         #[arg(short, long)]
         verbose: bool,
     },
-    /// List the revisions, newest first.
-    History {
-        /// Show each revision's details.
+    /// Show one revision (any target spec: an id, a prefix, `head`, `label@head`, ...).
+    Show { revision: String },
+    /// Upgrade to TARGET (`[start:]TARGET` with --sql).
+    Upgrade(MoveArgs),
+    /// Downgrade to TARGET (`start:TARGET` with --sql).
+    Downgrade(MoveArgs),
+    /// Record TARGET(s) in the version table without running any revision.
+    Stamp {
+        #[arg(required = true)]
+        targets: Vec<String>,
+        /// Print the SQL instead of running it (`start:TARGET` to start from a revision).
+        #[arg(long)]
+        sql: bool,
+        /// Empty the version table first.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Create a new, empty revision file.
+    Revision(NewRevisionArgs),
+    /// Create a revision that merges several heads.
+    Merge {
+        #[arg(required = true, num_args = 2..)]
+        revisions: Vec<String>,
         #[arg(short, long)]
-        verbose: bool,
+        message: String,
+        #[arg(long = "branch-label")]
+        branch_labels: Vec<String>,
+        #[arg(long)]
+        rev_id: Option<String>,
     },
 }
 
-#[derive(clap::Args)]
+#[derive(Args)]
+pub struct MoveArgs {
+    pub target: String,
+    /// Print the SQL script instead of running it.
+    #[arg(long)]
+    pub sql: bool,
+    /// Where transactions begin and end.
+    #[arg(long, value_enum, default_value_t = Transactions::WholePlan)]
+    pub transactions: Transactions,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Transactions {
+    /// One transaction around the whole plan.
+    WholePlan,
+    /// One transaction per revision.
+    PerRevision,
+}
+
+impl From<Transactions> for TransactionMode {
+    fn from(value: Transactions) -> Self {
+        match value {
+            Transactions::WholePlan => TransactionMode::WholePlan,
+            Transactions::PerRevision => TransactionMode::PerRevision,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct NewRevisionArgs {
+    #[arg(short, long)]
+    pub message: String,
+    /// The revision(s) to build on (any target spec); `base` starts a new root.
+    #[arg(long = "head", default_value = "head")]
+    pub heads: Vec<String>,
+    /// Build on a revision that is not a head (starting a branch).
+    #[arg(long)]
+    pub splice: bool,
+    #[arg(long = "branch-label")]
+    pub branch_labels: Vec<String>,
+    #[arg(long = "depends-on")]
+    pub depends_on: Vec<String>,
+    /// Use this id instead of a fresh random one.
+    #[arg(long)]
+    pub rev_id: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DatabaseArgs {
+    /// A database to read the version table from (for `current`).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Args)]
 pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one (the chosen address is printed).
     #[arg(long, default_value_t = 8080)]

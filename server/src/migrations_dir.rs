@@ -1,4 +1,4 @@
-//! Reading a migrations folder from disk: `<dir>/versions/*.sql`.
+//! Reading a migrations folder from disk: `<dir>/versions/*.sql`, and Alembic's `*.py` scripts.
 
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -15,7 +15,9 @@ pub fn load(dir: &Path) -> Result<Project> {
     let mut unreadable = Vec::new();
     for entry in entries {
         let path = entry.with_context(|| format!("cannot list {}", versions.display()))?.path();
-        if path.extension().is_none_or(|ext| ext != "sql") || !path.is_file() {
+        let is_revision_file = path.extension().is_some_and(|ext| ext == "sql" || ext == "py")
+            && path.file_name().is_some_and(|name| name != "__init__.py" && !name.to_string_lossy().starts_with(".#"));
+        if !is_revision_file || !path.is_file() {
             continue;
         }
         let name = format!("versions/{}", path.file_name().unwrap_or_default().to_string_lossy());

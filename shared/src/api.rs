@@ -5,11 +5,13 @@ use crate::project::Project;
 use crate::revision::Revision;
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/project`: every revision (newest first), the heads, and every problem found.
+/// `GET /api/project`: every revision (in `alembic history` order), the heads, the revision
+/// files that could not join the graph, and every problem found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProjectSnapshot {
     pub revisions: Vec<RevisionNode>,
     pub heads: Vec<String>,
+    pub excluded: Vec<ExcludedNode>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -18,6 +20,16 @@ pub struct RevisionNode {
     #[serde(flatten)]
     pub revision: Revision,
     pub children: Vec<String>,
+    /// Its own branch labels and the ones it inherits.
+    pub labels: Vec<String>,
+}
+
+/// A revision file that parsed but is not part of the graph, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedNode {
+    #[serde(flatten)]
+    pub revision: Revision,
+    pub reason: String,
 }
 
 impl ProjectSnapshot {
@@ -25,14 +37,23 @@ impl ProjectSnapshot {
         let graph = &project.graph;
         Self {
             revisions: graph
-                .revisions()
-                .iter()
-                .map(|revision| RevisionNode {
-                    revision: revision.clone(),
-                    children: graph.children(&revision.id).into_iter().map(str::to_owned).collect(),
+                .history_order()
+                .into_iter()
+                .map(|index| {
+                    let node = graph.node(index);
+                    RevisionNode {
+                        revision: node.revision.clone(),
+                        children: graph.ids(node.children.iter().copied()),
+                        labels: node.branch_labels.clone(),
+                    }
                 })
                 .collect(),
-            heads: graph.heads().into_iter().map(str::to_owned).collect(),
+            heads: graph.ids(graph.heads().iter().copied()),
+            excluded: graph
+                .excluded()
+                .iter()
+                .map(|e| ExcludedNode { revision: e.revision.clone(), reason: e.reason.clone() })
+                .collect(),
             diagnostics: project.diagnostics.clone(),
         }
     }

@@ -11,15 +11,36 @@ pub struct Diagnostic {
     /// 1-based line in that file; `None` when the problem is about the file as a whole.
     pub line: Option<u32>,
     pub message: String,
+    #[serde(default)]
+    pub severity: Severity,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file, or part of it, could not be used.
+    #[default]
+    Error,
+    /// Worth a look, but nothing was left out.
+    Warning,
 }
 
 impl Diagnostic {
     pub fn at(path: &str, line: u32, message: impl Into<String>) -> Self {
-        Self { path: path.to_owned(), line: Some(line), message: message.into() }
+        Self { path: path.to_owned(), line: Some(line), message: message.into(), severity: Severity::Error }
     }
 
     pub fn in_file(path: &str, message: impl Into<String>) -> Self {
-        Self { path: path.to_owned(), line: None, message: message.into() }
+        Self { path: path.to_owned(), line: None, message: message.into(), severity: Severity::Error }
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 

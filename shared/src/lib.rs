@@ -3,9 +3,14 @@
 //! No I/O happens here: callers hand in file contents and get back revisions, graphs,
 //! analyses and diagnostics. Everything compiles natively and to `wasm32-unknown-unknown`.
 
+pub mod alembic_script;
 pub mod api;
 pub mod diagnostic;
 pub mod graph;
+pub mod history;
+pub mod new_revision;
+pub mod offline;
+pub mod plan;
 pub mod project;
 pub mod revision;
 pub mod revision_file;

@@ -1,5 +1,6 @@
 //! A migrations folder as a whole: every file parsed, the graph built, every problem listed.
 
+use crate::alembic_script::parse_alembic_script;
 use crate::diagnostic::Diagnostic;
 use crate::graph::RevisionGraph;
 use crate::revision_file::parse_revision_file;
@@ -18,12 +19,27 @@ pub struct Project {
 }
 
 impl Project {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+impl Project {
+    /// Strata `.sql` revision files and Alembic `.py` scripts may be mixed in one folder.
     pub fn load(mut files: Vec<SourceFile>) -> Self {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut diagnostics = Vec::new();
         let mut revisions = Vec::with_capacity(files.len());
         for file in &files {
-            match parse_revision_file(&file.path, &file.text) {
+            let parsed = if file.path.ends_with(".py") {
+                parse_alembic_script(&file.path, &file.text).map(|script| {
+                    diagnostics.extend(script.warnings);
+                    script.revision
+                })
+            } else {
+                parse_revision_file(&file.path, &file.text)
+            };
+            match parsed {
                 Ok(revision) => revisions.push(revision),
                 Err(errors) => diagnostics.extend(errors),
             }

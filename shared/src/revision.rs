@@ -21,6 +21,19 @@ pub struct Revision {
     pub downgrade: SqlSection,
     /// Where the header fields are, for problems found later (an unknown parent, a duplicate id).
     pub lines: HeaderLines,
+    /// What kind of file it came from; only Strata's own files carry their SQL.
+    #[serde(default)]
+    pub format: RevisionFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevisionFormat {
+    /// A Strata `.sql` revision file: its SQL is known.
+    #[default]
+    StrataSql,
+    /// An Alembic Python script: its metadata is known, its SQL is Python code Strata does not run.
+    AlembicPython,
 }
 
 /// 1-based lines of the header fields in the revision file; `None` when the field is absent.

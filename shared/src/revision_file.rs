@@ -21,7 +21,7 @@
 //! all problems of a file are reported together. The format is documented in `docs/revision-format.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::revision::{HeaderLines, Revision, SqlSection};
+use crate::revision::{HeaderLines, Revision, RevisionFormat, SqlSection};
 
 pub const UPGRADE_MARKER: &str = "-- strata:upgrade";
 pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
@@ -67,6 +67,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
             upgrade,
             downgrade,
             lines,
+            format: RevisionFormat::StrataSql,
         }),
         _ => Err(parser.errors),
     }
@@ -291,7 +292,7 @@ fn split_header_field(comment: &str) -> Option<(&str, &str)> {
 }
 
 /// Alembic refuses `@`, `-` and `+` in revision ids (they mean something in target specs).
-fn check_id(id: &str) -> Result<(), &'static str> {
+pub fn check_id(id: &str) -> Result<(), &'static str> {
     if id.is_empty() {
         Err("it is empty")
     } else if id.chars().any(|c| c.is_whitespace()) {

@@ -4,7 +4,7 @@ use crate::app::Data;
 use crate::components::diagnostics::Diagnostics;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use strata_shared::api::{EnvironmentStatus, ProjectSnapshot, RevisionNode};
+use strata_shared::api::{EnvironmentStatus, ExcludedNode, ProjectSnapshot, RevisionNode};
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -52,12 +52,13 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
 fn project_view(project: ProjectSnapshot) -> impl IntoView {
     let heads = project.heads.join(", ");
     let count = project.revisions.len();
+    let excluded = project.excluded;
     view! {
         <Diagnostics diagnostics=project.diagnostics />
         <section class="revisions">
             <h1>{format!("{count} revisions")}</h1>
             <p class="heads">"Heads: " <code>{heads}</code></p>
-            {if count == 0 {
+            {if count == 0 && excluded.is_empty() {
                 view! { <p class="empty">"No revision files in versions/ yet."</p> }.into_any()
             } else {
                 view! {
@@ -65,7 +66,10 @@ fn project_view(project: ProjectSnapshot) -> impl IntoView {
                         <thead>
                             <tr><th>"Revision"</th><th>"Message"</th><th>"Revises"</th><th>"Created"</th></tr>
                         </thead>
-                        <tbody>{project.revisions.into_iter().map(revision_row).collect_view()}</tbody>
+                        <tbody>
+                            {project.revisions.into_iter().map(revision_row).collect_view()}
+                            {excluded.into_iter().map(excluded_row).collect_view()}
+                        </tbody>
                     </table>
                 }
                 .into_any()
@@ -75,10 +79,10 @@ fn project_view(project: ProjectSnapshot) -> impl IntoView {
 }
 
 fn revision_row(node: RevisionNode) -> impl IntoView {
-    let revision = node.revision;
+    let RevisionNode { revision, children, labels } = node;
     let href = format!("/revisions/{}", revision.id);
     let revises = if revision.parents.is_empty() { "base".to_owned() } else { revision.parents.join(", ") };
-    let is_head = node.children.is_empty();
+    let is_head = children.is_empty();
     let id = revision.id;
     let key = id.clone();
     view! {
@@ -86,9 +90,25 @@ fn revision_row(node: RevisionNode) -> impl IntoView {
             <td>
                 <A href=href><code>{id}</code></A>
                 {is_head.then(|| view! { <span class="tag head">"head"</span> })}
-                {revision.branch_labels.into_iter().map(|l| view! { <span class="tag label">{l}</span> }).collect_view()}
+                {labels.into_iter().map(|l| view! { <span class="tag label">{l}</span> }).collect_view()}
             </td>
             <td>{revision.message.unwrap_or_default()}</td>
+            <td><code>{revises}</code></td>
+            <td class="date">{revision.created.unwrap_or_default()}</td>
+        </tr>
+    }
+}
+
+/// A revision file that parsed but could not join the graph, with the reason.
+fn excluded_row(node: ExcludedNode) -> impl IntoView {
+    let revision = node.revision;
+    let revises = if revision.parents.is_empty() { "base".to_owned() } else { revision.parents.join(", ") };
+    let id = revision.id;
+    let key = id.clone();
+    view! {
+        <tr class="excluded" data-revision=key>
+            <td><code>{id}</code> <span class="tag left-out">"left out"</span></td>
+            <td>{revision.message.unwrap_or_default()} <div class="reason">{node.reason}</div></td>
             <td><code>{revises}</code></td>
             <td class="date">{revision.created.unwrap_or_default()}</td>
         </tr>

@@ -1,16 +1,92 @@
-//! One module per verb; each returns the exit code, or an error that `main` prints as one line.
+//! One module per group of verbs. Each returns the exit code, or an error that `main` prints
+//! as one line (exit code 1).
 
-mod graph_views;
+mod format;
+mod new_revision;
+mod offline;
 mod serve;
+mod views;
 
 use crate::cli::{Cli, Command};
+use crate::migrations_dir;
 use anyhow::Result;
+use std::path::Path;
 use std::process::ExitCode;
+use strata_shared::project::Project;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let out = Output { json: cli.json };
+    let dir = cli.migrations.as_path();
     match cli.command {
-        Command::Serve(args) => serve::run(&cli.migrations, args),
-        Command::Heads { verbose } => graph_views::heads(&cli.migrations, verbose),
-        Command::History { verbose } => graph_views::history(&cli.migrations, verbose),
+        Command::Serve(args) => serve::run(dir, args),
+        Command::Heads { verbose, resolve_dependencies } => {
+            views::heads(&load(dir)?, out, verbose, resolve_dependencies)
+        }
+        Command::History { range, verbose, database } => {
+            views::history(&load(dir)?, out, range.as_deref(), verbose, database.url.as_deref())
+        }
+        Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
+        Command::Show { revision } => views::show(&load(dir)?, out, &revision),
+        Command::Upgrade(args) => offline::upgrade(&load(dir)?, out, &args),
+        Command::Downgrade(args) => offline::downgrade(&load(dir)?, out, &args),
+        Command::Stamp { targets, sql, purge } => offline::stamp(&load(dir)?, out, &targets, sql, purge),
+        Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
+        Command::Merge { revisions, message, branch_labels, rev_id } => {
+            new_revision::merge(&load(dir)?, out, &revisions, &message, &branch_labels, rev_id.as_deref())
+        }
+    }
+}
+
+/// A loaded migrations folder and where it is.
+pub struct Loaded<'a> {
+    pub dir: &'a Path,
+    pub project: Project,
+}
+
+fn load(dir: &Path) -> Result<Loaded<'_>> {
+    Ok(Loaded { dir, project: migrations_dir::load(dir)? })
+}
+
+#[derive(Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// Prints `value` as JSON, or `text` (a closure, so text is only built when needed).
+    pub fn print(self, value: impl FnOnce() -> serde_json::Value, text: impl FnOnce() -> String) {
+        if self.json {
+            println!("{}", value());
+        } else {
+            let text = text();
+            if !text.is_empty() {
+                println!("{}", text.trim_end_matches('\n'));
+            }
+        }
+    }
+}
+
+impl Loaded<'_> {
+    /// Problems go to stderr; an error in the files makes the exit code 1, after the answer was printed.
+    pub fn exit_code(&self) -> ExitCode {
+        self.print_diagnostics();
+        if self.project.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    }
+
+    /// Scripts that change a database are only written from a folder without errors.
+    pub fn require_no_problems(&self) -> Result<()> {
+        self.print_diagnostics();
+        let errors = self.project.diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            anyhow::bail!("the migrations folder has {errors} error(s) (listed above); fix them first");
+        }
+        Ok(())
+    }
+
+    fn print_diagnostics(&self) {
+        for diagnostic in &self.project.diagnostics {
+            let kind = if diagnostic.is_error() { "error" } else { "warning" };
+            eprintln!("{kind}: {diagnostic}");
+        }
     }
 }

@@ -22,7 +22,7 @@ async fn serve(migrations: &Path, args: ServeArgs) -> Result<()> {
     let project = migrations_dir::load(migrations)?;
     tracing::info!(
         folder = %migrations.display(),
-        revisions = project.graph.revisions().len(),
+        revisions = project.graph.len(),
         problems = project.diagnostics.len(),
         "loaded the migrations folder"
     );

@@ -1,0 +1,95 @@
+//! `upgrade`, `downgrade` and `stamp` with `--sql`: the plan as one script for psql.
+
+use super::{Loaded, Output};
+use crate::cli::MoveArgs;
+use anyhow::{Result, bail};
+use serde_json::json;
+use std::process::ExitCode;
+use strata_shared::graph::{Point, RevisionGraph};
+use strata_shared::offline::{self, TransactionMode, VersionTable};
+use strata_shared::plan::{self, Plan};
+
+pub fn upgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs) -> Result<ExitCode> {
+    require_sql(args.sql, "upgrade")?;
+    loaded.require_no_problems()?;
+    let graph = &loaded.project.graph;
+    let (start, target) = split_range(&args.target);
+    let rows = starting_rows(graph, start)?;
+    let plan = plan::upgrade(graph, &rows, target)?;
+    print_script(graph, &plan, args.transactions.into(), out)
+}
+
+pub fn downgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs) -> Result<ExitCode> {
+    require_sql(args.sql, "downgrade")?;
+    loaded.require_no_problems()?;
+    let graph = &loaded.project.graph;
+    let (Some(start), target) = split_range(&args.target) else {
+        bail!("downgrade --sql needs where to start: write `<from>:<to>`, e.g. `head:{}`", args.target)
+    };
+    let rows = starting_rows(graph, Some(start))?;
+    let plan = plan::downgrade(graph, &rows, target)?;
+    print_script(graph, &plan, args.transactions.into(), out)
+}
+
+pub fn stamp(loaded: &Loaded<'_>, out: Output, targets: &[String], sql: bool, purge: bool) -> Result<ExitCode> {
+    require_sql(sql, "stamp")?;
+    if purge {
+        bail!("--purge empties a live version table; it cannot be combined with --sql");
+    }
+    loaded.require_no_problems()?;
+    let graph = &loaded.project.graph;
+    let mut start = None;
+    let mut destinations = Vec::new();
+    for spec in targets {
+        let (from, to) = split_range(spec);
+        if let Some(from) = from {
+            if start.is_some_and(|s| s != from) {
+                bail!("a stamp with --sql starts from one revision only");
+            }
+            start = Some(from);
+        }
+        destinations.push(to.to_owned());
+    }
+    let rows = starting_rows(graph, start)?;
+    let plan = plan::stamp(graph, &rows, &destinations, false)?;
+    print_script(graph, &plan, TransactionMode::WholePlan, out)
+}
+
+fn require_sql(sql: bool, verb: &str) -> Result<()> {
+    if !sql {
+        bail!("`strata {verb}` against a database is not available yet; add --sql to print the script instead");
+    }
+    Ok(())
+}
+
+/// `start:target` → (start, target); a bare target starts from an empty database.
+fn split_range(spec: &str) -> (Option<&str>, &str) {
+    match spec.split_once(':') {
+        Some((start, target)) => (Some(start), target),
+        None => (None, spec),
+    }
+}
+
+/// The version rows an offline script starts from, as Alembic's `--sql` reads `start:`.
+fn starting_rows(graph: &RevisionGraph, start: Option<&str>) -> Result<Vec<String>> {
+    match start {
+        None | Some("base") | Some("") => Ok(Vec::new()),
+        Some(spec) => match graph.get_revision(Some(spec))? {
+            Point::Rev(index) => Ok(vec![graph.id(index).to_owned()]),
+            _ => Ok(Vec::new()),
+        },
+    }
+}
+
+fn print_script(graph: &RevisionGraph, plan: &Plan, mode: TransactionMode, out: Output) -> Result<ExitCode> {
+    let unknown = plan.revisions_without_sql(graph);
+    if !unknown.is_empty() {
+        bail!(
+            "the plan runs Alembic Python revisions whose SQL Strata cannot know ({}); use `alembic ... --sql` for those",
+            unknown.join(", ")
+        );
+    }
+    let script = offline::render(graph, plan, mode, &VersionTable::default());
+    out.print(|| json!({ "plan": plan, "sql": script }), || script.clone());
+    Ok(ExitCode::SUCCESS)
+}

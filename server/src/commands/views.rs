@@ -1,0 +1,119 @@
+//! `heads`, `history`, `branches`, `show`: the graph as text, read-only.
+
+use super::format::{self, Line};
+use super::{Loaded, Output};
+use crate::version_table;
+use anyhow::{Context, Result};
+use serde_json::Value;
+use std::process::ExitCode;
+use strata_shared::graph::{Ident, Point};
+use strata_shared::history;
+
+pub fn heads(loaded: &Loaded<'_>, out: Output, verbose: bool, resolve_dependencies: bool) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let heads = if resolve_dependencies { graph.real_heads() } else { graph.heads() };
+    out.print(
+        || heads.iter().map(|&h| format::json(graph, h)).collect(),
+        || {
+            let parts = Line { branches: true, ..Line::default() };
+            let lines: Vec<String> = heads
+                .iter()
+                .map(|&h| {
+                    if verbose {
+                        format::entry(graph, h, loaded.dir, false)
+                    } else {
+                        format::line(graph, h, parts, false)
+                    }
+                })
+                .collect();
+            lines.join("\n")
+        },
+    );
+    Ok(loaded.exit_code())
+}
+
+pub fn history(
+    loaded: &Loaded<'_>,
+    out: Output,
+    range: Option<&str>,
+    verbose: bool,
+    url: Option<&str>,
+) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let mentions_current = range.is_some_and(|r| r.split(':').any(|side| side.trim() == "current"));
+    let current = match (mentions_current, url) {
+        (true, Some(url)) => Some(read_rows(url)?),
+        _ => None,
+    };
+    let order = history::revisions_in_range(graph, range, current.as_deref())?;
+    let is_current = |index: usize| current.as_ref().is_some_and(|rows| rows.iter().any(|r| r == graph.id(index)));
+    out.print(
+        || order.iter().map(|&i| format::json(graph, i)).collect(),
+        || {
+            let parts = Line { branches: true, doc: true, parents: true, tree_indicators: true };
+            let lines: Vec<String> = order
+                .iter()
+                .map(|&i| {
+                    if verbose {
+                        format::entry(graph, i, loaded.dir, is_current(i))
+                    } else {
+                        format::line(graph, i, parts, is_current(i))
+                    }
+                })
+                .collect();
+            lines.join("\n")
+        },
+    );
+    Ok(loaded.exit_code())
+}
+
+pub fn branches(loaded: &Loaded<'_>, out: Output, verbose: bool) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let points: Vec<usize> = graph.history_order().into_iter().filter(|&i| graph.node(i).is_branch_point()).collect();
+    out.print(
+        || points.iter().map(|&i| format::json(graph, i)).collect(),
+        || {
+            let mut text = String::new();
+            for &point in &points {
+                let head = if verbose {
+                    format::entry(graph, point, loaded.dir, false)
+                } else {
+                    format::line(graph, point, Line { branches: true, tree_indicators: true, ..Line::default() }, false)
+                };
+                text.push_str(&head);
+                text.push('\n');
+                let indent = " ".repeat(graph.id(point).len());
+                for &child in &graph.node(point).children {
+                    let parts = Line { branches: true, doc: verbose, tree_indicators: true, ..Line::default() };
+                    text.push_str(&format!("{indent} -> {}\n", format::line(graph, child, parts, false)));
+                }
+                text.push('\n');
+            }
+            text
+        },
+    );
+    Ok(loaded.exit_code())
+}
+
+pub fn show(loaded: &Loaded<'_>, out: Output, spec: &str) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let shown: Vec<usize> = graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect();
+    if shown.is_empty() {
+        anyhow::bail!("`{spec}` names no revision");
+    }
+    out.print(
+        || Value::Array(shown.iter().map(|&i| format::json(graph, i)).collect()),
+        || shown.iter().map(|&i| format::entry(graph, i, loaded.dir, false)).collect::<Vec<_>>().join("\n"),
+    );
+    Ok(loaded.exit_code())
+}
+
+/// The rows of the version table of the database at `url`.
+fn read_rows(url: &str) -> Result<Vec<String>> {
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = sqlx::PgPool::connect(url).await.context("cannot connect to the database given by --url")?;
+        let rows = version_table::current_heads(&pool).await;
+        pool.close().await;
+        rows
+    })
+}

@@ -1,0 +1,306 @@
+//! Alembic's Python revision scripts, read without running Python: the top-level literal
+//! assignments `revision`, `down_revision` (a string, a tuple or list, or None),
+//! `branch_labels` and `depends_on`, and the module docstring's message and `Create Date`.
+//! The SQL such a script runs is Python code, so it stays unknown (`RevisionFormat::AlembicPython`).
+
+use crate::diagnostic::Diagnostic;
+use crate::revision::{HeaderLines, Revision, RevisionFormat, SqlSection};
+
+/// A parsed script, and warnings that do not stop it from joining the graph.
+#[derive(Debug)]
+pub struct ParsedScript {
+    pub revision: Revision,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let doc = Docstring::read(text);
+    let mut fields: Fields = Fields::default();
+    for assignment in top_level_assignments(text) {
+        let target = match assignment.name {
+            "revision" => &mut fields.revision,
+            "down_revision" => &mut fields.down_revision,
+            "branch_labels" => &mut fields.branch_labels,
+            "depends_on" => &mut fields.depends_on,
+            _ => continue,
+        };
+        match parse_literal(assignment.value) {
+            Ok(value) => *target = Some((value, assignment.line)),
+            Err(why) => errors.push(Diagnostic::at(
+                path,
+                assignment.line,
+                format!("`{}` must be a string, a tuple or list of strings, or None: {why}", assignment.name),
+            )),
+        }
+    }
+    let id = match fields.revision.clone() {
+        Some((Literal::Strings(ids), _)) if ids.len() == 1 => Some(ids[0].clone()),
+        Some((_, line)) => {
+            errors.push(Diagnostic::at(path, line, "`revision` must be one string"));
+            None
+        }
+        None => {
+            errors.push(Diagnostic::in_file(
+                path,
+                "no `revision = \"...\"` assignment: this is not an Alembic revision script",
+            ));
+            None
+        }
+    };
+    let parents = fields.strings(&fields.down_revision);
+    let (Some(id), true) = (id, errors.is_empty()) else { return Err(errors) };
+    if let Some((revises, line)) = &doc.revises {
+        let declared = split_list(revises);
+        if declared != parents {
+            warnings.push(
+                Diagnostic::at(
+                    path,
+                    *line,
+                    format!(
+                        "the docstring says `Revises: {revises}` but `down_revision` is `{}`; the code wins",
+                        if parents.is_empty() { "None".to_owned() } else { parents.join(", ") }
+                    ),
+                )
+                .warning(),
+            );
+        }
+    }
+    let lines = HeaderLines {
+        revision: fields.revision.as_ref().map_or(1, |(_, line)| *line),
+        revises: fields.down_revision.as_ref().map(|(_, line)| *line),
+        depends_on: fields.depends_on.as_ref().map(|(_, line)| *line),
+        branch_labels: fields.branch_labels.as_ref().map(|(_, line)| *line),
+    };
+    let unknown = SqlSection { sql: String::new(), first_line: 1 };
+    let revision = Revision {
+        id,
+        parents,
+        branch_labels: fields.strings(&fields.branch_labels),
+        depends_on: fields.strings(&fields.depends_on),
+        message: doc.message,
+        created: doc.created,
+        transactional: true,
+        path: path.to_owned(),
+        upgrade: unknown.clone(),
+        downgrade: unknown,
+        lines,
+        format: RevisionFormat::AlembicPython,
+    };
+    Ok(ParsedScript { revision, warnings })
+}
+
+#[derive(Default)]
+struct Fields {
+    revision: Option<(Literal, u32)>,
+    down_revision: Option<(Literal, u32)>,
+    branch_labels: Option<(Literal, u32)>,
+    depends_on: Option<(Literal, u32)>,
+}
+
+impl Fields {
+    fn strings(&self, field: &Option<(Literal, u32)>) -> Vec<String> {
+        match field {
+            Some((Literal::Strings(items), _)) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Literal {
+    None,
+    Strings(Vec<String>),
+}
+
+struct Assignment<'a> {
+    name: &'a str,
+    value: &'a str,
+    line: u32,
+}
+
+/// `name = value` and `name: annotation = value` at column 0; a value may span lines while
+/// brackets are open.
+fn top_level_assignments(text: &str) -> Vec<Assignment<'_>> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    for (index, &start) in line_starts.iter().enumerate() {
+        if start < offset {
+            continue; // inside a previous multi-line value
+        }
+        let line = &text[start..line_starts.get(index + 1).copied().unwrap_or(text.len())];
+        let name_end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(line.len());
+        let name = &line[..name_end];
+        let rest = line[name_end..].trim_start();
+        if name.is_empty() || !(rest.starts_with('=') || rest.starts_with(':')) || rest.starts_with("==") {
+            continue;
+        }
+        let Some(equals) = line.find('=') else { continue };
+        let value_start = start + equals + 1;
+        let value_end = literal_end(text, value_start);
+        offset = value_end;
+        found.push(Assignment { name, value: text[value_start..value_end].trim(), line: index as u32 + 1 });
+    }
+    found
+}
+
+/// Where a value starting at `start` ends: the end of its line, once brackets are balanced
+/// (brackets inside strings and comments do not count).
+fn literal_end(text: &str, start: usize) -> usize {
+    enum State {
+        Code,
+        Quoted(char),
+        Comment,
+    }
+    let mut state = State::Code;
+    let mut depth = 0i32;
+    let mut chars = text[start..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        state = match (state, c) {
+            (State::Quoted(q), '\\') => {
+                chars.next();
+                State::Quoted(q)
+            }
+            (State::Quoted(q), c) if c == q => State::Code,
+            (State::Quoted(q), _) => State::Quoted(q),
+            (State::Code | State::Comment, '\n') if depth <= 0 => return start + i,
+            (State::Code | State::Comment, '\n') => State::Code,
+            (State::Comment, _) => State::Comment,
+            (State::Code, '\'' | '"') => State::Quoted(c),
+            (State::Code, '#') => State::Comment,
+            (State::Code, '(' | '[') => {
+                depth += 1;
+                State::Code
+            }
+            (State::Code, ')' | ']') => {
+                depth -= 1;
+                State::Code
+            }
+            (State::Code, _) => State::Code,
+        };
+    }
+    text.len()
+}
+
+/// `None`, a string, or a tuple/list of strings (comments and a trailing comma allowed).
+fn parse_literal(value: &str) -> Result<Literal, String> {
+    let uncommented = strip_comment(value);
+    let value = uncommented.trim();
+    if value == "None" {
+        return Ok(Literal::None);
+    }
+    let inner = match value.chars().next() {
+        Some('(') if value.ends_with(')') => &value[1..value.len() - 1],
+        Some('[') if value.ends_with(']') => &value[1..value.len() - 1],
+        Some('\'' | '"') => return string_literal(value).map(|s| Literal::Strings(vec![s])),
+        _ => return Err(format!("`{value}` is not a literal Strata can read")),
+    };
+    let mut items = Vec::new();
+    for item in split_top_level_commas(inner) {
+        let item = strip_comment(item);
+        if !item.trim().is_empty() {
+            items.push(string_literal(&item)?);
+        }
+    }
+    Ok(Literal::Strings(items))
+}
+
+fn strip_comment(text: &str) -> String {
+    let mut quote = None;
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        for c in line.chars() {
+            match (quote, c) {
+                (None, '#') => break,
+                (None, '\'' | '"') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            out.push(c);
+        }
+        if line.ends_with('\n') && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn split_top_level_commas(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quote, mut start) = (None, 0);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ',') => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn string_literal(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let quote =
+        text.chars().next().filter(|c| *c == '\'' || *c == '"').ok_or_else(|| format!("`{text}` is not a string"))?;
+    if text.len() < 2 || !text.ends_with(quote) {
+        return Err(format!("`{text}` is not a closed string"));
+    }
+    Ok(text[1..text.len() - 1].to_owned())
+}
+
+/// A `Revises:` value as written by hand or by a template: `a, b`, `('a', 'b')`, `None`.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|item| item.trim().trim_matches(|c| "()[]'\" ".contains(c)).trim())
+        .filter(|item| !item.is_empty() && *item != "None")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What Alembic's template puts in the module docstring.
+struct Docstring {
+    message: Option<String>,
+    created: Option<String>,
+    /// The `Revises:` line's value and line number.
+    revises: Option<(String, u32)>,
+}
+
+impl Docstring {
+    fn read(text: &str) -> Self {
+        let mut doc = Docstring { message: None, created: None, revises: None };
+        let body_start = text
+            .lines()
+            .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#')))
+            .map(|line| (line, text.lines().nth(line).unwrap_or_default().trim_start()));
+        let Some((first_line, opening)) = body_start else { return doc };
+        let Some(delimiter) =
+            ["\"\"\"", "'''"].into_iter().find(|d| opening.trim_start_matches(['r', 'u']).starts_with(d))
+        else {
+            return doc;
+        };
+        let after = &opening[opening.find(delimiter).unwrap_or(0) + 3..];
+        let rest_of_file: String =
+            std::iter::once(after).chain(text.lines().skip(first_line + 1)).collect::<Vec<_>>().join("\n");
+        let body = rest_of_file.split(delimiter).next().unwrap_or_default();
+        doc.message = body.split("\n\n").next().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        for (offset, line) in body.lines().enumerate() {
+            let line_no = (first_line + offset) as u32 + 1;
+            if let Some(date) = line.trim().strip_prefix("Create Date:") {
+                doc.created = Some(date.trim().to_owned()).filter(|d| !d.is_empty());
+            } else if let Some(revises) = line.trim().strip_prefix("Revises:") {
+                doc.revises = Some((revises.trim().to_owned(), line_no));
+            }
+        }
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+use super::*;
+use crate::revision::{HeaderLines, RevisionFormat, SqlSection};
+
+pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
+    let empty = SqlSection { sql: String::new(), first_line: 1 };
+    Revision {
+        id: id.into(),
+        parents: parents.iter().map(|p| p.to_string()).collect(),
+        branch_labels: vec![],
+        depends_on: vec![],
+        message: None,
+        created: None,
+        transactional: true,
+        path: format!("{id}.sql"),
+        upgrade: empty.clone(),
+        downgrade: empty,
+        lines: HeaderLines { revision: 1, revises: Some(2), ..HeaderLines::default() },
+        format: RevisionFormat::StrataSql,
+    }
+}
+
+fn ids(graph: &RevisionGraph, indices: impl IntoIterator<Item = usize>) -> Vec<String> {
+    graph.ids(indices)
+}
+
+#[test]
+fn heads_bases_and_history_order_through_a_branch_and_merge() {
+    let (graph, diagnostics) = RevisionGraph::build(vec![
+        revision("a1", &[]),
+        revision("b2", &["a1"]),
+        revision("c3", &["b2"]),
+        revision("d4", &["b2"]),
+        revision("e5", &["c3", "d4"]),
+        revision("f6", &["a1"]),
+    ]);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(ids(&graph, graph.heads().iter().copied()), ["e5", "f6"]);
+    assert_eq!(ids(&graph, graph.bases().iter().copied()), ["a1"]);
+    // `alembic history` prints this history in exactly this order.
+    assert_eq!(ids(&graph, graph.history_order()), ["e5", "c3", "d4", "f6", "b2", "a1"]);
+}
+
+#[test]
+fn unhealthy_revisions_are_left_out_with_their_descendants_and_the_rest_loads() {
+    let mut twin = revision("a1", &[]);
+    twin.path = "twin.sql".into();
+    let mut needs_label = revision("d4", &["b2"]);
+    needs_label.depends_on = vec!["nolabel".into()];
+    let (graph, diagnostics) = RevisionGraph::build(vec![
+        revision("a1", &[]),
+        twin,
+        revision("b2", &["a1"]),
+        revision("c3", &["ghost"]),
+        revision("c4", &["c3"]),
+        needs_label,
+        revision("x1", &["x2"]),
+        revision("x2", &["x1"]),
+    ]);
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "twin.sql:1: revision id `a1` is already used by a1.sql",
+            "c3.sql:2: revision `c3` revises `ghost`, which no file defines",
+            "d4.sql:1: revision `d4` depends on `nolabel`, which is neither a revision nor a branch label",
+            "c4.sql:1: revision `c4` is left out because it builds on `c3`, which is left out",
+            "x1.sql:2: revision `x1` is on a cycle, or builds on one, among: x1, x2",
+            "x2.sql:2: revision `x2` is on a cycle, or builds on one, among: x1, x2",
+        ]
+    );
+    assert_eq!(ids(&graph, 0..graph.len()), ["a1", "b2"]);
+    let mut excluded: Vec<&str> = graph.excluded().iter().map(|e| e.revision.id.as_str()).collect();
+    excluded.sort_unstable();
+    assert_eq!(excluded, ["a1", "c3", "c4", "d4", "x1", "x2"]);
+}
+
+#[test]
+fn a_parent_given_as_a_prefix_gets_a_hint() {
+    let (_, diagnostics) = RevisionGraph::build(vec![revision("a1b2c3", &[]), revision("d4", &["a1b2"])]);
+    assert_eq!(
+        diagnostics[0].message,
+        "revision `d4` revises `a1b2`, which no file defines (write the full id `a1b2c3`)"
+    );
+}
+
+#[test]
+fn clashing_branch_labels_are_reported_and_dropped() {
+    let mut first = revision("a1", &[]);
+    first.branch_labels = vec!["sales".into()];
+    let mut second = revision("b2", &["a1"]);
+    second.branch_labels = vec!["sales".into(), "a1".into()];
+    let (graph, diagnostics) = RevisionGraph::build(vec![first, second]);
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "branch label `sales` of revision `b2` is already a branch label of revision `a1`; the label is ignored",
+            "branch label `a1` of revision `b2` is already the id of revision `a1`; the label is ignored",
+        ]
+    );
+    assert_eq!(graph.node(1).branch_labels, ["sales"], "inherited from a1");
+}
+
+#[test]
+fn relative_specs_parse_like_alembics_pattern() {
+    use super::resolve::parse_relative;
+    let parsed = |s| parse_relative(s).map(|r| (r.branch, r.symbol, r.steps));
+    assert_eq!(parsed("+2"), Some((None, None, 2)));
+    assert_eq!(parsed("-1"), Some((None, None, -1)));
+    assert_eq!(parsed("ae10+3"), Some((None, Some("ae10"), 3)));
+    assert_eq!(parsed("sales@-2"), Some((Some("sales"), None, -2)));
+    assert_eq!(parsed("sales@ae10+1"), Some((Some("sales"), Some("ae10"), 1)));
+    assert_eq!(parsed("ae10"), None);
+    assert_eq!(parsed("sales@head"), None);
+}
