@@ -64,12 +64,12 @@ fn the_code_wins_over_the_docstring_and_says_so() {
 
 #[test]
 fn errors_name_the_file_and_line() {
-    let errors = parse_alembic_script("y.py", "revision = make_id()\ndown_revision = None\n").err().expect("fails");
+    let errors = parse_alembic_script("y.py", "revision = make_id()\ndown_revision = None\n").expect_err("fails");
     assert_eq!(
         errors[0].to_string(),
         "y.py:1: `revision` must be a string, a tuple or list of strings, or None: `make_id()` is not a literal Strata can read"
     );
-    let errors = parse_alembic_script("z.py", "import os\n").err().expect("fails");
+    let errors = parse_alembic_script("z.py", "import os\n").expect_err("fails");
     assert_eq!(
         errors[0].to_string(),
         "z.py: no `revision = \"...\"` assignment: this is not an Alembic revision script"
