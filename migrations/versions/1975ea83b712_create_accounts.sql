@@ -1,8 +1,7 @@
 -- revision: 1975ea83b712
--- revises:
+-- revises: 
 -- message: create accounts
 -- created: 2026-01-05 09:12:44
--- branch-labels: auth
 --
 -- Everyone who signs in is an account; e-mail addresses are unique regardless of case.
 

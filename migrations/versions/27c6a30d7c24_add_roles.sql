@@ -15,7 +15,7 @@ CREATE TABLE account_role (
     PRIMARY KEY (account_id, role_id)
 );
 
-INSERT INTO role (name) VALUES ('admin'), ('sales'), ('accounting');
+INSERT INTO role (name) VALUES ('admin'), ('sales'), ('purchasing'), ('accounting');
 
 -- strata:downgrade
 DROP TABLE account_role;

@@ -1,8 +1,10 @@
 -- revision: 3a41d9e05f6b
--- revises: 27c6a30d7c24
+-- revises: 4b8e2f1c9a07
 -- message: create customers
--- created: 2026-01-14 10:40:00
+-- created: 2026-01-26 10:40:00
 -- branch-labels: sales
+--
+-- First revision of the sales branch.
 
 -- strata:upgrade
 CREATE TABLE customer (

@@ -233,8 +233,13 @@ impl Heads {
                 .filter_map(|r| graph.index_of(r))
                 .collect();
             let ancestors_of_others = graph.ancestors(&others, true);
-            let from: Vec<&str> =
-                down.iter().filter(|&&d| !ancestors_of_others.contains(d)).map(|&d| graph.id(d)).collect();
+            // Only recorded parents can collapse: a dependency on an ancestor is not recorded
+            // (Alembic fails with a KeyError there).
+            let from: Vec<&str> = down
+                .iter()
+                .filter(|&&d| !ancestors_of_others.contains(d) && self.has(graph.id(d)))
+                .map(|&d| graph.id(d))
+                .collect();
             let Some((last, rest)) = from.split_last() else {
                 return Err(inconsistent(format!("merging into {id} finds no parent to replace")));
             };

@@ -68,6 +68,15 @@ impl Sandbox {
             .log_statements(tracing::log::LevelFilter::Debug)
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The superuser's password (for tools such as psql; never logged).
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
     /// The postmaster's process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.postmaster.as_ref().map(Child::id)

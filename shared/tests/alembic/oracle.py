@@ -4,7 +4,8 @@ Reads a JSON request on stdin: {"revisions": [{id, down, labels, depends_on}], "
 Writes the revisions as an Alembic versions/ folder (file names sorted in the given order),
 answers every query with Alembic's own ScriptDirectory/RevisionMap and HeadMaintainer, and
 prints one JSON answer per query: {"steps": [[revision, "up"|"down", rows_after]]},
-{"order": [...]}, or {"error": message}.
+{"order": [...]}, {"error": message} when Alembic refuses, or {"crash": message} when Alembic
+itself fails (a KeyError or an assertion) and so gives no answer to compare with.
 """
 import json
 import os
@@ -15,6 +16,7 @@ import traceback
 import sqlalchemy as sa
 from alembic.runtime.migration import HeadMaintainer, StampStep
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 
 class _Impl:
@@ -87,9 +89,11 @@ def main():
         for query in request["queries"]:
             try:
                 answers.append(answer(script, query))
-            except Exception as error:  # every refusal is an answer to compare
+            except CommandError as error:  # a refusal: an answer to compare
+                answers.append({"error": str(error)})
+            except Exception as error:  # Alembic itself broke: no reference answer
                 where = traceback.extract_tb(error.__traceback__)[-1]
-                answers.append({"error": f"{type(error).__name__}: {error} (at {where.name}:{where.lineno})"})
+                answers.append({"crash": f"{type(error).__name__}: {error} (at {where.name}:{where.lineno})"})
     json.dump(answers, sys.stdout)
 
 

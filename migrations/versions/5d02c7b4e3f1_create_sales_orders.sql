@@ -1,5 +1,5 @@
 -- revision: 5d02c7b4e3f1
--- revises: 4b8e2f1c9a07
+-- revises: 3a41d9e05f6b
 -- message: create sales orders and their lines
 -- created: 2026-02-02 11:08:52
 
@@ -7,7 +7,7 @@
 CREATE TYPE order_status AS ENUM ('draft', 'confirmed', 'shipped', 'cancelled');
 
 CREATE TABLE sales_order (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           bigint       GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     customer_id  bigint       NOT NULL REFERENCES customer (id),
     status       order_status NOT NULL DEFAULT 'draft',
     ordered_at   timestamptz  NOT NULL DEFAULT now()
