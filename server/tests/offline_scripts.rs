@@ -68,7 +68,7 @@ async fn the_sample_goes_from_base_to_head_and_back_with_psql_in_each_transactio
         psql(&sandbox, &database, &strata(&["upgrade", "head", "--sql", "--transactions", mode]));
         let rows: Vec<String> =
             sqlx::query_scalar("SELECT version_num FROM alembic_version").fetch_all(&pool).await.unwrap();
-        assert_eq!(rows, [head.clone()], "{mode}: at head");
+        assert_eq!(rows, std::slice::from_ref(&head), "{mode}: at head");
         let objects = user_objects(&pool).await;
         for expected in ["public.invoice", "public.receivable", "reporting.monthly_sales", "type order_status"] {
             assert!(objects.contains(&expected.to_owned()), "{mode}: {expected} exists: {objects:?}");

@@ -72,7 +72,7 @@ fn an_upgrade_then_the_downgrade_back_restores_the_version_rows() {
 
 #[test]
 fn a_stamp_runs_no_sql() {
-    let mut rng = Rng(0x57A_4B);
+    let mut rng = Rng(0x0005_7A4B);
     for _ in 0..200 {
         let (graph, _) = RevisionGraph::build(generate_history(&mut rng, true));
         let from = vec![graph.id(rng.below(graph.len())).to_owned()];
