@@ -235,11 +235,11 @@ impl Heads {
             let ancestors_of_others = graph.ancestors(&others, true);
             // Only recorded parents can collapse: a dependency on an ancestor is not recorded
             // (Alembic fails with a KeyError there).
-            let from: Vec<&str> = down
-                .iter()
-                .filter(|&&d| !ancestors_of_others.contains(d) && self.has(graph.id(d)))
-                .map(|&d| graph.id(d))
-                .collect();
+            // Dependencies first: their rows go, and the last parent's row becomes this revision.
+            let mut from: Vec<usize> =
+                down.iter().copied().filter(|&d| !ancestors_of_others.contains(d) && self.has(graph.id(d))).collect();
+            from.sort_by_key(|d| node.down.contains(d));
+            let from: Vec<&str> = from.into_iter().map(|d| graph.id(d)).collect();
             let Some((last, rest)) = from.split_last() else {
                 return Err(inconsistent(format!("merging into {id} finds no parent to replace")));
             };

@@ -2,6 +2,8 @@
 //! and a plain HTTP GET. Every service a test starts is stopped when its guard drops.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod alembic;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
