@@ -1,7 +1,7 @@
 //! Reading a migrations folder from disk: `<dir>/versions/*.sql`, and Alembic's `*.py` scripts.
 
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use strata_shared::diagnostic::Diagnostic;
 use strata_shared::project::{Project, SourceFile};
 
@@ -11,23 +11,51 @@ pub fn load(dir: &Path) -> Result<Project> {
     let versions = dir.join("versions");
     let entries = std::fs::read_dir(&versions)
         .with_context(|| format!("cannot read the revisions folder {}", versions.display()))?;
-    let mut files = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("cannot list {}", versions.display()))?.path();
-        let is_revision_file = path.extension().is_some_and(|ext| ext == "sql" || ext == "py")
-            && path.file_name().is_some_and(|name| name != "__init__.py" && !name.to_string_lossy().starts_with(".#"));
-        if !is_revision_file || !path.is_file() {
-            continue;
-        }
-        let name = format!("versions/{}", path.file_name().unwrap_or_default().to_string_lossy());
-        match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => files.push(SourceFile { path: name, text }),
-            Ok(Err(_)) => unreadable.push(Diagnostic::in_file(&name, "the file is not valid UTF-8")),
-            Err(error) => unreadable.push(Diagnostic::in_file(&name, format!("cannot read the file: {error}"))),
+        let entry = entry.with_context(|| format!("cannot list {}", versions.display()))?;
+        // The entry's own type: no extra stat per file (long histories have thousands).
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file() || t.is_symlink());
+        if is_file && is_revision_file(&entry.file_name().to_string_lossy()) {
+            paths.push(entry.path());
         }
     }
+    let (files, unreadable) = read_all(&paths);
     let mut project = Project::load(files);
     project.diagnostics.extend(unreadable);
     Ok(project)
+}
+
+fn is_revision_file(name: &str) -> bool {
+    (name.ends_with(".sql") || name.ends_with(".py")) && name != "__init__.py" && !name.starts_with(".#")
+}
+
+/// Reads the files on every core: for long histories the time goes into opening and reading.
+fn read_all(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            paths.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(read_one).collect::<Vec<_>>())).collect();
+        let mut files = Vec::with_capacity(paths.len());
+        let mut unreadable = Vec::new();
+        for worker in workers {
+            for result in worker.join().expect("a reading thread does not panic") {
+                match result {
+                    Ok(file) => files.push(file),
+                    Err(diagnostic) => unreadable.push(diagnostic),
+                }
+            }
+        }
+        (files, unreadable)
+    })
+}
+
+fn read_one(path: &PathBuf) -> Result<SourceFile, Diagnostic> {
+    let name = format!("versions/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => Ok(SourceFile { path: name, text }),
+        Ok(Err(_)) => Err(Diagnostic::in_file(&name, "the file is not valid UTF-8")),
+        Err(error) => Err(Diagnostic::in_file(&name, format!("cannot read the file: {error}"))),
+    }
 }

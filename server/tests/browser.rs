@@ -100,6 +100,8 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     assert!(problems.contains("unknown header key `author`"), "{problems}");
     assert!(problems.contains("no downgrade section"), "{problems}");
     assert!(problems.contains("versions/e5f6a1b2c3d4_dangling_parent.sql:2"), "{problems}");
+    let left_out = text_of(&browser, "tr.excluded[data-revision=e5f6a1b2c3d4]").await;
+    assert!(left_out.contains("left out") && left_out.contains("which no file defines"), "{left_out}");
     let sandbox = text_of(&browser, "[data-environment=sandbox]").await;
     assert!(sandbox.contains("at base"), "{sandbox}");
     screenshot(&browser, "overview-broken-fixture").await;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use strata_shared::api::{ProjectSnapshot, RevisionNode};
+use strata_shared::revision::RevisionFormat;
 
 #[component]
 pub fn RevisionPage() -> impl IntoView {
@@ -61,8 +62,20 @@ fn revision_view(node: RevisionNode) -> impl IntoView {
                 <dd>{if revision.transactional { "runs inside a transaction" } else { "runs outside any transaction" }}</dd>
                 <dt>"File"</dt><dd><code>{revision.path.clone()}</code></dd>
             </dl>
-            <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade />
-            <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade />
+            {match revision.format {
+                RevisionFormat::StrataSql => view! {
+                    <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade />
+                    <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade />
+                }
+                .into_any(),
+                RevisionFormat::AlembicPython => view! {
+                    <p class="notice" data-test="sql-unknown">
+                        "This is an Alembic Python revision: its upgrade and downgrade are Python code, "
+                        "so Strata knows its place in the history but not the SQL it runs."
+                    </p>
+                }
+                .into_any(),
+            }}
         </article>
     }
 }
