@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// The project's configuration (environments).
+    #[arg(long, global = true, env = "STRATA_CONFIG", default_value = "strata.toml")]
+    pub config: PathBuf,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,6 +42,21 @@ pub enum Command {
         range: Option<String>,
         #[arg(short, long)]
         verbose: bool,
+        /// Mark the revisions the database is at (needs --env or --url).
+        #[arg(short, long)]
+        indicate_current: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Show the revision(s) a database is at.
+    Current {
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Exit non-zero if revisions are pending, several heads exist, or an applied revision was edited.
+    Check {
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -62,6 +81,10 @@ pub enum Command {
         /// Empty the version table first.
         #[arg(long)]
         purge: bool,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
     /// Create a new, empty revision file.
     Revision(NewRevisionArgs),
@@ -84,9 +107,24 @@ pub struct MoveArgs {
     /// Print the SQL script instead of running it.
     #[arg(long)]
     pub sql: bool,
-    /// Where transactions begin and end.
-    #[arg(long, value_enum, default_value_t = Transactions::WholePlan)]
-    pub transactions: Transactions,
+    /// Where transactions begin and end (default: the environment's setting, else whole-plan).
+    #[arg(long, value_enum)]
+    pub transactions: Option<Transactions>,
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// How a run is confirmed once its plan was shown.
+#[derive(Args)]
+pub struct ConfirmArgs {
+    /// Run the plan after showing it, without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Run only if the plan still has this fingerprint (as shown by an earlier preview).
+    #[arg(long)]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,9 +163,13 @@ pub struct NewRevisionArgs {
     pub rev_id: Option<String>,
 }
 
+/// Which database: an environment of strata.toml, or a URL.
 #[derive(Args)]
 pub struct DatabaseArgs {
-    /// A database to read the version table from (for `current`).
+    /// An environment named in strata.toml.
+    #[arg(long = "env", conflicts_with = "url")]
+    pub environment: Option<String>,
+    /// A database URL (never printed).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub url: Option<String>,
 }

@@ -3,7 +3,11 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod database_status;
+pub mod execute;
 pub mod http;
+pub mod identity;
 pub mod migrations_dir;
 pub mod sandbox;
 pub mod version_table;

@@ -4,7 +4,12 @@ mod support;
 
 use sqlx::PgPool;
 use strata_server::sandbox::Sandbox;
-use strata_server::version_table::current_heads;
+use strata_shared::offline::VersionTable;
+
+async fn current_heads(pool: &PgPool) -> anyhow::Result<Vec<String>> {
+    let mut conn = pool.acquire().await?;
+    strata_server::version_table::rows(&mut conn, &VersionTable::default()).await
+}
 
 #[tokio::test]
 async fn reads_the_rows_of_alembic_version_and_keeps_them_across_restarts() {

@@ -68,3 +68,27 @@ pub struct EnvironmentStatus {
     /// Why the state could not be read, when it could not.
     pub error: Option<String>,
 }
+
+/// Why a step failed: PostgreSQL's own words, and where in the revision file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepFailure {
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    /// The five-character SQLSTATE.
+    pub sqlstate: Option<String>,
+    /// The revision file, and the line and column PostgreSQL points at in it.
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+/// What a running plan reports as it goes (to the CLI's progress lines and the browser).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum RunEvent {
+    StepStarted { index: usize, total: usize, revision: Option<String>, direction: String },
+    StepFinished { index: usize, duration_ms: u64 },
+    StepFailed { index: usize, failure: StepFailure },
+    RunFinished { status: String },
+}

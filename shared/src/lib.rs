@@ -6,6 +6,7 @@
 pub mod alembic_script;
 pub mod api;
 pub mod diagnostic;
+pub mod digest;
 pub mod graph;
 pub mod history;
 pub mod new_revision;

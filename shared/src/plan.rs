@@ -24,6 +24,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What an approval or a run confirms: the environment, where it starts, the target, and
+    /// the exact script. Any change to the files or to the database's state changes it.
+    pub fn fingerprint(&self, environment: &str, script: &str) -> String {
+        let text = format!("{environment}\n{}\n{}\n{script}", self.from.join(","), self.target);
+        crate::digest::sha256_hex(text.as_bytes())
+    }
+
     /// Revisions this plan runs whose SQL Strata does not know (Alembic Python scripts).
     pub fn revisions_without_sql(&self, graph: &RevisionGraph) -> Vec<String> {
         self.steps

@@ -54,6 +54,13 @@ pub struct SqlSection {
     pub first_line: u32,
 }
 
+impl SqlSection {
+    /// SHA-256 of the SQL as written: recorded when it runs, so a later edit shows.
+    pub fn checksum(&self) -> String {
+        crate::digest::sha256_hex(self.sql.as_bytes())
+    }
+}
+
 impl Revision {
     pub fn is_base(&self) -> bool {
         self.parents.is_empty()

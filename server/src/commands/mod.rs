@@ -1,6 +1,7 @@
 //! One module per group of verbs. Each returns the exit code, or an error that `main` prints
 //! as one line (exit code 1).
 
+mod database;
 mod format;
 mod new_revision;
 mod offline;
@@ -8,6 +9,7 @@ mod serve;
 mod views;
 
 use crate::cli::{Cli, Command};
+use crate::execute::Request;
 use crate::migrations_dir;
 use anyhow::Result;
 use std::path::Path;
@@ -17,19 +19,38 @@ use strata_shared::project::Project;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let out = Output { json: cli.json };
     let dir = cli.migrations.as_path();
+    let config = cli.config.as_path();
     match cli.command {
         Command::Serve(args) => serve::run(dir, args),
         Command::Heads { verbose, resolve_dependencies } => {
             views::heads(&load(dir)?, out, verbose, resolve_dependencies)
         }
-        Command::History { range, verbose, database } => {
-            views::history(&load(dir)?, out, range.as_deref(), verbose, database.url.as_deref())
+        Command::History { range, verbose, indicate_current, database } => {
+            let loaded = load(dir)?;
+            let mentions_current = range.as_deref().is_some_and(|r| r.split(':').any(|side| side.trim() == "current"));
+            let rows =
+                if indicate_current || mentions_current { Some(database::read_rows(config, &database)?) } else { None };
+            views::history(&loaded, out, range.as_deref(), verbose, indicate_current, rows)
         }
+        Command::Current { verbose, database } => database::current(&load(dir)?, out, config, &database, verbose),
+        Command::Check { database } => database::check(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
         Command::Show { revision } => views::show(&load(dir)?, out, &revision),
-        Command::Upgrade(args) => offline::upgrade(&load(dir)?, out, &args),
-        Command::Downgrade(args) => offline::downgrade(&load(dir)?, out, &args),
-        Command::Stamp { targets, sql, purge } => offline::stamp(&load(dir)?, out, &targets, sql, purge),
+        Command::Upgrade(args) if args.sql => offline::upgrade(&load(dir)?, out, &args),
+        Command::Downgrade(args) if args.sql => offline::downgrade(&load(dir)?, out, &args),
+        Command::Stamp { targets, sql: true, purge, .. } => offline::stamp(&load(dir)?, out, &targets, purge),
+        Command::Upgrade(args) => {
+            let request = Request::Upgrade(args.target.clone());
+            database::run(&load(dir)?, out, config, &args.database, request, args.transactions, &args.confirm)
+        }
+        Command::Downgrade(args) => {
+            let request = Request::Downgrade(args.target.clone());
+            database::run(&load(dir)?, out, config, &args.database, request, args.transactions, &args.confirm)
+        }
+        Command::Stamp { targets, purge, confirm, database, .. } => {
+            let request = Request::Stamp { targets, purge };
+            database::run(&load(dir)?, out, config, &database, request, None, &confirm)
+        }
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
             new_revision::merge(&load(dir)?, out, &revisions, &message, &branch_labels, rev_id.as_deref())
@@ -83,7 +104,7 @@ impl Loaded<'_> {
         Ok(())
     }
 
-    fn print_diagnostics(&self) {
+    pub fn print_diagnostics(&self) {
         for diagnostic in &self.project.diagnostics {
             let kind = if diagnostic.is_error() { "error" } else { "warning" };
             eprintln!("{kind}: {diagnostic}");

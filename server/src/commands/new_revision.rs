@@ -45,7 +45,8 @@ fn write(
     let graph = &loaded.project.graph;
     let id = match rev_id {
         Some(id) => id.to_owned(),
-        None => fresh_id()?,
+        // Twelve random hex digits, like Alembic's `uuid4().hex[-12:]`.
+        None => crate::identity::random_hex(6)?,
     };
     check_id(&id).map_err(|why| anyhow::anyhow!("invalid revision id `{id}`: {why}"))?;
     if graph.index_of(&id).is_some() {
@@ -72,13 +73,6 @@ fn write(
         || format!("  Generating {} ...  done", path.display()),
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Twelve random hex digits, like Alembic's `uuid4().hex[-12:]`.
-fn fresh_id() -> Result<String> {
-    let mut bytes = [0u8; 6];
-    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `YYYY-MM-DD HH:MM:SS.ffffff` in UTC.

@@ -10,17 +10,15 @@ use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Plan};
 
 pub fn upgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs) -> Result<ExitCode> {
-    require_sql(args.sql, "upgrade")?;
     loaded.require_no_problems()?;
     let graph = &loaded.project.graph;
     let (start, target) = split_range(&args.target);
     let rows = starting_rows(graph, start)?;
     let plan = plan::upgrade(graph, &rows, target)?;
-    print_script(graph, &plan, args.transactions.into(), out)
+    print_script(graph, &plan, args.transactions.map_or(TransactionMode::WholePlan, Into::into), out)
 }
 
 pub fn downgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs) -> Result<ExitCode> {
-    require_sql(args.sql, "downgrade")?;
     loaded.require_no_problems()?;
     let graph = &loaded.project.graph;
     let (Some(start), target) = split_range(&args.target) else {
@@ -28,11 +26,10 @@ pub fn downgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs) -> Result<Ex
     };
     let rows = starting_rows(graph, Some(start))?;
     let plan = plan::downgrade(graph, &rows, target)?;
-    print_script(graph, &plan, args.transactions.into(), out)
+    print_script(graph, &plan, args.transactions.map_or(TransactionMode::WholePlan, Into::into), out)
 }
 
-pub fn stamp(loaded: &Loaded<'_>, out: Output, targets: &[String], sql: bool, purge: bool) -> Result<ExitCode> {
-    require_sql(sql, "stamp")?;
+pub fn stamp(loaded: &Loaded<'_>, out: Output, targets: &[String], purge: bool) -> Result<ExitCode> {
     if purge {
         bail!("--purge empties a live version table; it cannot be combined with --sql");
     }
@@ -53,13 +50,6 @@ pub fn stamp(loaded: &Loaded<'_>, out: Output, targets: &[String], sql: bool, pu
     let rows = starting_rows(graph, start)?;
     let plan = plan::stamp(graph, &rows, &destinations, false)?;
     print_script(graph, &plan, TransactionMode::WholePlan, out)
-}
-
-fn require_sql(sql: bool, verb: &str) -> Result<()> {
-    if !sql {
-        bail!("`strata {verb}` against a database is not available yet; add --sql to print the script instead");
-    }
-    Ok(())
 }
 
 /// `start:target` → (start, target); a bare target starts from an empty database.

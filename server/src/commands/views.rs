@@ -2,8 +2,7 @@
 
 use super::format::{self, Line};
 use super::{Loaded, Output};
-use crate::version_table;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use std::process::ExitCode;
 use strata_shared::graph::{Ident, Point};
@@ -37,16 +36,14 @@ pub fn history(
     out: Output,
     range: Option<&str>,
     verbose: bool,
-    url: Option<&str>,
+    indicate_current: bool,
+    current: Option<Vec<String>>,
 ) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
-    let mentions_current = range.is_some_and(|r| r.split(':').any(|side| side.trim() == "current"));
-    let current = match (mentions_current, url) {
-        (true, Some(url)) => Some(read_rows(url)?),
-        _ => None,
-    };
     let order = history::revisions_in_range(graph, range, current.as_deref())?;
-    let is_current = |index: usize| current.as_ref().is_some_and(|rows| rows.iter().any(|r| r == graph.id(index)));
+    let is_current = |index: usize| {
+        indicate_current && current.as_ref().is_some_and(|rows| rows.iter().any(|r| r == graph.id(index)))
+    };
     out.print(
         || order.iter().map(|&i| format::json(graph, i)).collect(),
         || {
@@ -106,14 +103,4 @@ pub fn show(loaded: &Loaded<'_>, out: Output, spec: &str) -> Result<ExitCode> {
         || shown.iter().map(|&i| format::entry(graph, i, loaded.dir, false)).collect::<Vec<_>>().join("\n"),
     );
     Ok(loaded.exit_code())
-}
-
-/// The rows of the version table of the database at `url`.
-fn read_rows(url: &str) -> Result<Vec<String>> {
-    tokio::runtime::Runtime::new()?.block_on(async {
-        let pool = sqlx::PgPool::connect(url).await.context("cannot connect to the database given by --url")?;
-        let rows = version_table::current_heads(&pool).await;
-        pool.close().await;
-        rows
-    })
 }

@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
+use strata_shared::offline::VersionTable;
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -31,7 +32,11 @@ async fn project(State(state): AppStateRef) -> Result<Json<ProjectSnapshot>, Api
 async fn environments(State(state): AppStateRef) -> Json<Vec<EnvironmentStatus>> {
     let mut statuses = Vec::with_capacity(state.environments.len());
     for environment in &state.environments {
-        let (current, error) = match version_table::current_heads(&environment.pool).await {
+        let rows = match environment.pool.acquire().await {
+            Ok(mut conn) => version_table::rows(&mut conn, &VersionTable::default()).await,
+            Err(error) => Err(error.into()),
+        };
+        let (current, error) = match rows {
             Ok(current) => (current, None),
             Err(error) => (Vec::new(), Some(format!("{error:#}"))),
         };

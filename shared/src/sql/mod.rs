@@ -15,6 +15,8 @@ use std::ops::Range;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     pub sql: String,
+    /// Byte offset of the statement in its section's text.
+    pub offset: usize,
     pub start: Position,
     pub end: Position,
     /// PostgreSQL's syntax error for this statement, if it has one.
@@ -89,6 +91,7 @@ pub fn analyze(section: &SqlSection) -> SectionAnalysis {
 fn statement(text: &str, range: Range<usize>, lines: &LineIndex<'_>, error: Option<SyntaxError>) -> Statement {
     Statement {
         sql: text[range.clone()].to_owned(),
+        offset: range.start,
         start: lines.position(range.start),
         end: lines.position(range.end),
         error,

@@ -1,0 +1,250 @@
+//! Verbs that read or change a database: `current`, `check`, and `upgrade`/`downgrade`/`stamp`
+//! without `--sql` (shown first, then run once confirmed).
+
+use super::format::{self, Line};
+use super::{Loaded, Output};
+use crate::cli::{ConfirmArgs, DatabaseArgs, Transactions};
+use crate::config::{Config, EnvironmentConfig};
+use crate::execute::{self, Environment, Prepared, Request, RunError};
+use crate::{database_status, identity, version_table};
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use sqlx::Connection;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use strata_shared::api::RunEvent;
+use strata_shared::graph::RevisionGraph;
+use strata_shared::offline::TransactionMode;
+
+/// The database named by `--env` (from strata.toml), or by `--url` / `DATABASE_URL`.
+pub fn environment(config_path: &Path, args: &DatabaseArgs) -> Result<(String, EnvironmentConfig)> {
+    if let Some(name) = &args.environment {
+        let config = Config::load(config_path)?;
+        let environment = config.environments.get(name).cloned().with_context(|| {
+            let known: Vec<&str> = config.environments.keys().map(String::as_str).collect();
+            format!(
+                "no environment `{name}` in {} (known: {})",
+                config_path.display(),
+                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            )
+        })?;
+        return Ok((name.clone(), environment));
+    }
+    match &args.url {
+        Some(url) => Ok(("default".to_owned(), EnvironmentConfig::for_url(url.clone()))),
+        None => bail!("name a database: --env NAME (from {}), --url URL, or DATABASE_URL", config_path.display()),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Runtime::new()?)
+}
+
+/// The version rows of the named database.
+pub fn read_rows(config_path: &Path, args: &DatabaseArgs) -> Result<Vec<String>> {
+    let (name, config) = environment(config_path, args)?;
+    runtime()?.block_on(async {
+        let environment = Environment { name: &name, config: &config, mode: config.transaction_mode };
+        let mut conn = execute::connect(&environment).await?;
+        let rows = version_table::rows(&mut conn, &config.version_table()).await;
+        let _ = conn.close().await;
+        rows
+    })
+}
+
+pub fn current(
+    loaded: &Loaded<'_>,
+    out: Output,
+    config_path: &Path,
+    args: &DatabaseArgs,
+    verbose: bool,
+) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let (name, _) = environment(config_path, args)?;
+    let rows = read_rows(config_path, args)?;
+    let indices = indices_of(graph, &rows)?;
+    let mut current = graph.all_current(&indices);
+    current.sort_unstable();
+    out.print(
+        || json!({ "environment": name, "rows": rows, "current": current.iter().map(|&i| format::json(graph, i)).collect::<Vec<_>>() }),
+        || {
+            let mut text = if verbose { format!("Current revision(s) for environment `{name}`:\n") } else { String::new() };
+            for &index in &current {
+                let line = if verbose {
+                    format::entry(graph, index, loaded.dir, false)
+                } else {
+                    format::line(graph, index, Line { tree_indicators: true, ..Line::default() }, false)
+                };
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text
+        },
+    );
+    Ok(loaded.exit_code())
+}
+
+fn indices_of(graph: &RevisionGraph, rows: &[String]) -> Result<Vec<usize>> {
+    rows.iter()
+        .map(|row| {
+            graph
+                .index_of(row)
+                .with_context(|| format!("the version table holds `{row}`, which no revision file defines"))
+        })
+        .collect()
+}
+
+pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &DatabaseArgs) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let (name, config) = environment(config_path, args)?;
+    let status = runtime()?.block_on(async {
+        let environment = Environment { name: &name, config: &config, mode: config.transaction_mode };
+        let mut conn = execute::connect(&environment).await?;
+        let status = database_status::read(&mut conn, &config.version_table(), graph).await;
+        let _ = conn.close().await;
+        status
+    })?;
+    let heads = graph.ids(graph.heads().iter().copied());
+    let mut problems = Vec::new();
+    if heads.len() > 1 {
+        problems.push(format!(
+            "there are {} heads ({}): merge them with `strata merge`",
+            heads.len(),
+            heads.join(", ")
+        ));
+    }
+    match &status.pending {
+        Some(pending) if !pending.is_empty() => {
+            problems.push(format!("{} revision(s) pending on `{name}`: {}", pending.len(), pending.join(", ")))
+        }
+        None => problems
+            .push(format!("`{name}` cannot be upgraded to the heads from where it is ({})", status.rows.join(", "))),
+        _ => {}
+    }
+    if !status.edited.is_empty() {
+        problems.push(format!("applied revisions were edited after they ran: {}", status.edited.join(", ")));
+    }
+    out.print(
+        || json!({ "environment": name, "ok": problems.is_empty(), "problems": problems, "status": status }),
+        || {
+            if problems.is_empty() {
+                format!("`{name}` is at the heads; nothing pending, nothing edited")
+            } else {
+                problems.join("\n")
+            }
+        },
+    );
+    loaded.print_diagnostics();
+    Ok(if problems.is_empty() && !loaded.project.has_errors() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Shows the plan for `request` on the named database, and runs it once confirmed.
+pub fn run(
+    loaded: &Loaded<'_>,
+    out: Output,
+    config_path: &Path,
+    args: &DatabaseArgs,
+    request: Request,
+    transactions: Option<Transactions>,
+    confirm: &ConfirmArgs,
+) -> Result<ExitCode> {
+    loaded.require_no_problems()?;
+    let graph = &loaded.project.graph;
+    let (name, config) = environment(config_path, args)?;
+    let mode = transactions.map_or(config.transaction_mode, TransactionMode::from);
+    let environment = Environment { name: &name, config: &config, mode };
+    runtime()?.block_on(async {
+        let mut conn = execute::connect(&environment).await?;
+        let prepared = execute::prepare(&mut conn, &environment, graph, &request).await;
+        let _ = conn.close().await;
+        let prepared = prepared?;
+        show_plan(graph, &environment, &prepared, out);
+        if prepared.plan.steps.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let confirmed = confirmation(&environment, &prepared, confirm)?;
+        let mut progress = |event: RunEvent| report(&event, out);
+        match execute::run(&environment, graph, &request, &confirmed, &identity::who(), &mut progress).await {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(error @ RunError::Failed { .. }) => {
+                eprintln!("error: {error}");
+                Ok(ExitCode::from(1))
+            }
+            Err(error) => Err(anyhow::anyhow!("{error}")),
+        }
+    })
+}
+
+fn show_plan(graph: &RevisionGraph, environment: &Environment<'_>, prepared: &Prepared, out: Output) {
+    let plan = &prepared.plan;
+    out.print(
+        || json!({ "environment": environment.name, "plan": plan, "sql": prepared.script, "fingerprint": prepared.fingerprint }),
+        || {
+            if plan.steps.is_empty() {
+                return format!("Nothing to do: `{}` is already at {}.", environment.name, plan.target);
+            }
+            let mode = match environment.mode {
+                TransactionMode::WholePlan => "one transaction for the whole plan",
+                TransactionMode::PerRevision => "one transaction per revision",
+            };
+            let mut text = format!("Plan for `{}`, {} step(s), {mode}:\n", environment.name, plan.steps.len());
+            for (number, step) in plan.steps.iter().enumerate() {
+                let (verb, what) = match &step.revision {
+                    Some(id) => {
+                        let message = graph.get(id).and_then(|r| r.message.clone()).unwrap_or_default();
+                        (if step.from.contains(id) { "downgrade" } else { "upgrade" }, format!("{id} {message}"))
+                    }
+                    None => ("stamp", format!("{} -> {}", step.from.join(", "), step.to.join(", "))),
+                };
+                text.push_str(&format!("  {:>3}. {verb} {what}\n", number + 1));
+            }
+            text.push_str(&format!("Fingerprint: {}\n(`--sql` prints the exact SQL)", prepared.fingerprint));
+            text
+        },
+    );
+}
+
+/// The fingerprint to run: given with --fingerprint, or the shown one once the user agrees.
+fn confirmation(environment: &Environment<'_>, prepared: &Prepared, confirm: &ConfirmArgs) -> Result<String> {
+    if let Some(fingerprint) = &confirm.fingerprint {
+        return Ok(fingerprint.clone());
+    }
+    if confirm.yes {
+        return Ok(prepared.fingerprint.clone());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "not confirmed: add --yes to run this plan (or --fingerprint {} to run exactly it)",
+            prepared.fingerprint
+        );
+    }
+    eprint!("Type the environment's name (`{}`) to run this plan: ", environment.name);
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != environment.name {
+        bail!("not confirmed: nothing was run");
+    }
+    Ok(prepared.fingerprint.clone())
+}
+
+/// Progress on stderr: one line per step, with a bar.
+fn report(event: &RunEvent, out: Output) {
+    if out.json {
+        eprintln!("{}", serde_json::to_string(event).unwrap_or_default());
+        return;
+    }
+    match event {
+        RunEvent::StepStarted { index, total, revision, direction } => {
+            let done = (index * 20) / total.max(&1);
+            let bar = format!("{}{}", "#".repeat(done), ".".repeat(20 - done));
+            let what = revision.as_deref().unwrap_or("(stamp)");
+            let verb = if direction == "up" { "upgrade" } else { "downgrade" };
+            eprint!("[{bar}] {:>3}/{total} {verb} {what} ... ", index + 1);
+        }
+        RunEvent::StepFinished { duration_ms, .. } => eprintln!("ok ({duration_ms} ms)"),
+        RunEvent::StepFailed { failure, .. } => eprintln!("FAILED: {}", failure.message),
+        RunEvent::RunFinished { status } => eprintln!("run {status}"),
+    }
+}

@@ -1,0 +1,60 @@
+//! Where a database stands against the files: its rows, what an upgrade to the heads would run,
+//! and applied revisions whose SQL changed since Strata ran them.
+
+use crate::execute::Journal;
+use crate::version_table;
+use anyhow::Result;
+use serde::Serialize;
+use sqlx::PgConnection;
+use strata_shared::graph::RevisionGraph;
+use strata_shared::offline::VersionTable;
+use strata_shared::plan;
+
+#[derive(Debug, Serialize)]
+pub struct DatabaseStatus {
+    pub rows: Vec<String>,
+    /// The revisions `upgrade heads` would run, in order; `None` if it cannot be planned.
+    pub pending: Option<Vec<String>>,
+    /// Applied revisions whose upgrade SQL differs from what ran.
+    pub edited: Vec<String>,
+}
+
+pub async fn read(conn: &mut PgConnection, table: &VersionTable, graph: &RevisionGraph) -> Result<DatabaseStatus> {
+    let rows = version_table::rows(conn, table).await?;
+    let pending =
+        plan::upgrade(graph, &rows, "heads").ok().map(|p| p.steps.iter().filter_map(|s| s.revision.clone()).collect());
+    let edited = edited_revisions(conn, table, graph, &rows).await?;
+    Ok(DatabaseStatus { rows, pending, edited })
+}
+
+async fn edited_revisions(
+    conn: &mut PgConnection,
+    table: &VersionTable,
+    graph: &RevisionGraph,
+    rows: &[String],
+) -> Result<Vec<String>> {
+    let journal_table = match &table.schema {
+        Some(schema) => format!("{schema}.strata_history"),
+        None => "strata_history".to_owned(),
+    };
+    let has_journal: bool =
+        sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL").bind(&journal_table).fetch_one(&mut *conn).await?;
+    if !has_journal {
+        return Ok(Vec::new());
+    }
+    let applied_rows: Vec<usize> = rows.iter().filter_map(|r| graph.index_of(r)).collect();
+    let applied = graph.ancestors(&applied_rows, true);
+    let mut edited: Vec<String> = Journal::beside(table)
+        .applied_checksums(conn)
+        .await?
+        .into_iter()
+        .filter(|(revision, checksum)| {
+            graph
+                .index_of(revision)
+                .is_some_and(|i| applied.contains(i) && graph.node(i).revision.upgrade.checksum() != *checksum)
+        })
+        .map(|(revision, _)| revision)
+        .collect();
+    edited.sort();
+    Ok(edited)
+}

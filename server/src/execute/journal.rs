@@ -1,0 +1,163 @@
+//! Strata's own record beside the version table: `strata_run` (one row per run of a plan)
+//! and `strata_history` (one row per step that ran or failed), in the version table's schema.
+
+use anyhow::Result;
+use sqlx::PgConnection;
+use strata_shared::api::StepFailure;
+use strata_shared::offline::VersionTable;
+
+/// Table names qualified like the version table.
+pub struct Journal {
+    runs: String,
+    steps: String,
+}
+
+pub struct StepRecord<'a> {
+    pub run_id: &'a str,
+    pub position: usize,
+    pub revision: Option<&'a str>,
+    pub direction: &'a str,
+    pub checksum: Option<String>,
+    pub rows_after: &'a [String],
+    pub duration_ms: i64,
+    pub failure: Option<&'a StepFailure>,
+}
+
+impl Journal {
+    pub fn beside(table: &VersionTable) -> Self {
+        let qualify = |name: &str| match &table.schema {
+            Some(schema) => format!("{schema}.{name}"),
+            None => name.to_owned(),
+        };
+        Self { runs: qualify("strata_run"), steps: qualify("strata_history") }
+    }
+
+    pub async fn ensure(&self, conn: &mut PgConnection) -> Result<()> {
+        let (runs, steps) = (&self.runs, &self.steps);
+        sqlx::raw_sql(&format!(
+            "CREATE TABLE IF NOT EXISTS {runs} (
+                id               text PRIMARY KEY,
+                environment      text NOT NULL,
+                operation        text NOT NULL,
+                target           text NOT NULL,
+                fingerprint      text NOT NULL,
+                from_rows        text[] NOT NULL,
+                transaction_mode text NOT NULL,
+                started_by       text NOT NULL,
+                started_at       timestamptz NOT NULL DEFAULT now(),
+                finished_at      timestamptz,
+                status           text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted'))
+            );
+            CREATE TABLE IF NOT EXISTS {steps} (
+                id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id         text NOT NULL REFERENCES {runs} (id),
+                position       integer NOT NULL,
+                revision       text,
+                direction      text NOT NULL CHECK (direction IN ('up', 'down')),
+                kind           text NOT NULL CHECK (kind IN ('migration', 'stamp')),
+                checksum       text,
+                rows_after     text[] NOT NULL,
+                recorded_at    timestamptz NOT NULL DEFAULT now(),
+                duration_ms    bigint NOT NULL,
+                outcome        text NOT NULL CHECK (outcome IN ('applied', 'failed')),
+                error_message  text,
+                error_detail   text,
+                error_hint     text,
+                error_sqlstate text,
+                error_file     text,
+                error_line     integer,
+                error_column   integer
+            );"
+        ))
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Runs still marked as running while we hold the lock were cut off (a crash, a kill).
+    pub async fn mark_interrupted(&self, conn: &mut PgConnection) -> Result<u64> {
+        let sql =
+            format!("UPDATE {} SET status = 'interrupted', finished_at = now() WHERE status = 'running'", self.runs);
+        Ok(sqlx::query(&sql).execute(conn).await?.rows_affected())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_run(
+        &self,
+        conn: &mut PgConnection,
+        id: &str,
+        environment: &str,
+        operation: &str,
+        target: &str,
+        fingerprint: &str,
+        from_rows: &[String],
+        mode: &str,
+        who: &str,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} (id, environment, operation, target, fingerprint, from_rows, transaction_mode, started_by, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running')",
+            self.runs
+        );
+        sqlx::query(&sql)
+            .bind(id)
+            .bind(environment)
+            .bind(operation)
+            .bind(target)
+            .bind(fingerprint)
+            .bind(from_rows)
+            .bind(mode)
+            .bind(who)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn finish_run(&self, conn: &mut PgConnection, id: &str, status: &str) -> Result<()> {
+        let sql = format!("UPDATE {} SET status = $2, finished_at = now() WHERE id = $1", self.runs);
+        sqlx::query(&sql).bind(id).bind(status).execute(conn).await?;
+        Ok(())
+    }
+
+    pub async fn record_step(&self, conn: &mut PgConnection, step: &StepRecord<'_>) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} (run_id, position, revision, direction, kind, checksum, rows_after, duration_ms, outcome,
+                             error_message, error_detail, error_hint, error_sqlstate, error_file, error_line, error_column)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            self.steps
+        );
+        let failure = step.failure;
+        sqlx::query(&sql)
+            .bind(step.run_id)
+            .bind(step.position as i32)
+            .bind(step.revision)
+            .bind(step.direction)
+            .bind(if step.revision.is_some() { "migration" } else { "stamp" })
+            .bind(&step.checksum)
+            .bind(step.rows_after)
+            .bind(step.duration_ms)
+            .bind(if failure.is_some() { "failed" } else { "applied" })
+            .bind(failure.map(|f| f.message.clone()))
+            .bind(failure.and_then(|f| f.detail.clone()))
+            .bind(failure.and_then(|f| f.hint.clone()))
+            .bind(failure.and_then(|f| f.sqlstate.clone()))
+            .bind(failure.and_then(|f| f.path.clone()))
+            .bind(failure.and_then(|f| f.line).map(|l| l as i32))
+            .bind(failure.and_then(|f| f.column).map(|c| c as i32))
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
+    pub async fn applied_checksums(&self, conn: &mut PgConnection) -> Result<Vec<(String, String)>> {
+        let sql = format!(
+            "SELECT DISTINCT ON (revision) revision, checksum FROM {}
+              WHERE kind = 'migration' AND outcome = 'applied' AND revision IS NOT NULL
+              ORDER BY revision, id DESC",
+            self.steps
+        );
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(&sql).fetch_all(conn).await?;
+        Ok(rows.into_iter().filter_map(|(revision, checksum)| checksum.map(|c| (revision, c))).collect())
+    }
+}

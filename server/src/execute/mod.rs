@@ -1,0 +1,368 @@
+//! Carrying out a confirmed plan on a database, as the sqlx `migrate` executor would, but with
+//! Alembic's version table: exactly the previewed SQL, under an advisory lock, in the chosen
+//! transaction mode, each step recorded in Strata's journal. When a statement fails, the open
+//! transaction rolls back, the version table stays as it was before the failed step, and the
+//! failure is recorded with PostgreSQL's details and the revision file's line.
+
+mod failure;
+mod journal;
+mod lock;
+
+use crate::config::EnvironmentConfig;
+use crate::version_table;
+use anyhow::{Context, Result};
+use sqlx::{Connection, PgConnection};
+use std::time::Instant;
+use strata_shared::api::{RunEvent, StepFailure};
+use strata_shared::graph::RevisionGraph;
+use strata_shared::offline::{self, TransactionMode, VersionTable};
+use strata_shared::plan::{self, Direction, Plan, Step};
+use strata_shared::revision::RevisionFormat;
+
+pub use journal::Journal;
+
+/// What to do to the database.
+#[derive(Clone, Debug)]
+pub enum Request {
+    Upgrade(String),
+    Downgrade(String),
+    Stamp { targets: Vec<String>, purge: bool },
+}
+
+impl Request {
+    fn operation(&self) -> &'static str {
+        match self {
+            Request::Upgrade(_) => "upgrade",
+            Request::Downgrade(_) => "downgrade",
+            Request::Stamp { .. } => "stamp",
+        }
+    }
+
+    fn target(&self) -> String {
+        match self {
+            Request::Upgrade(target) | Request::Downgrade(target) => target.clone(),
+            Request::Stamp { targets, .. } => targets.join(" "),
+        }
+    }
+}
+
+/// A target database: its name and settings, and the transaction mode for this run.
+pub struct Environment<'a> {
+    pub name: &'a str,
+    pub config: &'a EnvironmentConfig,
+    pub mode: TransactionMode,
+}
+
+/// A plan made against the database's state of now: what would run, and its fingerprint.
+pub struct Prepared {
+    pub plan: Plan,
+    pub script: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    /// Another run holds the database.
+    Locked(String),
+    /// The files or the database changed since the plan was shown.
+    Changed,
+    /// A step failed; everything since the last commit was rolled back.
+    Failed {
+        step: usize,
+        failure: StepFailure,
+    },
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for RunError {
+    fn from(error: anyhow::Error) -> Self {
+        RunError::Other(error)
+    }
+}
+
+impl From<sqlx::Error> for RunError {
+    fn from(error: sqlx::Error) -> Self {
+        RunError::Other(error.into())
+    }
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Locked(holder) => write!(f, "another run holds this database: {holder}"),
+            RunError::Changed => f.write_str(
+                "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one",
+            ),
+            RunError::Failed { step, failure } => {
+                let place = match (&failure.path, failure.line) {
+                    (Some(path), Some(line)) => format!(" at {path}:{line}"),
+                    (Some(path), None) => format!(" in {path}"),
+                    _ => String::new(),
+                };
+                write!(f, "step {} failed{place}: {}", step + 1, failure.message)?;
+                if let Some(detail) = &failure.detail {
+                    write!(f, " ({detail})")?;
+                }
+                f.write_str("; the open transaction was rolled back")
+            }
+            RunError::Other(error) => write!(f, "{error:#}"),
+        }
+    }
+}
+
+/// Connects with the environment's lock and statement timeouts.
+pub async fn connect(environment: &Environment<'_>) -> Result<PgConnection> {
+    let options = environment.config.connect_options(environment.name)?;
+    let mut conn = PgConnection::connect_with(&options)
+        .await
+        .with_context(|| format!("cannot connect to environment `{}`", environment.name))?;
+    sqlx::query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)")
+        .bind(&environment.config.lock_timeout)
+        .bind(&environment.config.statement_timeout)
+        .execute(&mut conn)
+        .await
+        .context("cannot set lock_timeout and statement_timeout (check their values in strata.toml)")?;
+    // If strata dies mid-statement, PostgreSQL notices within a second and rolls back (14+).
+    sqlx::query(
+        "SELECT set_config('client_connection_check_interval', '1s', false) WHERE current_setting('server_version_num')::int >= 140000",
+    )
+    .execute(&mut conn)
+    .await?;
+    Ok(conn)
+}
+
+/// The plan for `request` from the database's current version rows.
+pub async fn prepare(
+    conn: &mut PgConnection,
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+) -> Result<Prepared> {
+    let table = environment.config.version_table();
+    let rows = version_table::rows(conn, &table).await?;
+    let plan = match request {
+        Request::Upgrade(target) => plan::upgrade(graph, &rows, target)?,
+        Request::Downgrade(target) => plan::downgrade(graph, &rows, target)?,
+        Request::Stamp { targets, purge } => plan::stamp(graph, &rows, targets, *purge)?,
+    };
+    let unknown = plan.revisions_without_sql(graph);
+    if !unknown.is_empty() {
+        anyhow::bail!(
+            "the plan runs Alembic Python revisions whose SQL Strata cannot know ({}); run those with alembic",
+            unknown.join(", ")
+        );
+    }
+    let mut script = offline::render(graph, &plan, environment.mode, &table);
+    if matches!(request, Request::Stamp { purge: true, .. }) {
+        script = format!("{}\n\n{script}", purge_sql(&table));
+    }
+    let fingerprint = plan.fingerprint(environment.name, &script);
+    Ok(Prepared { plan, script, fingerprint })
+}
+
+fn purge_sql(table: &VersionTable) -> String {
+    match &table.schema {
+        Some(schema) => format!("DELETE FROM {schema}.{};", table.name),
+        None => format!("DELETE FROM {};", table.name),
+    }
+}
+
+/// Runs `request` if its plan still has the `confirmed` fingerprint.
+pub async fn run(
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    confirmed: &str,
+    who: &str,
+    on_event: &mut (dyn FnMut(RunEvent) + Send),
+) -> Result<(), RunError> {
+    let mut conn = connect(environment).await?;
+    let table = environment.config.version_table();
+    let key = lock::key(&table);
+    if !lock::try_acquire(&mut conn, key).await? {
+        return Err(RunError::Locked(lock::holder(&mut conn, key).await?));
+    }
+    let result = run_locked(&mut conn, environment, graph, request, confirmed, who, on_event).await;
+    // Closing the session releases the lock too; release it explicitly all the same.
+    let _ = lock::release(&mut conn, key).await;
+    let _ = conn.close().await;
+    result
+}
+
+async fn run_locked(
+    conn: &mut PgConnection,
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    confirmed: &str,
+    who: &str,
+    on_event: &mut (dyn FnMut(RunEvent) + Send),
+) -> Result<(), RunError> {
+    let table = environment.config.version_table();
+    let journal = Journal::beside(&table);
+    version_table::ensure(conn, &table).await?;
+    journal.ensure(conn).await?;
+    journal.mark_interrupted(conn).await?;
+    let prepared = prepare(conn, environment, graph, request).await?;
+    if prepared.fingerprint != confirmed {
+        return Err(RunError::Changed);
+    }
+    let run_id = crate::identity::random_hex(8)?;
+    let mode = match environment.mode {
+        TransactionMode::WholePlan => "whole-plan",
+        TransactionMode::PerRevision => "per-revision",
+    };
+    journal
+        .start_run(
+            conn,
+            &run_id,
+            environment.name,
+            request.operation(),
+            &request.target(),
+            &prepared.fingerprint,
+            &prepared.plan.from,
+            mode,
+            who,
+        )
+        .await?;
+    let mut steps = StepRunner { conn, graph, table: &table, journal: &journal, run_id: &run_id, on_event };
+    let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
+    let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
+    let status = if outcome.is_ok() { "succeeded" } else { "failed" };
+    journal.finish_run(steps.conn, &run_id, status).await?;
+    (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
+    outcome
+}
+
+struct StepRunner<'r> {
+    conn: &'r mut PgConnection,
+    graph: &'r RevisionGraph,
+    table: &'r VersionTable,
+    journal: &'r Journal,
+    run_id: &'r str,
+    on_event: &'r mut (dyn FnMut(RunEvent) + Send),
+}
+
+impl StepRunner<'_> {
+    async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(sql).execute(&mut *self.conn).await.map(|_| ())
+    }
+
+    async fn run_all(&mut self, plan: &Plan, mode: TransactionMode, purge: Option<&str>) -> Result<(), RunError> {
+        let whole_plan = mode == TransactionMode::WholePlan;
+        let total = plan.steps.len();
+        if whole_plan {
+            self.execute("BEGIN").await?;
+        }
+        if let Some(purge) = purge {
+            self.execute(purge).await?;
+        }
+        for (index, step) in plan.steps.iter().enumerate() {
+            (self.on_event)(RunEvent::StepStarted {
+                index,
+                total,
+                revision: step.revision.clone(),
+                direction: direction(step).to_owned(),
+            });
+            if !whole_plan {
+                self.execute("BEGIN").await?;
+            }
+            let started = Instant::now();
+            let outcome = self.run_step(step).await;
+            let duration_ms = started.elapsed().as_millis() as u64;
+            match outcome {
+                Ok(checksum) => {
+                    self.record(index, step, checksum, duration_ms, None).await?;
+                    if !whole_plan {
+                        self.commit(step).await.map_err(|failure| RunError::Failed { step: index, failure })?;
+                    }
+                    (self.on_event)(RunEvent::StepFinished { index, duration_ms });
+                }
+                Err(failure) => {
+                    // Without a transaction open (a non-transactional step), this only warns.
+                    self.execute("ROLLBACK").await?;
+                    self.record(index, step, None, duration_ms, Some(&failure)).await?;
+                    (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
+                    return Err(RunError::Failed { step: index, failure });
+                }
+            }
+        }
+        if whole_plan && let Some(last) = plan.steps.last() {
+            self.commit(last).await.map_err(|failure| RunError::Failed { step: total - 1, failure })?;
+        } else if whole_plan {
+            self.execute("COMMIT").await?;
+        }
+        Ok(())
+    }
+
+    /// A COMMIT can fail too (a deferred constraint); it then counts as the step's failure.
+    async fn commit(&mut self, step: &Step) -> Result<(), StepFailure> {
+        self.execute("COMMIT").await.map_err(|error| {
+            let source = step.revision.as_deref().and_then(|id| self.graph.get(id)).map(|r| r.path.clone());
+            let mut failure = failure::describe(&error, None, "COMMIT");
+            failure.path = source;
+            failure
+        })
+    }
+
+    /// The step's SQL and its version-table writes; the checksum of the SQL that ran.
+    async fn run_step(&mut self, step: &Step) -> Result<Option<String>, StepFailure> {
+        let mut checksum = None;
+        if let Some(revision) = step.revision.as_deref().and_then(|id| self.graph.get(id)) {
+            debug_assert_eq!(revision.format, RevisionFormat::StrataSql, "prepare refuses Python revisions");
+            let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
+            let source = |offset| Some((revision.path.as_str(), section, offset));
+            if revision.transactional {
+                if !section.sql.trim().is_empty() {
+                    self.execute(&section.sql).await.map_err(|e| failure::describe(&e, source(0), &section.sql))?;
+                }
+            } else {
+                // Outside any transaction, one statement at a time (several in one query would
+                // make a transaction block, which CREATE INDEX CONCURRENTLY refuses).
+                let no_source = |e: sqlx::Error| failure::describe(&e, None, "COMMIT");
+                self.execute("COMMIT").await.map_err(no_source)?;
+                for statement in strata_shared::sql::analyze(section).statements {
+                    self.execute(&statement.sql)
+                        .await
+                        .map_err(|e| failure::describe(&e, source(statement.offset), &statement.sql))?;
+                }
+                self.execute("BEGIN").await.map_err(|e| failure::describe(&e, None, "BEGIN"))?;
+            }
+            checksum = Some(section.checksum());
+        }
+        for write in &step.writes {
+            let sql = self.table.write_sql(write);
+            self.execute(&sql).await.map_err(|e| failure::describe(&e, None, &sql))?;
+        }
+        Ok(checksum)
+    }
+
+    async fn record(
+        &mut self,
+        index: usize,
+        step: &Step,
+        checksum: Option<String>,
+        duration_ms: u64,
+        failure: Option<&StepFailure>,
+    ) -> Result<(), RunError> {
+        let record = journal::StepRecord {
+            run_id: self.run_id,
+            position: index,
+            revision: step.revision.as_deref(),
+            direction: direction(step),
+            checksum,
+            rows_after: &step.rows_after,
+            duration_ms: duration_ms as i64,
+            failure,
+        };
+        self.journal.record_step(self.conn, &record).await?;
+        Ok(())
+    }
+}
+
+fn direction(step: &Step) -> &'static str {
+    match step.direction {
+        Direction::Up => "up",
+        Direction::Down => "down",
+    }
+}

@@ -1,0 +1,289 @@
+//! Running plans on a real PostgreSQL (a sandbox cluster the test starts): round trips in
+//! every transaction mode, failures that leave the database as promised, one run at a time,
+//! a run killed midway, a database Alembic started, and edited revisions.
+
+mod support;
+
+use sqlx::{Connection, PgConnection};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use strata_server::config::EnvironmentConfig;
+use strata_server::database_status;
+use strata_server::execute::{self, Environment, Request, RunError};
+use strata_server::sandbox::Sandbox;
+use strata_shared::api::RunEvent;
+use strata_shared::graph::RevisionGraph;
+use strata_shared::offline::TransactionMode;
+
+struct Database {
+    url: String,
+    config: EnvironmentConfig,
+}
+
+async fn database(sandbox: &Sandbox, name: &str) -> Database {
+    let mut admin = PgConnection::connect_with(&sandbox.connect_options()).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    admin.close().await.unwrap();
+    let url = format!("postgresql://postgres:{}@127.0.0.1:{}/{name}", sandbox.password(), sandbox.port());
+    Database { config: EnvironmentConfig::for_url(url.clone()), url }
+}
+
+impl Database {
+    async fn connect(&self) -> PgConnection {
+        PgConnection::connect(&self.url).await.unwrap()
+    }
+
+    async fn rows(&self) -> Vec<String> {
+        let mut conn = self.connect().await;
+        strata_server::version_table::rows(&mut conn, &self.config.version_table()).await.unwrap()
+    }
+
+    /// The first column of the first row; `None` for no row or NULL.
+    async fn scalar(&self, sql: &str) -> Option<String> {
+        self.try_scalar(sql).await.expect("the query runs")
+    }
+
+    /// Like `scalar`, for a query that may fail (a table that is not there yet).
+    async fn try_scalar(&self, sql: &str) -> Result<Option<String>, sqlx::Error> {
+        let value: Option<Option<String>> = sqlx::query_scalar(sql).fetch_optional(&mut self.connect().await).await?;
+        Ok(value.flatten())
+    }
+
+    fn environment(&self, mode: TransactionMode) -> Environment<'_> {
+        Environment { name: "test", config: &self.config, mode }
+    }
+}
+
+fn graph(folder: &Path) -> RevisionGraph {
+    let project = strata_server::migrations_dir::load(folder).unwrap();
+    assert!(project.diagnostics.is_empty(), "{:?}", project.diagnostics);
+    project.graph
+}
+
+/// Shows the plan, then runs it with the shown fingerprint; the events it reported.
+async fn run(
+    db: &Database,
+    mode: TransactionMode,
+    graph: &RevisionGraph,
+    request: Request,
+) -> (Result<(), RunError>, Vec<RunEvent>) {
+    let environment = db.environment(mode);
+    let mut conn = execute::connect(&environment).await.unwrap();
+    let prepared = execute::prepare(&mut conn, &environment, graph, &request).await.unwrap();
+    conn.close().await.unwrap();
+    let mut events = Vec::new();
+    let result =
+        execute::run(&environment, graph, &request, &prepared.fingerprint, "tester", &mut |e| events.push(e)).await;
+    (result, events)
+}
+
+const MODES: [TransactionMode; 2] = [TransactionMode::WholePlan, TransactionMode::PerRevision];
+
+#[tokio::test]
+async fn the_sample_goes_base_to_head_to_base_in_every_transaction_mode() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let graph = graph(&support::sample_migrations());
+    for (n, mode) in MODES.into_iter().enumerate() {
+        let db = database(&sandbox, &format!("round_trip_{n}")).await;
+        let (result, events) = run(&db, mode, &graph, Request::Upgrade("heads".into())).await;
+        result.unwrap();
+        assert_eq!(db.rows().await, ["3f1a3c5e7a9b"], "{mode:?}: at head");
+        let finished = events.iter().filter(|e| matches!(e, RunEvent::StepFinished { .. })).count();
+        assert_eq!(finished, 32, "{mode:?}: a finished event per step");
+        assert_eq!(
+            db.scalar("SELECT count(*)::text FROM strata_history WHERE outcome = 'applied'").await.as_deref(),
+            Some("32")
+        );
+
+        // Part way down, then all the way, through the merges and the non-transactional revisions.
+        run(&db, mode, &graph, Request::Downgrade("4b8e2f1c9a07".into())).await.0.unwrap();
+        // Invoices depend on sales orders, so they go too; journal entries stay.
+        assert_eq!(
+            db.rows().await,
+            ["4b8e2f1c9a07", "d7e9f1a3b5c7"],
+            "{mode:?}: the accounting branch stays below invoices"
+        );
+        run(&db, mode, &graph, Request::Downgrade("base".into())).await.0.unwrap();
+        assert!(db.rows().await.is_empty(), "{mode:?}: at base");
+        let left: Option<String> = db
+            .scalar("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+            .await;
+        assert_eq!(
+            left.as_deref(),
+            Some("alembic_version,strata_history,strata_run"),
+            "{mode:?}: every downgrade undid its upgrade"
+        );
+    }
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_statement_leaves_the_database_as_promised_in_each_mode() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let folder = support::workspace_root().join("server/tests/fixtures/failing");
+    let graph = graph(&folder);
+    for (n, mode) in MODES.into_iter().enumerate() {
+        let db = database(&sandbox, &format!("failing_{n}")).await;
+        let (result, events) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
+        let Err(RunError::Failed { step, failure }) = result else { panic!("{mode:?}: the run fails") };
+        assert_eq!(step, 1, "{mode:?}: the second step fails");
+        assert_eq!(failure.sqlstate.as_deref(), Some("22P02"));
+        assert!(failure.message.contains("invalid input syntax for type integer"), "{}", failure.message);
+        assert_eq!(failure.path.as_deref(), Some("versions/b2_seed_warehouses.sql"));
+        // PostgreSQL points at the opening quote of 'two'.
+        assert_eq!((failure.line, failure.column), (Some(9), Some(42)), "PostgreSQL's position, in the file");
+        assert!(events.iter().any(|e| matches!(e, RunEvent::StepFailed { index: 1, .. })));
+
+        let bin_exists = db.scalar("SELECT to_regclass('bin')::text").await;
+        assert_eq!(bin_exists, None, "{mode:?}: the failed step's work is rolled back");
+        match mode {
+            TransactionMode::WholePlan => {
+                assert!(db.rows().await.is_empty(), "whole plan: nothing applied");
+                assert_eq!(db.scalar("SELECT to_regclass('warehouse')::text").await, None);
+            }
+            TransactionMode::PerRevision => {
+                assert_eq!(db.rows().await, ["a1"], "per revision: the first step stays");
+                assert_eq!(db.scalar("SELECT count(*)::text FROM warehouse").await.as_deref(), Some("0"));
+            }
+        }
+        let recorded = db
+            .scalar("SELECT revision || ' ' || outcome || ' ' || error_sqlstate || ' line ' || error_line FROM strata_history WHERE outcome = 'failed'")
+            .await;
+        assert_eq!(recorded.as_deref(), Some("b2 failed 22P02 line 9"), "{mode:?}: the failure is recorded");
+        assert_eq!(db.scalar("SELECT status FROM strata_run").await.as_deref(), Some("failed"));
+    }
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn of_two_concurrent_runs_exactly_one_proceeds() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let db = database(&sandbox, "concurrent").await;
+    let graph = graph(&support::workspace_root().join("server/tests/fixtures/slow"));
+    let request = Request::Upgrade("head".into());
+    let (first, second) = tokio::join!(run(&db, TransactionMode::WholePlan, &graph, request.clone()), async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        run(&db, TransactionMode::WholePlan, &graph, request.clone()).await
+    });
+    first.0.expect("the first run proceeds");
+    let Err(RunError::Locked(holder)) = second.0 else { panic!("the second run is refused at once") };
+    assert!(holder.contains("strata"), "the message names the holder: {holder}");
+    assert!(second.1.is_empty(), "the refused run ran nothing");
+    assert_eq!(db.rows().await, ["b2"]);
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_run_killed_midway_leaves_a_consistent_database_and_shows_as_interrupted() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let db = database(&sandbox, "killed").await;
+    let folder = support::workspace_root().join("server/tests/fixtures/slow");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(&folder)
+        .args(["upgrade", "head", "--yes", "--url", &db.url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the slow step runs, then kill strata without warning.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let running = db.try_scalar("SELECT status FROM strata_run WHERE status = 'running'").await;
+        if running.is_ok_and(|r| r.is_some()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the run did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    support::send_signal(child.id() as i32, libc::SIGKILL);
+    child.wait().unwrap();
+
+    // PostgreSQL rolls the open transaction back when it notices the client is gone.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while db.scalar("SELECT pid::text FROM pg_locks WHERE locktype = 'advisory'").await.is_some() {
+        assert!(Instant::now() < deadline, "the killed session did not end");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(db.rows().await.is_empty(), "nothing of the interrupted plan is applied");
+    assert_eq!(db.scalar("SELECT to_regclass('item')::text").await, None);
+
+    // The next run finds the interrupted one and says so, then completes.
+    let graph = graph(&folder);
+    run(&db, TransactionMode::WholePlan, &graph, Request::Upgrade("head".into())).await.0.unwrap();
+    let statuses = db.scalar("SELECT string_agg(status, ',' ORDER BY started_at) FROM strata_run").await;
+    assert_eq!(statuses.as_deref(), Some("interrupted,succeeded"));
+    assert_eq!(db.rows().await, ["b2"]);
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_database_that_alembic_upgraded_halfway_is_continued_to_head() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let db = database(&sandbox, "from_alembic").await;
+    let sample = support::sample_migrations();
+    let revisions: Vec<_> = graph(&sample).nodes().iter().map(|n| n.revision.clone()).collect();
+    let project = tempfile::tempdir().unwrap();
+    support::alembic::write_project(project.path(), &revisions);
+    let env = [("STRATA_TEST_DATABASE_URL", db.url.replace("postgresql://", "postgresql+psycopg2://"))];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    support::alembic::run(project.path(), &["upgrade", "sales@6e9f13a8d250"], &env);
+    let alembic_rows = db.rows().await;
+    assert_eq!(alembic_rows, ["6e9f13a8d250"], "Alembic took the sales branch up to the index");
+
+    let current = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(&sample)
+        .args(["current", "--url", &db.url])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), "6e9f13a8d250", "strata reads what Alembic wrote");
+
+    run(&db, TransactionMode::WholePlan, &graph(&sample), Request::Upgrade("heads".into())).await.0.unwrap();
+    assert_eq!(db.rows().await, ["3f1a3c5e7a9b"]);
+    // And Alembic reads what Strata wrote.
+    let theirs = support::alembic::run(project.path(), &["current"], &env);
+    assert_eq!(theirs.trim(), "3f1a3c5e7a9b (head)");
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_applied_revision_edited_afterwards_is_reported() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let db = database(&sandbox, "edited").await;
+    let folder = tempfile::tempdir().unwrap();
+    let versions = folder.path().join("versions");
+    std::fs::create_dir(&versions).unwrap();
+    let failing = support::workspace_root().join("server/tests/fixtures/failing/versions");
+    std::fs::copy(failing.join("a1_create_warehouse.sql"), versions.join("a1_create_warehouse.sql")).unwrap();
+    run(&db, TransactionMode::WholePlan, &graph(folder.path()), Request::Upgrade("head".into())).await.0.unwrap();
+
+    let check = |expect_ok: bool| {
+        let output = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--migrations")
+            .arg(folder.path())
+            .args(["check", "--url", &db.url])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.success(), expect_ok, "{}", String::from_utf8_lossy(&output.stdout));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(check(true).contains("nothing pending, nothing edited"));
+
+    let file = versions.join("a1_create_warehouse.sql");
+    let text = std::fs::read_to_string(&file).unwrap().replace("name text NOT NULL", "name varchar(80) NOT NULL");
+    std::fs::write(&file, text).unwrap();
+    assert!(check(false).contains("applied revisions were edited after they ran: a1"));
+    let mut conn = db.connect().await;
+    let status = database_status::read(&mut conn, &db.config.version_table(), &graph(folder.path())).await.unwrap();
+    assert_eq!(status.edited, ["a1"]);
+    sandbox.stop().await.unwrap();
+}
