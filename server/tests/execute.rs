@@ -73,8 +73,9 @@ async fn run(
     let prepared = execute::prepare(&mut conn, &environment, graph, &request).await.unwrap();
     conn.close().await.unwrap();
     let mut events = Vec::new();
-    let result =
-        execute::run(&environment, graph, &request, &prepared.fingerprint, "tester", &mut |e| events.push(e)).await;
+    let run_id = strata_server::identity::random_hex(8).unwrap();
+    let by = execute::RunBy { run_id: &run_id, who: "tester" };
+    let result = execute::run(&environment, graph, &request, &prepared.fingerprint, by, &mut |e| events.push(e)).await;
     (result, events)
 }
 

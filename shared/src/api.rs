@@ -59,14 +59,88 @@ impl ProjectSnapshot {
     }
 }
 
-/// `GET /api/environments`: where each target database stands.
+/// `GET /api/environments`: where each target database stands. Never its URL.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentStatus {
     pub name: String,
+    pub protected: bool,
     /// The rows of the version table: one per applied head. Empty for a database at base.
     pub current: Vec<String>,
+    /// What `upgrade heads` would run, in order (`None` when it cannot be planned or read).
+    pub pending: Option<Vec<String>>,
+    /// Applied revisions whose SQL changed since Strata ran them.
+    pub edited: Vec<String>,
     /// Why the state could not be read, when it could not.
     pub error: Option<String>,
+}
+
+/// `POST /api/plans` and `POST /api/runs`: what to do where. A run also carries the
+/// fingerprint of the plan that was shown, and is refused if the plan changed since.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanRequest {
+    pub environment: String,
+    pub operation: crate::plan::Operation,
+    /// Target spec(s): one for upgrade and downgrade, one or more (space-separated) for stamp.
+    pub target: String,
+    #[serde(default)]
+    pub transaction_mode: Option<crate::offline::TransactionMode>,
+    #[serde(default)]
+    pub purge: bool,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+/// A plan as shown before it runs: its steps, the exact SQL, and its fingerprint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanPreview {
+    pub environment: String,
+    pub plan: crate::plan::Plan,
+    pub sql: String,
+    pub fingerprint: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    pub run_id: String,
+    pub status: String,
+    pub failure: Option<StepFailure>,
+}
+
+/// An event of a run, as the server streams it (`GET /api/events`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerRunEvent {
+    pub environment: String,
+    pub run_id: String,
+    #[serde(flatten)]
+    pub event: RunEvent,
+}
+
+/// `GET /api/environments/{name}/runs`: Strata's journal, newest run first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub id: String,
+    pub operation: String,
+    pub target: String,
+    pub fingerprint: String,
+    pub started_by: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `running`, `succeeded`, `failed`, or `interrupted`.
+    pub status: String,
+    pub steps: Vec<StepRecordView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepRecordView {
+    pub position: i32,
+    pub revision: Option<String>,
+    pub direction: String,
+    pub checksum: Option<String>,
+    pub rows_after: Vec<String>,
+    pub duration_ms: i64,
+    pub outcome: String,
+    pub failure: Option<StepFailure>,
 }
 
 /// Why a step failed: PostgreSQL's own words, and where in the revision file.

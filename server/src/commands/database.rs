@@ -165,7 +165,10 @@ pub fn run(
         }
         let confirmed = confirmation(&environment, &prepared, confirm)?;
         let mut progress = |event: RunEvent| report(&event, out);
-        match execute::run(&environment, graph, &request, &confirmed, &identity::who(), &mut progress).await {
+        let run_id = identity::random_hex(8)?;
+        let who = identity::who();
+        let by = execute::RunBy { run_id: &run_id, who: &who };
+        match execute::run(&environment, graph, &request, &confirmed, by, &mut progress).await {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(error @ RunError::Failed { .. }) => {
                 eprintln!("error: {error}");

@@ -21,7 +21,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let dir = cli.migrations.as_path();
     let config = cli.config.as_path();
     match cli.command {
-        Command::Serve(args) => serve::run(dir, args),
+        Command::Serve(args) => serve::run(dir, config, args),
         Command::Heads { verbose, resolve_dependencies } => {
             views::heads(&load(dir)?, out, verbose, resolve_dependencies)
         }

@@ -1,6 +1,7 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
 use crate::cli::ServeArgs;
+use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
 use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
@@ -12,12 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 
-pub fn run(migrations: &Path, args: ServeArgs) -> Result<ExitCode> {
-    tokio::runtime::Runtime::new()?.block_on(serve(migrations, args))?;
+pub fn run(migrations: &Path, config: &Path, args: ServeArgs) -> Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(serve(migrations, config, args))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(migrations: &Path, args: ServeArgs) -> Result<()> {
+async fn serve(migrations: &Path, config: &Path, args: ServeArgs) -> Result<()> {
     // Fail at once on a wrong folder, rather than on the first page load.
     let project = migrations_dir::load(migrations)?;
     tracing::info!(
@@ -30,15 +31,23 @@ async fn serve(migrations: &Path, args: ServeArgs) -> Result<()> {
         tracing::warn!(dist = %args.dist.display(), "no built frontend here: only the API is served (scripts/studio builds it)");
     }
 
-    let sandbox = Sandbox::start(&args.state_dir).await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy_with(sandbox.connect_options());
-    let state = Arc::new(AppState {
-        migrations_dir: migrations.to_path_buf(),
-        environments: vec![Environment { name: sandbox::ENVIRONMENT_NAME.to_owned(), pool: pool.clone() }],
-    });
+    // The environments of strata.toml, or else the sandbox.
+    let configured = Config::load(config)?;
+    let sandbox = if configured.environments.is_empty() { Some(Sandbox::start(&args.state_dir).await?) } else { None };
+    let mut environments = Vec::new();
+    for (name, environment) in configured.environments {
+        environments.push(Environment { pool: pool(environment.connect_options(&name)?), name, config: environment });
+    }
+    if let Some(sandbox) = &sandbox {
+        let config = EnvironmentConfig::for_url(sandbox.url());
+        environments.push(Environment {
+            name: sandbox::ENVIRONMENT_NAME.to_owned(),
+            pool: pool(sandbox.connect_options()),
+            config,
+        });
+    }
+    let pools: Vec<_> = environments.iter().map(|e| e.pool.clone()).collect();
+    let state = Arc::new(AppState::new(migrations.to_path_buf(), environments));
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
@@ -47,8 +56,18 @@ async fn serve(migrations: &Path, args: ServeArgs) -> Result<()> {
     println!("Strata studio: http://{}", listener.local_addr()?);
     axum::serve(listener, http::router(state, &args.dist)).with_graceful_shutdown(shutdown_requested()).await?;
 
-    pool.close().await;
-    sandbox.stop().await
+    for pool in pools {
+        pool.close().await;
+    }
+    match sandbox {
+        Some(sandbox) => sandbox.stop().await,
+        None => Ok(()),
+    }
+}
+
+/// A small pool for reading each environment's state; connections open on first use.
+fn pool(options: sqlx::postgres::PgConnectOptions) -> sqlx::PgPool {
+    PgPoolOptions::new().max_connections(2).acquire_timeout(Duration::from_secs(5)).connect_lazy_with(options)
 }
 
 /// Ctrl-C or SIGTERM.

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use sqlx::PgConnection;
-use strata_shared::api::StepFailure;
+use strata_shared::api::{RunRecord, StepFailure, StepRecordView};
 use strata_shared::offline::VersionTable;
 
 /// Table names qualified like the version table.
@@ -149,6 +149,52 @@ impl Journal {
         Ok(())
     }
 
+    /// The latest runs, newest first, with their steps. A run still marked `running` while no
+    /// session holds the lock was cut off: it shows as `interrupted`.
+    pub async fn runs(&self, conn: &mut PgConnection, lock_key: i64, limit: i64) -> Result<Vec<RunRecord>> {
+        let locked: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                              AND classid::bigint = ($1 >> 32) AND objid::bigint = ($1 & 4294967295))",
+        )
+        .bind(lock_key)
+        .fetch_one(&mut *conn)
+        .await?;
+        let runs: Vec<RunRow> = sqlx::query_as(&format!(
+            "SELECT id, operation, target, fingerprint, started_by, started_at::text AS started_at,
+                    finished_at::text AS finished_at, status
+               FROM {} ORDER BY started_at DESC LIMIT $1",
+            self.runs
+        ))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut records = Vec::with_capacity(runs.len());
+        for run in runs {
+            let steps: Vec<StepRow> = sqlx::query_as(&format!(
+                "SELECT position, revision, direction, checksum, rows_after, duration_ms, outcome, error_message,
+                        error_detail, error_hint, error_sqlstate, error_file, error_line, error_column
+                   FROM {} WHERE run_id = $1 ORDER BY position, id",
+                self.steps
+            ))
+            .bind(&run.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let status = if run.status == "running" && !locked { "interrupted".to_owned() } else { run.status };
+            records.push(RunRecord {
+                id: run.id,
+                operation: run.operation,
+                target: run.target,
+                fingerprint: run.fingerprint,
+                started_by: run.started_by,
+                started_at: run.started_at,
+                finished_at: run.finished_at,
+                status,
+                steps: steps.into_iter().map(StepRow::into_view).collect(),
+            });
+        }
+        Ok(records)
+    }
+
     /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
     pub async fn applied_checksums(&self, conn: &mut PgConnection) -> Result<Vec<(String, String)>> {
         let sql = format!(
@@ -159,5 +205,59 @@ impl Journal {
         );
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(&sql).fetch_all(conn).await?;
         Ok(rows.into_iter().filter_map(|(revision, checksum)| checksum.map(|c| (revision, c))).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: String,
+    operation: String,
+    target: String,
+    fingerprint: String,
+    started_by: String,
+    started_at: String,
+    finished_at: Option<String>,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    position: i32,
+    revision: Option<String>,
+    direction: String,
+    checksum: Option<String>,
+    rows_after: Vec<String>,
+    duration_ms: i64,
+    outcome: String,
+    error_message: Option<String>,
+    error_detail: Option<String>,
+    error_hint: Option<String>,
+    error_sqlstate: Option<String>,
+    error_file: Option<String>,
+    error_line: Option<i32>,
+    error_column: Option<i32>,
+}
+
+impl StepRow {
+    fn into_view(self) -> StepRecordView {
+        let failure = self.error_message.map(|message| StepFailure {
+            message,
+            detail: self.error_detail,
+            hint: self.error_hint,
+            sqlstate: self.error_sqlstate,
+            path: self.error_file,
+            line: self.error_line.map(|l| l as u32),
+            column: self.error_column.map(|c| c as u32),
+        });
+        StepRecordView {
+            position: self.position,
+            revision: self.revision,
+            direction: self.direction,
+            checksum: self.checksum,
+            rows_after: self.rows_after,
+            duration_ms: self.duration_ms,
+            outcome: self.outcome,
+            failure,
+        }
     }
 }

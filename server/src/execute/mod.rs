@@ -6,7 +6,7 @@
 
 mod failure;
 mod journal;
-mod lock;
+pub(crate) mod lock;
 
 use crate::config::EnvironmentConfig;
 use crate::version_table;
@@ -30,6 +30,18 @@ pub enum Request {
 }
 
 impl Request {
+    pub fn from_api(request: &strata_shared::api::PlanRequest) -> Self {
+        use strata_shared::plan::Operation;
+        match request.operation {
+            Operation::Upgrade => Request::Upgrade(request.target.clone()),
+            Operation::Downgrade => Request::Downgrade(request.target.clone()),
+            Operation::Stamp => Request::Stamp {
+                targets: request.target.split_whitespace().map(str::to_owned).collect(),
+                purge: request.purge,
+            },
+        }
+    }
+
     fn operation(&self) -> &'static str {
         match self {
             Request::Upgrade(_) => "upgrade",
@@ -69,7 +81,7 @@ pub enum RunError {
     /// A step failed; everything since the last commit was rolled back.
     Failed {
         step: usize,
-        failure: StepFailure,
+        failure: Box<StepFailure>,
     },
     Other(anyhow::Error),
 }
@@ -167,13 +179,19 @@ fn purge_sql(table: &VersionTable) -> String {
     }
 }
 
+/// Who starts a run, under which id (recorded in the journal).
+pub struct RunBy<'a> {
+    pub run_id: &'a str,
+    pub who: &'a str,
+}
+
 /// Runs `request` if its plan still has the `confirmed` fingerprint.
 pub async fn run(
     environment: &Environment<'_>,
     graph: &RevisionGraph,
     request: &Request,
     confirmed: &str,
-    who: &str,
+    by: RunBy<'_>,
     on_event: &mut (dyn FnMut(RunEvent) + Send),
 ) -> Result<(), RunError> {
     let mut conn = connect(environment).await?;
@@ -182,7 +200,7 @@ pub async fn run(
     if !lock::try_acquire(&mut conn, key).await? {
         return Err(RunError::Locked(lock::holder(&mut conn, key).await?));
     }
-    let result = run_locked(&mut conn, environment, graph, request, confirmed, who, on_event).await;
+    let result = run_locked(&mut conn, environment, graph, request, confirmed, by, on_event).await;
     // Closing the session releases the lock too; release it explicitly all the same.
     let _ = lock::release(&mut conn, key).await;
     let _ = conn.close().await;
@@ -195,7 +213,7 @@ async fn run_locked(
     graph: &RevisionGraph,
     request: &Request,
     confirmed: &str,
-    who: &str,
+    by: RunBy<'_>,
     on_event: &mut (dyn FnMut(RunEvent) + Send),
 ) -> Result<(), RunError> {
     let table = environment.config.version_table();
@@ -207,7 +225,7 @@ async fn run_locked(
     if prepared.fingerprint != confirmed {
         return Err(RunError::Changed);
     }
-    let run_id = crate::identity::random_hex(8)?;
+    let run_id = by.run_id;
     let mode = match environment.mode {
         TransactionMode::WholePlan => "whole-plan",
         TransactionMode::PerRevision => "per-revision",
@@ -215,21 +233,21 @@ async fn run_locked(
     journal
         .start_run(
             conn,
-            &run_id,
+            run_id,
             environment.name,
             request.operation(),
             &request.target(),
             &prepared.fingerprint,
             &prepared.plan.from,
             mode,
-            who,
+            by.who,
         )
         .await?;
-    let mut steps = StepRunner { conn, graph, table: &table, journal: &journal, run_id: &run_id, on_event };
+    let mut steps = StepRunner { conn, graph, table: &table, journal: &journal, run_id, on_event };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
     let status = if outcome.is_ok() { "succeeded" } else { "failed" };
-    journal.finish_run(steps.conn, &run_id, status).await?;
+    journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
     outcome
 }
@@ -274,7 +292,9 @@ impl StepRunner<'_> {
                 Ok(checksum) => {
                     self.record(index, step, checksum, duration_ms, None).await?;
                     if !whole_plan {
-                        self.commit(step).await.map_err(|failure| RunError::Failed { step: index, failure })?;
+                        self.commit(step)
+                            .await
+                            .map_err(|failure| RunError::Failed { step: index, failure: Box::new(failure) })?;
                     }
                     (self.on_event)(RunEvent::StepFinished { index, duration_ms });
                 }
@@ -283,12 +303,14 @@ impl StepRunner<'_> {
                     self.execute("ROLLBACK").await?;
                     self.record(index, step, None, duration_ms, Some(&failure)).await?;
                     (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
-                    return Err(RunError::Failed { step: index, failure });
+                    return Err(RunError::Failed { step: index, failure: Box::new(failure) });
                 }
             }
         }
         if whole_plan && let Some(last) = plan.steps.last() {
-            self.commit(last).await.map_err(|failure| RunError::Failed { step: total - 1, failure })?;
+            self.commit(last)
+                .await
+                .map_err(|failure| RunError::Failed { step: total - 1, failure: Box::new(failure) })?;
         } else if whole_plan {
             self.execute("COMMIT").await?;
         }
@@ -311,28 +333,35 @@ impl StepRunner<'_> {
         if let Some(revision) = step.revision.as_deref().and_then(|id| self.graph.get(id)) {
             debug_assert_eq!(revision.format, RevisionFormat::StrataSql, "prepare refuses Python revisions");
             let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
-            let source = |offset| Some((revision.path.as_str(), section, offset));
+            let path = revision.path.as_str();
             if revision.transactional {
-                if !section.sql.trim().is_empty() {
-                    self.execute(&section.sql).await.map_err(|e| failure::describe(&e, source(0), &section.sql))?;
+                if !section.sql.trim().is_empty()
+                    && let Err(error) = self.execute(&section.sql).await
+                {
+                    return Err(failure::describe(&error, Some((path, section, 0)), &section.sql));
                 }
             } else {
                 // Outside any transaction, one statement at a time (several in one query would
                 // make a transaction block, which CREATE INDEX CONCURRENTLY refuses).
-                let no_source = |e: sqlx::Error| failure::describe(&e, None, "COMMIT");
-                self.execute("COMMIT").await.map_err(no_source)?;
-                for statement in strata_shared::sql::analyze(section).statements {
-                    self.execute(&statement.sql)
-                        .await
-                        .map_err(|e| failure::describe(&e, source(statement.offset), &statement.sql))?;
+                if let Err(error) = self.execute("COMMIT").await {
+                    return Err(failure::describe(&error, None, "COMMIT"));
                 }
-                self.execute("BEGIN").await.map_err(|e| failure::describe(&e, None, "BEGIN"))?;
+                for statement in strata_shared::sql::analyze(section).statements {
+                    if let Err(error) = self.execute(&statement.sql).await {
+                        return Err(failure::describe(&error, Some((path, section, statement.offset)), &statement.sql));
+                    }
+                }
+                if let Err(error) = self.execute("BEGIN").await {
+                    return Err(failure::describe(&error, None, "BEGIN"));
+                }
             }
             checksum = Some(section.checksum());
         }
         for write in &step.writes {
             let sql = self.table.write_sql(write);
-            self.execute(&sql).await.map_err(|e| failure::describe(&e, None, &sql))?;
+            if let Err(error) = self.execute(&sql).await {
+                return Err(failure::describe(&error, None, &sql));
+            }
         }
         Ok(checksum)
     }

@@ -10,8 +10,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into() }
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, message: message.into() }
+        Self::new(StatusCode::NOT_FOUND, message)
     }
 }
 
@@ -19,7 +23,7 @@ impl ApiError {
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
         tracing::error!("{error:#}");
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, message: format!("{error:#}") }
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}"))
     }
 }
 

@@ -2,23 +2,42 @@
 
 mod api;
 mod error;
+mod events;
 
+use crate::config::EnvironmentConfig;
 use axum::Router;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use strata_shared::api::ServerRunEvent;
+use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub struct AppState {
     pub migrations_dir: PathBuf,
     pub environments: Vec<Environment>,
+    /// Progress of every run, for `/api/events`.
+    pub events: broadcast::Sender<ServerRunEvent>,
 }
 
-/// A target database the studio shows and (later) migrates.
+/// A target database the studio shows and migrates. Its URL stays in `config`.
 pub struct Environment {
     pub name: String,
+    pub config: EnvironmentConfig,
+    /// For reading its state; runs open their own connection (they hold a session lock).
     pub pool: PgPool,
+}
+
+impl AppState {
+    pub fn new(migrations_dir: PathBuf, environments: Vec<Environment>) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        Self { migrations_dir, environments, events }
+    }
+
+    fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
 }
 
 /// `dist` is Trunk's output; client-side routes fall back to its `index.html`.

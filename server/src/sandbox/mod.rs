@@ -68,6 +68,11 @@ impl Sandbox {
             .log_statements(tracing::log::LevelFilter::Debug)
     }
 
+    /// A URL for the sandbox's `postgres` database (it holds the password: never log it).
+    pub fn url(&self) -> String {
+        format!("postgresql://{SUPERUSER}:{}@127.0.0.1:{}/postgres", self.password, self.port)
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

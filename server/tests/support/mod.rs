@@ -126,3 +126,51 @@ pub fn http_get(base: &str, path: &str) -> (u16, String) {
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, body.to_owned())
 }
+
+/// A minimal HTTP/1.0 POST of a JSON body: status and body.
+pub fn http_post(base: &str, path: &str, body: &serde_json::Value) -> (u16, String) {
+    let address = base.strip_prefix("http://").unwrap();
+    let mut stream = TcpStream::connect(address).unwrap();
+    let body = body.to_string();
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+/// Reads server-sent events from `path` on a thread until `until` matches one of them (or 120 s
+/// pass); the `data:` payloads in order.
+pub fn collect_events(
+    base: &str,
+    path: &str,
+    until: fn(&serde_json::Value) -> bool,
+) -> mpsc::Receiver<Vec<serde_json::Value>> {
+    let address = base.strip_prefix("http://").unwrap().to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut events = Vec::new();
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(data) = line.strip_prefix("data:") {
+                let event: serde_json::Value = serde_json::from_str(data.trim()).unwrap();
+                let done = until(&event);
+                events.push(event);
+                if done {
+                    break;
+                }
+            }
+        }
+        let _ = sender.send(events);
+    });
+    receiver
+}

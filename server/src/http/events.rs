@@ -1,0 +1,19 @@
+//! `GET /api/events`: every run's progress as server-sent events (`event: run`, JSON data).
+
+use super::AppState;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+pub async fn stream(State(state): State<Arc<AppState>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let events = BroadcastStream::new(state.events.subscribe()).filter_map(|event| {
+        // A subscriber that fell behind skips what it missed rather than ending the stream.
+        let event = event.ok()?;
+        Event::default().event("run").json_data(&event).ok().map(Ok)
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
