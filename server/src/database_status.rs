@@ -27,7 +27,8 @@ pub async fn read(conn: &mut PgConnection, table: &VersionTable, graph: &Revisio
     Ok(DatabaseStatus { rows, pending, edited })
 }
 
-async fn edited_revisions(
+/// Applied revisions whose upgrade SQL changed since Strata ran them.
+pub(crate) async fn edited_revisions(
     conn: &mut PgConnection,
     table: &VersionTable,
     graph: &RevisionGraph,

@@ -283,6 +283,15 @@ async fn an_applied_revision_edited_afterwards_is_reported() {
     let text = std::fs::read_to_string(&file).unwrap().replace("name text NOT NULL", "name varchar(80) NOT NULL");
     std::fs::write(&file, text).unwrap();
     assert!(check(false).contains("applied revisions were edited after they ran: a1"));
+    let preview = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(folder.path())
+        .args(["upgrade", "head", "--url", &db.url])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&preview.stdout);
+    assert!(shown.contains("Warning: applied revisions were edited after they ran: a1"), "a run's preview says so too: {shown}");
     let mut conn = db.connect().await;
     let status = database_status::read(&mut conn, &db.config.version_table(), &graph(folder.path())).await.unwrap();
     assert_eq!(status.edited, ["a1"]);

@@ -97,6 +97,8 @@ pub struct PlanPreview {
     pub plan: crate::plan::Plan,
     pub sql: String,
     pub fingerprint: String,
+    /// Applied revisions whose SQL changed since they ran.
+    pub edited: Vec<String>,
 }
 
 /// How a run ended.

@@ -41,10 +41,14 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
     };
     let name = environment.name;
     let key = name.clone();
+    let pending = environment.pending.as_ref().map_or(0, Vec::len);
+    let edited = environment.edited.join(", ");
     view! {
         <div class="environment" data-environment=key>
             <span class="environment-name">{name}</span>
             <span class="environment-state">{state}</span>
+            {(pending > 0).then(|| view! { <span class="tag pending">{format!("{pending} pending")}</span> })}
+            {(!edited.is_empty()).then(|| view! { <span class="tag edited">{format!("edited after it ran: {edited}")}</span> })}
         </div>
     }
 }

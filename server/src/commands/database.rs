@@ -182,16 +182,28 @@ pub fn run(
 fn show_plan(graph: &RevisionGraph, environment: &Environment<'_>, prepared: &Prepared, out: Output) {
     let plan = &prepared.plan;
     out.print(
-        || json!({ "environment": environment.name, "plan": plan, "sql": prepared.script, "fingerprint": prepared.fingerprint }),
         || {
+            json!({
+                "environment": environment.name, "plan": plan, "sql": prepared.script,
+                "fingerprint": prepared.fingerprint, "edited": prepared.edited,
+            })
+        },
+        || {
+            let mut warning = String::new();
+            if !prepared.edited.is_empty() {
+                warning = format!(
+                    "Warning: applied revisions were edited after they ran: {} (their new SQL will not run)\n",
+                    prepared.edited.join(", ")
+                );
+            }
             if plan.steps.is_empty() {
-                return format!("Nothing to do: `{}` is already at {}.", environment.name, plan.target);
+                return format!("{warning}Nothing to do: `{}` is already at {}.", environment.name, plan.target);
             }
             let mode = match environment.mode {
                 TransactionMode::WholePlan => "one transaction for the whole plan",
                 TransactionMode::PerRevision => "one transaction per revision",
             };
-            let mut text = format!("Plan for `{}`, {} step(s), {mode}:\n", environment.name, plan.steps.len());
+            let mut text = format!("{warning}Plan for `{}`, {} step(s), {mode}:\n", environment.name, plan.steps.len());
             for (number, step) in plan.steps.iter().enumerate() {
                 let (verb, what) = match &step.revision {
                     Some(id) => {

@@ -70,6 +70,8 @@ pub struct Prepared {
     pub plan: Plan,
     pub script: String,
     pub fingerprint: String,
+    /// Applied revisions whose SQL changed since they ran (reported, never ignored).
+    pub edited: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -169,7 +171,8 @@ pub async fn prepare(
         script = format!("{}\n\n{script}", purge_sql(&table));
     }
     let fingerprint = plan.fingerprint(environment.name, &script);
-    Ok(Prepared { plan, script, fingerprint })
+    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
+    Ok(Prepared { plan, script, fingerprint, edited })
 }
 
 fn purge_sql(table: &VersionTable) -> String {

@@ -114,6 +114,7 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
         plan: prepared.plan,
         sql: prepared.script,
         fingerprint: prepared.fingerprint,
+        edited: prepared.edited,
     }))
 }
 
