@@ -291,7 +291,10 @@ async fn an_applied_revision_edited_afterwards_is_reported() {
         .output()
         .unwrap();
     let shown = String::from_utf8_lossy(&preview.stdout);
-    assert!(shown.contains("Warning: applied revisions were edited after they ran: a1"), "a run's preview says so too: {shown}");
+    assert!(
+        shown.contains("Warning: applied revisions were edited after they ran: a1"),
+        "a run's preview says so too: {shown}"
+    );
     let mut conn = db.connect().await;
     let status = database_status::read(&mut conn, &db.config.version_table(), &graph(folder.path())).await.unwrap();
     assert_eq!(status.edited, ["a1"]);

@@ -19,9 +19,17 @@ pub fn describe(error: &sqlx::Error, source: Option<(&str, &SqlSection, usize)>,
             column: None,
         };
     };
-    let (line, column) = match (database.position(), source) {
-        (Some(PgErrorPosition::Original(position)), Some((_, section, offset))) => {
-            // PostgreSQL counts characters from 1 in the text it was sent.
+    // PostgreSQL counts characters from 1 in the text it was sent. The text may go on past the
+    // section (its version-table write): a position there is not in the revision file.
+    let position = match database.position() {
+        Some(PgErrorPosition::Original(position)) => Some(position),
+        _ => None,
+    };
+    let source = source.filter(|&(_, section, offset)| {
+        position.is_none_or(|p| offset + byte_offset_of_char(sent, p.saturating_sub(1)) <= section.sql.len())
+    });
+    let (line, column) = match (position, source) {
+        (Some(position), Some((_, section, offset))) => {
             let byte = offset + byte_offset_of_char(sent, position.saturating_sub(1));
             let place = LineIndex::new(&section.sql, section.first_line).position(byte);
             (Some(place.line), Some(place.column))

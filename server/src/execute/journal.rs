@@ -12,15 +12,15 @@ pub struct Journal {
     steps: String,
 }
 
-pub struct StepRecord<'a> {
-    pub run_id: &'a str,
+pub struct StepRecord {
+    pub run_id: String,
     pub position: usize,
-    pub revision: Option<&'a str>,
-    pub direction: &'a str,
+    pub revision: Option<String>,
+    pub direction: &'static str,
     pub checksum: Option<String>,
-    pub rows_after: &'a [String],
+    pub rows_after: Vec<String>,
     pub duration_ms: i64,
-    pub failure: Option<&'a StepFailure>,
+    pub failure: Option<StepFailure>,
 }
 
 impl Journal {
@@ -119,33 +119,36 @@ impl Journal {
         Ok(())
     }
 
-    pub async fn record_step(&self, conn: &mut PgConnection, step: &StepRecord<'_>) -> Result<()> {
-        let sql = format!(
+    /// Writes step records in one statement (whole-plan runs write theirs before each commit).
+    pub async fn record_steps(&self, conn: &mut PgConnection, steps: &[StepRecord]) -> Result<()> {
+        if steps.is_empty() {
+            return Ok(());
+        }
+        let mut insert = sqlx::QueryBuilder::new(format!(
             "INSERT INTO {} (run_id, position, revision, direction, kind, checksum, rows_after, duration_ms, outcome,
-                             error_message, error_detail, error_hint, error_sqlstate, error_file, error_line, error_column)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                             error_message, error_detail, error_hint, error_sqlstate, error_file, error_line, error_column) ",
             self.steps
-        );
-        let failure = step.failure;
-        sqlx::query(&sql)
-            .bind(step.run_id)
-            .bind(step.position as i32)
-            .bind(step.revision)
-            .bind(step.direction)
-            .bind(if step.revision.is_some() { "migration" } else { "stamp" })
-            .bind(&step.checksum)
-            .bind(step.rows_after)
-            .bind(step.duration_ms)
-            .bind(if failure.is_some() { "failed" } else { "applied" })
-            .bind(failure.map(|f| f.message.clone()))
-            .bind(failure.and_then(|f| f.detail.clone()))
-            .bind(failure.and_then(|f| f.hint.clone()))
-            .bind(failure.and_then(|f| f.sqlstate.clone()))
-            .bind(failure.and_then(|f| f.path.clone()))
-            .bind(failure.and_then(|f| f.line).map(|l| l as i32))
-            .bind(failure.and_then(|f| f.column).map(|c| c as i32))
-            .execute(conn)
-            .await?;
+        ));
+        insert.push_values(steps, |mut row, step| {
+            let failure = step.failure.as_ref();
+            row.push_bind(&step.run_id)
+                .push_bind(step.position as i32)
+                .push_bind(&step.revision)
+                .push_bind(step.direction)
+                .push_bind(if step.revision.is_some() { "migration" } else { "stamp" })
+                .push_bind(&step.checksum)
+                .push_bind(&step.rows_after)
+                .push_bind(step.duration_ms)
+                .push_bind(if failure.is_some() { "failed" } else { "applied" })
+                .push_bind(failure.map(|f| f.message.clone()))
+                .push_bind(failure.and_then(|f| f.detail.clone()))
+                .push_bind(failure.and_then(|f| f.hint.clone()))
+                .push_bind(failure.and_then(|f| f.sqlstate.clone()))
+                .push_bind(failure.and_then(|f| f.path.clone()))
+                .push_bind(failure.and_then(|f| f.line).map(|l| l as i32))
+                .push_bind(failure.and_then(|f| f.column).map(|c| c as i32));
+        });
+        insert.build().execute(conn).await?;
         Ok(())
     }
 

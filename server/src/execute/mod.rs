@@ -246,7 +246,16 @@ async fn run_locked(
             by.who,
         )
         .await?;
-    let mut steps = StepRunner { conn, graph, table: &table, journal: &journal, run_id, on_event };
+    let mut steps = StepRunner {
+        conn,
+        graph,
+        table: &table,
+        journal: &journal,
+        run_id,
+        on_event,
+        deferred: Vec::new(),
+        defer_records: environment.mode == TransactionMode::WholePlan,
+    };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
     let status = if outcome.is_ok() { "succeeded" } else { "failed" };
@@ -262,6 +271,10 @@ struct StepRunner<'r> {
     journal: &'r Journal,
     run_id: &'r str,
     on_event: &'r mut (dyn FnMut(RunEvent) + Send),
+    /// In whole-plan mode, records of applied steps wait for the next commit (one statement
+    /// for all of them, in the same transaction); a rollback drops them with their steps.
+    deferred: Vec<journal::StepRecord>,
+    defer_records: bool,
 }
 
 impl StepRunner<'_> {
@@ -304,6 +317,7 @@ impl StepRunner<'_> {
                 Err(failure) => {
                     // Without a transaction open (a non-transactional step), this only warns.
                     self.execute("ROLLBACK").await?;
+                    self.deferred.clear();
                     self.record(index, step, None, duration_ms, Some(&failure)).await?;
                     (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
                     return Err(RunError::Failed { step: index, failure: Box::new(failure) });
@@ -320,8 +334,17 @@ impl StepRunner<'_> {
         Ok(())
     }
 
+    /// Writes the records that wait for a commit.
+    async fn flush_records(&mut self) -> Result<(), sqlx::Error> {
+        let records = std::mem::take(&mut self.deferred);
+        self.journal.record_steps(self.conn, &records).await.map_err(|e| sqlx::Error::Protocol(format!("{e:#}")))
+    }
+
     /// A COMMIT can fail too (a deferred constraint); it then counts as the step's failure.
     async fn commit(&mut self, step: &Step) -> Result<(), StepFailure> {
+        if let Err(error) = self.flush_records().await {
+            return Err(failure::describe(&error, None, "INSERT INTO strata_history"));
+        }
         self.execute("COMMIT").await.map_err(|error| {
             let source = step.revision.as_deref().and_then(|id| self.graph.get(id)).map(|r| r.path.clone());
             let mut failure = failure::describe(&error, None, "COMMIT");
@@ -332,41 +355,48 @@ impl StepRunner<'_> {
 
     /// The step's SQL and its version-table writes; the checksum of the SQL that ran.
     async fn run_step(&mut self, step: &Step) -> Result<Option<String>, StepFailure> {
-        let mut checksum = None;
-        if let Some(revision) = step.revision.as_deref().and_then(|id| self.graph.get(id)) {
-            debug_assert_eq!(revision.format, RevisionFormat::StrataSql, "prepare refuses Python revisions");
-            let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
-            let path = revision.path.as_str();
-            if revision.transactional {
-                if !section.sql.trim().is_empty()
-                    && let Err(error) = self.execute(&section.sql).await
-                {
-                    return Err(failure::describe(&error, Some((path, section, 0)), &section.sql));
-                }
-            } else {
-                // Outside any transaction, one statement at a time (several in one query would
-                // make a transaction block, which CREATE INDEX CONCURRENTLY refuses).
-                if let Err(error) = self.execute("COMMIT").await {
-                    return Err(failure::describe(&error, None, "COMMIT"));
-                }
-                for statement in strata_shared::sql::analyze(section).statements {
-                    if let Err(error) = self.execute(&statement.sql).await {
-                        return Err(failure::describe(&error, Some((path, section, statement.offset)), &statement.sql));
-                    }
-                }
-                if let Err(error) = self.execute("BEGIN").await {
-                    return Err(failure::describe(&error, None, "BEGIN"));
+        let writes: Vec<String> = step.writes.iter().map(|w| self.table.write_sql(w)).collect();
+        let Some(revision) = step.revision.as_deref().and_then(|id| self.graph.get(id)) else {
+            // A stamp: only version-table writes.
+            return self.execute_writes(&writes).await.map(|()| None);
+        };
+        debug_assert_eq!(revision.format, RevisionFormat::StrataSql, "prepare refuses Python revisions");
+        let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
+        let path = revision.path.as_str();
+        if revision.transactional {
+            // The SQL and its version-table write in one round trip.
+            let combined = format!("{}\n;\n{}", section.sql, writes.join("\n"));
+            if let Err(error) = self.execute(&combined).await {
+                return Err(failure::describe(&error, Some((path, section, 0)), &combined));
+            }
+        } else {
+            // Outside any transaction, one statement at a time (several in one query would
+            // make a transaction block, which CREATE INDEX CONCURRENTLY refuses).
+            if let Err(error) = self.flush_records().await {
+                return Err(failure::describe(&error, None, "INSERT INTO strata_history"));
+            }
+            if let Err(error) = self.execute("COMMIT").await {
+                return Err(failure::describe(&error, None, "COMMIT"));
+            }
+            for statement in strata_shared::sql::analyze(section).statements {
+                if let Err(error) = self.execute(&statement.sql).await {
+                    return Err(failure::describe(&error, Some((path, section, statement.offset)), &statement.sql));
                 }
             }
-            checksum = Some(section.checksum());
-        }
-        for write in &step.writes {
-            let sql = self.table.write_sql(write);
-            if let Err(error) = self.execute(&sql).await {
-                return Err(failure::describe(&error, None, &sql));
+            if let Err(error) = self.execute("BEGIN").await {
+                return Err(failure::describe(&error, None, "BEGIN"));
             }
+            self.execute_writes(&writes).await?;
         }
-        Ok(checksum)
+        Ok(Some(section.checksum()))
+    }
+
+    async fn execute_writes(&mut self, writes: &[String]) -> Result<(), StepFailure> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let sql = writes.join("\n");
+        self.execute(&sql).await.map_err(|error| failure::describe(&error, None, &sql))
     }
 
     async fn record(
@@ -378,16 +408,20 @@ impl StepRunner<'_> {
         failure: Option<&StepFailure>,
     ) -> Result<(), RunError> {
         let record = journal::StepRecord {
-            run_id: self.run_id,
+            run_id: self.run_id.to_owned(),
             position: index,
-            revision: step.revision.as_deref(),
+            revision: step.revision.clone(),
             direction: direction(step),
             checksum,
-            rows_after: &step.rows_after,
+            rows_after: step.rows_after.clone(),
             duration_ms: duration_ms as i64,
-            failure,
+            failure: failure.cloned(),
         };
-        self.journal.record_step(self.conn, &record).await?;
+        if self.defer_records && failure.is_none() {
+            self.deferred.push(record);
+        } else {
+            self.journal.record_steps(self.conn, std::slice::from_ref(&record)).await?;
+        }
         Ok(())
     }
 }

@@ -36,8 +36,13 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Starts the sandbox cluster under `state_dir`, creating it on first use.
+    /// Starts the sandbox cluster under `state_dir`, creating it on first use. A throwaway:
+    /// it does not wait for the disk (fsync off).
     pub async fn start(state_dir: &Path) -> Result<Self> {
+        Self::start_with(state_dir, Durability::Throwaway).await
+    }
+
+    pub async fn start_with(state_dir: &Path, durability: Durability) -> Result<Self> {
         let dir = state_dir.join("sandbox");
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let dir = dir.canonicalize()?;
@@ -51,7 +56,7 @@ impl Sandbox {
         fs::write(dir.join("owner.pid"), std::process::id().to_string())?;
 
         let port = free_port()?;
-        let postmaster = spawn_postmaster(&dir, &binaries, user, port)?;
+        let postmaster = spawn_postmaster(&dir, &binaries, user, port, durability)?;
         let mut sandbox = Self { dir, postmaster: Some(postmaster), port, password };
         sandbox.wait_until_ready().await?;
         tracing::info!(port, "sandbox PostgreSQL is ready");
@@ -225,7 +230,22 @@ fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>)
     Ok(password)
 }
 
-fn spawn_postmaster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>, port: u16) -> Result<Child> {
+/// Whether the cluster waits for the disk on commit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync off: fast, for a sandbox and for tests.
+    Throwaway,
+    /// PostgreSQL's defaults: what benchmarks of commits must measure.
+    Full,
+}
+
+fn spawn_postmaster(
+    dir: &Path,
+    binaries: &PostgresBinaries,
+    user: Option<OsUser>,
+    port: u16,
+    durability: Durability,
+) -> Result<Child> {
     let log = fs::OpenOptions::new().create(true).append(true).open(dir.join("postgres.log"))?;
     let mut postgres = Command::new(binaries.postgres());
     postgres
@@ -234,11 +254,12 @@ fn spawn_postmaster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser
         .args(["-p", &port.to_string()])
         // Loopback only, no Unix socket (its default folder may not be writable by us).
         .args(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
-        // A throwaway cluster: durability is not worth the time.
-        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
+    if durability == Durability::Throwaway {
+        postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+    }
     if let Some(user) = user {
         user.run_as(&mut postgres);
     }
