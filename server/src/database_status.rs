@@ -34,18 +34,13 @@ pub(crate) async fn edited_revisions(
     graph: &RevisionGraph,
     rows: &[String],
 ) -> Result<Vec<String>> {
-    let journal_table = match &table.schema {
-        Some(schema) => format!("{schema}.strata_history"),
-        None => "strata_history".to_owned(),
-    };
-    let has_journal: bool =
-        sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL").bind(&journal_table).fetch_one(&mut *conn).await?;
-    if !has_journal {
+    let journal = Journal::beside(table);
+    if !journal.exists(conn).await? {
         return Ok(Vec::new());
     }
     let applied_rows: Vec<usize> = rows.iter().filter_map(|r| graph.index_of(r)).collect();
     let applied = graph.ancestors(&applied_rows, true);
-    let mut edited: Vec<String> = Journal::beside(table)
+    let mut edited: Vec<String> = journal
         .applied_checksums(conn)
         .await?
         .into_iter()

@@ -4,16 +4,9 @@ use anyhow::{Context, Result};
 use sqlx::PgConnection;
 use strata_shared::offline::VersionTable;
 
-fn qualified(table: &VersionTable) -> String {
-    match &table.schema {
-        Some(schema) => format!("{schema}.{}", table.name),
-        None => table.name.clone(),
-    }
-}
-
 /// The applied heads, sorted. A database without the table is at base: no rows.
 pub async fn rows(conn: &mut PgConnection, table: &VersionTable) -> Result<Vec<String>> {
-    let name = qualified(table);
+    let name = table.qualified();
     let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
         .bind(&name)
         .fetch_one(&mut *conn)
@@ -31,6 +24,6 @@ pub async fn rows(conn: &mut PgConnection, table: &VersionTable) -> Result<Vec<S
 /// Creates the table as Alembic does, if it is not there.
 pub async fn ensure(conn: &mut PgConnection, table: &VersionTable) -> Result<()> {
     let sql = table.create_sql().replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
-    sqlx::raw_sql(&sql).execute(conn).await.with_context(|| format!("cannot create {}", qualified(table)))?;
+    sqlx::raw_sql(&sql).execute(conn).await.with_context(|| format!("cannot create {}", table.qualified()))?;
     Ok(())
 }

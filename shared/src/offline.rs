@@ -30,10 +30,16 @@ impl Default for VersionTable {
 }
 
 impl VersionTable {
-    fn qualified(&self) -> String {
+    /// The table's name, schema-qualified when a schema is set.
+    pub fn qualified(&self) -> String {
+        self.sibling(&self.name)
+    }
+
+    /// Another table in the same schema (Strata's journal lives beside the version table).
+    pub fn sibling(&self, name: &str) -> String {
         match &self.schema {
-            Some(schema) => format!("{schema}.{}", self.name),
-            None => self.name.clone(),
+            Some(schema) => format!("{schema}.{name}"),
+            None => name.to_owned(),
         }
     }
 

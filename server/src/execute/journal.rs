@@ -25,11 +25,12 @@ pub struct StepRecord {
 
 impl Journal {
     pub fn beside(table: &VersionTable) -> Self {
-        let qualify = |name: &str| match &table.schema {
-            Some(schema) => format!("{schema}.{name}"),
-            None => name.to_owned(),
-        };
-        Self { runs: qualify("strata_run"), steps: qualify("strata_history") }
+        Self { runs: table.sibling("strata_run"), steps: table.sibling("strata_history") }
+    }
+
+    /// Whether the journal's tables exist yet (a database Strata never ran on has none).
+    pub async fn exists(&self, conn: &mut PgConnection) -> Result<bool> {
+        Ok(sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL").bind(&self.steps).fetch_one(conn).await?)
     }
 
     pub async fn ensure(&self, conn: &mut PgConnection) -> Result<()> {

@@ -176,10 +176,7 @@ pub async fn prepare(
 }
 
 fn purge_sql(table: &VersionTable) -> String {
-    match &table.schema {
-        Some(schema) => format!("DELETE FROM {schema}.{};", table.name),
-        None => format!("DELETE FROM {};", table.name),
-    }
+    format!("DELETE FROM {};", table.qualified())
 }
 
 /// Who starts a run, under which id (recorded in the journal).

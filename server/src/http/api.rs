@@ -73,15 +73,7 @@ async fn runs(State(state): AppStateRef, Path(name): Path<String>) -> Result<Jso
     let table = environment.config.version_table();
     let mut conn = environment.pool.acquire().await.map_err(unavailable)?;
     let journal = execute::Journal::beside(&table);
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-        .bind(match &table.schema {
-            Some(schema) => format!("{schema}.strata_run"),
-            None => "strata_run".to_owned(),
-        })
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(unavailable)?;
-    if !exists {
+    if !journal.exists(&mut conn).await.map_err(|e| unavailable(format!("{e:#}")))? {
         return Ok(Json(Vec::new()));
     }
     Ok(Json(journal.runs(&mut conn, execute::lock::key(&table), 50).await?))
