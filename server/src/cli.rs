@@ -60,6 +60,14 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Check revisions for risky SQL (locks, rewrites, data loss, transactions, types).
+    Lint {
+        /// A revision, or a range `start:end` (default: every revision).
+        revisions: Option<String>,
+        /// Exit 1 when a finding at or above this severity exists: hint, warning or error.
+        #[arg(long, default_value = "error")]
+        fail_on: strata_shared::lint::Severity,
+    },
     /// Show the branch points and where they branch to.
     Branches {
         #[arg(short, long)]

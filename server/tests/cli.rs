@@ -234,3 +234,24 @@ fn revision_and_merge_write_files_that_join_the_graph() {
         .unwrap();
     assert_eq!(file, "f00d00000001_join_both_sides.sql");
 }
+
+#[test]
+fn lint_gates_on_a_chosen_severity_and_answers_in_json() {
+    let sample = support::sample_migrations();
+    assert!(strata(&sample, &["lint"]).status.success(), "the sample has no error-level finding");
+    let strict = strata(&sample, &["lint", "--fail-on", "warning"]);
+    assert_eq!(strict.status.code(), Some(1), "but it has warnings");
+    let text = String::from_utf8_lossy(&strict.stdout);
+    assert!(text.contains("1e6a8c0e2b4d_require_customer_owner.sql:11 warning[setting-not-null] upgrade:"), "{text}");
+    assert!(text.contains("why: SET NOT NULL scans the whole table"), "{text}");
+
+    let out = stdout_of(&sample, &["lint", "1e6a8c0e2b4d", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    for rule in
+        ["setting-not-null", "changing-column-type", "index-without-concurrently", "constraint-without-not-valid"]
+    {
+        assert!(rules.contains(&rule), "{rule} in {rules:?}");
+    }
+    assert_eq!(report["revisions"], 1);
+}

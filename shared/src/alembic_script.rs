@@ -87,6 +87,7 @@ pub fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<
         downgrade: unknown,
         lines,
         format: RevisionFormat::AlembicPython,
+        allowed: Vec::new(),
     };
     Ok(ParsedScript { revision, warnings })
 }

@@ -24,6 +24,28 @@ pub struct Revision {
     /// What kind of file it came from; only Strata's own files carry their SQL.
     #[serde(default)]
     pub format: RevisionFormat,
+    /// `-- strata:allow RULE reason` lines of the header: lint rules silenced for the file.
+    #[serde(default)]
+    pub allowed: Vec<Allow>,
+}
+
+/// A lint rule silenced on purpose, with the reason written next to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allow {
+    pub rule: String,
+    pub reason: String,
+    pub line: u32,
+}
+
+impl Allow {
+    /// Reads `-- strata:allow RULE reason`; `None` for any other line.
+    pub fn parse(line: &str, line_no: u32) -> Option<Self> {
+        let rest = line.trim().strip_prefix("--")?.trim_start().strip_prefix("strata:allow")?;
+        let mut words = rest.trim().splitn(2, char::is_whitespace);
+        let rule = words.next().filter(|r| !r.is_empty())?.to_owned();
+        let reason = words.next().unwrap_or("").trim().to_owned();
+        Some(Self { rule, reason, line: line_no })
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@
 //! all problems of a file are reported together. The format is documented in `docs/revision-format.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::revision::{HeaderLines, Revision, RevisionFormat, SqlSection};
+use crate::revision::{Allow, HeaderLines, Revision, RevisionFormat, SqlSection};
 
 pub const UPGRADE_MARKER: &str = "-- strata:upgrade";
 pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
@@ -68,6 +68,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
             downgrade,
             lines,
             format: RevisionFormat::StrataSql,
+            allowed: header.allowed,
         }),
         _ => Err(parser.errors),
     }
@@ -82,6 +83,8 @@ struct Header {
     branch_labels: Vec<String>,
     depends_on: Vec<String>,
     transactional: Option<bool>,
+    /// `-- strata:allow` lines: lint rules silenced for the whole file.
+    allowed: Vec<Allow>,
     /// Keys already seen, with their line, to report duplicates.
     seen: Vec<(String, u32)>,
 }
@@ -164,6 +167,9 @@ impl FileParser<'_> {
     /// `Some(Ok)` for a section marker, `Some(Err)` for a malformed one (reported), `None` otherwise.
     fn marker(&mut self, line: &str, line_no: u32) -> Option<Result<Marker, ()>> {
         let word = line.strip_prefix("--")?.trim_start().strip_prefix("strata:")?.trim();
+        if word.starts_with("allow") {
+            return None; // a lint suppression, not a section marker
+        }
         match word {
             "upgrade" => Some(Ok(Marker::Upgrade)),
             "downgrade" => Some(Ok(Marker::Downgrade)),
@@ -214,6 +220,10 @@ impl FileParser<'_> {
 
     fn header_line(&mut self, line: &str, line_no: u32) {
         if line.is_empty() {
+            return;
+        }
+        if let Some(allow) = Allow::parse(line, line_no) {
+            self.header.allowed.push(allow);
             return;
         }
         let Some(comment) = line.strip_prefix("--") else {

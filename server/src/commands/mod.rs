@@ -3,6 +3,7 @@
 
 mod database;
 mod format;
+mod lint;
 mod new_revision;
 mod offline;
 mod serve;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Current { verbose, database } => database::current(&load(dir)?, out, config, &database, verbose),
         Command::Check { database } => database::check(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
+        Command::Lint { revisions, fail_on } => lint::run(&load(dir)?, out, revisions.as_deref(), fail_on),
         Command::Show { revision } => views::show(&load(dir)?, out, &revision),
         Command::Upgrade(args) if args.sql => offline::upgrade(&load(dir)?, out, &args),
         Command::Downgrade(args) if args.sql => offline::downgrade(&load(dir)?, out, &args),

@@ -16,6 +16,7 @@ pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
         downgrade: empty,
         lines: HeaderLines { revision: 1, revises: Some(2), ..HeaderLines::default() },
         format: RevisionFormat::StrataSql,
+        allowed: Vec::new(),
     }
 }
 

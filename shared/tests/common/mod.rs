@@ -43,6 +43,7 @@ pub fn revision(id: String, parents: Vec<String>, labels: Vec<String>, depends_o
         downgrade: empty,
         lines: HeaderLines::default(),
         format: RevisionFormat::StrataSql,
+        allowed: Vec::new(),
     }
 }
 

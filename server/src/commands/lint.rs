@@ -1,0 +1,58 @@
+//! `strata lint`: risky SQL in the revisions, for people and for CI gates.
+
+use super::{Loaded, Output};
+use anyhow::Result;
+use serde_json::json;
+use std::process::ExitCode;
+use strata_shared::graph::{Ident, Point};
+use strata_shared::history;
+use strata_shared::lint::{self, Finding, Severity};
+
+pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: Severity) -> Result<ExitCode> {
+    let graph = &loaded.project.graph;
+    let mut chosen: Vec<usize> = match selection {
+        None => graph.history_order(),
+        Some(range) if range.contains(':') => history::revisions_in_range(graph, Some(range), None)?,
+        Some(spec) => graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect(),
+    };
+    chosen.reverse(); // oldest first, as they would run
+    let findings: Vec<Finding> = chosen.iter().flat_map(|&i| lint::lint_revision(&graph.node(i).revision)).collect();
+    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+    let failing = findings.iter().any(|f| f.severity >= fail_on);
+    out.print(
+        || json!({ "revisions": chosen.len(), "findings": findings, "failed": failing }),
+        || {
+            let mut text = String::new();
+            for finding in &findings {
+                let severity = match finding.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Hint => "hint",
+                };
+                let place = loaded.dir.join(&finding.path);
+                let section = finding.section.as_deref().map_or(String::new(), |s| format!(" {s}:"));
+                text.push_str(&format!(
+                    "{}:{} {severity}[{}]{section} {}\n",
+                    place.display(),
+                    finding.line,
+                    finding.rule,
+                    finding.message
+                ));
+                if let Some(statement) = &finding.statement {
+                    text.push_str(&format!("    {statement}\n"));
+                }
+                text.push_str(&format!("    why: {}\n    instead: {}\n", finding.why, finding.safer));
+            }
+            text.push_str(&format!(
+                "{} revision(s): {} error(s), {} warning(s), {} hint(s)",
+                chosen.len(),
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Hint)
+            ));
+            text
+        },
+    );
+    loaded.print_diagnostics();
+    Ok(if failing || loaded.project.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,167 @@
+//! Every rule once: its stable id, how serious it is, why it is risky, and the safer way.
+
+use super::Severity;
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub why: &'static str,
+    pub safer: &'static str,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "adding-required-column",
+        severity: Severity::Error,
+        why: "ADD COLUMN ... NOT NULL without a default fails on any table that already has rows.",
+        safer: "Add the column nullable (or with a constant default), backfill it, then add the NOT NULL.",
+    },
+    Rule {
+        id: "volatile-default",
+        severity: Severity::Warning,
+        why: "A volatile default (random(), clock_timestamp(), gen_random_uuid(), ...) makes ADD COLUMN rewrite the whole table under an ACCESS EXCLUSIVE lock.",
+        safer: "Add the column without a default, set the default afterwards, and backfill existing rows in batches.",
+    },
+    Rule {
+        id: "index-without-concurrently",
+        severity: Severity::Warning,
+        why: "CREATE INDEX without CONCURRENTLY takes a SHARE lock: writes to the table wait until the index is built.",
+        safer: "CREATE INDEX CONCURRENTLY, in a revision marked `transactional: false`.",
+    },
+    Rule {
+        id: "drop-index-without-concurrently",
+        severity: Severity::Warning,
+        why: "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table.",
+        safer: "DROP INDEX CONCURRENTLY, in a revision marked `transactional: false`.",
+    },
+    Rule {
+        id: "cannot-run-in-transaction",
+        severity: Severity::Error,
+        why: "This statement cannot run inside a transaction block, and this revision runs in one: it will fail.",
+        safer: "Mark the revision `transactional: false` (and keep such statements in a revision of their own).",
+    },
+    Rule {
+        id: "needless-non-transactional",
+        severity: Severity::Warning,
+        why: "The revision runs outside any transaction, so a failure halfway leaves it half applied, yet none of its statements needs that.",
+        safer: "Remove `transactional: false`.",
+    },
+    Rule {
+        id: "changing-column-type",
+        severity: Severity::Warning,
+        why: "ALTER COLUMN ... TYPE usually rewrites the table and its indexes under an ACCESS EXCLUSIVE lock.",
+        safer: "Add a new column, backfill it, switch readers and writers, then drop the old column.",
+    },
+    Rule {
+        id: "constraint-without-not-valid",
+        severity: Severity::Warning,
+        why: "Adding a FOREIGN KEY or CHECK constraint validates every row while holding a lock that blocks writes.",
+        safer: "Add it with NOT VALID, then VALIDATE CONSTRAINT in a later statement (which only takes a SHARE UPDATE EXCLUSIVE lock).",
+    },
+    Rule {
+        id: "constraint-builds-index",
+        severity: Severity::Warning,
+        why: "ADD CONSTRAINT ... UNIQUE or PRIMARY KEY builds its index under an ACCESS EXCLUSIVE lock.",
+        safer: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX.",
+    },
+    Rule {
+        id: "setting-not-null",
+        severity: Severity::Warning,
+        why: "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.",
+        safer: "Add CHECK (col IS NOT NULL) NOT VALID, validate it, then SET NOT NULL (PostgreSQL 12+ then skips the scan).",
+    },
+    Rule {
+        id: "dropping-table",
+        severity: Severity::Warning,
+        why: "DROP TABLE loses the table's data for good, and code that still uses the table breaks.",
+        safer: "Stop using the table first; keep a backup, or rename it and drop it in a later release.",
+    },
+    Rule {
+        id: "dropping-column",
+        severity: Severity::Warning,
+        why: "DROP COLUMN loses the column's data, and running code that still selects it breaks.",
+        safer: "Stop reading and writing the column in a release before the one that drops it.",
+    },
+    Rule {
+        id: "renaming-table",
+        severity: Severity::Warning,
+        why: "Renaming a table breaks every running query that uses the old name until the code is deployed.",
+        safer: "Create a view with the old name for the transition, or rename in steps across releases.",
+    },
+    Rule {
+        id: "renaming-column",
+        severity: Severity::Warning,
+        why: "Renaming a column breaks every running query that uses the old name until the code is deployed.",
+        safer: "Add the new column, write both, backfill, switch readers, then drop the old one.",
+    },
+    Rule {
+        id: "truncate-cascade",
+        severity: Severity::Error,
+        why: "TRUNCATE ... CASCADE empties every table that refers to this one too, which is easy to overlook.",
+        safer: "Truncate the tables you mean by name.",
+    },
+    Rule {
+        id: "transaction-control",
+        severity: Severity::Error,
+        why: "BEGIN, COMMIT and ROLLBACK inside a revision break the transaction Strata runs it in.",
+        safer: "Leave transactions to Strata; mark the revision `transactional: false` if it must run outside one.",
+    },
+    Rule {
+        id: "missing-lock-timeout",
+        severity: Severity::Hint,
+        why: "The revision takes strong locks on existing tables; run by psql from a `--sql` script, nothing bounds how long it waits for them while other queries queue behind it.",
+        safer: "Strata sets lock_timeout for its own runs; for scripts, start the revision with SET lock_timeout = '5s'.",
+    },
+    Rule {
+        id: "prefer-bigint",
+        severity: Severity::Hint,
+        why: "integer and smallint ids and counters run out (2^31) sooner than expected, and widening them later rewrites the table.",
+        safer: "Use bigint.",
+    },
+    Rule {
+        id: "prefer-identity",
+        severity: Severity::Hint,
+        why: "serial types create a sequence the column does not own in the SQL standard's sense; permissions and copies of the table go wrong.",
+        safer: "Use bigint GENERATED ALWAYS AS IDENTITY.",
+    },
+    Rule {
+        id: "prefer-timestamptz",
+        severity: Severity::Warning,
+        why: "timestamp without time zone stores wall-clock times with no zone: they shift meaning when servers or users change zones.",
+        safer: "Use timestamptz.",
+    },
+    Rule {
+        id: "prefer-text",
+        severity: Severity::Hint,
+        why: "varchar(n) only adds a length limit that is costly to raise later (it can rewrite the table).",
+        safer: "Use text, with a CHECK (length(col) <= n) if a limit matters.",
+    },
+    Rule {
+        id: "identifier-too-long",
+        severity: Severity::Error,
+        why: "PostgreSQL silently cuts names longer than 63 bytes, so two long names can collide and later statements miss the object.",
+        safer: "Use a name of at most 63 bytes.",
+    },
+    Rule {
+        id: "enum-value-without-position",
+        severity: Severity::Hint,
+        why: "ADD VALUE without BEFORE or AFTER appends the value at the end, which decides how values sort and compare.",
+        safer: "Say where it goes: ADD VALUE 'x' BEFORE 'y' (or AFTER).",
+    },
+    Rule {
+        id: "empty-downgrade",
+        severity: Severity::Warning,
+        why: "The downgrade section is empty: this revision cannot be undone.",
+        safer: "Write the SQL that reverses the upgrade (or explain in a comment why it cannot be).",
+    },
+    Rule {
+        id: "allow-without-reason",
+        severity: Severity::Warning,
+        why: "A `-- strata:allow` line silences a rule only with a reason, so that reviewers know why.",
+        safer: "Write `-- strata:allow <rule> <why this is safe here>`.",
+    },
+];
+
+pub fn rule(id: &str) -> &'static Rule {
+    RULES.iter().find(|r| r.id == id).expect("every rule a check reports is in the catalog")
+}

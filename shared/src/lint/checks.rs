@@ -1,0 +1,332 @@
+//! What each rule looks for in one statement's parse tree (PostgreSQL's own, from pg_query).
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{
+    AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, ObjectType, RangeVar, TypeName,
+};
+
+/// A rule that fired on a statement, with what exactly it saw.
+pub struct Hit {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// PostgreSQL cuts identifiers at 63 bytes.
+const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Volatile functions that make a column default rewrite the table.
+const VOLATILE: [&str; 7] =
+    ["random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "nextval"];
+
+/// What the revision itself made: tables created earlier in the section (new and empty, so
+/// cheap to lock) and, for its downgrade, the tables and columns its upgrade created (dropping
+/// those is what a downgrade is for).
+#[derive(Default)]
+pub struct Made {
+    pub tables: Vec<String>,
+    pub columns: Vec<(String, String)>,
+}
+
+pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
+    let created = &made.tables;
+    let mut hits = Vec::new();
+    let mut hit = |rule: &'static str, message: String| hits.push(Hit { rule, message });
+    match node {
+        NodeEnum::AlterTableStmt(stmt) => {
+            let table = relname(stmt.relation.as_ref());
+            let existing = !created.iter().any(|c| c == table);
+            for command in &stmt.cmds {
+                let Some(NodeEnum::AlterTableCmd(command)) = &command.node else { continue };
+                let definition = command.def.as_deref().and_then(|d| d.node.as_ref());
+                match AlterTableType::try_from(command.subtype).unwrap_or(AlterTableType::Undefined) {
+                    AlterTableType::AtAddColumn => {
+                        if let Some(NodeEnum::ColumnDef(column)) = definition {
+                            column_checks(column, &mut hit);
+                            let (required, default) = (is_not_null(column), default_of(column));
+                            if existing && required && default.is_none() && !is_generated(column) {
+                                hit(
+                                    "adding-required-column",
+                                    format!("column {} of {table} is NOT NULL without a default", column.colname),
+                                );
+                            }
+                            if let Some(function) = default.and_then(volatile_call) {
+                                hit(
+                                    "volatile-default",
+                                    format!("column {} of {table} defaults to {function}()", column.colname),
+                                );
+                            }
+                        }
+                    }
+                    AlterTableType::AtAlterColumnType if existing => {
+                        hit("changing-column-type", format!("column {} of {table} changes type", command.name));
+                    }
+                    AlterTableType::AtSetNotNull if existing => {
+                        hit("setting-not-null", format!("column {} of {table} becomes NOT NULL", command.name));
+                    }
+                    AlterTableType::AtDropColumn
+                        if !made.columns.iter().any(|(t, c)| t == table && *c == command.name) =>
+                    {
+                        hit("dropping-column", format!("column {} of {table} is dropped", command.name))
+                    }
+                    AlterTableType::AtAddConstraint => {
+                        if let Some(NodeEnum::Constraint(constraint)) = definition {
+                            constraint_checks(constraint, table, existing, &mut hit);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        NodeEnum::CreateStmt(stmt) => {
+            for element in &stmt.table_elts {
+                if let Some(NodeEnum::ColumnDef(column)) = &element.node {
+                    column_checks(column, &mut hit);
+                }
+            }
+        }
+        NodeEnum::IndexStmt(stmt) => {
+            let table = relname(stmt.relation.as_ref());
+            if !stmt.concurrent && !created.iter().any(|c| c == table) {
+                hit(
+                    "index-without-concurrently",
+                    format!("index {} on {table} is built without CONCURRENTLY", stmt.idxname),
+                );
+            }
+        }
+        NodeEnum::DropStmt(stmt) => match ObjectType::try_from(stmt.remove_type).unwrap_or(ObjectType::Undefined) {
+            ObjectType::ObjectTable => {
+                let names = names_of(&stmt.objects);
+                if !names.split(", ").all(|n| created.iter().any(|c| n == c || n.ends_with(&format!(".{c}")))) {
+                    hit("dropping-table", format!("{names} is dropped"));
+                }
+            }
+            ObjectType::ObjectIndex if !stmt.concurrent => hit(
+                "drop-index-without-concurrently",
+                format!("{} is dropped without CONCURRENTLY", names_of(&stmt.objects)),
+            ),
+            _ => {}
+        },
+        NodeEnum::RenameStmt(stmt) => {
+            let table = relname(stmt.relation.as_ref());
+            match ObjectType::try_from(stmt.rename_type).unwrap_or(ObjectType::Undefined) {
+                ObjectType::ObjectTable => hit("renaming-table", format!("{table} is renamed to {}", stmt.newname)),
+                ObjectType::ObjectColumn => {
+                    hit("renaming-column", format!("column {} of {table} is renamed to {}", stmt.subname, stmt.newname))
+                }
+                _ => {}
+            }
+        }
+        NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
+            hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
+        }
+        NodeEnum::TransactionStmt(_) => {
+            hit("transaction-control", "the revision controls its own transaction".to_owned())
+        }
+        NodeEnum::AlterEnumStmt(stmt) if !stmt.new_val.is_empty() && stmt.new_val_neighbor.is_empty() => {
+            hit(
+                "enum-value-without-position",
+                format!("'{}' is appended at the end of {}", stmt.new_val, names_of(&stmt.type_name)),
+            );
+        }
+        _ => {}
+    }
+    hits
+}
+
+/// Statements PostgreSQL refuses to run inside a transaction block.
+pub fn cannot_run_in_transaction(node: &NodeEnum) -> bool {
+    match node {
+        NodeEnum::IndexStmt(stmt) => stmt.concurrent,
+        NodeEnum::DropStmt(stmt) => stmt.concurrent,
+        NodeEnum::ReindexStmt(stmt) => {
+            stmt.params.iter().any(|p| matches!(&p.node, Some(NodeEnum::DefElem(d)) if d.defname == "concurrently"))
+        }
+        NodeEnum::VacuumStmt(_)
+        | NodeEnum::CreatedbStmt(_)
+        | NodeEnum::DropdbStmt(_)
+        | NodeEnum::AlterSystemStmt(_) => true,
+        _ => false,
+    }
+}
+
+/// Statements with a reason to run outside a transaction: those above, and ALTER TYPE ... ADD
+/// VALUE (a new enum value cannot be used in the transaction that adds it).
+pub fn wants_no_transaction(node: &NodeEnum) -> bool {
+    cannot_run_in_transaction(node) || matches!(node, NodeEnum::AlterEnumStmt(stmt) if !stmt.new_val.is_empty())
+}
+
+/// Locks that queue other queries behind them on a table that already exists.
+pub fn takes_strong_lock(node: &NodeEnum, made: &Made) -> bool {
+    let created = &made.tables;
+    let existing = |relation: Option<&RangeVar>| !created.iter().any(|c| c == relname(relation));
+    match node {
+        NodeEnum::AlterTableStmt(stmt) => existing(stmt.relation.as_ref()),
+        NodeEnum::IndexStmt(stmt) => !stmt.concurrent && existing(stmt.relation.as_ref()),
+        NodeEnum::RenameStmt(stmt) => existing(stmt.relation.as_ref()),
+        NodeEnum::DropStmt(stmt) => {
+            stmt.remove_type == ObjectType::ObjectTable as i32
+                && !names_of(&stmt.objects).split(", ").all(|n| created.iter().any(|c| c == n))
+        }
+        NodeEnum::TruncateStmt(_) => true,
+        _ => false,
+    }
+}
+
+pub fn sets_lock_timeout(node: &NodeEnum) -> bool {
+    matches!(node, NodeEnum::VariableSetStmt(stmt) if stmt.name == "lock_timeout")
+}
+
+/// The table, view or materialized view a statement creates.
+pub fn created_table(node: &NodeEnum) -> Option<String> {
+    match node {
+        NodeEnum::CreateStmt(stmt) => Some(relname(stmt.relation.as_ref()).to_owned()),
+        NodeEnum::CreateTableAsStmt(stmt) => Some(relname(stmt.into.as_ref()?.rel.as_ref()).to_owned()),
+        NodeEnum::ViewStmt(stmt) => Some(relname(stmt.view.as_ref()).to_owned()),
+        _ => None,
+    }
+}
+
+/// The columns a statement adds to a table (`table`, `column`).
+pub fn added_columns(node: &NodeEnum) -> Vec<(String, String)> {
+    let NodeEnum::AlterTableStmt(stmt) = node else { return Vec::new() };
+    let table = relname(stmt.relation.as_ref());
+    stmt.cmds
+        .iter()
+        .filter_map(|command| match &command.node {
+            Some(NodeEnum::AlterTableCmd(command)) if command.subtype == AlterTableType::AtAddColumn as i32 => {
+                match command.def.as_deref().and_then(|d| d.node.as_ref()) {
+                    Some(NodeEnum::ColumnDef(column)) => Some((table.to_owned(), column.colname.clone())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn column_checks(column: &ColumnDef, hit: &mut impl FnMut(&'static str, String)) {
+    let Some(type_name) = type_name(column.type_name.as_ref()) else { return };
+    let name = &column.colname;
+    match type_name.as_str() {
+        "int4" | "int2" => hit(
+            "prefer-bigint",
+            format!("column {name} is {}", if type_name == "int4" { "integer" } else { "smallint" }),
+        ),
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
+            hit("prefer-identity", format!("column {name} is {type_name}"))
+        }
+        "timestamp" => hit("prefer-timestamptz", format!("column {name} is timestamp without time zone")),
+        "varchar" => hit("prefer-text", format!("column {name} is varchar")),
+        _ => {}
+    }
+}
+
+fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: &mut impl FnMut(&'static str, String)) {
+    if !existing {
+        return;
+    }
+    let kind = ConstrType::try_from(constraint.contype).unwrap_or(ConstrType::Undefined);
+    let label =
+        if constraint.conname.is_empty() { format!("a constraint on {table}") } else { constraint.conname.clone() };
+    match kind {
+        ConstrType::ConstrForeign | ConstrType::ConstrCheck if !constraint.skip_validation => {
+            hit("constraint-without-not-valid", format!("{label} is validated while it is added"));
+        }
+        ConstrType::ConstrPrimary | ConstrType::ConstrUnique if constraint.indexname.is_empty() => {
+            hit("constraint-builds-index", format!("{label} builds its index under an exclusive lock"));
+        }
+        _ => {}
+    }
+}
+
+/// Identifiers longer than PostgreSQL keeps. Read from the source: the parse tree already
+/// holds them cut to 63 bytes.
+pub fn long_identifiers(sql: &str) -> Vec<String> {
+    let Ok(tokens) = pg_query::scan_tokens(sql) else { return Vec::new() };
+    tokens
+        .iter()
+        .filter(|t| t.token == pg_query::protobuf::Token::Ident as i32)
+        .filter_map(|t| sql.get(usize::try_from(t.start).ok()?..usize::try_from(t.end).ok()?))
+        .map(|text| text.trim_matches('"'))
+        .filter(|name| name.len() > MAX_IDENTIFIER_BYTES)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn constraints(column: &ColumnDef) -> impl Iterator<Item = &Constraint> {
+    column.constraints.iter().filter_map(|c| match &c.node {
+        Some(NodeEnum::Constraint(constraint)) => Some(&**constraint),
+        _ => None,
+    })
+}
+
+fn has_constraint(column: &ColumnDef, kind: ConstrType) -> bool {
+    constraints(column).any(|c| c.contype == kind as i32)
+}
+
+fn is_not_null(column: &ColumnDef) -> bool {
+    column.is_not_null
+        || has_constraint(column, ConstrType::ConstrNotnull)
+        || has_constraint(column, ConstrType::ConstrPrimary)
+}
+
+fn is_generated(column: &ColumnDef) -> bool {
+    has_constraint(column, ConstrType::ConstrIdentity) || has_constraint(column, ConstrType::ConstrGenerated)
+}
+
+fn default_of(column: &ColumnDef) -> Option<&Node> {
+    column.raw_default.as_deref().or_else(|| {
+        constraints(column).find(|c| c.contype == ConstrType::ConstrDefault as i32).and_then(|c| c.raw_expr.as_deref())
+    })
+}
+
+/// The volatile function a default calls, looking through casts.
+fn volatile_call(expression: &Node) -> Option<String> {
+    match expression.node.as_ref()? {
+        NodeEnum::TypeCast(cast) => volatile_call(cast.arg.as_deref()?),
+        NodeEnum::FuncCall(call) => {
+            let name = last_string(&call.funcname)?;
+            VOLATILE.contains(&name.as_str()).then_some(name)
+        }
+        _ => None,
+    }
+}
+
+fn relname(relation: Option<&RangeVar>) -> &str {
+    relation.map_or("", |r| r.relname.as_str())
+}
+
+fn type_name(type_name: Option<&TypeName>) -> Option<String> {
+    last_string(&type_name?.names)
+}
+
+fn last_string(nodes: &[Node]) -> Option<String> {
+    nodes.iter().rev().find_map(|n| match &n.node {
+        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+        _ => None,
+    })
+}
+
+/// Dotted names of the objects a statement lists (`DROP TABLE a, b` → `a, b`).
+fn names_of(objects: &[Node]) -> String {
+    let name = |node: &Node| -> String {
+        match &node.node {
+            Some(NodeEnum::List(list)) => list
+                .items
+                .iter()
+                .filter_map(|i| match &i.node {
+                    Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("."),
+            Some(NodeEnum::RangeVar(range)) => range.relname.clone(),
+            Some(NodeEnum::String(s)) => s.sval.clone(),
+            _ => "?".to_owned(),
+        }
+    };
+    if objects.iter().all(|o| matches!(&o.node, Some(NodeEnum::String(_)))) {
+        return objects.iter().map(name).collect::<Vec<_>>().join(".");
+    }
+    objects.iter().map(name).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,202 @@
+//! Risk lint, per revision, on PostgreSQL's own parse tree: locks that block traffic, rewrites,
+//! data loss, statements that fail in (or outside) a transaction, and types that age badly.
+//!
+//! Every finding names a stable rule id, its severity, the statement and its line, why it is
+//! risky and the safer way. `-- strata:allow <rule> <reason>` on the lines just before a
+//! statement silences that rule for that statement; in the header, for the whole file.
+
+mod catalog;
+mod checks;
+
+pub use catalog::{RULES, Rule};
+
+use crate::revision::{Allow, Revision, RevisionFormat, SqlSection};
+use crate::sql::{self, Statement};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Warning,
+    Error,
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "hint" => Ok(Severity::Hint),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("`{other}` is not a severity: hint, warning or error")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub revision: String,
+    pub path: String,
+    /// `upgrade` or `downgrade`; `None` for findings about the revision as a whole.
+    pub section: Option<String>,
+    pub line: u32,
+    /// The statement's first line, when the finding is about one.
+    pub statement: Option<String>,
+    pub message: String,
+    pub why: String,
+    pub safer: String,
+}
+
+/// Every finding of one revision, upgrade first, in file order.
+pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
+    if revision.format != RevisionFormat::StrataSql {
+        return Vec::new(); // its SQL is Python code: nothing to read
+    }
+    let mut findings = Vec::new();
+    let upgrade_made = SectionLint { revision, name: "upgrade", section: &revision.upgrade, findings: &mut findings }
+        .run(checks::Made::default());
+    SectionLint { revision, name: "downgrade", section: &revision.downgrade, findings: &mut findings }
+        .run(upgrade_made);
+    let nothing_to_undo = sql::analyze(&revision.upgrade).statements.is_empty();
+    if !nothing_to_undo && sql::analyze(&revision.downgrade).statements.is_empty() {
+        let marker_line = revision.downgrade.first_line.saturating_sub(1);
+        findings.push(finding(
+            revision,
+            None,
+            marker_line,
+            None,
+            "empty-downgrade",
+            "the downgrade section has no statement".into(),
+        ));
+    }
+    for allow in revision.allowed.iter().filter(|a| a.reason.is_empty()) {
+        let message = format!("`{}` is silenced without a reason", allow.rule);
+        findings.push(finding(revision, None, allow.line, None, "allow-without-reason", message));
+    }
+    findings
+}
+
+struct SectionLint<'a> {
+    revision: &'a Revision,
+    name: &'static str,
+    section: &'a SqlSection,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl SectionLint<'_> {
+    /// Lints the section, knowing what the revision made before it; returns what it makes.
+    fn run(&mut self, mut made: checks::Made) -> checks::Made {
+        let analysis = sql::analyze(self.section);
+        let (mut needs_no_transaction, mut strong_lock, mut lock_timeout_set) = (false, None, false);
+        let mut previous_end = 0;
+        for statement in &analysis.statements {
+            let allowed = self.allows_before(statement, previous_end);
+            previous_end = statement.offset + statement.sql.len();
+            let Some(tree) = parse(statement) else { continue }; // syntax errors are shown elsewhere
+            for hit in checks::check(&tree, &made) {
+                self.report(statement, &allowed, hit.rule, hit.message);
+            }
+            for name in checks::long_identifiers(&statement.sql) {
+                let message = format!("`{name}` is {} bytes long; PostgreSQL keeps 63", name.len());
+                self.report(statement, &allowed, "identifier-too-long", message);
+            }
+            if checks::cannot_run_in_transaction(&tree) && self.revision.transactional {
+                self.report(
+                    statement,
+                    &allowed,
+                    "cannot-run-in-transaction",
+                    "this statement refuses to run in a transaction".into(),
+                );
+            }
+            needs_no_transaction |= checks::wants_no_transaction(&tree);
+            lock_timeout_set |= checks::sets_lock_timeout(&tree);
+            if strong_lock.is_none() && checks::takes_strong_lock(&tree, &made) {
+                strong_lock = Some(statement);
+            }
+            made.tables.extend(checks::created_table(&tree));
+            made.columns.extend(checks::added_columns(&tree));
+        }
+        if self.name == "upgrade"
+            && !self.revision.transactional
+            && !needs_no_transaction
+            && !analysis.statements.is_empty()
+        {
+            let line = self.revision.lines.revision;
+            let message = "marked `transactional: false`, yet no statement needs it".to_owned();
+            self.findings.push(finding(self.revision, None, line, None, "needless-non-transactional", message));
+        }
+        if let (Some(statement), false) = (strong_lock, lock_timeout_set) {
+            let message = "strong locks on existing tables with no lock_timeout in the revision".to_owned();
+            self.report(statement, &[], "missing-lock-timeout", message);
+        }
+        made
+    }
+
+    /// `-- strata:allow` lines between the previous statement and this one.
+    fn allows_before(&mut self, statement: &Statement, from: usize) -> Vec<Allow> {
+        let gap = &self.section.sql[from.min(statement.offset)..statement.offset];
+        let gap_first_line = statement.start.line - gap.matches('\n').count() as u32;
+        let allows: Vec<Allow> =
+            gap.lines().enumerate().filter_map(|(i, line)| Allow::parse(line, gap_first_line + i as u32)).collect();
+        for allow in allows.iter().filter(|a| a.reason.is_empty()) {
+            let message = format!("`{}` is silenced without a reason", allow.rule);
+            self.findings.push(finding(
+                self.revision,
+                Some(self.name),
+                allow.line,
+                None,
+                "allow-without-reason",
+                message,
+            ));
+        }
+        allows
+    }
+
+    fn report(&mut self, statement: &Statement, allowed: &[Allow], rule: &'static str, message: String) {
+        let silenced = allowed.iter().chain(&self.revision.allowed).any(|a| a.rule == rule && !a.reason.is_empty());
+        if !silenced {
+            let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
+            let finding =
+                finding(self.revision, Some(self.name), statement.start.line, Some(first_line), rule, message);
+            self.findings.push(finding);
+        }
+    }
+}
+
+fn parse(statement: &Statement) -> Option<pg_query::NodeEnum> {
+    if statement.error.is_some() {
+        return None;
+    }
+    let result = pg_query::parse(&statement.sql, 0).ok()?;
+    result.protobuf.stmts.into_iter().next()?.stmt?.node
+}
+
+fn finding(
+    revision: &Revision,
+    section: Option<&str>,
+    line: u32,
+    statement: Option<String>,
+    rule: &'static str,
+    message: String,
+) -> Finding {
+    let rule = catalog::rule(rule);
+    Finding {
+        rule: rule.id.to_owned(),
+        severity: rule.severity,
+        revision: revision.id.clone(),
+        path: revision.path.clone(),
+        section: section.map(str::to_owned),
+        line,
+        statement,
+        message,
+        why: rule.why.to_owned(),
+        safer: rule.safer.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+use super::*;
+use crate::revision_file::parse_revision_file;
+
+/// Lints a revision whose upgrade is `upgrade` (and downgrade `downgrade`); the rule ids found.
+fn rules(upgrade: &str, downgrade: &str, transactional: bool) -> Vec<String> {
+    let text = format!(
+        "-- revision: r1\n-- transactional: {transactional}\n-- strata:upgrade\n{upgrade}\n-- strata:downgrade\n{downgrade}\n"
+    );
+    let revision = parse_revision_file("r1.sql", &text).expect("a valid revision file");
+    lint_revision(&revision).into_iter().map(|f| f.rule).collect()
+}
+
+fn fires(rule: &str, risky: &str, safe: &str) {
+    let on_risky = rules(risky, "SELECT 1;", true);
+    assert!(on_risky.iter().any(|r| r == rule), "{rule} fires on `{risky}`: {on_risky:?}");
+    let on_safe = rules(safe, "SELECT 1;", true);
+    assert!(!on_safe.iter().any(|r| r == rule), "{rule} stays quiet on `{safe}`: {on_safe:?}");
+}
+
+#[test]
+fn adding_required_column() {
+    fires(
+        "adding-required-column",
+        "ALTER TABLE account ADD COLUMN plan text NOT NULL;",
+        "ALTER TABLE account ADD COLUMN plan text NOT NULL DEFAULT 'free';",
+    );
+    // A table created in the same revision is empty: no risk.
+    fires(
+        "adding-required-column",
+        "ALTER TABLE t ADD COLUMN c int NOT NULL;",
+        "CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c int NOT NULL;",
+    );
+}
+
+#[test]
+fn volatile_default() {
+    fires(
+        "volatile-default",
+        "ALTER TABLE account ADD COLUMN token uuid DEFAULT gen_random_uuid();",
+        "ALTER TABLE account ADD COLUMN created timestamptz DEFAULT now();",
+    );
+}
+
+#[test]
+fn indexes_without_concurrently() {
+    fires(
+        "index-without-concurrently",
+        "CREATE INDEX a_idx ON account (email);",
+        "CREATE TABLE t (id int); CREATE INDEX t_idx ON t (id);",
+    );
+    fires("drop-index-without-concurrently", "DROP INDEX a_idx;", "DROP TABLE IF EXISTS nothing_here_but_a_table;");
+}
+
+#[test]
+fn statements_that_refuse_transactions_and_the_reverse() {
+    assert!(
+        rules("CREATE INDEX CONCURRENTLY a_idx ON account (email);", "SELECT 1;", true)
+            .contains(&"cannot-run-in-transaction".to_owned())
+    );
+    assert!(
+        !rules("CREATE INDEX CONCURRENTLY a_idx ON account (email);", "SELECT 1;", false)
+            .contains(&"cannot-run-in-transaction".to_owned())
+    );
+    assert!(
+        rules("UPDATE account SET plan = 'free';", "SELECT 1;", false)
+            .contains(&"needless-non-transactional".to_owned())
+    );
+    assert!(
+        !rules("ALTER TYPE s ADD VALUE 'x' AFTER 'y';", "SELECT 1;", false)
+            .contains(&"needless-non-transactional".to_owned())
+    );
+}
+
+#[test]
+fn type_changes_not_null_and_constraints() {
+    fires(
+        "changing-column-type",
+        "ALTER TABLE account ALTER COLUMN id TYPE bigint;",
+        "ALTER TABLE account ALTER COLUMN id SET DEFAULT 0;",
+    );
+    fires(
+        "setting-not-null",
+        "ALTER TABLE account ALTER COLUMN plan SET NOT NULL;",
+        "ALTER TABLE account ALTER COLUMN plan DROP NOT NULL;",
+    );
+    fires(
+        "constraint-without-not-valid",
+        "ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (a) REFERENCES account (id);",
+        "ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (a) REFERENCES account (id) NOT VALID;",
+    );
+    fires(
+        "constraint-without-not-valid",
+        "ALTER TABLE o ADD CONSTRAINT o_check CHECK (a > 0);",
+        "ALTER TABLE o ADD CONSTRAINT o_check CHECK (a > 0) NOT VALID;",
+    );
+    fires(
+        "constraint-builds-index",
+        "ALTER TABLE o ADD CONSTRAINT o_key UNIQUE (a);",
+        "ALTER TABLE o ADD CONSTRAINT o_key UNIQUE USING INDEX o_a_idx;",
+    );
+}
+
+#[test]
+fn drops_renames_and_truncates() {
+    fires("dropping-table", "DROP TABLE account;", "DROP VIEW account_view;");
+    fires("dropping-column", "ALTER TABLE account DROP COLUMN plan;", "ALTER TABLE account ADD COLUMN plan text;");
+    fires("renaming-table", "ALTER TABLE account RENAME TO person;", "ALTER TABLE account RENAME CONSTRAINT a TO b;");
+    fires(
+        "renaming-column",
+        "ALTER TABLE account RENAME COLUMN plan TO tier;",
+        "ALTER TABLE account RENAME TO person;",
+    );
+    fires("truncate-cascade", "TRUNCATE account CASCADE;", "TRUNCATE account;");
+}
+
+#[test]
+fn transaction_control_and_lock_timeout() {
+    fires("transaction-control", "BEGIN; UPDATE account SET plan = 'x'; COMMIT;", "UPDATE account SET plan = 'x';");
+    fires(
+        "missing-lock-timeout",
+        "ALTER TABLE account ADD COLUMN plan text;",
+        "SET lock_timeout = '5s'; ALTER TABLE account ADD COLUMN plan text;",
+    );
+}
+
+#[test]
+fn types_that_age_badly() {
+    fires("prefer-bigint", "CREATE TABLE t (n integer);", "CREATE TABLE t (n bigint);");
+    fires(
+        "prefer-identity",
+        "CREATE TABLE t (id serial PRIMARY KEY);",
+        "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
+    );
+    fires("prefer-timestamptz", "CREATE TABLE t (at timestamp);", "CREATE TABLE t (at timestamptz);");
+    fires(
+        "prefer-text",
+        "ALTER TABLE account ADD COLUMN name varchar(80);",
+        "ALTER TABLE account ADD COLUMN name text;",
+    );
+    let long = "a".repeat(64);
+    fires(
+        "identifier-too-long",
+        &format!("CREATE TABLE {long} (id bigint);"),
+        &format!("CREATE TABLE {} (id bigint);", "a".repeat(63)),
+    );
+    fires(
+        "enum-value-without-position",
+        "ALTER TYPE status ADD VALUE 'returned';",
+        "ALTER TYPE status ADD VALUE 'returned' AFTER 'shipped';",
+    );
+}
+
+#[test]
+fn a_downgrade_may_drop_what_its_upgrade_created() {
+    let own = rules(
+        "CREATE TABLE t (id bigint); ALTER TABLE account ADD COLUMN plan text;",
+        "ALTER TABLE account DROP COLUMN plan; DROP TABLE t;",
+        true,
+    );
+    assert!(!own.iter().any(|r| r == "dropping-table" || r == "dropping-column"), "{own:?}");
+    let other = rules("SELECT 1;", "DROP TABLE account;", true);
+    assert!(other.contains(&"dropping-table".to_owned()), "a table the upgrade did not create: {other:?}");
+    let merge = rules("-- a merge point", "-- nothing to undo", true);
+    assert!(!merge.contains(&"empty-downgrade".to_owned()), "nothing done, nothing to undo");
+}
+
+#[test]
+fn empty_downgrades() {
+    assert!(rules("SELECT 1;", "", true).contains(&"empty-downgrade".to_owned()));
+    assert!(rules("SELECT 1;", "-- nothing to undo", true).contains(&"empty-downgrade".to_owned()));
+    assert!(!rules("SELECT 1;", "SELECT 2;", true).contains(&"empty-downgrade".to_owned()));
+}
+
+#[test]
+fn allow_comments_silence_a_rule_for_a_statement_or_the_file_with_a_reason() {
+    let risky = "DROP TABLE legacy;\nDROP TABLE other;";
+    let statement_level =
+        "-- strata:allow dropping-table emptied and unused since release 41\nDROP TABLE legacy;\nDROP TABLE other;";
+    let count = |upgrade: &str| rules(upgrade, "SELECT 1;", true).iter().filter(|r| *r == "dropping-table").count();
+    assert_eq!(count(risky), 2);
+    assert_eq!(count(statement_level), 1, "only the next statement is silenced");
+
+    let text = "-- revision: r1\n-- strata:allow dropping-table the whole file drops test tables\n\
+                -- strata:upgrade\nDROP TABLE legacy;\nDROP TABLE other;\n-- strata:downgrade\nSELECT 1;\n";
+    let revision = parse_revision_file("r1.sql", text).expect("valid");
+    assert!(lint_revision(&revision).iter().all(|f| f.rule != "dropping-table"), "the header silences the file");
+
+    let unexplained = "-- strata:allow dropping-table\nDROP TABLE legacy;";
+    let found = rules(unexplained, "SELECT 1;", true);
+    assert!(
+        found.contains(&"allow-without-reason".to_owned()) && found.contains(&"dropping-table".to_owned()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_finding_says_where_why_and_what_instead() {
+    let text = "-- revision: r1\n-- strata:upgrade\nSELECT 1;\nALTER TABLE account\n  ALTER COLUMN id TYPE bigint;\n-- strata:downgrade\nSELECT 1;\n";
+    let revision = parse_revision_file("versions/r1.sql", text).expect("valid");
+    let finding = lint_revision(&revision).into_iter().find(|f| f.rule == "changing-column-type").expect("found");
+    assert_eq!(
+        (finding.path.as_str(), finding.line, finding.section.as_deref()),
+        ("versions/r1.sql", 4, Some("upgrade"))
+    );
+    assert_eq!(finding.statement.as_deref(), Some("ALTER TABLE account"));
+    assert_eq!(finding.severity, Severity::Warning);
+    assert!(finding.why.contains("ACCESS EXCLUSIVE") && finding.safer.contains("new column"));
+}
+
+#[test]
+fn every_rule_in_the_catalog_has_an_explanation() {
+    for rule in RULES {
+        assert!(!rule.why.is_empty() && !rule.safer.is_empty(), "{}", rule.id);
+    }
+}
