@@ -139,3 +139,46 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
 
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+
+    browser.goto(&format!("{}/revisions/1e6a8c0e2b4d", studio.url)).await.unwrap();
+    let finding = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-section=upgrade] [data-rule=setting-not-null]"))
+        .await
+        .unwrap();
+    let text = finding.text().await.unwrap();
+    assert!(text.contains("warning setting-not-null: column owner_id of customer becomes NOT NULL"), "{text}");
+    // It sits right under the statement's line.
+    let line: String = browser
+        .execute(
+            "return arguments[0].previousElementSibling.getAttribute('data-line')",
+            vec![serde_json::to_value(&finding).unwrap()],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(line, "11");
+    let rules: Vec<String> = {
+        let mut found = Vec::new();
+        for element in browser.find_all(Locator::Css("[data-section=upgrade] [data-test=finding]")).await.unwrap() {
+            found.push(element.attr("data-rule").await.unwrap().unwrap_or_default());
+        }
+        found
+    };
+    for rule in ["changing-column-type", "index-without-concurrently", "constraint-without-not-valid"] {
+        assert!(rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
+    }
+    finding.click().await.unwrap();
+    screenshot(&browser, "revision-with-lint-findings").await;
+    browser.close().await.unwrap();
+}

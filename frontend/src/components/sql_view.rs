@@ -2,15 +2,19 @@
 //! parser running right here in wasm, with each syntax error shown under its line.
 
 use leptos::prelude::*;
+use strata_shared::lint::{Finding, Severity};
 use strata_shared::revision::SqlSection;
 use strata_shared::sql::{self, SectionAnalysis, SyntaxError};
 
 #[component]
-pub fn SqlView(title: &'static str, kind: &'static str, section: SqlSection) -> impl IntoView {
+pub fn SqlView(title: &'static str, kind: &'static str, section: SqlSection, findings: Vec<Finding>) -> impl IntoView {
     let analysis = sql::analyze(&section);
     let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
-    let summary = summary(&analysis, errors.len());
-    let listing = listing(&section, &errors);
+    let mut summary = summary(&analysis, errors.len());
+    if !findings.is_empty() {
+        summary.push_str(&format!(" · {} lint finding{}", findings.len(), if findings.len() == 1 { "" } else { "s" }));
+    }
+    let listing = listing(&section, &errors, &findings);
     view! {
         <section class="sql" data-section=kind>
             <h2>{title} <span class="summary">{summary}</span></h2>
@@ -33,8 +37,8 @@ fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
     text
 }
 
-/// The section's lines, numbered as in the file, each error under the line it points at.
-fn listing(section: &SqlSection, errors: &[SyntaxError]) -> impl IntoView + use<> {
+/// The section's lines, numbered as in the file, each error and finding under its line.
+fn listing(section: &SqlSection, errors: &[SyntaxError], findings: &[Finding]) -> impl IntoView + use<> {
     section
         .sql
         .trim_end()
@@ -43,6 +47,7 @@ fn listing(section: &SqlSection, errors: &[SyntaxError]) -> impl IntoView + use<
         .map(|(index, line)| {
             let line_no = section.first_line + index as u32;
             let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| e.position.line == line_no).cloned().collect();
+            let line_findings: Vec<Finding> = findings.iter().filter(|f| f.line == line_no).cloned().collect();
             let class = if line_errors.is_empty() { "line" } else { "line has-error" };
             view! {
                 <span class=class data-line=line_no>
@@ -50,6 +55,7 @@ fn listing(section: &SqlSection, errors: &[SyntaxError]) -> impl IntoView + use<
                     <span class="code">{line.to_owned()}</span>
                 </span>
                 {line_errors.into_iter().map(error_marker).collect_view()}
+                {line_findings.into_iter().map(finding_marker).collect_view()}
             }
         })
         .collect_view()
@@ -64,6 +70,49 @@ fn error_marker(error: SyntaxError) -> impl IntoView {
             <span class="code">{caret}<strong class="pg-message">{error.message}</strong>" ("{place}")"</span>
         </span>
     }
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Hint => "hint",
+    }
+}
+
+/// A lint finding under its line: the rule, what was seen, and (unfolded) why and instead.
+fn finding_marker(finding: Finding) -> impl IntoView {
+    let severity = severity_name(finding.severity);
+    view! {
+        <details class=format!("finding {severity}") data-test="finding" data-rule=finding.rule.clone()>
+            <summary>{format!("{severity} {}: {}", finding.rule, finding.message)}</summary>
+            <span class="why">"Why: " {finding.why}</span>
+            <span class="safer">"Instead: " {finding.safer}</span>
+        </details>
+    }
+}
+
+/// Findings about the revision as a whole (an empty downgrade, a needless non-transactional mark).
+#[component]
+pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
+    (!findings.is_empty()).then(|| {
+        view! {
+            <ul class="revision-findings">
+                {findings
+                    .into_iter()
+                    .map(|f| {
+                        let severity = severity_name(f.severity);
+                        view! {
+                            <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone()>
+                                <strong>{format!("{severity} {}", f.rule)}</strong>
+                                {format!(": {}. {} Instead: {}", f.message, f.why, f.safer)}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 fn statement_item(statement: sql::Statement) -> impl IntoView {

@@ -1,11 +1,12 @@
 //! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
 
 use crate::app::Data;
-use crate::components::sql_view::SqlView;
+use crate::components::sql_view::{RevisionFindings, SqlView};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use strata_shared::api::{ProjectSnapshot, RevisionNode};
+use strata_shared::lint::{self, Finding};
 use strata_shared::revision::RevisionFormat;
 
 #[component]
@@ -63,11 +64,21 @@ fn revision_view(node: RevisionNode) -> impl IntoView {
                 <dt>"File"</dt><dd><code>{revision.path.clone()}</code></dd>
             </dl>
             {match revision.format {
-                RevisionFormat::StrataSql => view! {
-                    <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade />
-                    <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade />
+                RevisionFormat::StrataSql => {
+                    // The same linter as `strata lint`, run here in wasm.
+                    let findings = lint::lint_revision(&revision);
+                    let of = |section: &str| -> Vec<Finding> {
+                        findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
+                    };
+                    let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
+                    let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
+                    view! {
+                        <RevisionFindings findings=overall />
+                        <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade findings=upgrade_findings />
+                        <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade findings=downgrade_findings />
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 RevisionFormat::AlembicPython => view! {
                     <p class="notice" data-test="sql-unknown">
                         "This is an Alembic Python revision: its upgrade and downgrade are Python code, "
