@@ -180,5 +180,40 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
     }
     finding.click().await.unwrap();
     screenshot(&browser, "revision-with-lint-findings").await;
+
+    // The same findings as the native linter (`strata lint`), for every revision of the sample.
+    let native = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(support::sample_migrations())
+        .args(["lint", "--json"])
+        .output()
+        .unwrap();
+    let native: serde_json::Value = serde_json::from_slice(&native.stdout).unwrap();
+    let mut by_revision: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+    for f in native["findings"].as_array().unwrap() {
+        let key = f["revision"].as_str().unwrap().to_owned();
+        by_revision.entry(key).or_default().push((f["rule"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap()));
+    }
+    let project: serde_json::Value = serde_json::from_str(&studio.get("/api/project").1).unwrap();
+    for revision in project["revisions"].as_array().unwrap() {
+        let id = revision["id"].as_str().unwrap();
+        browser.goto(&format!("{}/revisions/{id}", studio.url)).await.unwrap();
+        browser
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("[data-section=downgrade]"))
+            .await
+            .unwrap();
+        let mut in_wasm = Vec::new();
+        for element in browser.find_all(Locator::Css("[data-test=finding]")).await.unwrap() {
+            let rule = element.attr("data-rule").await.unwrap().unwrap_or_default();
+            let line: u64 = element.attr("data-line").await.unwrap().unwrap_or_default().parse().unwrap();
+            in_wasm.push((rule, line));
+        }
+        let mut expected = by_revision.remove(id).unwrap_or_default();
+        expected.sort();
+        in_wasm.sort();
+        assert_eq!(in_wasm, expected, "revision {id}: the browser's findings equal the native linter's");
+    }
     browser.close().await.unwrap();
 }

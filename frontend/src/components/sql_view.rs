@@ -84,7 +84,7 @@ fn severity_name(severity: Severity) -> &'static str {
 fn finding_marker(finding: Finding) -> impl IntoView {
     let severity = severity_name(finding.severity);
     view! {
-        <details class=format!("finding {severity}") data-test="finding" data-rule=finding.rule.clone()>
+        <details class=format!("finding {severity}") data-test="finding" data-rule=finding.rule.clone() data-line=finding.line>
             <summary>{format!("{severity} {}: {}", finding.rule, finding.message)}</summary>
             <span class="why">"Why: " {finding.why}</span>
             <span class="safer">"Instead: " {finding.safer}</span>
@@ -103,7 +103,7 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
                     .map(|f| {
                         let severity = severity_name(f.severity);
                         view! {
-                            <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone()>
+                            <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone() data-line=f.line>
                                 <strong>{format!("{severity} {}", f.rule)}</strong>
                                 {format!(": {}. {} Instead: {}", f.message, f.why, f.safer)}
                             </li>
