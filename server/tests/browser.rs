@@ -178,6 +178,14 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
     for rule in ["changing-column-type", "index-without-concurrently", "constraint-without-not-valid"] {
         assert!(rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
     }
+    let kinds: Vec<String> = {
+        let mut found = Vec::new();
+        for element in browser.find_all(Locator::Css("[data-section=upgrade] .statements li")).await.unwrap() {
+            found.push(element.attr("data-kind").await.unwrap().unwrap_or_default());
+        }
+        found
+    };
+    assert_eq!(kinds, ["dml", "ddl", "ddl", "ddl", "ddl"], "statement kinds, from the parser in wasm");
     finding.click().await.unwrap();
     screenshot(&browser, "revision-with-lint-findings").await;
 

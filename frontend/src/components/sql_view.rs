@@ -123,10 +123,21 @@ fn statement_item(statement: sql::Statement) -> impl IntoView {
     };
     let ok = statement.error.is_none();
     let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
+    // PostgreSQL's parser, here in wasm: what kind of statement, on what, and how it reads formatted.
+    let info = ok.then(|| sql::describe(&statement.sql)).flatten();
+    let kind = info.as_ref().map(|i| format!("{:?}", i.kind).to_lowercase());
+    let objects = info.as_ref().map(|i| i.objects.join(", ")).unwrap_or_default();
+    let formatted = info.map(|i| i.formatted);
+    let kind_attribute = kind.clone().unwrap_or_default();
     view! {
-        <li class=if ok { "statement" } else { "statement broken" }>
+        <li class=if ok { "statement" } else { "statement broken" } data-kind=kind_attribute>
             <span class="where">{lines}</span>
+            {kind.map(|k| view! { <span class="tag kind">{k}</span> })}
             <code>{first_line}</code>
+            {(!objects.is_empty()).then(|| view! { <span class="objects">" on " {objects}</span> })}
+            {formatted.map(|f| view! {
+                <details class="formatted"><summary>"formatted"</summary><pre>{f}</pre></details>
+            })}
         </li>
     }
 }

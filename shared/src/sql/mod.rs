@@ -3,8 +3,11 @@
 //! Runs the same natively and in the browser's wasm, so a reviewer sees PostgreSQL's exact
 //! error message at its line and column without a server round trip.
 
+mod describe;
 mod parser_error;
 mod split;
+
+pub use describe::{StatementInfo, StatementKind, describe};
 
 use crate::revision::SqlSection;
 use crate::text::{LineIndex, Position};
