@@ -57,12 +57,11 @@ pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
         return Vec::new(); // its SQL is Python code: nothing to read
     }
     let mut findings = Vec::new();
-    let upgrade_made = SectionLint { revision, name: "upgrade", section: &revision.upgrade, findings: &mut findings }
+    let upgrade = SectionLint { revision, name: "upgrade", section: &revision.upgrade, findings: &mut findings }
         .run(checks::Made::default());
-    SectionLint { revision, name: "downgrade", section: &revision.downgrade, findings: &mut findings }
-        .run(upgrade_made);
-    let nothing_to_undo = sql::analyze(&revision.upgrade).statements.is_empty();
-    if !nothing_to_undo && sql::analyze(&revision.downgrade).statements.is_empty() {
+    let downgrade = SectionLint { revision, name: "downgrade", section: &revision.downgrade, findings: &mut findings }
+        .run(upgrade.made);
+    if upgrade.statements > 0 && downgrade.statements == 0 {
         let marker_line = revision.downgrade.first_line.saturating_sub(1);
         findings.push(finding(
             revision,
@@ -80,6 +79,12 @@ pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
     findings
 }
 
+/// What a section did: what it made, and how many statements it has.
+struct Linted {
+    made: checks::Made,
+    statements: usize,
+}
+
 struct SectionLint<'a> {
     revision: &'a Revision,
     name: &'static str,
@@ -88,8 +93,8 @@ struct SectionLint<'a> {
 }
 
 impl SectionLint<'_> {
-    /// Lints the section, knowing what the revision made before it; returns what it makes.
-    fn run(&mut self, mut made: checks::Made) -> checks::Made {
+    /// Lints the section, knowing what the revision made before it.
+    fn run(&mut self, mut made: checks::Made) -> Linted {
         let analysis = sql::analyze(self.section);
         let (mut needs_no_transaction, mut strong_lock, mut lock_timeout_set) = (false, None, false);
         let mut previous_end = 0;
@@ -133,7 +138,7 @@ impl SectionLint<'_> {
             let message = "strong locks on existing tables with no lock_timeout in the revision".to_owned();
             self.report(statement, &[], "missing-lock-timeout", message);
         }
-        made
+        Linted { made, statements: analysis.statements.len() }
     }
 
     /// `-- strata:allow` lines between the previous statement and this one.
