@@ -10,6 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 use strata_server::sandbox::{Durability, Sandbox};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 const REVISIONS: usize = 1_000;
 
 fn write_history(folder: &Path) {
@@ -35,7 +38,6 @@ fn timed(command: &mut Command) -> f64 {
 #[tokio::main]
 async fn main() {
     let strata = env!("CARGO_BIN_EXE_strata");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let state = tempfile::tempdir().unwrap();
     std::fs::set_permissions(state.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let sandbox = Sandbox::start_with(state.path(), Durability::Full).await.unwrap();
@@ -82,13 +84,14 @@ async fn main() {
     let alembic_root = tempfile::tempdir().unwrap();
     let project = strata_server::migrations_dir::load(folder.path()).unwrap();
     let revisions: Vec<_> = project.graph.nodes().iter().map(|n| n.revision.clone()).collect();
-    write_alembic_project(alembic_root.path(), &revisions);
+    support::alembic::write_project(alembic_root.path(), &revisions);
     let alembic = timed(
-        Command::new(root.join(".tools/alembic-venv/bin/alembic"))
+        Command::new(support::alembic::alembic_bin())
             .arg("-c")
             .arg(alembic_root.path().join("alembic.ini"))
             .args(["upgrade", "head"])
-            .env("STRATA_BENCH_URL", url("by_alembic").replace("postgresql://", "postgresql+psycopg2://"))
+            .env("STRATA_TEST_DATABASE_URL", url("by_alembic").replace("postgresql://", "postgresql+psycopg2://"))
+            .env("STRATA_TEST_PER_MIGRATION", "1")
             .env("PYTHONWARNINGS", "ignore"),
     );
 
@@ -101,32 +104,4 @@ async fn main() {
     println!("\nwhole plan vs per revision: {:.1}x faster", per_revision / whole_plan);
     admin.close().await.unwrap();
     sandbox.stop().await.unwrap();
-}
-
-/// The same history as Alembic scripts, run online with one transaction per migration.
-fn write_alembic_project(root: &Path, revisions: &[strata_shared::revision::Revision]) {
-    let versions = root.join("alembic/versions");
-    std::fs::create_dir_all(&versions).unwrap();
-    std::fs::write(root.join("alembic.ini"), "[alembic]\nscript_location = %(here)s/alembic\n").unwrap();
-    std::fs::write(
-        root.join("alembic/env.py"),
-        "import os\nfrom alembic import context\nfrom sqlalchemy import create_engine\n\
-         with create_engine(os.environ['STRATA_BENCH_URL']).connect() as connection:\n    \
-             context.configure(connection=connection, transaction_per_migration=True)\n    \
-             with context.begin_transaction():\n        context.run_migrations()\n",
-    )
-    .unwrap();
-    for revision in revisions {
-        let down = revision.parents.first().map_or("None".to_owned(), |p| format!("{p:?}"));
-        let sql = revision.upgrade.sql.trim();
-        std::fs::write(
-            versions.join(format!("{}.py", revision.id)),
-            format!(
-                "from alembic import op\nrevision = {:?}\ndown_revision = {down}\nbranch_labels = None\ndepends_on = None\n\
-                 def upgrade():\n    op.execute({sql:?})\ndef downgrade():\n    pass\n",
-                revision.id
-            ),
-        )
-        .unwrap();
-    }
 }

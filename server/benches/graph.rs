@@ -9,23 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// A plausible long history: mostly linear, with a two-revision side branch every 40
-/// revisions that merges back, and a labelled branch point now and then.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+/// A plausible long history, as Strata files under `root/strata` and the same revisions as an
+/// Alembic project under `root`: mostly linear, with a two-revision side branch every 40
+/// revisions that merges back.
 fn write_history(root: &Path, count: usize) {
     let strata = root.join("strata/versions");
-    let alembic = root.join("alembic/versions");
     std::fs::create_dir_all(&strata).unwrap();
-    std::fs::create_dir_all(&alembic).unwrap();
-    std::fs::write(
-        root.join("alembic.ini"),
-        "[alembic]\nscript_location = %(here)s/alembic\nsqlalchemy.url = postgresql://localhost/unused\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("alembic/env.py"),
-        "from alembic import context\ncontext.configure(url=context.config.get_main_option('sqlalchemy.url'), literal_binds=True)\nwith context.begin_transaction():\n    context.run_migrations()\n",
-    )
-    .unwrap();
     let id = |i: usize| format!("{:012x}", (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
     let mut main_tip: Option<String> = None;
     let mut side_tip: Option<String> = None;
@@ -39,9 +31,6 @@ fn write_history(root: &Path, count: usize) {
             (1 | 2, _, Some(side)) => {
                 let parent = side.clone();
                 side_tip = Some(this.clone());
-                if i % 40 == 2 {
-                    // the side branch merges back into the main line next
-                }
                 vec![parent]
             }
             (3, Some(tip), Some(side)) => {
@@ -52,25 +41,19 @@ fn write_history(root: &Path, count: usize) {
             (_, Some(tip), _) => vec![tip.clone()],
             (_, None, _) => Vec::new(),
         };
-        let on_side = matches!(i % 40, 1 | 2) && i > 40;
-        if !on_side {
+        if !(matches!(i % 40, 1 | 2) && i > 40) {
             main_tip = Some(this.clone());
         }
-        let message = format!("revision number {i}");
-        let mut sql = format!("-- revision: {this}\n-- revises: {}\n-- message: {message}\n", parents.join(", "));
-        sql.push_str("\n-- strata:upgrade\nSELECT 1;\n\n-- strata:downgrade\nSELECT 2;\n");
-        std::fs::write(strata.join(format!("{this}_r{i}.sql")), sql).unwrap();
-        let down = match parents.as_slice() {
-            [] => "None".to_owned(),
-            [one] => format!("{one:?}"),
-            many => format!("({})", many.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ")),
-        };
-        let py = format!(
-            "\"\"\"{message}\"\"\"\nfrom alembic import op\nrevision = {this:?}\ndown_revision = {down}\nbranch_labels = None\ndepends_on = None\n\
-             def upgrade():\n    op.execute(\"SELECT 1\")\ndef downgrade():\n    op.execute(\"SELECT 2\")\n"
+        let sql = format!(
+            "-- revision: {this}\n-- revises: {}\n-- message: revision number {i}\n\n\
+             -- strata:upgrade\nSELECT 1;\n\n-- strata:downgrade\nSELECT 2;\n",
+            parents.join(", ")
         );
-        std::fs::write(alembic.join(format!("{this}_r{i}.py")), py).unwrap();
+        std::fs::write(strata.join(format!("{this}_r{i}.sql")), sql).unwrap();
     }
+    let project = strata_server::migrations_dir::load(&root.join("strata")).unwrap();
+    let revisions: Vec<_> = project.graph.nodes().iter().map(|n| n.revision.clone()).collect();
+    support::alembic::write_project(root, &revisions);
 }
 
 struct Measured {
@@ -96,8 +79,7 @@ fn measure(command: &mut Command) -> Measured {
 
 fn main() {
     let strata = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
-    let alembic = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/alembic-venv/bin/alembic");
-    assert!(alembic.exists(), "no Alembic venv: run scripts/setup");
+    let alembic = support::alembic::alembic_bin();
     let mut table = String::new();
     writeln!(
         table,
