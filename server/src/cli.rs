@@ -68,6 +68,22 @@ pub enum Command {
         #[arg(long, default_value = "error")]
         fail_on: strata_shared::lint::Severity,
     },
+    /// Show the schema at a revision, as the schema model replays it (no database needed).
+    Schema {
+        /// Any target spec (default: the heads).
+        #[arg(long, default_value = "heads")]
+        at: String,
+    },
+    /// Compare the schema at two revisions; with one, show what that revision changes.
+    Diff { from: String, to: Option<String> },
+    /// Which revision created a table, column, index, constraint, ... and which changed it.
+    Blame {
+        /// `table`, `table.column`, `table.constraint`, `index`, `schema.table`, ...
+        object: String,
+        /// Any target spec (default: the heads).
+        #[arg(long, default_value = "heads")]
+        at: String,
+    },
     /// Show the branch points and where they branch to.
     Branches {
         #[arg(short, long)]

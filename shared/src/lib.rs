@@ -16,6 +16,7 @@ pub mod plan;
 pub mod project;
 pub mod revision;
 pub mod revision_file;
+pub mod schema;
 pub mod sql;
 pub mod text;
 

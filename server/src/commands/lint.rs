@@ -16,7 +16,7 @@ pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: S
         Some(spec) => graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect(),
     };
     chosen.reverse(); // oldest first, as they would run
-    let findings: Vec<Finding> = chosen.iter().flat_map(|&i| lint::lint_revision(&graph.node(i).revision)).collect();
+    let findings: Vec<Finding> = lint::lint_revisions(graph, &chosen);
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.print(

@@ -6,6 +6,7 @@ mod format;
 mod lint;
 mod new_revision;
 mod offline;
+mod schema;
 mod serve;
 mod views;
 
@@ -37,6 +38,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { database } => database::check(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
         Command::Lint { revisions, fail_on } => lint::run(&load(dir)?, out, revisions.as_deref(), fail_on),
+        Command::Schema { at } => schema::show(&load(dir)?, out, &at),
+        Command::Diff { from, to } => schema::diff(&load(dir)?, out, &from, to.as_deref()),
+        Command::Blame { object, at } => schema::blame(&load(dir)?, out, &object, &at),
         Command::Show { revision } => views::show(&load(dir)?, out, &revision),
         Command::Upgrade(args) if args.sql => offline::upgrade(&load(dir)?, out, &args),
         Command::Downgrade(args) if args.sql => offline::downgrade(&load(dir)?, out, &args),

@@ -155,6 +155,12 @@ pub const RULES: &[Rule] = &[
         safer: "Write the SQL that reverses the upgrade (or explain in a comment why it cannot be).",
     },
     Rule {
+        id: "downgrade-does-not-reverse",
+        severity: Severity::Warning,
+        why: "After the upgrade and then the downgrade, the schema is not what it was before the upgrade (per the schema model): a rollback leaves objects behind or loses them, and upgrading again may fail.",
+        safer: "Make the downgrade undo exactly what the upgrade did, in reverse order: drop what it added, and restore what it dropped, renamed or changed.",
+    },
+    Rule {
         id: "allow-without-reason",
         severity: Severity::Warning,
         why: "A `-- strata:allow` line silences a rule only with a reason, so that reviewers know why.",

@@ -10,7 +10,9 @@ mod checks;
 
 pub use catalog::{RULES, Rule};
 
+use crate::graph::RevisionGraph;
 use crate::revision::{Allow, Revision, RevisionFormat, SqlSection};
+use crate::schema::{Action, Change, Replayer, RevisionModel};
 use crate::sql::{self, Statement};
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +79,62 @@ pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
         findings.push(finding(revision, None, allow.line, None, "allow-without-reason", message));
     }
     findings
+}
+
+/// Every finding of the chosen revisions (graph indices, in the order given), with the
+/// downgrade check, which needs the schema model of the revisions before each one.
+pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize]) -> Vec<Finding> {
+    let models = Replayer::new(graph).model_all();
+    chosen
+        .iter()
+        .flat_map(|&index| {
+            let revision = &graph.node(index).revision;
+            let mut findings = lint_revision(revision);
+            findings.extend(downgrade_finding(revision, &models[index]));
+            findings
+        })
+        .collect()
+}
+
+/// `downgrade-does-not-reverse`, when the model's downgrade check found differences (an
+/// empty downgrade is `empty-downgrade`'s business).
+pub fn downgrade_finding(revision: &Revision, model: &RevisionModel) -> Option<Finding> {
+    const RULE: &str = "downgrade-does-not-reverse";
+    let silenced = revision.allowed.iter().any(|a| a.rule == RULE && !a.reason.is_empty());
+    if model.downgrade_differences.is_empty() || silenced || sql::analyze(&revision.downgrade).statements.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = model.downgrade_differences.iter().take(SHOWN).map(difference).collect();
+    if model.downgrade_differences.len() > SHOWN {
+        parts.push(format!("and {} more", model.downgrade_differences.len() - SHOWN));
+    }
+    let message = format!("upgrade then downgrade does not restore the schema: {}", parts.join("; "));
+    let marker_line = revision.downgrade.first_line.saturating_sub(1);
+    Some(finding(revision, Some("downgrade"), marker_line, None, RULE, message))
+}
+
+/// One difference between the schema before and after upgrade+downgrade, in words.
+fn difference(change: &Change) -> String {
+    let object = format!("{} {}", change.kind.word(), change.name);
+    match change.action {
+        Action::Added => format!("{object} is left behind"),
+        Action::Dropped => format!("{object} is lost"),
+        Action::Changed => {
+            let mut what: Vec<String> = change
+                .details
+                .iter()
+                .map(|d| {
+                    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+                    format!("{} {} instead of {}", d.field, show(&d.after), show(&d.before))
+                })
+                .collect();
+            if let Some(from) = &change.renamed_from {
+                what.insert(0, format!("named {} instead of {from}", change.name));
+            }
+            format!("{object}: {}", what.join(", "))
+        }
+    }
 }
 
 /// What a section did: what it made, and how many statements it has.

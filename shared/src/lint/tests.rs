@@ -213,3 +213,52 @@ fn every_rule_in_the_catalog_has_an_explanation() {
         assert!(!rule.why.is_empty() && !rule.safer.is_empty(), "{}", rule.id);
     }
 }
+
+/// Lints `r2` of a two-revision project (r1 creates the tables r2 works on), model included.
+fn project_rules(upgrade: &str, downgrade: &str, header: &str) -> Vec<Finding> {
+    use crate::project::{Project, SourceFile};
+    let first = "-- revision: r1\n-- strata:upgrade\nCREATE TABLE account (id int PRIMARY KEY, email text, plan text);\n\
+                 -- strata:downgrade\nDROP TABLE account;\n";
+    let second = format!(
+        "-- revision: r2\n-- revises: r1\n{header}-- strata:upgrade\n{upgrade}\n-- strata:downgrade\n{downgrade}\n"
+    );
+    let files =
+        [("r1.sql", first.to_owned()), ("r2.sql", second)].map(|(path, text)| SourceFile { path: path.into(), text });
+    let project = Project::load(files.into());
+    assert!(!project.has_errors(), "{:?}", project.diagnostics);
+    let index = project.graph.index_of("r2").expect("r2 loads");
+    lint_revisions(&project.graph, &[index])
+}
+
+#[test]
+fn downgrade_does_not_reverse() {
+    let rule = "downgrade-does-not-reverse";
+    let found = project_rules(
+        "ALTER TABLE account ADD COLUMN name text NOT NULL DEFAULT '';\nALTER TABLE account ALTER COLUMN email SET NOT NULL;\nCREATE INDEX account_email_idx ON account (email);",
+        "ALTER TABLE account DROP COLUMN name;",
+        "",
+    );
+    let finding = found.iter().find(|f| f.rule == rule).expect("fires when the downgrade forgets things");
+    assert_eq!(
+        finding.message,
+        "upgrade then downgrade does not restore the schema: column account.email: nullable not null instead of null; \
+         index account_email_idx is left behind"
+    );
+    assert_eq!((finding.section.as_deref(), finding.line), (Some("downgrade"), 7));
+    let reversed = project_rules(
+        "ALTER TABLE account RENAME COLUMN plan TO tier;\nALTER TABLE account ADD CONSTRAINT email_set CHECK (email <> '');",
+        "ALTER TABLE account DROP CONSTRAINT email_set;\nALTER TABLE account RENAME COLUMN tier TO plan;",
+        "",
+    );
+    assert!(!reversed.iter().any(|f| f.rule == rule), "quiet on a downgrade that reverses: {reversed:?}");
+    let dropped =
+        project_rules("ALTER TABLE account DROP COLUMN plan;", "ALTER TABLE account ADD COLUMN plan int;", "");
+    let finding = dropped.iter().find(|f| f.rule == rule).expect("a re-added column of another type");
+    assert!(finding.message.contains("column account.plan: type integer instead of text"), "{}", finding.message);
+    let silenced = project_rules(
+        "ALTER TABLE account DROP COLUMN plan;",
+        "ALTER TABLE account ADD COLUMN plan int;",
+        "-- strata:allow downgrade-does-not-reverse the old plans are gone for good\n",
+    );
+    assert!(!silenced.iter().any(|f| f.rule == rule), "{silenced:?}");
+}

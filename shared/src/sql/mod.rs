@@ -11,6 +11,7 @@ pub use describe::{StatementInfo, StatementKind, describe};
 
 use crate::revision::SqlSection;
 use crate::text::{LineIndex, Position};
+use pg_query::NodeEnum;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -49,46 +50,65 @@ impl SectionAnalysis {
 }
 
 /// Splits a section into statements and finds each statement's syntax error.
-///
-/// The parser's split is exact but needs valid SQL; when the section does not parse, the
-/// scanner's tokens give the boundaries and every statement is parsed alone, so that all
-/// broken statements are marked, not only the first.
 pub fn analyze(section: &SqlSection) -> SectionAnalysis {
+    parse_section(section).analysis
+}
+
+/// A section's statements, each with PostgreSQL's parse tree (`None` where it has a syntax
+/// error): one parse serves the statement list, the linter and the schema model.
+pub struct ParsedSection {
+    pub analysis: SectionAnalysis,
+    pub trees: Vec<Option<NodeEnum>>,
+}
+
+/// Parses a section once. The parser's split is exact but needs valid SQL; when the section
+/// does not parse, the scanner's tokens give the boundaries and every statement is parsed
+/// alone, so that all broken statements are marked, not only the first.
+pub fn parse_section(section: &SqlSection) -> ParsedSection {
     let text = section.sql.as_str();
     let lines = LineIndex::new(text, section.first_line);
-    if let Ok(parts) = pg_query::split_with_parser(text) {
-        let statements = parts
-            .into_iter()
-            .filter_map(|part| {
-                let trimmed = skip_leading_trivia(part).trim_end();
-                let start = offset_in(text, trimmed);
-                (!trimmed.is_empty()).then(|| statement(text, start..start + trimmed.len(), &lines, None))
-            })
-            .collect();
-        return SectionAnalysis { statements, errors: Vec::new() };
+    if let Ok(parsed) = pg_query::parse(text, 0) {
+        let (mut statements, mut trees) = (Vec::new(), Vec::new());
+        for raw in parsed.protobuf.stmts {
+            let start = raw.stmt_location as usize;
+            let end = if raw.stmt_len == 0 { text.len() } else { start + raw.stmt_len as usize };
+            let trimmed = skip_leading_trivia(&text[start..end]).trim_end();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let offset = offset_in(text, trimmed);
+            statements.push(statement(text, offset..offset + trimmed.len(), &lines, None));
+            trees.push(raw.stmt.and_then(|s| s.node));
+        }
+        return ParsedSection { analysis: SectionAnalysis { statements, errors: Vec::new() }, trees };
     }
     let whole_text_error = || {
         parser_error::first_syntax_error(text)
             .map(|e| SyntaxError { message: e.message, position: lines.position(e.byte_offset) })
     };
     let Some(ranges) = split::statement_ranges(text) else {
-        return SectionAnalysis { statements: Vec::new(), errors: whole_text_error().into_iter().collect() };
+        let analysis = SectionAnalysis { statements: Vec::new(), errors: whole_text_error().into_iter().collect() };
+        return ParsedSection { analysis, trees: Vec::new() };
     };
-    let statements: Vec<Statement> = ranges
-        .into_iter()
-        .map(|range| {
-            let error = parser_error::first_syntax_error(&text[range.clone()])
-                .map(|e| SyntaxError { message: e.message, position: lines.position(range.start + e.byte_offset) });
-            statement(text, range, &lines, error)
-        })
-        .collect();
+    let (mut statements, mut trees) = (Vec::new(), Vec::new());
+    for range in ranges {
+        let alone = &text[range.clone()];
+        let tree = pg_query::parse(alone, 0).ok().and_then(|p| p.protobuf.stmts.into_iter().next()?.stmt?.node);
+        let error = match tree {
+            Some(_) => None,
+            None => parser_error::first_syntax_error(alone)
+                .map(|e| SyntaxError { message: e.message, position: lines.position(range.start + e.byte_offset) }),
+        };
+        statements.push(statement(text, range, &lines, error));
+        trees.push(tree);
+    }
     // Statements that each parse alone but not together: report what the whole text says.
     let errors = if statements.iter().any(|s| s.error.is_some()) {
         Vec::new()
     } else {
         whole_text_error().into_iter().collect()
     };
-    SectionAnalysis { statements, errors }
+    ParsedSection { analysis: SectionAnalysis { statements, errors }, trees }
 }
 
 fn statement(text: &str, range: Range<usize>, lines: &LineIndex<'_>, error: Option<SyntaxError>) -> Statement {

@@ -1,0 +1,412 @@
+//! Everything beside tables: indexes, sequences, types, views, functions, triggers, schemas
+//! and comments.
+
+use super::{Applier, qualified, relation, strings};
+use crate::schema::expr;
+use crate::schema::model::{
+    Function, Index, Namespace, QualifiedName, Sequence, Table, Trigger, TypeDef, TypeKind, View,
+};
+use crate::schema::{names, types};
+use pg_query::NodeEnum;
+use pg_query::protobuf::{
+    AlterEnumStmt, AlterSeqStmt, CommentStmt, CompositeTypeStmt, ConstrType, CreateDomainStmt, CreateEnumStmt,
+    CreateFunctionStmt, CreateSchemaStmt, CreateSeqStmt, CreateTableAsStmt, CreateTrigStmt, FunctionParameterMode,
+    IndexStmt, Node, ObjectType, ObjectWithArgs, SortByDir, SortByNulls, ViewStmt,
+};
+use std::sync::Arc;
+
+impl Applier<'_> {
+    pub(super) fn create_index(&mut self, stmt: &IndexStmt) {
+        let table = relation(stmt.relation.as_ref());
+        if !self.schema.tables.contains_key(&table) && !self.schema.views.contains_key(&table) {
+            self.skip(format!("{table}, indexed here, is not in the model"));
+            return;
+        }
+        let mut keys = Vec::new();
+        let mut key_names = Vec::new();
+        for param in &stmt.index_params {
+            let Some(NodeEnum::IndexElem(element)) = &param.node else { continue };
+            let (mut key, name) = match element.expr.as_deref() {
+                Some(expression) => (expr::deparse(expression), expr::figure_name(expression)),
+                None => (element.name.clone(), element.name.clone()),
+            };
+            if SortByDir::try_from(element.ordering) == Ok(SortByDir::SortbyDesc) {
+                key.push_str(" DESC");
+            }
+            match SortByNulls::try_from(element.nulls_ordering) {
+                Ok(SortByNulls::SortbyNullsFirst) => key.push_str(" NULLS FIRST"),
+                Ok(SortByNulls::SortbyNullsLast) => key.push_str(" NULLS LAST"),
+                _ => {}
+            }
+            keys.push(key);
+            key_names.push(if element.indexcolname.is_empty() { name } else { element.indexcolname.clone() });
+        }
+        let name = if stmt.idxname.is_empty() {
+            table.sibling(&names::relation_name(self.schema, &table, &key_names, "idx"))
+        } else {
+            table.sibling(&stmt.idxname)
+        };
+        if names::relation_exists(self.schema, &name) {
+            if !stmt.if_not_exists {
+                self.skip(format!("{name} already exists in the model"));
+            }
+            return;
+        }
+        let index = Index {
+            origin: self.new_origin(),
+            table,
+            unique: stmt.unique,
+            method: if stmt.access_method.is_empty() { "btree".into() } else { stmt.access_method.clone() },
+            keys,
+            predicate: stmt.where_clause.as_deref().map(expr::deparse),
+            comment: None,
+        };
+        self.schema.indexes.insert(name, Arc::new(index));
+    }
+
+    pub(super) fn create_sequence(&mut self, stmt: &CreateSeqStmt) {
+        let name = relation(stmt.sequence.as_ref());
+        if names::relation_exists(self.schema, &name) {
+            if !stmt.if_not_exists {
+                self.skip(format!("{name} already exists in the model"));
+            }
+            return;
+        }
+        let sequence = Sequence { origin: self.new_origin(), owned_by: owned_by(&stmt.options), comment: None };
+        self.schema.sequences.insert(name, Arc::new(sequence));
+    }
+
+    pub(super) fn alter_sequence(&mut self, stmt: &AlterSeqStmt) {
+        let name = relation(stmt.sequence.as_ref());
+        let Some(sequence) = self.schema.sequences.get_mut(&name) else {
+            if !stmt.missing_ok {
+                self.skip(format!("sequence {name} is not in the model"));
+            }
+            return;
+        };
+        if has_option(&stmt.options, "owned_by") {
+            Arc::make_mut(sequence).owned_by = owned_by(&stmt.options);
+        }
+    }
+
+    pub(super) fn create_enum(&mut self, stmt: &CreateEnumStmt) {
+        let kind = TypeKind::Enum { labels: strings(&stmt.vals) };
+        self.add_type(qualified(&stmt.type_name), kind);
+    }
+
+    pub(super) fn alter_enum(&mut self, stmt: &AlterEnumStmt) {
+        let name = qualified(&stmt.type_name);
+        let Some(TypeKind::Enum { labels }) = self.schema.types.get_mut(&name).map(|t| &mut Arc::make_mut(t).kind)
+        else {
+            self.skip(format!("enum {name} is not in the model"));
+            return;
+        };
+        if !stmt.old_val.is_empty() {
+            // RENAME VALUE old TO new
+            if let Some(label) = labels.iter_mut().find(|l| **l == stmt.old_val) {
+                *label = stmt.new_val.clone();
+            }
+        } else if !labels.contains(&stmt.new_val) {
+            let at = labels
+                .iter()
+                .position(|l| *l == stmt.new_val_neighbor)
+                .map_or(labels.len(), |i| if stmt.new_val_is_after { i + 1 } else { i });
+            labels.insert(at, stmt.new_val.clone());
+        }
+    }
+
+    pub(super) fn create_composite(&mut self, stmt: &CompositeTypeStmt) {
+        let attributes = stmt
+            .coldeflist
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(NodeEnum::ColumnDef(c)) => {
+                    Some((c.colname.clone(), c.type_name.as_ref().map(types::canonical).unwrap_or_default()))
+                }
+                _ => None,
+            })
+            .collect();
+        self.add_type(relation(stmt.typevar.as_ref()), TypeKind::Composite { attributes });
+    }
+
+    pub(super) fn create_domain(&mut self, stmt: &CreateDomainStmt) {
+        let (mut not_null, mut default, mut checks) = (false, None, Vec::new());
+        for node in &stmt.constraints {
+            let Some(NodeEnum::Constraint(constraint)) = &node.node else { continue };
+            let expression = constraint.raw_expr.as_deref().map(expr::deparse);
+            match ConstrType::try_from(constraint.contype) {
+                Ok(ConstrType::ConstrNotnull) => not_null = true,
+                Ok(ConstrType::ConstrDefault) => default = expression,
+                Ok(ConstrType::ConstrCheck) => checks.extend(expression),
+                _ => {}
+            }
+        }
+        let base = stmt.type_name.as_ref().map(types::canonical).unwrap_or_default();
+        self.add_type(qualified(&stmt.domainname), TypeKind::Domain { base, not_null, default, checks });
+    }
+
+    fn add_type(&mut self, name: QualifiedName, kind: TypeKind) {
+        if self.schema.types.contains_key(&name) {
+            self.skip(format!("type {name} already exists in the model"));
+            return;
+        }
+        let definition = TypeDef { origin: self.new_origin(), kind, comment: None };
+        self.schema.types.insert(name, Arc::new(definition));
+    }
+
+    pub(super) fn create_view(&mut self, stmt: &ViewStmt) {
+        let name = relation(stmt.view.as_ref());
+        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
+        self.put_view(name, definition, false, stmt.replace, false);
+    }
+
+    pub(super) fn create_table_as(&mut self, stmt: &CreateTableAsStmt) {
+        let name = relation(stmt.into.as_ref().and_then(|i| i.rel.as_ref()));
+        if ObjectType::try_from(stmt.objtype) != Ok(ObjectType::ObjectMatview) {
+            self.skip(format!("CREATE TABLE {name} AS …: the columns of a query's result are not modelled"));
+            return;
+        }
+        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
+        self.put_view(name, definition, true, false, stmt.if_not_exists);
+    }
+
+    fn put_view(
+        &mut self,
+        name: QualifiedName,
+        definition: String,
+        materialized: bool,
+        replace: bool,
+        if_not_exists: bool,
+    ) {
+        let existing = self.schema.views.get(&name).cloned();
+        if existing.is_some() && !replace || existing.is_none() && names::relation_exists(self.schema, &name) {
+            if !if_not_exists {
+                self.skip(format!("{name} already exists in the model"));
+            }
+            return;
+        }
+        let view = match existing {
+            Some(view) => View { definition, ..(*view).clone() },
+            None => View { origin: self.new_origin(), materialized, definition, comment: None },
+        };
+        self.schema.views.insert(name, Arc::new(view));
+    }
+
+    pub(super) fn create_function(&mut self, stmt: &CreateFunctionStmt) {
+        let name = qualified(&stmt.funcname);
+        let arguments = stmt
+            .parameters
+            .iter()
+            .filter_map(|p| match &p.node {
+                Some(NodeEnum::FunctionParameter(p)) if is_input(p.mode) => p.arg_type.as_ref().map(types::canonical),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let returns = match &stmt.return_type {
+            Some(t) if t.setof => format!("SETOF {}", types::canonical(t)),
+            Some(t) => types::canonical(t),
+            None if stmt.is_procedure => String::new(),
+            None => "record".into(),
+        };
+        let language = stmt
+            .options
+            .iter()
+            .find_map(|o| match &o.node {
+                Some(NodeEnum::DefElem(d)) if d.defname == "language" => {
+                    strings(std::slice::from_ref(d.arg.as_deref()?)).pop()
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| "sql".into());
+        let key = Function::key(&name, &arguments);
+        let origin = match self.schema.functions.get(&key) {
+            Some(_) if !stmt.replace => {
+                self.skip(format!("function {key} already exists in the model"));
+                return;
+            }
+            Some(existing) => existing.origin.clone(),
+            None => self.new_origin(),
+        };
+        let comment = self.schema.functions.get(&key).and_then(|f| f.comment.clone());
+        let function = Function { origin, name, arguments, returns, language, procedure: stmt.is_procedure, comment };
+        self.schema.functions.insert(key, Arc::new(function));
+    }
+
+    pub(super) fn create_trigger(&mut self, stmt: &CreateTrigStmt) {
+        let table = relation(stmt.relation.as_ref());
+        let function = format!("{}()", qualified(&stmt.funcname));
+        let when = trigger_when(stmt);
+        let origin = self.new_origin();
+        let Some(entry) = self.known_table(&table, false) else { return };
+        let trigger = Trigger { name: stmt.trigname.clone(), origin, when, function, comment: None };
+        match entry.triggers.iter_mut().find(|t| t.name == stmt.trigname) {
+            Some(existing) if stmt.replace => *existing = Trigger { origin: existing.origin.clone(), ..trigger },
+            Some(_) => self.skip(format!("trigger {} on {table} already exists in the model", stmt.trigname)),
+            None => entry.triggers.push(trigger),
+        }
+    }
+
+    pub(super) fn create_schema(&mut self, stmt: &CreateSchemaStmt) {
+        if self.schema.namespaces.contains_key(&stmt.schemaname) {
+            if !stmt.if_not_exists {
+                self.skip(format!("schema {} already exists in the model", stmt.schemaname));
+            }
+            return;
+        }
+        let namespace = Namespace { origin: self.new_origin(), comment: None };
+        self.schema.namespaces.insert(stmt.schemaname.clone(), namespace);
+        if !stmt.schema_elts.is_empty() {
+            self.skip("statements inside CREATE SCHEMA are not modelled");
+        }
+    }
+
+    pub(super) fn comment(&mut self, stmt: &CommentStmt) {
+        let text = (!stmt.comment.is_empty()).then(|| stmt.comment.clone());
+        let object = stmt.object.as_deref().and_then(|o| o.node.as_ref());
+        let parts = match object {
+            Some(NodeEnum::List(list)) => strings(&list.items),
+            Some(NodeEnum::String(s)) => vec![s.sval.clone()],
+            Some(NodeEnum::TypeName(t)) => strings(&t.names),
+            _ => Vec::new(),
+        };
+        let kind = ObjectType::try_from(stmt.objtype).unwrap_or(ObjectType::Undefined);
+        let found = match (kind, parts.as_slice(), object) {
+            (ObjectType::ObjectSchema, [name], _) => {
+                self.schema.namespaces.get_mut(name).map(|n| n.comment = text).is_some()
+            }
+            (ObjectType::ObjectTable, _, _) => self.with_table(&parts, |t| {
+                t.comment = text;
+                true
+            }),
+            (ObjectType::ObjectColumn, [table @ .., column], _) => {
+                self.with_table(table, |t| t.column_mut(column).map(|c| c.comment = text).is_some())
+            }
+            (ObjectType::ObjectTabconstraint, [table @ .., constraint], _) => self.with_table(table, |t| {
+                t.constraints.iter_mut().find(|c| c.name == *constraint).map(|c| c.comment = text).is_some()
+            }),
+            (ObjectType::ObjectTrigger, [table @ .., trigger], _) => self.with_table(table, |t| {
+                t.triggers.iter_mut().find(|c| c.name == *trigger).map(|c| c.comment = text).is_some()
+            }),
+            (ObjectType::ObjectIndex, _, _) => {
+                let name = qualified_strings(&parts);
+                self.schema.indexes.get_mut(&name).map(|i| Arc::make_mut(i).comment = text).is_some()
+            }
+            (ObjectType::ObjectSequence, _, _) => {
+                let name = qualified_strings(&parts);
+                self.schema.sequences.get_mut(&name).map(|s| Arc::make_mut(s).comment = text).is_some()
+            }
+            (ObjectType::ObjectView | ObjectType::ObjectMatview, _, _) => {
+                let name = qualified_strings(&parts);
+                self.schema.views.get_mut(&name).map(|v| Arc::make_mut(v).comment = text).is_some()
+            }
+            (ObjectType::ObjectType | ObjectType::ObjectDomain, _, _) => {
+                let name = qualified_strings(&parts);
+                self.schema.types.get_mut(&name).map(|t| Arc::make_mut(t).comment = text).is_some()
+            }
+            (ObjectType::ObjectFunction | ObjectType::ObjectProcedure, _, Some(NodeEnum::ObjectWithArgs(f))) => {
+                let key = self.function_key(f);
+                self.schema.functions.get_mut(&key).map(|f| Arc::make_mut(f).comment = text).is_some()
+            }
+            _ => {
+                self.skip(format!("COMMENT ON {kind:?} is not modelled"));
+                return;
+            }
+        };
+        if !found {
+            self.skip(format!("the object of COMMENT ON {kind:?} {} is not in the model", parts.join(".")));
+        }
+    }
+
+    /// Runs `change` on the table `parts` names; `false` when the model lacks the table or
+    /// `change` did not find its object.
+    fn with_table(&mut self, parts: &[String], change: impl FnOnce(&mut Table) -> bool) -> bool {
+        let name = qualified_strings(parts);
+        self.table_mut(&name).is_some_and(change)
+    }
+
+    /// `name(argument types)` for a function named in DROP / COMMENT / ALTER. Without an
+    /// argument list, the one function of that name.
+    pub(super) fn function_key(&self, function: &ObjectWithArgs) -> String {
+        let name = qualified(&function.objname);
+        if function.args_unspecified {
+            let prefix = format!("{name}(");
+            let mut matching = self.schema.functions.keys().filter(|k| k.starts_with(&prefix));
+            if let (Some(only), None) = (matching.next(), matching.next()) {
+                return only.clone();
+            }
+        }
+        let arguments: Vec<String> = function
+            .objargs
+            .iter()
+            .filter_map(|a| match &a.node {
+                Some(NodeEnum::TypeName(t)) => Some(types::canonical(t)),
+                _ => None,
+            })
+            .collect();
+        Function::key(&name, &arguments.join(", "))
+    }
+}
+
+fn qualified_strings(parts: &[String]) -> QualifiedName {
+    match parts {
+        [.., schema, name] => QualifiedName::new(schema, name),
+        [name] => QualifiedName::new("", name),
+        [] => QualifiedName::new("", "?"),
+    }
+}
+
+fn is_input(mode: i32) -> bool {
+    matches!(
+        FunctionParameterMode::try_from(mode),
+        Ok(FunctionParameterMode::FuncParamIn
+            | FunctionParameterMode::FuncParamInout
+            | FunctionParameterMode::FuncParamVariadic
+            | FunctionParameterMode::FuncParamDefault)
+    )
+}
+
+/// `BEFORE UPDATE FOR EACH ROW`, worded as `pg_get_triggerdef` words it.
+fn trigger_when(stmt: &CreateTrigStmt) -> String {
+    const BEFORE: i32 = 1 << 1;
+    const INSTEAD: i32 = 1 << 6;
+    let timing = match stmt.timing {
+        t if t & INSTEAD != 0 => "INSTEAD OF",
+        t if t & BEFORE != 0 => "BEFORE",
+        _ => "AFTER",
+    };
+    let events: Vec<&str> = [(1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 5, "TRUNCATE")]
+        .into_iter()
+        .filter(|(bit, _)| stmt.events & bit != 0)
+        .map(|(_, event)| event)
+        .collect();
+    let each = if stmt.row { "ROW" } else { "STATEMENT" };
+    format!("{timing} {} FOR EACH {each}", events.join(" OR "))
+}
+
+fn has_option(options: &[Node], name: &str) -> bool {
+    options.iter().any(|o| matches!(&o.node, Some(NodeEnum::DefElem(d)) if d.defname == name))
+}
+
+/// `OWNED BY table.column` (or `NONE`) among a sequence's options.
+fn owned_by(options: &[Node]) -> Option<(QualifiedName, String)> {
+    let owner = options.iter().find_map(|o| match &o.node {
+        Some(NodeEnum::DefElem(d)) if d.defname == "owned_by" => match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+            Some(NodeEnum::List(list)) => Some(strings(&list.items)),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    match owner.as_slice() {
+        [.., table, column] => {
+            Some((qualified_strings(&owner[..owner.len() - 1]), column.clone())).filter(|_| !table.is_empty())
+        }
+        _ => None, // OWNED BY NONE
+    }
+}
+
+fn deparse_query(query: &Node) -> String {
+    let statement = pg_query::protobuf::RawStmt { stmt: Some(Box::new(query.clone())), stmt_location: 0, stmt_len: 0 };
+    let result = pg_query::protobuf::ParseResult { version: 0, stmts: vec![statement] };
+    pg_query::deparse(&result, pg_query::DeparseOptions::default()).unwrap_or_default()
+}

@@ -1,0 +1,394 @@
+//! CREATE TABLE and ALTER TABLE: columns, their defaults and identity, and constraints.
+
+use super::{Applier, relation, strings};
+use crate::schema::expr;
+use crate::schema::model::{Column, Constraint, ConstraintKind, Identity, QualifiedName, Reference, Sequence, Table};
+use crate::schema::{names, types};
+use pg_query::NodeEnum;
+use pg_query::protobuf::{
+    AlterTableCmd, AlterTableStmt, AlterTableType, ColumnDef, ConstrType, Constraint as ConstraintNode, CreateStmt,
+    ObjectType,
+};
+use std::sync::Arc;
+
+/// A constraint written in a table or column definition, named once the columns exist
+/// (PostgreSQL names them after it made the columns).
+struct Pending<'a> {
+    node: &'a ConstraintNode,
+    column: Option<String>,
+}
+
+impl Applier<'_> {
+    pub(super) fn create_table(&mut self, stmt: &CreateStmt) {
+        let name = relation(stmt.relation.as_ref());
+        if names::relation_exists(self.schema, &name) {
+            if !stmt.if_not_exists {
+                self.skip(format!("{name} already exists in the model"));
+            }
+            return;
+        }
+        if !stmt.inh_relations.is_empty() || stmt.partbound.is_some() || stmt.of_typename.is_some() {
+            self.skip("inheritance, partitions and typed tables are not modelled: only the table's own columns are");
+        }
+        let table = Table {
+            origin: self.new_origin(),
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            triggers: Vec::new(),
+            comment: None,
+        };
+        self.schema.tables.insert(name.clone(), Arc::new(table));
+        let mut pending = Vec::new();
+        for element in &stmt.table_elts {
+            match &element.node {
+                Some(NodeEnum::ColumnDef(column)) => self.add_column(&name, column, &mut pending),
+                Some(NodeEnum::Constraint(node)) => pending.push(Pending { node, column: None }),
+                Some(NodeEnum::TableLikeClause(_)) => self.skip("CREATE TABLE … (LIKE …) is not modelled"),
+                _ => {}
+            }
+        }
+        self.add_constraints(&name, pending);
+    }
+
+    pub(super) fn alter_table(&mut self, stmt: &AlterTableStmt) {
+        let name = relation(stmt.relation.as_ref());
+        let kind = ObjectType::try_from(stmt.objtype).unwrap_or(ObjectType::Undefined);
+        let commands = stmt.cmds.iter().filter_map(|c| match &c.node {
+            Some(NodeEnum::AlterTableCmd(command)) => Some(command.as_ref()),
+            _ => None,
+        });
+        if kind != ObjectType::ObjectTable {
+            for command in commands.filter(|c| !without_schema_effect(c)) {
+                self.skip(format!("ALTER {kind:?} … {:?} is not modelled", subtype(command)));
+            }
+            return;
+        }
+        if self.known_table(&name, stmt.missing_ok).is_none() {
+            return;
+        }
+        for command in commands {
+            self.alter_table_command(&name, command);
+        }
+    }
+
+    fn alter_table_command(&mut self, table: &QualifiedName, command: &AlterTableCmd) {
+        let definition = command.def.as_deref().and_then(|d| d.node.as_ref());
+        let column_name = command.name.as_str();
+        let has_column = self.schema.tables.get(table).is_some_and(|t| t.column(column_name).is_some());
+        let missing_column = |this: &mut Self| {
+            if !command.missing_ok {
+                this.skip(format!("column {column_name} of {table} is not in the model"));
+            }
+        };
+        match subtype(command) {
+            AlterTableType::AtAddColumn => {
+                let Some(NodeEnum::ColumnDef(column)) = definition else { return };
+                if self.schema.tables.get(table).is_some_and(|t| t.column(&column.colname).is_some()) {
+                    if !command.missing_ok {
+                        self.skip(format!("column {} of {table} already exists in the model", column.colname));
+                    }
+                    return;
+                }
+                let mut pending = Vec::new();
+                self.add_column(table, column, &mut pending);
+                self.add_constraints(table, pending);
+            }
+            AlterTableType::AtDropColumn if has_column => self.drop_column(table, column_name),
+            AlterTableType::AtAlterColumnType if has_column => {
+                let Some(NodeEnum::ColumnDef(column)) = definition else { return };
+                let data_type = column.type_name.as_ref().map(types::canonical).unwrap_or_default();
+                self.column_mut(table, column_name).data_type = data_type;
+            }
+            AlterTableType::AtColumnDefault if has_column => {
+                let default = command.def.as_deref().map(expr::deparse);
+                self.column_mut(table, column_name).default = default;
+            }
+            AlterTableType::AtSetNotNull if has_column => self.column_mut(table, column_name).not_null = true,
+            AlterTableType::AtDropNotNull if has_column => self.column_mut(table, column_name).not_null = false,
+            AlterTableType::AtAddIdentity if has_column => {
+                let Some(NodeEnum::Constraint(constraint)) = definition else { return };
+                let column = self.column_mut(table, column_name);
+                column.identity = Some(identity(&constraint.generated_when));
+                column.not_null = true;
+            }
+            AlterTableType::AtSetIdentity if has_column => {
+                let Some(NodeEnum::List(options)) = definition else { return };
+                for option in &options.items {
+                    if let Some(NodeEnum::DefElem(option)) = &option.node
+                        && option.defname == "generated"
+                        && let Some(NodeEnum::Integer(value)) = option.arg.as_deref().and_then(|a| a.node.as_ref())
+                    {
+                        let when = char::from_u32(value.ival as u32).map(String::from).unwrap_or_default();
+                        self.column_mut(table, column_name).identity = Some(identity(&when));
+                    }
+                }
+            }
+            AlterTableType::AtDropIdentity if has_column => self.column_mut(table, column_name).identity = None,
+            AlterTableType::AtDropExpression if has_column => self.column_mut(table, column_name).generated = None,
+            AlterTableType::AtDropColumn
+            | AlterTableType::AtAlterColumnType
+            | AlterTableType::AtColumnDefault
+            | AlterTableType::AtSetNotNull
+            | AlterTableType::AtDropNotNull
+            | AlterTableType::AtAddIdentity
+            | AlterTableType::AtSetIdentity
+            | AlterTableType::AtDropIdentity
+            | AlterTableType::AtDropExpression => missing_column(self),
+            AlterTableType::AtAddConstraint => {
+                let Some(NodeEnum::Constraint(node)) = definition else { return };
+                self.add_constraints(table, vec![Pending { node, column: None }]);
+            }
+            AlterTableType::AtDropConstraint => {
+                let Some(table_entry) = self.table_mut(table) else { return };
+                let before = table_entry.constraints.len();
+                table_entry.constraints.retain(|c| c.name != column_name);
+                if table_entry.constraints.len() == before && !command.missing_ok {
+                    self.skip(format!("constraint {column_name} of {table} is not in the model"));
+                }
+            }
+            AlterTableType::AtValidateConstraint => {
+                let Some(table_entry) = self.table_mut(table) else { return };
+                match table_entry.constraints.iter_mut().find(|c| c.name == column_name) {
+                    Some(constraint) => constraint.validated = true,
+                    None => self.skip(format!("constraint {column_name} of {table} is not in the model")),
+                }
+            }
+            _ if without_schema_effect(command) => {}
+            other => self.skip(format!("ALTER TABLE … {other:?} is not modelled")),
+        }
+    }
+
+    fn column_mut(&mut self, table: &QualifiedName, column: &str) -> &mut Column {
+        let table = self.table_mut(table).expect("checked by the caller");
+        table.column_mut(column).expect("checked by the caller")
+    }
+
+    /// Adds a column from its definition; its constraints wait in `pending`.
+    fn add_column<'n>(&mut self, table: &QualifiedName, definition: &'n ColumnDef, pending: &mut Vec<Pending<'n>>) {
+        let serial = definition.type_name.as_ref().and_then(types::serial);
+        let data_type = match (&serial, &definition.type_name) {
+            (Some(serial), _) => serial.data_type.to_owned(),
+            (None, Some(type_name)) => types::canonical(type_name),
+            (None, None) => String::new(),
+        };
+        let mut column = Column {
+            name: definition.colname.clone(),
+            origin: self.new_origin(),
+            data_type,
+            not_null: definition.is_not_null,
+            default: definition.raw_default.as_deref().map(expr::deparse),
+            identity: None,
+            generated: None,
+            comment: None,
+        };
+        for node in &definition.constraints {
+            let Some(NodeEnum::Constraint(constraint)) = &node.node else { continue };
+            match ConstrType::try_from(constraint.contype).unwrap_or(ConstrType::Undefined) {
+                ConstrType::ConstrNotnull => column.not_null = true,
+                ConstrType::ConstrNull => column.not_null = false,
+                ConstrType::ConstrDefault => column.default = constraint.raw_expr.as_deref().map(expr::deparse),
+                ConstrType::ConstrIdentity => {
+                    column.identity = Some(identity(&constraint.generated_when));
+                    column.not_null = true;
+                }
+                ConstrType::ConstrGenerated => column.generated = constraint.raw_expr.as_deref().map(expr::deparse),
+                ConstrType::ConstrCheck
+                | ConstrType::ConstrPrimary
+                | ConstrType::ConstrUnique
+                | ConstrType::ConstrForeign
+                | ConstrType::ConstrExclusion => {
+                    pending.push(Pending { node: constraint, column: Some(definition.colname.clone()) })
+                }
+                _ => {}
+            }
+        }
+        if serial.is_some() {
+            // serial = a sequence owned by the column, its nextval as the default, NOT NULL.
+            let sequence = table.sibling(&names::relation_name(self.schema, table, &[column.name.clone()], "seq"));
+            column.default = Some(format!("nextval('{sequence}'::regclass)"));
+            column.not_null = true;
+            let owned_by = Some((table.clone(), column.name.clone()));
+            let origin = self.new_origin();
+            self.schema.sequences.insert(sequence, Arc::new(Sequence { origin, owned_by, comment: None }));
+        }
+        if let Some(entry) = self.table_mut(table) {
+            entry.columns.push(column);
+        }
+    }
+
+    fn add_constraints(&mut self, table: &QualifiedName, pending: Vec<Pending<'_>>) {
+        for Pending { node, column } in pending {
+            if let Some(constraint) = self.constraint(table, node, column)
+                && let Some(entry) = self.table_mut(table)
+            {
+                entry.constraints.push(constraint);
+            }
+        }
+    }
+
+    /// A constraint as PostgreSQL stores it: named, with its columns, and PRIMARY KEY
+    /// columns made NOT NULL.
+    fn constraint(
+        &mut self,
+        table: &QualifiedName,
+        node: &ConstraintNode,
+        column: Option<String>,
+    ) -> Option<Constraint> {
+        let kind = match ConstrType::try_from(node.contype).unwrap_or(ConstrType::Undefined) {
+            ConstrType::ConstrPrimary => ConstraintKind::PrimaryKey,
+            ConstrType::ConstrUnique => ConstraintKind::Unique,
+            ConstrType::ConstrCheck => ConstraintKind::Check,
+            ConstrType::ConstrForeign => ConstraintKind::ForeignKey,
+            ConstrType::ConstrExclusion => ConstraintKind::Exclusion,
+            other => {
+                self.skip(format!("constraint {other:?} is not modelled"));
+                return None;
+            }
+        };
+        let written = |nodes: &[pg_query::protobuf::Node]| -> Vec<String> {
+            if nodes.is_empty() { column.iter().cloned().collect() } else { strings(nodes) }
+        };
+        let mut columns = match kind {
+            ConstraintKind::PrimaryKey | ConstraintKind::Unique => written(&node.keys),
+            ConstraintKind::ForeignKey => written(&node.fk_attrs),
+            ConstraintKind::Check | ConstraintKind::Exclusion => Vec::new(),
+        };
+        if !node.indexname.is_empty() {
+            // ADD … USING INDEX: the index becomes the constraint's.
+            let index_name = table.sibling(&node.indexname);
+            match self.schema.indexes.remove(&index_name) {
+                Some(index) => columns = index.keys.clone(),
+                None => self.skip(format!("index {index_name} is not in the model")),
+            }
+        }
+        let expression = node.raw_expr.as_deref().map(expr::deparse).filter(|_| kind == ConstraintKind::Check);
+        let name = if !node.conname.is_empty() {
+            node.conname.clone()
+        } else if !node.indexname.is_empty() {
+            node.indexname.clone()
+        } else {
+            match kind {
+                ConstraintKind::PrimaryKey => names::relation_name(self.schema, table, &[], "pkey"),
+                ConstraintKind::Unique => names::relation_name(self.schema, table, &columns, "key"),
+                ConstraintKind::Exclusion => names::relation_name(self.schema, table, &columns, "excl"),
+                ConstraintKind::ForeignKey => names::constraint_name(self.schema, table, &columns, "fkey"),
+                ConstraintKind::Check => {
+                    let own: Vec<String> = expression
+                        .as_deref()
+                        .map(expr::column_names)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|c| self.schema.tables.get(table).is_some_and(|t| t.column(c).is_some()))
+                        .collect();
+                    let named_after = if own.len() == 1 { own } else { Vec::new() };
+                    names::constraint_name(self.schema, table, &named_after, "check")
+                }
+            }
+        };
+        if kind == ConstraintKind::PrimaryKey
+            && let Some(entry) = self.table_mut(table)
+        {
+            for column in entry.columns.iter_mut().filter(|c| columns.contains(&c.name)) {
+                column.not_null = true;
+            }
+        }
+        let references = (kind == ConstraintKind::ForeignKey).then(|| self.reference(table, node));
+        Some(Constraint {
+            name,
+            origin: self.new_origin(),
+            kind,
+            columns,
+            expression,
+            references,
+            validated: !node.skip_validation,
+            comment: None,
+        })
+    }
+
+    fn reference(&mut self, table: &QualifiedName, node: &ConstraintNode) -> Reference {
+        let target = relation(node.pktable.as_ref());
+        let mut columns = strings(&node.pk_attrs);
+        if columns.is_empty() {
+            // REFERENCES t: its primary key.
+            match self.schema.tables.get(&target).and_then(|t| t.primary_key()) {
+                Some(primary_key) => columns = primary_key.columns.clone(),
+                None => self.skip(format!("{target}, referenced by {table}, has no primary key in the model")),
+            }
+        }
+        Reference {
+            table: target,
+            columns,
+            on_delete: action(&node.fk_del_action).to_owned(),
+            on_update: action(&node.fk_upd_action).to_owned(),
+        }
+    }
+
+    /// DROP COLUMN: the column, and what PostgreSQL drops with it (constraints and indexes on
+    /// it, foreign keys that reference it, the sequence it owns).
+    pub(super) fn drop_column(&mut self, table: &QualifiedName, column: &str) {
+        let mentions = |text: &str| text == column || expr::column_names(text).iter().any(|c| c == column);
+        if let Some(entry) = self.table_mut(table) {
+            entry.columns.retain(|c| c.name != column);
+            entry
+                .constraints
+                .retain(|c| !c.columns.iter().any(|c| c == column) && !c.expression.as_deref().is_some_and(mentions));
+        }
+        self.schema.indexes.retain(|_, index| {
+            index.table != *table
+                || !(index.keys.iter().any(|k| mentions(k)) || index.predicate.as_deref().is_some_and(mentions))
+        });
+        self.drop_references(|reference| reference.table == *table && reference.columns.iter().any(|c| c == column));
+        self.schema.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column));
+    }
+
+    /// Drops the foreign keys (of any table) whose reference matches.
+    pub(super) fn drop_references(&mut self, matches: impl Fn(&Reference) -> bool) {
+        for table in self.schema.tables.values_mut() {
+            let refers = |c: &Constraint| c.references.as_ref().is_some_and(&matches);
+            if table.constraints.iter().any(refers) {
+                Arc::make_mut(table).constraints.retain(|c| !refers(c));
+            }
+        }
+    }
+}
+
+fn subtype(command: &AlterTableCmd) -> AlterTableType {
+    AlterTableType::try_from(command.subtype).unwrap_or(AlterTableType::Undefined)
+}
+
+/// Commands about storage and planning, which the schema model does not describe.
+fn without_schema_effect(command: &AlterTableCmd) -> bool {
+    matches!(
+        subtype(command),
+        AlterTableType::AtSetStatistics
+            | AlterTableType::AtSetOptions
+            | AlterTableType::AtResetOptions
+            | AlterTableType::AtSetStorage
+            | AlterTableType::AtSetCompression
+            | AlterTableType::AtClusterOn
+            | AlterTableType::AtDropCluster
+            | AlterTableType::AtSetLogged
+            | AlterTableType::AtSetUnLogged
+            | AlterTableType::AtSetAccessMethod
+            | AlterTableType::AtSetTableSpace
+            | AlterTableType::AtSetRelOptions
+            | AlterTableType::AtResetRelOptions
+            | AlterTableType::AtReplaceRelOptions
+            | AlterTableType::AtReplicaIdentity
+    )
+}
+
+fn identity(generated_when: &str) -> Identity {
+    if generated_when == "a" { Identity::Always } else { Identity::ByDefault }
+}
+
+/// A foreign key action as `pg_get_constraintdef` words it.
+fn action(code: &str) -> &'static str {
+    match code {
+        "r" => "restrict",
+        "c" => "cascade",
+        "n" => "set null",
+        "d" => "set default",
+        _ => "no action",
+    }
+}

@@ -1,0 +1,148 @@
+//! Expressions (defaults, CHECKs, index keys) kept as text: printed by pg_query's deparser,
+//! and rewritten when a column they name is renamed (PostgreSQL stores them by column number,
+//! so its catalog follows the rename).
+
+use pg_query::NodeEnum;
+use pg_query::protobuf::{self, KeywordKind, LimitOption, Node, ResTarget, SelectStmt, SetOperation, Token};
+
+/// An expression as pg_query's deparser prints it, e.g. `'INV-' || nextval('invoice_seq')`.
+pub fn deparse(expression: &Node) -> String {
+    let target = ResTarget { val: Some(Box::new(expression.clone())), ..ResTarget::default() };
+    let select = SelectStmt {
+        target_list: vec![Node { node: Some(NodeEnum::ResTarget(Box::new(target))) }],
+        // Defaults of 0 are not valid enum values for the C side.
+        limit_option: LimitOption::Default as i32,
+        op: SetOperation::SetopNone as i32,
+        ..SelectStmt::default()
+    };
+    let statement = protobuf::RawStmt {
+        stmt: Some(Box::new(Node { node: Some(NodeEnum::SelectStmt(Box::new(select))) })),
+        stmt_location: 0,
+        stmt_len: 0,
+    };
+    let result = protobuf::ParseResult { version: 0, stmts: vec![statement] };
+    match pg_query::deparse(&result, pg_query::DeparseOptions::default()) {
+        Ok(text) => text.strip_prefix("SELECT ").map(str::to_owned).unwrap_or(text),
+        Err(_) => "(expression)".to_owned(),
+    }
+}
+
+/// `expression` with the column `from` called `to`. Function names and qualified names
+/// (`other.from`) stay as they are.
+pub fn rename_column(expression: &str, from: &str, to: &str) -> String {
+    let Ok(scan) = pg_query::scan(expression) else { return expression.to_owned() };
+    let tokens = &scan.tokens;
+    let mut renamed = String::with_capacity(expression.len());
+    let mut copied = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        let (start, end) = (token.start as usize, token.end as usize);
+        let reserved = token.keyword_kind == KeywordKind::ReservedKeyword as i32;
+        let is_name = token.token == Token::Ident as i32 || (token.keyword_kind != 0 && !reserved);
+        let after_dot = i > 0 && tokens[i - 1].token == Token::Ascii46 as i32;
+        let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
+        let before_dot = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii46 as i32);
+        if is_name && !after_dot && !before_call && !before_dot && identifier(&expression[start..end]) == from {
+            renamed.push_str(&expression[copied..start]);
+            renamed.push_str(&quote(to));
+            copied = end;
+        }
+    }
+    renamed.push_str(&expression[copied..]);
+    renamed
+}
+
+/// The name an identifier token stands for: unquoted ones fold to lower case.
+fn identifier(token: &str) -> String {
+    match token.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => token.to_lowercase(),
+    }
+}
+
+fn quote(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
+}
+
+/// The name PostgreSQL derives from an index expression (`FigureIndexColname`): the
+/// function's name for `lower(email)`, else `expr`.
+pub fn figure_name(expression: &Node) -> String {
+    match &expression.node {
+        Some(NodeEnum::FuncCall(call)) => last_string(&call.funcname).unwrap_or_else(|| "expr".into()),
+        Some(NodeEnum::ColumnRef(column)) => last_string(&column.fields).unwrap_or_else(|| "expr".into()),
+        Some(NodeEnum::TypeCast(cast)) => match cast.arg.as_deref().map(figure_name) {
+            Some(name) if name != "expr" => name,
+            _ => cast.type_name.as_ref().and_then(|t| last_string(&t.names)).unwrap_or_else(|| "expr".into()),
+        },
+        Some(NodeEnum::CaseExpr(_)) => "case".into(),
+        Some(NodeEnum::CoalesceExpr(_)) => "coalesce".into(),
+        _ => "expr".into(),
+    }
+}
+
+pub fn last_string(nodes: &[Node]) -> Option<String> {
+    nodes.iter().rev().find_map(|n| match &n.node {
+        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+        _ => None,
+    })
+}
+
+/// The columns an expression names (for a CHECK's default name and DROP COLUMN).
+pub fn column_names(expression: &str) -> Vec<String> {
+    let Ok(scan) = pg_query::scan(expression) else { return Vec::new() };
+    let tokens = &scan.tokens;
+    let mut names: Vec<String> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let reserved = token.keyword_kind == KeywordKind::ReservedKeyword as i32;
+        let is_name = token.token == Token::Ident as i32 || (token.keyword_kind != 0 && !reserved);
+        let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
+        let after_cast = i > 0 && tokens[i - 1].token == Token::Typecast as i32;
+        // `interval '1 day'`: a type name before a literal, not a column.
+        let before_literal = tokens.get(i + 1).is_some_and(|next| next.token == Token::Sconst as i32);
+        let name = identifier(&expression[token.start as usize..token.end as usize]);
+        if is_name && !before_call && !after_cast && !before_literal && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_reach_columns_only() {
+        assert_eq!(
+            rename_column("quantity > 0 AND lower(quantity::text) <> ''", "quantity", "qty"),
+            "qty > 0 AND lower(qty::text) <> ''"
+        );
+        assert_eq!(
+            rename_column("t.status = 'x' OR status IS NULL", "status", "State"),
+            "t.status = 'x' OR \"State\" IS NULL"
+        );
+        assert_eq!(rename_column("lower(email)", "lower", "x"), "lower(email)");
+    }
+
+    #[test]
+    fn expressions_print_and_name_like_postgresql() {
+        let parsed = pg_query::parse("SELECT 'INV-'||nextval('s'), lower(email), (a + b)", 0).expect("parses");
+        let Some(NodeEnum::SelectStmt(select)) = parsed.protobuf.stmts[0].stmt.as_ref().and_then(|s| s.node.clone())
+        else {
+            panic!("a select")
+        };
+        let values: Vec<&Node> = select
+            .target_list
+            .iter()
+            .map(|t| match &t.node {
+                Some(NodeEnum::ResTarget(target)) => target.val.as_deref().expect("value"),
+                _ => panic!("a target"),
+            })
+            .collect();
+        assert_eq!(deparse(values[0]), "'INV-' || nextval('s')");
+        assert_eq!(figure_name(values[1]), "lower");
+        assert_eq!(figure_name(values[2]), "expr");
+        assert_eq!(column_names("quantity > 0 AND price::numeric < total"), ["quantity", "price", "total"]);
+    }
+}

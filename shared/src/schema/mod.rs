@@ -1,0 +1,29 @@
+//! The schema model: the upgrades' DDL replayed statically, so the schema at any revision is
+//! known without a database — tables and their columns, constraints and triggers, indexes,
+//! sequences, types, views, functions, schemas and comments.
+//!
+//! - `model.rs`: what is known, in `format_type`/`pg_get_*def` words; `names.rs`: the names
+//!   PostgreSQL gives unnamed objects; `types.rs`, `expr.rs`: canonical types and expressions.
+//! - `apply/`: one statement on a schema; what it does not cover is reported as "not
+//!   modelled", never fatal.
+//! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
+//!   the downgrade check (before vs. upgrade-then-downgrade).
+//! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+
+mod apply;
+mod blame;
+pub mod describe;
+mod diff;
+mod expr;
+mod model;
+mod names;
+mod replay;
+mod types;
+
+pub use blame::{BlameEntry, blame};
+pub use diff::{Action, Change, Detail, ObjectKind, diff};
+pub use model::*;
+pub use replay::{NotModelled, Replayer, RevisionModel};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! The schema along the revision graph: every revision's upgrade replayed on the schema of
+//! its ancestors, in the order an upgrade from base would run them.
+
+use super::apply::apply_statement;
+use super::diff::{Change, diff};
+use super::model::{Origin, Schema};
+use crate::graph::RevisionGraph;
+use crate::revision::{Revision, RevisionFormat};
+use crate::sql::{ParsedSection, parse_section};
+use serde::{Deserialize, Serialize};
+
+/// A statement the model skipped (wholly or in part), and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotModelled {
+    pub revision: String,
+    /// `upgrade` or `downgrade`.
+    pub section: String,
+    pub line: u32,
+    /// The statement's first line.
+    pub statement: String,
+    pub reason: String,
+}
+
+/// What the model knows about one revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionModel {
+    pub revision: String,
+    /// What its upgrade does to the schema before it.
+    pub changes: Vec<Change>,
+    pub not_modelled: Vec<NotModelled>,
+    /// An Alembic Python revision: its effect on the schema is unknown.
+    pub unknown: bool,
+    /// The schema before it against the schema after its upgrade then its downgrade; empty
+    /// when the downgrade restores what the upgrade changed.
+    pub downgrade_differences: Vec<Change>,
+}
+
+/// Every revision's upgrade and downgrade parsed once, for as many replays as needed.
+pub struct Replayer<'g> {
+    graph: &'g RevisionGraph,
+    sections: Vec<Option<(ParsedSection, ParsedSection)>>,
+    /// Graph indices in upgrade order (parents first).
+    order: Vec<usize>,
+    position: Vec<usize>,
+}
+
+impl<'g> Replayer<'g> {
+    pub fn new(graph: &'g RevisionGraph) -> Self {
+        let order: Vec<usize> = graph.history_order().into_iter().rev().collect();
+        let mut position = vec![0; graph.len()];
+        for (at, &index) in order.iter().enumerate() {
+            position[index] = at;
+        }
+        Replayer { graph, sections: (0..graph.len()).map(|_| None).collect(), order, position }
+    }
+
+    /// The schema once `targets` and everything they build on are applied, and what of their
+    /// upgrades the model skipped.
+    pub fn schema_at(&mut self, targets: &[usize]) -> (Schema, Vec<NotModelled>) {
+        let revisions = self.lineage(targets);
+        let (mut schema, mut not_modelled) = (Schema::default(), Vec::new());
+        for revision in revisions {
+            self.apply(&mut schema, revision, false, &mut not_modelled);
+        }
+        (schema, not_modelled)
+    }
+
+    /// Graph indices of `revisions` and everything they build on, oldest first.
+    pub fn lineage(&self, revisions: &[usize]) -> Vec<usize> {
+        let mut lineage: Vec<usize> = self.graph.ancestors(revisions, true).iter().collect();
+        lineage.sort_by_key(|&r| self.position[r]);
+        lineage
+    }
+
+    /// Every revision's model: its changes, what was not modelled, and its downgrade check.
+    /// Indexed like the graph.
+    pub fn model_all(&mut self) -> Vec<RevisionModel> {
+        let count = self.graph.len();
+        let mut uses = vec![0usize; count];
+        for index in 0..count {
+            for &parent in &self.graph.node(index).normalized_down {
+                uses[parent] += 1;
+            }
+        }
+        let mut after: Vec<Option<Schema>> = (0..count).map(|_| None).collect();
+        let mut models: Vec<Option<RevisionModel>> = (0..count).map(|_| None).collect();
+        for at in 0..self.order.len() {
+            let index = self.order[at];
+            let before = self.schema_before(index, &mut after, &mut uses);
+            let mut not_modelled = Vec::new();
+            let mut upgraded = before.clone();
+            self.apply(&mut upgraded, index, false, &mut not_modelled);
+            let changes = diff(&before, &upgraded);
+            let revision = &self.graph.node(index).revision;
+            let unknown = revision.format != RevisionFormat::StrataSql;
+            let downgrade_differences = if unknown {
+                Vec::new()
+            } else {
+                let mut downgraded = upgraded.clone();
+                self.apply(&mut downgraded, index, true, &mut not_modelled);
+                diff(&before, &downgraded)
+            };
+            let id = revision.id.clone();
+            models[index] = Some(RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences });
+            if uses[index] > 0 {
+                after[index] = Some(upgraded);
+            }
+        }
+        models.into_iter().flatten().collect()
+    }
+
+    /// The schema just before `index`: its parent's, or at a merge the biggest parent's with
+    /// the other lines of history replayed on top. Parents' schemas are freed after last use.
+    fn schema_before(&mut self, index: usize, after: &mut [Option<Schema>], uses: &mut [usize]) -> Schema {
+        let parents = self.graph.node(index).normalized_down.clone();
+        let Some(&largest) = parents.iter().max_by_key(|&&p| (self.graph.ancestors(&[p], true).len(), p)) else {
+            return Schema::default();
+        };
+        let mut schema = take_or_clone(after, uses, largest);
+        if parents.len() > 1 {
+            let mut missing = self.graph.ancestors(&parents, true);
+            missing.subtract(&self.graph.ancestors(&[largest], true));
+            let mut missing: Vec<usize> = missing.iter().collect();
+            missing.sort_by_key(|&r| self.position[r]);
+            for revision in missing {
+                self.apply(&mut schema, revision, false, &mut Vec::new());
+            }
+            for &parent in parents.iter().filter(|&&p| p != largest) {
+                uses[parent] -= 1;
+                if uses[parent] == 0 {
+                    after[parent] = None;
+                }
+            }
+        }
+        schema
+    }
+
+    fn apply(&mut self, schema: &mut Schema, index: usize, downgrade: bool, notes: &mut Vec<NotModelled>) {
+        let revision = &self.graph.node(index).revision;
+        if revision.format != RevisionFormat::StrataSql {
+            if !downgrade {
+                schema.unknown_effects.push(revision.id.clone());
+            }
+            return;
+        }
+        let (upgrade, down) = self.sections[index].get_or_insert_with(|| parse_both(revision));
+        let (section, name) = if downgrade { (&*down, "downgrade") } else { (&*upgrade, "upgrade") };
+        for (number, (statement, tree)) in section.analysis.statements.iter().zip(&section.trees).enumerate() {
+            let note = |reason: String| NotModelled {
+                revision: revision.id.clone(),
+                section: name.to_owned(),
+                line: statement.start.line,
+                statement: statement.sql.lines().next().unwrap_or_default().to_owned(),
+                reason,
+            };
+            let Some(tree) = tree else {
+                notes.push(note("it has a syntax error".to_owned()));
+                continue;
+            };
+            let origin = Origin { revision: revision.id.clone(), downgrade, statement: number as u32, part: 0 };
+            notes.extend(apply_statement(schema, tree, origin).into_iter().map(note));
+        }
+    }
+}
+
+fn parse_both(revision: &Revision) -> (ParsedSection, ParsedSection) {
+    (parse_section(&revision.upgrade), parse_section(&revision.downgrade))
+}
+
+/// The parent's schema: moved out on its last use, cloned before.
+fn take_or_clone(after: &mut [Option<Schema>], uses: &mut [usize], parent: usize) -> Schema {
+    uses[parent] -= 1;
+    if uses[parent] == 0 { after[parent].take() } else { after[parent].clone() }.unwrap_or_default()
+}
