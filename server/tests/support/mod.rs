@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod alembic;
+pub mod catalog;
+pub mod ddl_history;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

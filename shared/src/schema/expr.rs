@@ -65,6 +65,12 @@ fn quote(name: &str) -> String {
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
 }
 
+/// `'text'`, a bare string literal (its type comes from where it is used).
+pub fn is_string_literal(expression: &str) -> bool {
+    pg_query::scan(expression)
+        .is_ok_and(|scan| matches!(scan.tokens.as_slice(), [token] if token.token == Token::Sconst as i32))
+}
+
 /// The name PostgreSQL derives from an index expression (`FigureIndexColname`): the
 /// function's name for `lower(email)`, else `expr`.
 pub fn figure_name(expression: &Node) -> String {

@@ -3,7 +3,7 @@
 //! `{table}_{columns}_key`, `…_fkey`, `…_check`, `…_idx`, `…_seq`, cut to 63 bytes and
 //! numbered on a clash.
 
-use super::model::{QualifiedName, Schema};
+use super::model::{ConstraintKind, QualifiedName, Schema};
 
 /// PostgreSQL's NAMEDATALEN - 1.
 const MAX_IDENTIFIER_BYTES: usize = 63;
@@ -65,6 +65,17 @@ pub fn relation_exists(schema: &Schema, name: &QualifiedName) -> bool {
         || schema.sequences.contains_key(name)
         || schema.views.contains_key(name)
         || schema.types.contains_key(name)
+        || index_backed_constraint_exists(schema, name)
+}
+
+/// PRIMARY KEY, UNIQUE and EXCLUDE constraints own an index of their name.
+fn index_backed_constraint_exists(schema: &Schema, name: &QualifiedName) -> bool {
+    schema.tables.iter().filter(|(table, _)| table.schema == name.schema).any(|(_, table)| {
+        table
+            .constraints
+            .iter()
+            .any(|c| c.name == name.name && c.kind != ConstraintKind::Check && c.kind != ConstraintKind::ForeignKey)
+    })
 }
 
 fn constraint_exists(schema: &Schema, namespace: &str, name: &str) -> bool {

@@ -61,6 +61,15 @@ pub fn canonical(type_name: &TypeName) -> String {
     text
 }
 
+/// `character varying(40)` → `character varying`, `timestamp(3) with time zone` →
+/// `timestamp with time zone`.
+pub fn without_modifiers(data_type: &str) -> String {
+    match (data_type.find('('), data_type.find(')')) {
+        (Some(open), Some(close)) if open < close => format!("{}{}", &data_type[..open], &data_type[close + 1..]),
+        _ => data_type.to_owned(),
+    }
+}
+
 fn names(type_name: &TypeName) -> Vec<String> {
     type_name
         .names

@@ -97,7 +97,13 @@ impl Applier<'_> {
             AlterTableType::AtAlterColumnType if has_column => {
                 let Some(NodeEnum::ColumnDef(column)) = definition else { return };
                 let data_type = column.type_name.as_ref().map(types::canonical).unwrap_or_default();
-                self.column_mut(table, column_name).data_type = data_type;
+                let column = self.column_mut(table, column_name);
+                // PostgreSQL keeps a quoted default as the constant it cooked for the old type
+                // (without its length or precision), cast anew on use.
+                if let Some(default) = column.default.as_mut().filter(|d| expr::is_string_literal(d)) {
+                    *default = format!("{default}::{}", types::without_modifiers(&column.data_type));
+                }
+                column.data_type = data_type;
             }
             AlterTableType::AtColumnDefault if has_column => {
                 let default = command.def.as_deref().map(expr::deparse);
