@@ -159,6 +159,9 @@ fn every_verb_answers_in_json() {
         &["upgrade", "head", "--sql", "--json"],
         &["downgrade", "head:-1", "--sql", "--json"],
         &["stamp", "head", "--sql", "--json"],
+        &["schema", "--json"],
+        &["diff", "base", "heads", "--json"],
+        &["blame", "customer", "--json"],
     ] {
         let out = stdout_of(&sample, args);
         let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
@@ -254,4 +257,34 @@ fn lint_gates_on_a_chosen_severity_and_answers_in_json() {
         assert!(rules.contains(&rule), "{rule} in {rules:?}");
     }
     assert_eq!(report["revisions"], 1);
+}
+
+#[test]
+fn schema_diff_and_blame_read_the_model() {
+    let sample = support::sample_migrations();
+    let schema = stdout_of(&sample, &["schema", "--at", "5d02c7b4e3f1"]);
+    assert!(schema.contains("type order_status: ENUM ('draft', 'confirmed', 'shipped', 'cancelled')"), "{schema}");
+    assert!(
+        schema.contains("    constraint sales_order_line_quantity_check CHECK (quantity > 0)"),
+        "unnamed constraints get PostgreSQL's names: {schema}"
+    );
+    assert!(!schema.contains("table invoice"), "invoices come later: {schema}");
+
+    let diff = stdout_of(&sample, &["diff", "7f90a1d3c5e8"]);
+    assert_eq!(
+        diff,
+        "~ type order_status\n    definition: ENUM ('draft', 'confirmed', 'shipped', 'cancelled') -> \
+         ENUM ('draft', 'confirmed', 'shipped', 'returned', 'cancelled')\n"
+    );
+    let compared = stdout_of(&sample, &["diff", "5d02c7b4e3f1", "1e6a8c0e2b4d"]);
+    assert!(compared.contains("~ column customer.owner_id\n    nullable: null -> not null\n"), "{compared}");
+
+    let blame = stdout_of(&sample, &["blame", "customer.owner_id"]);
+    assert_eq!(
+        blame,
+        "column customer.owner_id  created by 3a41d9e05f6b (create customers); changed by 1e6a8c0e2b4d\n"
+    );
+    let missing = strata(&sample, &["blame", "customer.nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no table, column, index"));
 }

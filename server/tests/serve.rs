@@ -24,6 +24,8 @@ fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
     assert_eq!(environments[0]["current"], serde_json::json!([]), "at base");
     assert_eq!(environments[0]["error"], serde_json::Value::Null);
 
+    schema_endpoints_answer_from_the_model(&studio);
+
     let (status, body) = studio.get("/api/no-such-thing");
     assert_eq!((status, body.as_str()), (404, r#"{"error":"no such API endpoint"}"#));
     let (status, body) = studio.get("/revisions/1975ea83b712");
@@ -68,4 +70,48 @@ fn a_missing_migrations_folder_is_a_one_line_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error: cannot read the revisions folder /nonexistent/migrations/versions"), "{stderr}");
     assert!(postmaster_pid(state.path()).is_none(), "no sandbox was started");
+}
+
+/// `/api/schema`, `/api/diff`, `/api/blame` and `/api/models` on the sample.
+fn schema_endpoints_answer_from_the_model(studio: &Studio) {
+    let json = |path: &str| -> (u16, serde_json::Value) {
+        let (status, body) = studio.get(path);
+        (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")))
+    };
+    let (status, at) = json("/api/schema?at=c25e7a9b1d3f");
+    assert_eq!(status, 200);
+    let columns: Vec<&str> = at["schema"]["tables"]["public.supplier"]["columns"]
+        .as_array()
+        .expect("supplier at c25e")
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["id", "name", "tax_id", "currency_code", "created_at"]);
+    assert_eq!(at["not_modelled"], serde_json::json!([]));
+
+    let (status, diff) = json("/api/diff?from=c25e7a9b1d3f");
+    assert_eq!(status, 200);
+    assert_eq!(diff["changes"][0]["name"], "supplier.tax_id");
+    assert_eq!(diff["changes"][0]["renamed_from"], "supplier.vat_number");
+
+    let (status, blame) = json("/api/blame?object=supplier.tax_id");
+    assert_eq!(status, 200);
+    assert_eq!(blame[0]["created_by"], "9a6e0c4b8d21");
+    assert_eq!(blame[0]["changed_by"], serde_json::json!(["c25e7a9b1d3f"]));
+
+    let (status, models) = json("/api/models");
+    assert_eq!(status, 200);
+    let models = models.as_array().unwrap();
+    assert_eq!(models.len(), 32);
+    assert_eq!(models[0]["revision"], "3f1a3c5e7a9b", "newest first");
+    assert!(
+        models.iter().all(|m| m["downgrade_differences"] == serde_json::json!([])),
+        "the sample's downgrades reverse"
+    );
+
+    let (status, error) = json("/api/schema?at=nope");
+    assert_eq!(status, 400);
+    assert!(error["error"].as_str().unwrap().contains("nope"), "{error}");
+    let (status, _) = json("/api/blame?object=no_such_table");
+    assert_eq!(status, 404);
 }

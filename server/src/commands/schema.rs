@@ -1,48 +1,27 @@
 //! `strata schema`, `strata diff` and `strata blame`: the schema model from the terminal.
 
 use super::{Loaded, Output};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::json;
 use std::process::ExitCode;
-use strata_shared::graph::{Ident, Point, RevisionGraph};
-use strata_shared::schema::{self, Action, Change, NotModelled, Replayer, Schema, describe};
+use strata_shared::schema::{Action, Change, NotModelled, Schema, describe, query};
 
 /// `strata schema [--at SPEC]`: the schema at a revision (default: the heads).
 pub fn show(loaded: &Loaded<'_>, out: Output, at: &str) -> Result<ExitCode> {
-    let graph = &loaded.project.graph;
-    let (schema, not_modelled) = Replayer::new(graph).schema_at(&resolve(graph, at)?);
-    out.print(
-        || json!({ "at": at, "schema": schema, "not_modelled": not_modelled }),
-        || format!("{}{}", schema_text(&schema), not_modelled_text(&not_modelled)),
-    );
+    let found = query::schema_at(&loaded.project.graph, at)?;
+    out.print(|| json!(found), || format!("{}{}", schema_text(&found.schema), not_modelled_text(&found.not_modelled)));
     Ok(loaded.exit_code())
 }
 
 /// `strata diff A B`: schema A against schema B; `strata diff REV`: what REV's upgrade does.
 pub fn diff(loaded: &Loaded<'_>, out: Output, from: &str, to: Option<&str>) -> Result<ExitCode> {
-    let graph = &loaded.project.graph;
-    let mut replayer = Replayer::new(graph);
-    let (changes, not_modelled) = match to {
-        Some(to) => {
-            let (before, mut skipped) = replayer.schema_at(&resolve(graph, from)?);
-            let (after, more) = replayer.schema_at(&resolve(graph, to)?);
-            skipped.extend(more);
-            skipped.dedup();
-            (schema::diff(&before, &after), skipped)
-        }
-        None => {
-            let [index] = resolve(graph, from)?[..] else { bail!("`{from}` names several revisions: give two specs") };
-            let mut model = replayer.model_all().swap_remove(index);
-            model.not_modelled.retain(|n| n.section == "upgrade");
-            (model.changes, model.not_modelled)
-        }
-    };
+    let comparison = query::compare(&loaded.project.graph, from, to)?;
     out.print(
-        || json!({ "from": from, "to": to, "changes": changes, "not_modelled": not_modelled }),
+        || json!(comparison),
         || {
-            let text: String = changes.iter().map(change_text).collect();
+            let text: String = comparison.changes.iter().map(change_text).collect();
             let text = if text.is_empty() { "no schema changes\n".to_owned() } else { text };
-            format!("{text}{}", not_modelled_text(&not_modelled))
+            format!("{text}{}", not_modelled_text(&comparison.not_modelled))
         },
     );
     Ok(loaded.exit_code())
@@ -51,19 +30,7 @@ pub fn diff(loaded: &Loaded<'_>, out: Output, from: &str, to: Option<&str>) -> R
 /// `strata blame OBJECT [--at SPEC]`: who created the object (and its parts) and who changed it.
 pub fn blame(loaded: &Loaded<'_>, out: Output, object: &str, at: &str) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
-    let targets = resolve(graph, at)?;
-    let mut replayer = Replayer::new(graph);
-    let (schema, _) = replayer.schema_at(&targets);
-    let models = replayer.model_all();
-    let lineage = replayer.lineage(&targets);
-    let wanted = object.strip_prefix("public.").unwrap_or(object);
-    let entries: Vec<_> = schema::blame(&schema, lineage.iter().map(|&i| &models[i]))
-        .into_iter()
-        .filter(|e| e.name == wanted || e.name.starts_with(&format!("{wanted}.")))
-        .collect();
-    if entries.is_empty() {
-        bail!("no table, column, index, constraint or other object named `{object}` at `{at}`");
-    }
+    let entries = query::blame_object(graph, object, at)?;
     let message = |id: &str| graph.get(id).and_then(|r| r.message.clone()).unwrap_or_default();
     out.print(
         || json!({ "object": object, "at": at, "blame": entries }),
@@ -72,11 +39,8 @@ pub fn blame(loaded: &Loaded<'_>, out: Output, object: &str, at: &str) -> Result
             let mut text = String::new();
             for entry in &entries {
                 let object = format!("{} {}", entry.kind.word(), entry.name);
-                text.push_str(&format!(
-                    "{object:width$}  created by {} ({})",
-                    entry.created_by,
-                    message(&entry.created_by)
-                ));
+                let created = format!("created by {} ({})", entry.created_by, message(&entry.created_by));
+                text.push_str(&format!("{object:width$}  {created}"));
                 if !entry.changed_by.is_empty() {
                     text.push_str(&format!("; changed by {}", entry.changed_by.join(", ")));
                 }
@@ -86,11 +50,6 @@ pub fn blame(loaded: &Loaded<'_>, out: Output, object: &str, at: &str) -> Result
         },
     );
     Ok(loaded.exit_code())
-}
-
-/// The revisions a spec names (`heads`, an id, `label@head`, ...); `base` names none.
-fn resolve(graph: &RevisionGraph, spec: &str) -> Result<Vec<usize>> {
-    Ok(graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect())
 }
 
 fn schema_text(schema: &Schema) -> String {

@@ -1,7 +1,7 @@
 //! `/api/*` handlers.
 
 use super::error::ApiError;
-use super::{AppState, Environment, events};
+use super::{AppState, Environment, events, schema};
 use crate::execute::{self, Request, RunBy, RunError};
 use crate::{database_status, identity, migrations_dir};
 use axum::extract::{Path, State};
@@ -24,12 +24,16 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/plans", post(plan))
         .route("/runs", post(run))
         .route("/events", get(events::stream))
+        .route("/schema", get(schema::schema))
+        .route("/diff", get(schema::diff))
+        .route("/blame", get(schema::blame))
+        .route("/models", get(schema::models))
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
 }
 
 /// The folder is read on every request, so the studio always shows the files as they are.
-async fn load(state: &AppState) -> Result<Project, ApiError> {
+pub(super) async fn load(state: &AppState) -> Result<Project, ApiError> {
     let dir = state.migrations_dir.clone();
     Ok(tokio::task::spawn_blocking(move || migrations_dir::load(&dir)).await.map_err(anyhow::Error::from)??)
 }

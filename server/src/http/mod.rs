@@ -3,6 +3,7 @@
 mod api;
 mod error;
 mod events;
+mod schema;
 
 use crate::config::EnvironmentConfig;
 use axum::Router;

@@ -9,6 +9,7 @@
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+//! - `query.rs`: those by target spec, as the CLI, the API and the browser ask them.
 
 mod apply;
 mod blame;
@@ -17,6 +18,7 @@ mod diff;
 mod expr;
 mod model;
 mod names;
+pub mod query;
 mod replay;
 mod types;
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 /// The schema PostgreSQL puts unqualified names in (the model assumes the default search_path).
 pub const DEFAULT_SCHEMA: &str = "public";
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Serialised as `schema.name` (so it can key a JSON object).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QualifiedName {
     pub schema: String,
     pub name: String,
@@ -31,6 +32,18 @@ impl QualifiedName {
 
     pub fn sibling(&self, name: &str) -> Self {
         QualifiedName { schema: self.schema.clone(), name: name.to_owned() }
+    }
+}
+
+impl Serialize for QualifiedName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{}.{}", self.schema, self.name))
+    }
+}
+
+impl<'de> Deserialize<'de> for QualifiedName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(QualifiedName::parse(&String::deserialize(deserializer)?))
     }
 }
 
