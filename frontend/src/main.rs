@@ -1,5 +1,6 @@
 //! The studio in the browser: Leptos, client-side rendered, built by Trunk.
 
+mod analysis;
 mod api;
 mod app;
 mod components;

@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
+use support::measure::measure;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -56,27 +56,6 @@ fn write_history(root: &Path, count: usize) {
     support::alembic::write_project(root, &revisions);
 }
 
-struct Measured {
-    seconds: f64,
-    peak_mib: f64,
-}
-
-/// Runs a command to its end; wall time and the child's peak resident memory.
-fn measure(command: &mut Command) -> Measured {
-    let started = Instant::now();
-    let child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("the command starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid out-parameter; wait4 reaps exactly this child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let seconds = started.elapsed().as_secs_f64();
-    assert_eq!(waited, pid, "wait4 failed");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{command:?} failed");
-    std::mem::forget(child); // already reaped
-    Measured { seconds, peak_mib: usage.ru_maxrss as f64 / 1024.0 }
-}
-
 fn main() {
     let strata = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
     let alembic = support::alembic::alembic_bin();
@@ -104,6 +83,7 @@ fn main() {
                     .args(theirs)
                     .env("PYTHONWARNINGS", "ignore"),
             );
+            assert_eq!((s.exit_code, a.exit_code), (0, 0), "{name}: both succeed");
             writeln!(
                 table,
                 "| {count} | {name} | {:.3} | {:.2} | {:.0}x | {:.1} | {:.1} |",

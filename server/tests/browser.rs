@@ -3,69 +3,13 @@
 
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
-use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::Studio;
-
-/// Debian's chromedriver on a free port, killed on drop.
-struct ChromeDriver {
-    child: Child,
-    url: String,
-}
-
-impl ChromeDriver {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        // Its own process group: dropping the driver then ends the browsers it started too,
-        // even when a test fails before closing its session.
-        let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-            .arg(format!("--port={port}"))
-            .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver runs (scripts/setup installs Debian's chromium-driver)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, url: format!("http://127.0.0.1:{port}") }
-    }
-
-    /// A headless Chromium whose profile lives in `profile_dir`.
-    async fn browser(&self, profile_dir: &Path) -> Client {
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--no-first-run", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile_dir.display()),
-                ],
-            }
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
-        ClientBuilder::new(HttpConnector::new()).capabilities(capabilities).connect(&self.url).await.unwrap()
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        // SAFETY: plain kill(2) of the process group chromedriver leads.
-        unsafe {
-            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
-        }
-        let _ = self.child.wait();
-    }
-}
+use support::chrome::ChromeDriver;
 
 async fn text_of(browser: &Client, css: &str) -> String {
     browser.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
@@ -195,6 +139,9 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
     assert_eq!(kinds, ["dml", "ddl", "ddl", "ddl", "ddl"], "statement kinds, from the parser in wasm");
     finding.click().await.unwrap();
     screenshot(&browser, "revision-with-lint-findings").await;
+    let change = browser.find(Locator::Css("[data-test=change][data-name='customer.owner_id']")).await.unwrap();
+    assert_eq!(change.attr("data-action").await.unwrap().as_deref(), Some("changed"));
+    assert!(change.text().await.unwrap().contains("nullable null → not null"), "the inline diff names the change");
 
     // The same findings as the native linter (`strata lint`), for every revision of the sample.
     let native = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
@@ -210,6 +157,10 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
         by_revision.entry(key).or_default().push((f["rule"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap()));
     }
     let project: serde_json::Value = serde_json::from_str(&studio.get("/api/project").1).unwrap();
+    let models: serde_json::Value = serde_json::from_str(&studio.get("/api/models").1).unwrap();
+    let models: std::collections::BTreeMap<&str, &serde_json::Value> =
+        models.as_array().unwrap().iter().map(|m| (m["revision"].as_str().unwrap(), m)).collect();
+    let mut compared_changes = 0;
     for revision in project["revisions"].as_array().unwrap() {
         let id = revision["id"].as_str().unwrap();
         browser.goto(&format!("{}/revisions/{id}", studio.url)).await.unwrap();
@@ -229,6 +180,31 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
         expected.sort();
         in_wasm.sort();
         assert_eq!(in_wasm, expected, "revision {id}: the browser's findings equal the native linter's");
+
+        // The schema model in wasm says what the server's says (`/api/models`).
+        let mut changes_in_wasm = Vec::new();
+        for element in browser.find_all(Locator::Css("[data-test=change]")).await.unwrap() {
+            let attribute = |name| element.attr(name);
+            let (kind, action, name) = (attribute("data-kind"), attribute("data-action"), attribute("data-name"));
+            let [kind, action, name] = [kind.await, action.await, name.await].map(|a| a.unwrap().unwrap_or_default());
+            changes_in_wasm.push(format!("{action} {kind} {name}"));
+        }
+        let native_changes: Vec<String> = models[id]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c["action"].as_str().unwrap(),
+                    c["kind"].as_str().unwrap(),
+                    c["name"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(changes_in_wasm, native_changes, "revision {id}: the browser's schema changes equal the server's");
+        compared_changes += native_changes.len();
     }
+    assert!(compared_changes > 50, "the sample's revisions change the schema ({compared_changes} changes compared)");
     browser.close().await.unwrap();
 }

@@ -1,9 +1,11 @@
 //! The start page: where each environment stands, the heads, problems, and every revision.
 
+use crate::analysis::{ProjectAnalysis, RevisionSummary, analyse};
 use crate::app::Data;
 use crate::components::diagnostics::Diagnostics;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::time::Duration;
 use strata_shared::api::{EnvironmentStatus, ExcludedNode, ProjectSnapshot, RevisionNode};
 
 #[component]
@@ -56,22 +58,39 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
 fn project_view(project: ProjectSnapshot) -> impl IntoView {
     let heads = project.heads.join(", ");
     let count = project.revisions.len();
+    // Findings and schema changes of every revision, computed after the table is on screen.
+    let analysis = RwSignal::new_local(None::<ProjectAnalysis>);
+    let snapshot = project.clone();
+    set_timeout(move || analysis.set(Some(analyse(&snapshot))), Duration::ZERO);
     let excluded = project.excluded;
     view! {
         <Diagnostics diagnostics=project.diagnostics />
         <section class="revisions">
             <h1>{format!("{count} revisions")}</h1>
             <p class="heads">"Heads: " <code>{heads}</code></p>
+            {move || analysis.get().map(|done| {
+                let text = format!(
+                    "Lint and schema model of {count} revisions computed in this browser in {:.0} ms.",
+                    done.milliseconds
+                );
+                view! {
+                    <p class="analysis-status muted" data-test="analysis" data-analysis-ms=done.milliseconds
+                        data-wasm-memory-bytes=done.memory_bytes>{text}</p>
+                }
+            })}
             {if count == 0 && excluded.is_empty() {
                 view! { <p class="empty">"No revision files in versions/ yet."</p> }.into_any()
             } else {
                 view! {
                     <table class="revision-list" data-test="revision-list">
                         <thead>
-                            <tr><th>"Revision"</th><th>"Message"</th><th>"Revises"</th><th>"Created"</th></tr>
+                            <tr>
+                                <th>"Revision"</th><th>"Message"</th><th>"Revises"</th><th>"Schema"</th>
+                                <th>"Lint"</th><th>"Created"</th>
+                            </tr>
                         </thead>
                         <tbody>
-                            {project.revisions.into_iter().map(revision_row).collect_view()}
+                            {project.revisions.into_iter().map(|node| revision_row(node, analysis)).collect_view()}
                             {excluded.into_iter().map(excluded_row).collect_view()}
                         </tbody>
                     </table>
@@ -82,13 +101,17 @@ fn project_view(project: ProjectSnapshot) -> impl IntoView {
     }
 }
 
-fn revision_row(node: RevisionNode) -> impl IntoView {
+fn revision_row(node: RevisionNode, analysis: RwSignal<Option<ProjectAnalysis>, LocalStorage>) -> impl IntoView {
     let RevisionNode { revision, children, labels } = node;
     let href = format!("/revisions/{}", revision.id);
     let revises = if revision.parents.is_empty() { "base".to_owned() } else { revision.parents.join(", ") };
     let is_head = children.is_empty();
     let id = revision.id;
     let key = id.clone();
+    let summary = {
+        let id = id.clone();
+        move || analysis.with(|a| a.as_ref().map(|a| a.revisions.get(&id).cloned().unwrap_or_default()))
+    };
     view! {
         <tr data-revision=key>
             <td>
@@ -98,8 +121,44 @@ fn revision_row(node: RevisionNode) -> impl IntoView {
             </td>
             <td>{revision.message.unwrap_or_default()}</td>
             <td><code>{revises}</code></td>
+            <td class="schema-summary">{let summary = summary.clone(); move || summary().map(schema_cell)}</td>
+            <td class="lint-summary">{move || summary().map(lint_cell)}</td>
             <td class="date">{revision.created.unwrap_or_default()}</td>
         </tr>
+    }
+}
+
+/// `+2 ~1 −1`: objects the revision adds, changes and drops.
+fn schema_cell(summary: RevisionSummary) -> impl IntoView {
+    if summary.unknown {
+        return view! { <span class="muted" title="Alembic Python revision">"unknown"</span> }.into_any();
+    }
+    let parts = [("+", summary.added, "added"), ("~", summary.changed, "changed"), ("−", summary.dropped, "dropped")];
+    let shown: Vec<_> = parts
+        .into_iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(sign, n, class)| view! { <span class=format!("count {class}")>{format!("{sign}{n}")}</span> " " })
+        .collect();
+    if shown.is_empty() {
+        view! { <span class="muted">"—"</span> }.into_any()
+    } else {
+        shown.collect_view().into_any()
+    }
+}
+
+/// Findings by severity, e.g. `1 error 2 warnings`.
+fn lint_cell(summary: RevisionSummary) -> impl IntoView {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let parts = [(summary.errors, "error"), (summary.warnings, "warning"), (summary.hints, "hint")];
+    let shown: Vec<_> = parts
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| view! { <span class=format!("count {word}")>{plural(n, word)}</span> " " })
+        .collect();
+    if shown.is_empty() {
+        view! { <span class="muted">"clean"</span> }.into_any()
+    } else {
+        shown.collect_view().into_any()
     }
 }
 
@@ -114,6 +173,8 @@ fn excluded_row(node: ExcludedNode) -> impl IntoView {
             <td><code>{id}</code> <span class="tag left-out">"left out"</span></td>
             <td>{revision.message.unwrap_or_default()} <div class="reason">{node.reason}</div></td>
             <td><code>{revises}</code></td>
+            <td></td>
+            <td></td>
             <td class="date">{revision.created.unwrap_or_default()}</td>
         </tr>
     }

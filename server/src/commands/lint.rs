@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use strata_shared::graph::{Ident, Point};
 use strata_shared::history;
 use strata_shared::lint::{self, Finding, Severity};
+use strata_shared::schema::Replayer;
 
 pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: Severity) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
@@ -16,7 +17,8 @@ pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: S
         Some(spec) => graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect(),
     };
     chosen.reverse(); // oldest first, as they would run
-    let findings: Vec<Finding> = lint::lint_revisions(graph, &chosen);
+    let models = Replayer::new(graph).model_all();
+    let findings: Vec<Finding> = lint::lint_revisions(graph, &chosen, &models);
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.print(

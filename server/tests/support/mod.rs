@@ -4,7 +4,9 @@
 
 pub mod alembic;
 pub mod catalog;
+pub mod chrome;
 pub mod ddl_history;
+pub mod measure;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

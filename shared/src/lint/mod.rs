@@ -12,7 +12,7 @@ pub use catalog::{RULES, Rule};
 
 use crate::graph::RevisionGraph;
 use crate::revision::{Allow, Revision, RevisionFormat, SqlSection};
-use crate::schema::{Action, Change, Replayer, RevisionModel};
+use crate::schema::{Action, Change, RevisionModel};
 use crate::sql::{self, Statement};
 use serde::{Deserialize, Serialize};
 
@@ -82,9 +82,8 @@ pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
 }
 
 /// Every finding of the chosen revisions (graph indices, in the order given), with the
-/// downgrade check, which needs the schema model of the revisions before each one.
-pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize]) -> Vec<Finding> {
-    let models = Replayer::new(graph).model_all();
+/// downgrade check from `models` (`Replayer::model_all`, indexed like the graph).
+pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize], models: &[RevisionModel]) -> Vec<Finding> {
     chosen
         .iter()
         .flat_map(|&index| {
@@ -111,7 +110,7 @@ pub fn downgrade_finding(revision: &Revision, model: &RevisionModel) -> Option<F
     }
     let message = format!("upgrade then downgrade does not restore the schema: {}", parts.join("; "));
     let marker_line = revision.downgrade.first_line.saturating_sub(1);
-    Some(finding(revision, Some("downgrade"), marker_line, None, RULE, message))
+    Some(finding(revision, None, marker_line, None, RULE, message))
 }
 
 /// One difference between the schema before and after upgrade+downgrade, in words.

@@ -87,26 +87,39 @@ impl<'g> Replayer<'g> {
         for at in 0..self.order.len() {
             let index = self.order[at];
             let before = self.schema_before(index, &mut after, &mut uses);
-            let mut not_modelled = Vec::new();
-            let mut upgraded = before.clone();
-            self.apply(&mut upgraded, index, false, &mut not_modelled);
-            let changes = diff(&before, &upgraded);
-            let revision = &self.graph.node(index).revision;
-            let unknown = revision.format != RevisionFormat::StrataSql;
-            let downgrade_differences = if unknown {
-                Vec::new()
-            } else {
-                let mut downgraded = upgraded.clone();
-                self.apply(&mut downgraded, index, true, &mut not_modelled);
-                diff(&before, &downgraded)
-            };
-            let id = revision.id.clone();
-            models[index] = Some(RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences });
+            let (model, upgraded) = self.model_from(index, before);
+            models[index] = Some(model);
             if uses[index] > 0 {
                 after[index] = Some(upgraded);
             }
         }
         models.into_iter().flatten().collect()
+    }
+
+    /// One revision's model, replaying only what it builds on (for a page about one revision).
+    pub fn model_of(&mut self, index: usize) -> RevisionModel {
+        let parents = self.graph.node(index).normalized_down.clone();
+        let (before, _) = self.schema_at(&parents);
+        self.model_from(index, before).0
+    }
+
+    /// The model of `index` given the schema before it; also returns the schema after it.
+    fn model_from(&mut self, index: usize, before: Schema) -> (RevisionModel, Schema) {
+        let mut not_modelled = Vec::new();
+        let mut upgraded = before.clone();
+        self.apply(&mut upgraded, index, false, &mut not_modelled);
+        let changes = diff(&before, &upgraded);
+        let revision = &self.graph.node(index).revision;
+        let unknown = revision.format != RevisionFormat::StrataSql;
+        let id = revision.id.clone();
+        let downgrade_differences = if unknown {
+            Vec::new()
+        } else {
+            let mut downgraded = upgraded.clone();
+            self.apply(&mut downgraded, index, true, &mut not_modelled);
+            diff(&before, &downgraded)
+        };
+        (RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences }, upgraded)
     }
 
     /// The schema just before `index`: its parent's, or at a merge the biggest parent's with

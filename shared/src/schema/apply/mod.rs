@@ -70,11 +70,8 @@ impl Applier<'_> {
             | NodeEnum::CheckPointStmt(_)
             | NodeEnum::ClusterStmt(_)
             | NodeEnum::ReindexStmt(_) => {}
-            other => {
-                let debug = format!("{other:?}");
-                let kind = debug.split('(').next().unwrap_or("this statement");
-                self.skip(format!("{kind} is not part of the schema model"));
-            }
+            // (Not named through the tree's Debug: that would put every node's printer in the wasm.)
+            _ => self.skip("this kind of statement is not part of the schema model"),
         }
     }
 

@@ -1,0 +1,85 @@
+//! What a revision does to the schema, object by object, from the schema model run here in
+//! wasm: added, dropped, changed (field by field) and renamed objects, and the statements the
+//! model could not follow.
+
+use leptos::prelude::*;
+use strata_shared::schema::{Action, Change, NotModelled, RevisionModel};
+
+#[component]
+pub fn SchemaChanges(model: RevisionModel) -> impl IntoView {
+    let count = model.changes.len();
+    let summary = match count {
+        0 => "no schema changes".to_owned(),
+        1 => "1 change".to_owned(),
+        n => format!("{n} changes"),
+    };
+    view! {
+        <section class="schema-changes" data-test="schema-changes">
+            <h2>"Schema changes" <span class="summary">{summary}</span></h2>
+            {if model.unknown {
+                view! {
+                    <p class="notice">"An Alembic Python revision: what it does to the schema is not known."</p>
+                }
+                .into_any()
+            } else {
+                view! { <ul class="changes">{model.changes.into_iter().map(change_item).collect_view()}</ul> }.into_any()
+            }}
+            {(!model.not_modelled.is_empty()).then(|| not_modelled_list(model.not_modelled))}
+        </section>
+    }
+}
+
+fn change_item(change: Change) -> impl IntoView {
+    let (sign, action) = match change.action {
+        Action::Added => ("+", "added"),
+        Action::Dropped => ("−", "dropped"),
+        Action::Changed => ("~", "changed"),
+    };
+    let renamed = change
+        .renamed_from
+        .clone()
+        .map(|from| view! { <span class="renamed">" renamed from " <code>{from}</code></span> });
+    let details = change
+        .details
+        .into_iter()
+        .map(|detail| {
+            let shown = |value: Option<String>| value.unwrap_or_else(|| "—".into());
+            let value = match change.action {
+                Action::Added => view! { <ins>{shown(detail.after)}</ins> }.into_any(),
+                Action::Dropped => view! { <del>{shown(detail.before)}</del> }.into_any(),
+                Action::Changed => {
+                    view! { <del>{shown(detail.before)}</del> " → " <ins>{shown(detail.after)}</ins> }.into_any()
+                }
+            };
+            view! { <li><span class="field">{detail.field}</span> " " {value}</li> }
+        })
+        .collect_view();
+    let (kind, name) = (change.kind.word(), change.name);
+    let name_attribute = name.clone();
+    view! {
+        <li class=format!("change {action}") data-test="change" data-kind=kind data-action=action data-name=name_attribute>
+            <span class="sign">{sign}</span> " " <span class="kind">{kind}</span> " " <code>{name}</code>
+            {renamed}
+            <ul class="details">{details}</ul>
+        </li>
+    }
+}
+
+fn not_modelled_list(notes: Vec<NotModelled>) -> impl IntoView {
+    view! {
+        <div class="not-modelled">
+            <h3>"Not modelled"</h3>
+            <ul>
+                {notes
+                    .into_iter()
+                    .map(|note| view! {
+                        <li data-test="not-modelled" data-line=note.line>
+                            {format!("{} line {}: ", note.section, note.line)} <code>{note.statement}</code>
+                            {format!(" — {}", note.reason)}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,89 @@
+//! SQL analysis of 1,000 generated revisions of everyday DDL — statements, risk lint, the
+//! schema model with every revision's diff and downgrade check — natively and in wasm.
+//!
+//! Native: the computation in this process (best of three), and `strata lint` as a whole
+//! process (reading the files included) with its peak memory. Wasm: the studio's overview in
+//! headless Chromium runs the same code on the same project and reports its time and wasm
+//! heap. Run with `scripts/bench` (it builds the frontend first).
+
+use fantoccini::Locator;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+use strata_shared::graph::RevisionGraph;
+use strata_shared::lint;
+use strata_shared::schema::Replayer;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+const REVISIONS: usize = 1_000;
+const RUNS: usize = 3;
+
+/// What the overview computes: graph, every model (diffs, downgrade checks) and every finding.
+fn analyse(graph_revisions: &[strata_shared::revision::Revision]) -> (usize, usize) {
+    let (graph, _) = RevisionGraph::build(graph_revisions.to_vec());
+    let models = Replayer::new(&graph).model_all();
+    let all: Vec<usize> = (0..graph.len()).collect();
+    let findings = lint::lint_revisions(&graph, &all, &models);
+    (models.iter().map(|m| m.changes.len()).sum(), findings.len())
+}
+
+fn native(project: &Path) -> (f64, usize, usize) {
+    let loaded = strata_server::migrations_dir::load(project).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let revisions: Vec<_> = loaded.graph.nodes().iter().map(|n| n.revision.clone()).collect();
+    let mut best = f64::MAX;
+    let mut counts = (0, 0);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        counts = analyse(&revisions);
+        best = best.min(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    (best, counts.0, counts.1)
+}
+
+/// The overview's own figures, best of three page loads: milliseconds and wasm heap bytes.
+async fn in_browser(project: &Path) -> (f64, f64) {
+    let state = support::state_dir();
+    let studio = support::Studio::start(project, state.path());
+    let driver = support::chrome::ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    let (mut best, mut memory) = (f64::MAX, 0.0f64);
+    for _ in 0..RUNS {
+        browser.goto(&studio.url).await.unwrap();
+        let status = browser
+            .wait()
+            .at_most(Duration::from_secs(300))
+            .for_element(Locator::Css("[data-test=analysis]"))
+            .await
+            .expect("the overview finishes its analysis");
+        let number = |value: Option<String>| value.unwrap_or_default().parse::<f64>().unwrap();
+        best = best.min(number(status.attr("data-analysis-ms").await.unwrap()));
+        memory = memory.max(number(status.attr("data-wasm-memory-bytes").await.unwrap()));
+    }
+    browser.close().await.unwrap();
+    (best, memory)
+}
+
+fn main() {
+    let root = tempfile::tempdir().unwrap();
+    support::ddl_history::write(root.path(), 7, REVISIONS);
+    let (native_ms, changes, findings) = native(root.path());
+    let strata = env!("CARGO_BIN_EXE_strata");
+    let whole = support::measure::measure(Command::new(strata).arg("--migrations").arg(root.path()).arg("lint"));
+    assert!(whole.exit_code <= 1, "strata lint ran (1 = findings at the gate)");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (wasm_ms, wasm_bytes) = runtime.block_on(in_browser(root.path()));
+    println!("Analysis of {REVISIONS} generated revisions ({changes} schema changes, {findings} findings):");
+    println!("| where | time | peak memory |");
+    println!("|---|---:|---:|");
+    println!("| native, in process (best of {RUNS}) | {native_ms:.0} ms | |");
+    println!(
+        "| native, `strata lint` whole process | {:.0} ms | {:.1} MiB RSS |",
+        whole.seconds * 1000.0,
+        whole.peak_mib
+    );
+    println!("| wasm in Chromium (best of {RUNS}) | {wasm_ms:.0} ms | {:.1} MiB wasm heap |", wasm_bytes / 1048576.0);
+    println!("wasm / native: {:.1}x", wasm_ms / native_ms);
+}
