@@ -57,7 +57,8 @@ pub fn analyse(project: &ProjectSnapshot) -> ProjectAnalysis {
     ProjectAnalysis { revisions, milliseconds: now() - started, memory_bytes: memory_bytes() }
 }
 
-fn now() -> f64 {
+/// Milliseconds since the page started loading.
+pub fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 

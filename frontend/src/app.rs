@@ -1,13 +1,21 @@
-//! The shell: header, routes, and the project loaded once for every page.
+//! The shell: header (views, language, theme), routes, the project loaded once for every page,
+//! and the live event stream.
 
 use crate::api;
-use crate::pages::{overview::Overview, revision::RevisionPage};
+use crate::i18n::{self, Lang, tr};
+use crate::live::{self, RunEvents};
+use crate::pages::{
+    compare::ComparePage, overview::Overview, revision::RevisionPage, run::RunPage, schema::SchemaPage,
+    walkthrough::WalkthroughPage,
+};
+use crate::prefs::{self, Theme};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
 
-/// The project and the environments, fetched once and shared by the pages through context.
+/// The project and the environments, fetched once (and again on live reload), shared by the
+/// pages through context.
 #[derive(Clone, Copy)]
 pub struct Data {
     pub project: LocalResource<Result<ProjectSnapshot, String>>,
@@ -16,22 +24,77 @@ pub struct Data {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Data {
-        project: LocalResource::new(api::project),
-        environments: LocalResource::new(api::environments),
-    });
+    let data = Data { project: LocalResource::new(api::project), environments: LocalResource::new(api::environments) };
+    let runs = RunEvents(RwSignal::new(Vec::new()));
+    let reloaded = RwSignal::new(false);
+    provide_context(data);
+    provide_context(runs);
+    live::connect(data, runs, reloaded);
+    let lang = RwSignal::new(prefs::language());
+    let theme = RwSignal::new(prefs::theme());
+    prefs::apply_theme(theme.get_untracked(), false);
+    // A language switch draws the app anew in that language; the URL keeps the view.
+    move || {
+        let current = lang.get();
+        i18n::set(current);
+        view! {
+            <Router>
+                <Header lang theme />
+                {move || reloaded.get().then(|| view! {
+                    <p class="reloaded" data-test="reloaded" role="status">
+                        {tr("The project changed on disk; this page shows the new files.")}
+                    </p>
+                })}
+                <main>
+                    <Routes fallback=|| view! { <p class="empty">{tr("No such page.")}</p> }>
+                        <Route path=path!("/") view=Overview />
+                        <Route path=path!("/revisions/:id") view=RevisionPage />
+                        <Route path=path!("/compare") view=ComparePage />
+                        <Route path=path!("/schema") view=SchemaPage />
+                        <Route path=path!("/walkthrough") view=WalkthroughPage />
+                        <Route path=path!("/run") view=RunPage />
+                    </Routes>
+                </main>
+            </Router>
+        }
+    }
+}
+
+#[component]
+fn Header(lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> impl IntoView {
+    let toggle_theme = move |_| {
+        let next = if theme.get_untracked() == Theme::Dark { Theme::Light } else { Theme::Dark };
+        theme.set(next);
+        prefs::apply_theme(next, true);
+    };
+    let switch_language = move |ev| {
+        if let Some(next) = Lang::from_code(&event_target_value(&ev)) {
+            prefs::save_language(next);
+            lang.set(next);
+        }
+    };
     view! {
-        <Router>
-            <header class="top">
-                <A href="/" attr:class="brand">"Strata"</A>
-                <span class="tagline">"migration studio"</span>
-            </header>
-            <main>
-                <Routes fallback=|| view! { <p class="empty">"No such page."</p> }>
-                    <Route path=path!("/") view=Overview />
-                    <Route path=path!("/revisions/:id") view=RevisionPage />
-                </Routes>
-            </main>
-        </Router>
+        <header class="top">
+            <A href="/" attr:class="brand">"Strata"</A>
+            <span class="tagline">{tr("migration studio")}</span>
+            <nav class="views" aria-label="views">
+                <A href="/">{tr("History")}</A>
+                <A href="/compare">{tr("Compare")}</A>
+                <A href="/schema">{tr("Schema")}</A>
+                <A href="/walkthrough">{tr("Walkthrough")}</A>
+                <A href="/run">{tr("Plan and run")}</A>
+            </nav>
+            <span class="spacer"></span>
+            <label class="language">
+                <span class="visually-hidden">{tr("Language")}</span>
+                <select data-test="language" on:change=switch_language aria-label=tr("Language")>
+                    <option value="en" selected=move || lang.get() == Lang::En>"English"</option>
+                    <option value="es" selected=move || lang.get() == Lang::Es>"Español"</option>
+                </select>
+            </label>
+            <button class="theme" data-test="theme" on:click=toggle_theme>
+                {move || if theme.get() == Theme::Dark { tr("Light theme") } else { tr("Dark theme") }}
+            </button>
+        </header>
     }
 }

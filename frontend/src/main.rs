@@ -4,7 +4,10 @@ mod analysis;
 mod api;
 mod app;
 mod components;
+mod i18n;
+mod live;
 mod pages;
+mod prefs;
 
 fn main() {
     console_error_panic_hook::set_once();

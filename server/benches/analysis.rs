@@ -4,7 +4,8 @@
 //! Native: the computation in this process (best of three), and `strata lint` as a whole
 //! process (reading the files included) with its peak memory. Wasm: the studio's overview in
 //! headless Chromium runs the same code on the same project and reports its time and wasm
-//! heap. Run with `scripts/bench` (it builds the frontend first).
+//! heap, and how soon the history graph is drawn (1,000 and 2,000 revisions). Run with
+//! `scripts/bench` (it builds the frontend first).
 
 use fantoccini::Locator;
 use std::path::Path;
@@ -43,13 +44,14 @@ fn native(project: &Path) -> (f64, usize, usize) {
     (best, counts.0, counts.1)
 }
 
-/// The overview's own figures, best of three page loads: milliseconds and wasm heap bytes.
-async fn in_browser(project: &Path) -> (f64, f64) {
+/// The overview's own figures, best of three page loads: analysis milliseconds, wasm heap
+/// bytes, and milliseconds from the project's arrival to the drawn history graph.
+async fn in_browser(project: &Path) -> (f64, f64, f64) {
     let state = support::state_dir();
     let studio = support::Studio::start(project, state.path());
     let driver = support::chrome::ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
-    let (mut best, mut memory) = (f64::MAX, 0.0f64);
+    let (mut best, mut memory, mut drawn) = (f64::MAX, 0.0f64, f64::MAX);
     for _ in 0..RUNS {
         browser.goto(&studio.url).await.unwrap();
         let status = browser
@@ -61,9 +63,11 @@ async fn in_browser(project: &Path) -> (f64, f64) {
         let number = |value: Option<String>| value.unwrap_or_default().parse::<f64>().unwrap();
         best = best.min(number(status.attr("data-analysis-ms").await.unwrap()));
         memory = memory.max(number(status.attr("data-wasm-memory-bytes").await.unwrap()));
+        let graph = browser.find(Locator::Css("[data-test=revision-list][data-drawn-ms]")).await.unwrap();
+        drawn = drawn.min(number(graph.attr("data-drawn-ms").await.unwrap()));
     }
     browser.close().await.unwrap();
-    (best, memory)
+    (best, memory, drawn)
 }
 
 fn main() {
@@ -74,7 +78,11 @@ fn main() {
     let whole = support::measure::measure(Command::new(strata).arg("--migrations").arg(root.path()).arg("lint"));
     assert!(whole.exit_code <= 1, "strata lint ran (1 = findings at the gate)");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (wasm_ms, wasm_bytes) = runtime.block_on(in_browser(root.path()));
+    let (wasm_ms, wasm_bytes, drawn_ms) = runtime.block_on(in_browser(root.path()));
+    // The history graph with 2,000 revisions: drawn (only the rows in view) after the data came.
+    let large = tempfile::tempdir().unwrap();
+    support::ddl_history::write(large.path(), 8, 2 * REVISIONS);
+    let (large_analysis_ms, _, large_drawn_ms) = runtime.block_on(in_browser(large.path()));
     println!("Analysis of {REVISIONS} generated revisions ({changes} schema changes, {findings} findings):");
     println!("| where | time | peak memory |");
     println!("|---|---:|---:|");
@@ -86,4 +94,7 @@ fn main() {
     );
     println!("| wasm in Chromium (best of {RUNS}) | {wasm_ms:.0} ms | {:.1} MiB wasm heap |", wasm_bytes / 1048576.0);
     println!("wasm / native: {:.1}x", wasm_ms / native_ms);
+    println!(
+        "History graph drawn after the data arrived: {drawn_ms:.0} ms ({REVISIONS} revisions), {large_drawn_ms:.0} ms (2,000 revisions; its analysis then takes {large_analysis_ms:.0} ms)"
+    );
 }

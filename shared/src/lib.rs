@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod graph;
 pub mod history;
+pub mod layout;
 pub mod lint;
 pub mod new_revision;
 pub mod offline;

@@ -2,6 +2,7 @@
 //! wasm: added, dropped, changed (field by field) and renamed objects, and the statements the
 //! model could not follow.
 
+use crate::i18n::tr;
 use leptos::prelude::*;
 use strata_shared::schema::{Action, Change, NotModelled, RevisionModel};
 
@@ -9,24 +10,29 @@ use strata_shared::schema::{Action, Change, NotModelled, RevisionModel};
 pub fn SchemaChanges(model: RevisionModel) -> impl IntoView {
     let count = model.changes.len();
     let summary = match count {
-        0 => "no schema changes".to_owned(),
-        1 => "1 change".to_owned(),
-        n => format!("{n} changes"),
+        0 => tr("no schema changes").to_owned(),
+        n => tr("{n} changes").replace("{n}", &n.to_string()),
     };
     view! {
         <section class="schema-changes" data-test="schema-changes">
-            <h2>"Schema changes" <span class="summary">{summary}</span></h2>
+            <h2>{tr("Schema changes")} " " <span class="summary">{summary}</span></h2>
             {if model.unknown {
                 view! {
-                    <p class="notice">"An Alembic Python revision: what it does to the schema is not known."</p>
+                    <p class="notice">{tr("An Alembic Python revision: what it does to the schema is not known.")}</p>
                 }
                 .into_any()
             } else {
-                view! { <ul class="changes">{model.changes.into_iter().map(change_item).collect_view()}</ul> }.into_any()
+                view! { <ChangeList changes=model.changes /> }.into_any()
             }}
             {(!model.not_modelled.is_empty()).then(|| not_modelled_list(model.not_modelled))}
         </section>
     }
+}
+
+/// Changes object by object: `+` added, `−` dropped, `~` changed (before → after).
+#[component]
+pub fn ChangeList(changes: Vec<Change>) -> impl IntoView {
+    view! { <ul class="changes">{changes.into_iter().map(change_item).collect_view()}</ul> }
 }
 
 fn change_item(change: Change) -> impl IntoView {
@@ -38,7 +44,7 @@ fn change_item(change: Change) -> impl IntoView {
     let renamed = change
         .renamed_from
         .clone()
-        .map(|from| view! { <span class="renamed">" renamed from " <code>{from}</code></span> });
+        .map(|from| view! { <span class="renamed">" " {tr("renamed from")} " " <code>{from}</code></span> });
     let details = change
         .details
         .into_iter()
@@ -68,7 +74,7 @@ fn change_item(change: Change) -> impl IntoView {
 fn not_modelled_list(notes: Vec<NotModelled>) -> impl IntoView {
     view! {
         <div class="not-modelled">
-            <h3>"Not modelled"</h3>
+            <h3>{tr("Not modelled")}</h3>
             <ul>
                 {notes
                     .into_iter()

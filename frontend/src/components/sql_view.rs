@@ -1,25 +1,32 @@
 //! A section of SQL with the file's line numbers, split into statements by PostgreSQL's
 //! parser running right here in wasm, with each syntax error shown under its line.
 
+use crate::i18n::tr;
 use leptos::prelude::*;
 use strata_shared::lint::{Finding, Severity};
 use strata_shared::revision::SqlSection;
-use strata_shared::sql::{self, SectionAnalysis, SyntaxError};
+use strata_shared::sql::{self, SectionAnalysis, SyntaxError, highlight};
 
 #[component]
-pub fn SqlView(title: &'static str, kind: &'static str, section: SqlSection, findings: Vec<Finding>) -> impl IntoView {
+pub fn SqlView(
+    title: &'static str,
+    kind: &'static str,
+    section: SqlSection,
+    findings: Vec<Finding>,
+    highlighted: Option<u32>,
+) -> impl IntoView {
     let analysis = sql::analyze(&section);
     let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
     let mut summary = summary(&analysis, errors.len());
     if !findings.is_empty() {
         summary.push_str(&format!(" · {} lint finding{}", findings.len(), if findings.len() == 1 { "" } else { "s" }));
     }
-    let listing = listing(&section, &errors, &findings);
+    let listing = listing(&section, &errors, &findings, highlighted);
     view! {
         <section class="sql" data-section=kind>
             <h2>{title} <span class="summary">{summary}</span></h2>
             {if section.sql.trim().is_empty() {
-                view! { <p class="empty">"This section is empty."</p> }.into_any()
+                view! { <p class="empty">{tr("This section is empty.")}</p> }.into_any()
             } else {
                 view! { <pre class="listing">{listing}</pre> }.into_any()
             }}
@@ -37,27 +44,89 @@ fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
     text
 }
 
-/// The section's lines, numbered as in the file, each error and finding under its line.
-fn listing(section: &SqlSection, errors: &[SyntaxError], findings: &[Finding]) -> impl IntoView + use<> {
-    section
-        .sql
-        .trim_end()
-        .lines()
+/// The section's lines, numbered as in the file and coloured by PostgreSQL's scanner; each
+/// error underlined at its column with PostgreSQL's message under the line, and each finding
+/// under its line. `highlighted` (from `?line=`) marks one line and scrolls it into view.
+fn listing(
+    section: &SqlSection,
+    errors: &[SyntaxError],
+    findings: &[Finding],
+    highlighted: Option<u32>,
+) -> impl IntoView + use<> {
+    let text = section.sql.trim_end();
+    let tokens = highlight::highlight(text);
+    let mut line_start = 0;
+    text.split('\n')
         .enumerate()
         .map(|(index, line)| {
+            let start = line_start;
+            line_start += line.len() + 1;
             let line_no = section.first_line + index as u32;
             let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| e.position.line == line_no).cloned().collect();
             let line_findings: Vec<Finding> = findings.iter().filter(|f| f.line == line_no).cloned().collect();
-            let class = if line_errors.is_empty() { "line" } else { "line has-error" };
+            // Where the error points, as a byte offset in the line (columns count characters).
+            let error_at = line_errors.first().map(|e| {
+                line.char_indices().nth(e.position.column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i)
+            });
+            let mut class = if line_errors.is_empty() { "line".to_owned() } else { "line has-error".to_owned() };
+            if highlighted == Some(line_no) {
+                class.push_str(" highlighted");
+            }
+            let node_ref = NodeRef::<leptos::html::Span>::new();
+            if highlighted == Some(line_no) {
+                Effect::new(move |_| {
+                    if let Some(element) = node_ref.get() {
+                        element.scroll_into_view();
+                    }
+                });
+            }
             view! {
-                <span class=class data-line=line_no>
+                <span class=class data-line=line_no node_ref=node_ref>
                     <span class="line-no">{line_no}</span>
-                    <span class="code">{line.to_owned()}</span>
+                    <span class="code">{coloured(line, start, &tokens, error_at)}</span>
                 </span>
                 {line_errors.into_iter().map(error_marker).collect_view()}
                 {line_findings.into_iter().map(finding_marker).collect_view()}
             }
         })
+        .collect_view()
+}
+
+/// One line cut into coloured token spans; the token an error points at is underlined.
+fn coloured(
+    line: &str,
+    line_start: usize,
+    tokens: &[(std::ops::Range<usize>, highlight::TokenClass)],
+    error_at: Option<usize>,
+) -> impl IntoView + use<> {
+    let line_end = line_start + line.len();
+    let mut pieces: Vec<(String, String)> = Vec::new();
+    let mut at = 0;
+    for (range, token_class) in tokens.iter().filter(|(r, _)| r.end > line_start && r.start < line_end) {
+        let (from, to) = (range.start.max(line_start) - line_start, range.end.min(line_end) - line_start);
+        if from > at {
+            pieces.push((line[at..from].to_owned(), String::new()));
+        }
+        let mut class = token_class.css().to_owned();
+        if error_at.is_some_and(|e| e >= from && e < to) {
+            class.push_str(" error-at");
+        }
+        pieces.push((line[from..to].to_owned(), class));
+        at = to;
+    }
+    if at < line.len() {
+        let rest_has_error = error_at.is_some_and(|e| e >= at);
+        pieces.push((line[at..].to_owned(), if rest_has_error { "error-at".into() } else { String::new() }));
+    } else if error_at == Some(line.len()) {
+        pieces.push((" ".to_owned(), "error-at".into())); // the error is at the end of the line
+    }
+    pieces
+        .into_iter()
+        .map(
+            |(text, class)| {
+                if class.is_empty() { text.into_any() } else { view! { <span class=class>{text}</span> }.into_any() }
+            },
+        )
         .collect_view()
 }
 
@@ -86,8 +155,8 @@ fn finding_marker(finding: Finding) -> impl IntoView {
     view! {
         <details class=format!("finding {severity}") data-test="finding" data-rule=finding.rule.clone() data-line=finding.line>
             <summary>{format!("{severity} {}: {}", finding.rule, finding.message)}</summary>
-            <span class="why">"Why: " {finding.why}</span>
-            <span class="safer">"Instead: " {finding.safer}</span>
+            <span class="why">{tr("Why:")} " " {finding.why}</span>
+            <span class="safer">{tr("Instead:")} " " {finding.safer}</span>
         </details>
     }
 }

@@ -3,9 +3,11 @@
 use crate::app::Data;
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::sql_view::{RevisionFindings, SqlView};
+use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use strata_shared::api::EnvironmentStatus;
 use strata_shared::api::{ProjectSnapshot, RevisionNode};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Finding};
@@ -17,17 +19,22 @@ pub fn RevisionPage() -> impl IntoView {
     let data = expect_context::<Data>();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let query = use_query_map();
+    let line = move || query.read().get("line").and_then(|l| l.parse::<u32>().ok());
     move || {
         match data.project.get() {
-        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
         Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
         Some(Ok(project)) => match find(&project, &id()) {
             Some(node) => {
-                let model = model_of(&project, &node.revision.id);
-                revision_view(node, model).into_any()
+                let (graph, _) = RevisionGraph::build(project.revisions.iter().map(|n| n.revision.clone()).collect());
+                let model = graph.index_of(&node.revision.id).map(|i| Replayer::new(&graph).model_of(i));
+                let environments = data.environments.get().and_then(Result::ok).unwrap_or_default();
+                let applied = applied_in(&graph, &node.revision.id, &environments);
+                revision_view(node, model, applied, line()).into_any()
             }
             None => view! {
-                <p class="error-state">"No revision " <code>{id()}</code> " in this project. " <A href="/">"All revisions"</A></p>
+                <p class="error-state">{tr("No revision {id} in this project.").replace("{id}", &id())} " " <A href="/">{tr("All revisions")}</A></p>
             }
             .into_any(),
         },
@@ -39,42 +46,54 @@ fn find(project: &ProjectSnapshot, id: &str) -> Option<RevisionNode> {
     project.revisions.iter().find(|node| node.revision.id == id).cloned()
 }
 
-/// The revision's schema model, from the revisions it builds on — in wasm, as natively.
-fn model_of(project: &ProjectSnapshot, id: &str) -> Option<RevisionModel> {
-    let (graph, _) = RevisionGraph::build(project.revisions.iter().map(|n| n.revision.clone()).collect());
-    let index = graph.index_of(id)?;
-    Some(Replayer::new(&graph).model_of(index))
+/// The environments whose version rows include the revision or build on it.
+fn applied_in(graph: &RevisionGraph, id: &str, environments: &[EnvironmentStatus]) -> Vec<String> {
+    let Some(index) = graph.index_of(id) else { return Vec::new() };
+    environments
+        .iter()
+        .filter(|e| {
+            let rows: Vec<usize> = e.current.iter().filter_map(|r| graph.index_of(r)).collect();
+            !rows.is_empty() && graph.ancestors(&rows, true).contains(index)
+        })
+        .map(|e| e.name.clone())
+        .collect()
 }
 
-fn revision_view(node: RevisionNode, model: Option<RevisionModel>) -> impl IntoView {
+fn revision_view(
+    node: RevisionNode,
+    model: Option<RevisionModel>,
+    applied: Vec<String>,
+    highlighted: Option<u32>,
+) -> impl IntoView {
     let revision = node.revision;
     let links = |ids: Vec<String>| {
         if ids.is_empty() {
-            return view! { <span class="muted">"none"</span> }.into_any();
+            return view! { <span class="muted">{tr("none")}</span> }.into_any();
         }
         ids.into_iter()
             .map(|id| view! { <A href=format!("/revisions/{id}")><code>{id.clone()}</code></A> " " })
             .collect_view()
             .into_any()
     };
-    let list = |items: &[String]| if items.is_empty() { "none".to_owned() } else { items.join(", ") };
+    let list = |items: &[String]| if items.is_empty() { tr("none").to_owned() } else { items.join(", ") };
     view! {
         <article class="revision" data-revision=revision.id.clone()>
-            <p class="crumbs"><A href="/">"All revisions"</A></p>
+            <p class="crumbs"><A href="/">{tr("All revisions")}</A></p>
             <h1>
                 <code>{revision.id.clone()}</code>
                 " "
                 <span class="message">{revision.message.clone().unwrap_or_else(|| "(no message)".into())}</span>
             </h1>
             <dl class="metadata">
-                <dt>"Revises"</dt><dd>{links(revision.parents.clone())}</dd>
-                <dt>"Revised by"</dt><dd>{links(node.children)}</dd>
-                <dt>"Branch labels"</dt><dd>{list(&revision.branch_labels)}</dd>
-                <dt>"Depends on"</dt><dd>{list(&revision.depends_on)}</dd>
-                <dt>"Created"</dt><dd>{revision.created.clone().unwrap_or_else(|| "unknown".into())}</dd>
-                <dt>"Transaction"</dt>
-                <dd>{if revision.transactional { "runs inside a transaction" } else { "runs outside any transaction" }}</dd>
-                <dt>"File"</dt><dd><code>{revision.path.clone()}</code></dd>
+                <dt>{tr("Revises")}</dt><dd>{links(revision.parents.clone())}</dd>
+                <dt>{tr("Revised by")}</dt><dd>{links(node.children)}</dd>
+                <dt>{tr("Branch labels")}</dt><dd>{list(&revision.branch_labels)}</dd>
+                <dt>{tr("Depends on")}</dt><dd>{list(&revision.depends_on)}</dd>
+                <dt>{tr("Created")}</dt><dd>{revision.created.clone().unwrap_or_else(|| tr("unknown").into())}</dd>
+                <dt>{tr("Transaction")}</dt>
+                <dd>{if revision.transactional { tr("runs inside a transaction") } else { tr("runs outside any transaction") }}</dd>
+                <dt>{tr("File")}</dt><dd><code>{revision.path.clone()}</code></dd>
+                <dt>{tr("Applied in")}</dt><dd data-test="applied-in">{list(&applied)}</dd>
             </dl>
             {match revision.format {
                 RevisionFormat::StrataSql => {
@@ -89,8 +108,10 @@ fn revision_view(node: RevisionNode, model: Option<RevisionModel>) -> impl IntoV
                     view! {
                         <RevisionFindings findings=overall />
                         {model.map(|model| view! { <SchemaChanges model /> })}
-                        <SqlView title="Upgrade" kind="upgrade" section=revision.upgrade findings=upgrade_findings />
-                        <SqlView title="Downgrade" kind="downgrade" section=revision.downgrade findings=downgrade_findings />
+                        <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
+                            highlighted />
+                        <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
+                            highlighted />
                     }
                     .into_any()
                 }

@@ -4,6 +4,7 @@ mod api;
 mod error;
 mod events;
 mod schema;
+mod watch;
 
 use crate::config::EnvironmentConfig;
 use axum::Router;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub environments: Vec<Environment>,
     /// Progress of every run, for `/api/events`.
     pub events: broadcast::Sender<ServerRunEvent>,
+    /// A revision file was added, removed or edited (live reload, `/api/events`).
+    pub project_changes: broadcast::Sender<()>,
 }
 
 /// A target database the studio shows and migrates. Its URL stays in `config`.
@@ -33,7 +36,8 @@ pub struct Environment {
 impl AppState {
     pub fn new(migrations_dir: PathBuf, environments: Vec<Environment>) -> Self {
         let (events, _) = broadcast::channel(1024);
-        Self { migrations_dir, environments, events }
+        let (project_changes, _) = broadcast::channel(16);
+        Self { migrations_dir, environments, events, project_changes }
     }
 
     fn environment(&self, name: &str) -> Option<&Environment> {
@@ -41,8 +45,10 @@ impl AppState {
     }
 }
 
-/// `dist` is Trunk's output; client-side routes fall back to its `index.html`.
+/// `dist` is Trunk's output; client-side routes fall back to its `index.html`. Starts the
+/// watcher of the migrations folder.
 pub fn router(state: Arc<AppState>, dist: &Path) -> Router {
+    watch::spawn(state.clone());
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
         .nest("/api", api::routes().with_state(state))

@@ -4,6 +4,7 @@
 //! error message at its line and column without a server round trip.
 
 mod describe;
+pub mod highlight;
 mod parser_error;
 mod split;
 

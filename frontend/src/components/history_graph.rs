@@ -1,0 +1,273 @@
+//! The history as a graph in SVG: lanes like `git log --graph`, heads, merges, branch labels,
+//! depends_on as dashed lines, and a marker where each environment stands. Only the rows in
+//! view are drawn, so thousands of revisions scroll smoothly.
+
+use crate::analysis::{ProjectAnalysis, RevisionSummary, now};
+use crate::i18n::tr;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+use strata_shared::api::{EnvironmentStatus, RevisionNode};
+use strata_shared::graph::RevisionGraph;
+use strata_shared::layout::Layout;
+
+const ROW: f64 = 30.0;
+const LANE: f64 = 18.0;
+/// Rows drawn beyond the visible ones, above and below.
+const OVERSCAN: usize = 15;
+/// Rows a tall window shows; the container is no taller than this.
+const VISIBLE: usize = 40;
+
+/// What the graph draws, computed once per project.
+struct GraphModel {
+    nodes: Vec<RevisionNode>,
+    graph: RevisionGraph,
+    layout: Layout,
+}
+
+impl GraphModel {
+    fn new(nodes: Vec<RevisionNode>) -> Self {
+        let (graph, _) = RevisionGraph::build(nodes.iter().map(|n| n.revision.clone()).collect());
+        let layout = Layout::of(&graph);
+        GraphModel { nodes, graph, layout }
+    }
+}
+
+fn x(lane: usize) -> f64 {
+    10.0 + lane as f64 * LANE
+}
+
+fn y(row: usize) -> f64 {
+    row as f64 * ROW + ROW / 2.0
+}
+
+#[component]
+pub fn HistoryGraph(
+    nodes: Vec<RevisionNode>,
+    environments: Vec<EnvironmentStatus>,
+    analysis: RwSignal<Option<ProjectAnalysis>, LocalStorage>,
+) -> impl IntoView {
+    // From the data's arrival to the first drawn graph, for the record (and the benchmark).
+    let arrived = now();
+    let model = Arc::new(GraphModel::new(nodes));
+    let drawn_after = RwSignal::new(None::<f64>);
+    Effect::new(move |_| drawn_after.set(Some(now() - arrived)));
+    let scroll = RwSignal::new(0.0f64);
+    let query = RwSignal::new(String::new());
+    let container = NodeRef::<leptos::html::Div>::new();
+    let total = model.layout.rows.len();
+    let width = x(model.layout.lanes.max(1)) + 4.0;
+    // Where each environment stands: revision id → environment names.
+    let mut markers: HashMap<String, Vec<String>> = HashMap::new();
+    for environment in &environments {
+        for id in &environment.current {
+            markers.entry(id.clone()).or_default().push(environment.name.clone());
+        }
+    }
+    let markers = Arc::new(markers);
+    let by_id: Arc<HashMap<String, usize>> =
+        Arc::new(model.nodes.iter().enumerate().map(|(i, n)| (n.revision.id.clone(), i)).collect());
+    let matches = {
+        let model = model.clone();
+        Memo::new(move |_| {
+            let query = query.get().trim().to_lowercase();
+            if query.is_empty() {
+                return None;
+            }
+            let found: Vec<usize> = model
+                .layout
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, placed)| matches(&model.graph, placed.revision, &query))
+                .map(|(row, _)| row)
+                .collect();
+            Some(found)
+        })
+    };
+    let jump_to = move |row: usize| {
+        if let Some(element) = container.get() {
+            element.set_scroll_top((row as f64 * ROW - 2.0 * ROW).max(0.0) as i32);
+        }
+    };
+    let window = move || {
+        let first = ((scroll.get() / ROW) as usize).saturating_sub(OVERSCAN);
+        let last = (first + VISIBLE + 2 * OVERSCAN).min(total);
+        (first, last)
+    };
+    let drawn = {
+        let model = model.clone();
+        move || {
+            let (first, last) = window();
+            let hits = matches.get();
+            let is_hit = |row: usize| hits.as_ref().is_none_or(|h| h.binary_search(&row).is_ok());
+            let rows = (first..last)
+                .map(|row| {
+                    let placed = model.layout.rows[row];
+                    let node = &model.nodes[by_id[model.graph.id(placed.revision)]];
+                    row_view(node, row, placed.lane, width, &markers, analysis, is_hit(row))
+                })
+                .collect_view();
+            view! {
+                <svg class="lanes" width=width height=(last - first) as f64 * ROW
+                    style=format!("top: {}px", first as f64 * ROW) aria-hidden="true">
+                    <g transform=format!("translate(0, {})", -(first as f64) * ROW)>
+                        {edges(&model, first, last)}
+                        {circles(&model, first, last)}
+                    </g>
+                </svg>
+                {rows}
+            }
+        }
+    };
+    view! {
+        <div class="history" data-test="revision-list" data-rows=total
+            data-drawn-ms=move || drawn_after.get().map(|ms| format!("{ms:.0}"))>
+            <div class="history-search">
+                <input type="search" data-test="search" placeholder=tr("Search by id, message or label")
+                    aria-label=tr("Search by id, message or label")
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" && let Some(Some(first)) = matches.get_untracked().map(|m| m.first().copied()) {
+                            jump_to(first);
+                        }
+                    } />
+                {move || matches.get().map(|m| view! {
+                    <span class="muted" data-test="match-count">{tr("{n} matches").replace("{n}", &m.len().to_string())}</span>
+                })}
+            </div>
+            <div class="history-scroll" node_ref=container
+                on:scroll=move |ev| scroll.set(event_target::<web_sys::Element>(&ev).scroll_top() as f64)>
+                <div class="history-canvas" style=format!("height: {}px", total as f64 * ROW)>{drawn}</div>
+            </div>
+        </div>
+    }
+}
+
+/// Id prefix, words of the message, or a branch label.
+fn matches(graph: &RevisionGraph, index: usize, query: &str) -> bool {
+    let node = graph.node(index);
+    node.id().starts_with(query)
+        || node.revision.message.as_deref().is_some_and(|m| m.to_lowercase().contains(query))
+        || node.branch_labels.iter().any(|l| l.to_lowercase().contains(query))
+}
+
+/// Parent and dependency lines that cross rows `first..last`.
+fn edges(model: &GraphModel, first: usize, last: usize) -> impl IntoView + use<> {
+    let rows = &model.layout.rows;
+    model
+        .layout
+        .edges
+        .iter()
+        .filter(|e| e.from_row < last && e.to_row >= first)
+        .map(|edge| {
+            let (child, parent) = (rows[edge.from_row], rows[edge.to_row]);
+            let (x1, y1, x2, y2, xl) = (x(child.lane), y(edge.from_row), x(parent.lane), y(edge.to_row), x(edge.lane));
+            let d = if edge.dependency {
+                format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + LANE, x2 + LANE)
+            } else if edge.to_row == edge.from_row + 1 || (child.lane == edge.lane && parent.lane == edge.lane) {
+                format!("M {x1} {y1} C {x1} {}, {x2} {}, {x2} {y2}", y1 + ROW / 2.0, y2 - ROW / 2.0)
+            } else {
+                // Leave the child into the edge's lane, run down it, join the parent.
+                let (down, up) = (y1 + ROW, y2 - ROW);
+                format!(
+                    "M {x1} {y1} C {x1} {}, {xl} {}, {xl} {down} L {xl} {up} C {xl} {}, {x2} {}, {x2} {y2}",
+                    y1 + ROW / 2.0,
+                    down - ROW / 2.0,
+                    up + ROW / 2.0,
+                    y2 - ROW / 2.0
+                )
+            };
+            let class = if edge.dependency { "edge dependency" } else { "edge" };
+            view! { <path class=class d=d /> }
+        })
+        .collect_view()
+}
+
+fn circles(model: &GraphModel, first: usize, last: usize) -> impl IntoView + use<> {
+    (first..last)
+        .map(|row| {
+            let placed = model.layout.rows[row];
+            let node = model.graph.node(placed.revision);
+            let class = if node.children.is_empty() {
+                "node head"
+            } else if node.down.len() > 1 {
+                "node merge"
+            } else {
+                "node"
+            };
+            view! { <circle class=class cx=x(placed.lane) cy=y(row) r=5 /> }
+        })
+        .collect_view()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row_view(
+    node: &RevisionNode,
+    row: usize,
+    lane: usize,
+    width: f64,
+    markers: &HashMap<String, Vec<String>>,
+    analysis: RwSignal<Option<ProjectAnalysis>, LocalStorage>,
+    hit: bool,
+) -> impl IntoView + use<> {
+    let revision = &node.revision;
+    let id = revision.id.clone();
+    let href = format!("/revisions/{id}");
+    let is_head = node.children.is_empty();
+    let is_merge = revision.parents.len() > 1;
+    let environments = markers.get(&id).cloned().unwrap_or_default();
+    let summary = {
+        let id = id.clone();
+        move || analysis.with(|a| a.as_ref().map(|a| a.revisions.get(&id).cloned().unwrap_or_default()))
+    };
+    let schema_summary = summary.clone();
+    let class = if hit { "history-row" } else { "history-row dimmed" };
+    view! {
+        <div class=class data-revision=id.clone() data-lane=lane
+            style=format!("top: {}px; padding-left: {}px", row as f64 * ROW, width + 8.0)>
+            <a href=href><code>{id.clone()}</code></a>
+            {is_head.then(|| view! { <span class="tag head">{tr("head")}</span> })}
+            {is_merge.then(|| view! { <span class="tag merge">{tr("merge")}</span> })}
+            {node.labels.iter().map(|l| view! { <span class="tag label">{l.clone()}</span> }).collect_view()}
+            {environments.into_iter().map(|name| view! {
+                <span class="tag environment-marker" data-environment-marker=name.clone()>{format!("◆ {name}")}</span>
+            }).collect_view()}
+            <span class="message">{revision.message.clone().unwrap_or_default()}</span>
+            <span class="counts">
+                <span class="schema-summary">{move || schema_summary().map(schema_cell)}</span>
+                " "
+                <span class="lint-summary">{move || summary().map(lint_cell)}</span>
+            </span>
+        </div>
+    }
+}
+
+/// `+2 ~1 −1`: objects the revision adds, changes and drops.
+fn schema_cell(summary: RevisionSummary) -> impl IntoView {
+    if summary.unknown {
+        return view! { <span class="muted">{tr("unknown")}</span> }.into_any();
+    }
+    let parts = [("+", summary.added, "added"), ("~", summary.changed, "changed"), ("−", summary.dropped, "dropped")];
+    parts
+        .into_iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(sign, n, class)| view! { <span class=format!("count {class}")>{format!("{sign}{n}")}</span> " " })
+        .collect_view()
+        .into_any()
+}
+
+/// Findings by severity: `1E 2W`.
+fn lint_cell(summary: RevisionSummary) -> impl IntoView {
+    let parts = [(summary.errors, "error", "E"), (summary.warnings, "warning", "W"), (summary.hints, "hint", "H")];
+    let shown: Vec<_> = parts
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, class, letter)| view! { <span class=format!("count {class}") title=class>{format!("{n}{letter}")}</span> " " })
+        .collect();
+    if shown.is_empty() {
+        view! { <span class="muted">{tr("clean")}</span> }.into_any()
+    } else {
+        shown.collect_view().into_any()
+    }
+}

@@ -1,0 +1,167 @@
+//! Interface text in English and Spanish. English text is the key; `tr` gives the text in the
+//! chosen language (the browser's at first, switchable, remembered). Placeholders such as
+//! `{n}` are filled by the caller.
+
+use std::cell::Cell;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.get(..2)? {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// Sets the language every later `tr` uses (the app re-renders after a switch).
+pub fn set(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+/// `english` in the current language.
+pub fn tr(english: &'static str) -> &'static str {
+    match CURRENT.with(Cell::get) {
+        Lang::En => english,
+        Lang::Es => spanish(english).unwrap_or(english),
+    }
+}
+
+fn spanish(english: &str) -> Option<&'static str> {
+    TEXTS.iter().find(|(en, _)| *en == english).map(|(_, es)| *es)
+}
+
+/// Every text of the interface that has a Spanish version.
+pub const TEXTS: &[(&str, &str)] = &[
+    ("migration studio", "estudio de migraciones"),
+    ("Overview", "Resumen"),
+    ("History", "Historial"),
+    ("Compare", "Comparar"),
+    ("Schema", "Esquema"),
+    ("Walkthrough", "Recorrido"),
+    ("Plan and run", "Planificar y ejecutar"),
+    ("Dark theme", "Tema oscuro"),
+    ("Light theme", "Tema claro"),
+    ("Language", "Idioma"),
+    ("Loading…", "Cargando…"),
+    ("Loading the revisions…", "Cargando las revisiones…"),
+    ("Reading the environments…", "Leyendo los entornos…"),
+    ("No such page.", "No existe esa página."),
+    ("{n} revisions", "{n} revisiones"),
+    ("Heads:", "Cabezas:"),
+    ("No revision files in versions/ yet.", "Aún no hay archivos de revisión en versions/."),
+    ("Search by id, message or label", "Buscar por id, mensaje o etiqueta"),
+    ("{n} matches", "{n} coincidencias"),
+    ("at base (no revision applied)", "en base (ninguna revisión aplicada)"),
+    ("unreachable:", "inaccesible:"),
+    ("{n} pending", "{n} pendientes"),
+    ("edited after it ran:", "editada después de ejecutarse:"),
+    ("head", "cabeza"),
+    ("merge", "fusión"),
+    ("left out", "excluida"),
+    ("Files left out of the graph", "Archivos que quedan fuera del grafo"),
+    (
+        "Lint and schema model of {n} revisions computed in this browser in {ms} ms.",
+        "Lint y modelo de esquema de {n} revisiones calculados en este navegador en {ms} ms.",
+    ),
+    ("clean", "sin avisos"),
+    ("unknown", "desconocido"),
+    ("All revisions", "Todas las revisiones"),
+    ("No revision {id} in this project.", "No hay ninguna revisión {id} en este proyecto."),
+    ("Revises", "Revisa"),
+    ("Revised by", "Revisada por"),
+    ("Branch labels", "Etiquetas de rama"),
+    ("Depends on", "Depende de"),
+    ("Created", "Creada"),
+    ("Transaction", "Transacción"),
+    ("runs inside a transaction", "se ejecuta dentro de una transacción"),
+    ("runs outside any transaction", "se ejecuta fuera de toda transacción"),
+    ("File", "Archivo"),
+    ("Applied in", "Aplicada en"),
+    ("none", "ninguna"),
+    ("Upgrade", "Actualización"),
+    ("Downgrade", "Reversión"),
+    ("This section is empty.", "Esta sección está vacía."),
+    ("Schema changes", "Cambios de esquema"),
+    ("no schema changes", "sin cambios de esquema"),
+    ("{n} changes", "{n} cambios"),
+    ("Not modelled", "No modelado"),
+    ("renamed from", "renombrado desde"),
+    (
+        "An Alembic Python revision: what it does to the schema is not known.",
+        "Una revisión Python de Alembic: no se sabe qué hace al esquema.",
+    ),
+    ("From", "Desde"),
+    ("To", "Hasta"),
+    ("Show", "Mostrar"),
+    ("Revisions between", "Revisiones entre ambas"),
+    ("The SQL that would run", "El SQL que se ejecutaría"),
+    ("Schema at", "Esquema en"),
+    ("Tables", "Tablas"),
+    ("Diagram", "Diagrama"),
+    ("created by", "creado por"),
+    ("changed by", "cambiado por"),
+    ("Previous", "Anterior"),
+    ("Next", "Siguiente"),
+    ("Step {i} of {n}", "Paso {i} de {n}"),
+    ("Environment", "Entorno"),
+    ("Target", "Destino"),
+    ("Preview the plan", "Ver el plan"),
+    ("Steps", "Pasos"),
+    ("Risks", "Riesgos"),
+    ("no lint findings", "sin avisos de lint"),
+    ("Run", "Ejecutar"),
+    (
+        "Type the environment's name to run this plan on it:",
+        "Escriba el nombre del entorno para ejecutar este plan en él:",
+    ),
+    ("Cancel", "Cancelar"),
+    ("Running…", "Ejecutando…"),
+    ("Done.", "Hecho."),
+    (
+        "The run failed; nothing after the failing step was applied.",
+        "La ejecución falló; no se aplicó nada después del paso fallido.",
+    ),
+    ("Nothing to do: the environment is already there.", "Nada que hacer: el entorno ya está ahí."),
+    (
+        "The project changed on disk; this page shows the new files.",
+        "El proyecto cambió en disco; esta página muestra los archivos nuevos.",
+    ),
+    ("Columns", "Columnas"),
+    ("Constraints", "Restricciones"),
+    ("Indexes", "Índices"),
+    ("The server cannot be reached.", "No se puede contactar con el servidor."),
+    ("Why:", "Por qué:"),
+    ("Instead:", "En su lugar:"),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_text_has_one_spanish_version() {
+        let mut seen = std::collections::HashSet::new();
+        for (english, spanish) in super::TEXTS {
+            assert!(seen.insert(english), "{english} twice");
+            assert!(!spanish.is_empty() && spanish != english, "{english}");
+            let placeholders = |t: &str| t.matches('{').count();
+            assert_eq!(placeholders(english), placeholders(spanish), "{english}");
+        }
+    }
+}
