@@ -241,3 +241,32 @@ async fn a_failing_run_points_at_its_line_and_live_reload_shows_new_files() {
     element(&browser, "[data-revision=d4] .tag.head").await;
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn no_view_overflows_sideways_at_common_screen_sizes() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    let views = [
+        ("/", "[data-test=analysis]"),
+        ("/revisions/1e6a8c0e2b4d", "[data-section=downgrade]"),
+        ("/compare?from=base&to=heads", "[data-test=compare-changes]"),
+        ("/schema?at=heads", "[data-test=diagram]"),
+        ("/walkthrough?step=5", "[data-test=walkthrough]"),
+        ("/run?env=sandbox", "[data-test=preview]"),
+    ];
+    for (width, height) in [(1280, 800), (1920, 1080)] {
+        browser.set_window_size(width, height).await.unwrap();
+        for (path, ready) in views {
+            browser.goto(&format!("{}{path}", studio.url)).await.unwrap();
+            element(&browser, ready).await;
+            let overflow = browser
+                .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+                .await
+                .unwrap();
+            assert_eq!(overflow.as_i64(), Some(0), "{path} at {width}×{height} scrolls sideways");
+        }
+    }
+    browser.close().await.unwrap();
+}

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use strata_shared::schema::{ConstraintKind, QualifiedName, Schema};
 
-const BOX_WIDTH: f64 = 230.0;
+const BOX_WIDTH: f64 = 250.0;
+/// Characters of a column line that fit in a box.
+const LINE_CHARS: usize = 36;
 const LINE: f64 = 16.0;
 const HEADER: f64 = 24.0;
 const GAP: f64 = 40.0;
@@ -68,7 +70,11 @@ pub fn Diagram(schema: Schema, #[prop(optional)] highlight: HashSet<String>) -> 
                 .take(SHOWN_COLUMNS)
                 .map(|c| {
                     let key = if key_columns.contains(c.name.as_str()) { "PK " } else { "" };
-                    format!("{key}{} {}", c.name, c.data_type)
+                    let line = format!("{key}{} {}", c.name, c.data_type);
+                    match line.char_indices().nth(LINE_CHARS) {
+                        Some((cut, _)) => format!("{}…", &line[..cut]),
+                        None => line,
+                    }
                 })
                 .collect();
             if table.columns.len() > SHOWN_COLUMNS {
