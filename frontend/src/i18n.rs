@@ -149,6 +149,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Indexes", "Índices"),
     ("The server cannot be reached.", "No se puede contactar con el servidor."),
     ("Why:", "Por qué:"),
+    ("1 statement", "1 sentencia"),
+    ("{n} statements", "{n} sentencias"),
+    ("1 lint finding", "1 aviso de lint"),
+    ("{n} lint findings", "{n} avisos de lint"),
+    ("1 syntax error", "1 error de sintaxis"),
+    ("{n} syntax errors", "{n} errores de sintaxis"),
+    ("line {l}, column {c}", "línea {l}, columna {c}"),
+    ("line {n}", "línea {n}"),
+    ("lines {a}–{b}", "líneas {a}–{b}"),
     ("Instead:", "En su lugar:"),
 ];
 

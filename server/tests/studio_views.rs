@@ -83,6 +83,15 @@ async fn history_compare_schema_walkthrough_language_and_theme() {
     let count = element(&browser, "[data-test=match-count]").await.text().await.unwrap();
     assert_eq!(count, format!("{expected} matches"));
     assert_eq!(browser.find_all(Locator::Css(".history-row:not(.dimmed)")).await.unwrap().len(), expected);
+    // The search is in the URL: a reload keeps it.
+    assert_eq!(browser.current_url().await.unwrap().query(), Some("q=invoice"));
+    browser.refresh().await.unwrap();
+    let count = element(&browser, "[data-test=match-count]").await.text().await.unwrap();
+    assert_eq!(count, format!("{expected} matches"), "after a reload");
+    // A click on a row opens its revision.
+    browser.find(Locator::Css("[data-revision='e1a2b3c4d5e6'] .message")).await.unwrap().click().await.unwrap();
+    element(&browser, "[data-revision='e1a2b3c4d5e6'][class=revision]").await;
+    assert_eq!(browser.current_url().await.unwrap().path(), "/revisions/e1a2b3c4d5e6");
 
     // Compare two revisions: the wasm diff equals the server's, with the revisions between.
     browser.goto(&format!("{}/compare?from=5d02c7b4e3f1&to=1e6a8c0e2b4d", studio.url)).await.unwrap();

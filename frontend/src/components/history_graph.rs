@@ -5,6 +5,8 @@
 use crate::analysis::{ProjectAnalysis, RevisionSummary, now};
 use crate::i18n::tr;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 use std::sync::Arc;
 use strata_shared::api::{EnvironmentStatus, RevisionNode};
@@ -53,7 +55,16 @@ pub fn HistoryGraph(
     let drawn_after = RwSignal::new(None::<f64>);
     Effect::new(move |_| drawn_after.set(Some(now() - arrived)));
     let scroll = RwSignal::new(0.0f64);
-    let query = RwSignal::new(String::new());
+    // The search lives in the URL (`/?q=…`), so a reload or a shared link keeps it.
+    let url_query = use_query_map();
+    let navigate = use_navigate();
+    let query = RwSignal::new(url_query.read_untracked().get("q").unwrap_or_default());
+    let search = move |text: String| {
+        query.set(text.clone());
+        let encoded = String::from(js_sys::encode_uri_component(&text));
+        let path = if text.is_empty() { "/".to_owned() } else { format!("/?q={encoded}") };
+        navigate(&path, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
     let container = NodeRef::<leptos::html::Div>::new();
     let total = model.layout.rows.len();
     let width = x(model.layout.lanes.max(1)) + 4.0;
@@ -126,7 +137,8 @@ pub fn HistoryGraph(
             <div class="history-search">
                 <input type="search" data-test="search" placeholder=tr("Search by id, message or label")
                     aria-label=tr("Search by id, message or label")
-                    on:input=move |ev| query.set(event_target_value(&ev))
+                    prop:value=query.get_untracked()
+                    on:input=move |ev| search(event_target_value(&ev))
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" && let Some(Some(first)) = matches.get_untracked().map(|m| m.first().copied()) {
                             jump_to(first);
@@ -223,8 +235,13 @@ fn row_view(
     };
     let schema_summary = summary.clone();
     let class = if hit { "history-row" } else { "history-row dimmed" };
+    // A click anywhere on the row opens the revision (the id is the keyboard's way in).
+    let open = {
+        let (href, navigate) = (href.clone(), use_navigate());
+        move |_| navigate(&href, Default::default())
+    };
     view! {
-        <div class=class data-revision=id.clone() data-lane=lane
+        <div class=class data-revision=id.clone() data-lane=lane on:click=open
             style=format!("top: {}px; padding-left: {}px", row as f64 * ROW, width + 8.0)>
             <a href=href><code>{id.clone()}</code></a>
             {is_head.then(|| view! { <span class="tag head">{tr("head")}</span> })}

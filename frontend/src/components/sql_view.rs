@@ -19,7 +19,7 @@ pub fn SqlView(
     let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
     let mut summary = summary(&analysis, errors.len());
     if !findings.is_empty() {
-        summary.push_str(&format!(" · {} lint finding{}", findings.len(), if findings.len() == 1 { "" } else { "s" }));
+        summary.push_str(&format!(" · {}", counted(findings.len(), "1 lint finding", "{n} lint findings")));
     }
     let listing = listing(&section, &errors, &findings, highlighted);
     view! {
@@ -35,11 +35,16 @@ pub fn SqlView(
     }
 }
 
+/// `1 statement`, `3 statements`, in the current language.
+fn counted(n: usize, one: &'static str, many: &'static str) -> String {
+    if n == 1 { tr(one).to_owned() } else { tr(many).replace("{n}", &n.to_string()) }
+}
+
 fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
     let statements = analysis.statements.len();
-    let mut text = format!("{statements} statement{}", if statements == 1 { "" } else { "s" });
+    let mut text = counted(statements, "1 statement", "{n} statements");
     if error_count > 0 {
-        text.push_str(&format!(" · {error_count} syntax error{}", if error_count == 1 { "" } else { "s" }));
+        text.push_str(&format!(" · {}", counted(error_count, "1 syntax error", "{n} syntax errors")));
     }
     text
 }
@@ -132,7 +137,9 @@ fn coloured(
 
 fn error_marker(error: SyntaxError) -> impl IntoView {
     let caret = format!("{}^ ", " ".repeat(error.position.column.saturating_sub(1) as usize));
-    let place = format!("line {}, column {}", error.position.line, error.position.column);
+    let place = tr("line {l}, column {c}")
+        .replace("{l}", &error.position.line.to_string())
+        .replace("{c}", &error.position.column.to_string());
     view! {
         <span class="syntax-error" data-test="syntax-error" data-line=error.position.line data-column=error.position.column>
             <span class="line-no"></span>
@@ -174,7 +181,7 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
                         view! {
                             <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone() data-line=f.line>
                                 <strong>{format!("{severity} {}", f.rule)}</strong>
-                                {format!(": {}. {} Instead: {}", f.message, f.why, f.safer)}
+                                {format!(": {}. {} {} {}", f.message, f.why, tr("Instead:"), f.safer)}
                             </li>
                         }
                     })
@@ -186,9 +193,11 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
 
 fn statement_item(statement: sql::Statement) -> impl IntoView {
     let lines = if statement.start.line == statement.end.line {
-        format!("line {}", statement.start.line)
+        tr("line {n}").replace("{n}", &statement.start.line.to_string())
     } else {
-        format!("lines {}–{}", statement.start.line, statement.end.line)
+        tr("lines {a}–{b}")
+            .replace("{a}", &statement.start.line.to_string())
+            .replace("{b}", &statement.end.line.to_string())
     };
     let ok = statement.error.is_none();
     let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();

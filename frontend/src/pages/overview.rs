@@ -65,7 +65,15 @@ fn project_view(project: ProjectSnapshot, environments: Vec<EnvironmentStatus>) 
     // Findings and schema changes of every revision, computed after the graph is on screen.
     let analysis = RwSignal::new_local(None::<ProjectAnalysis>);
     let snapshot = project.clone();
-    set_timeout(move || analysis.set(Some(analyse(&snapshot))), Duration::ZERO);
+    set_timeout(
+        move || {
+            analyse(&snapshot, move |done| {
+                // The page may be gone by then (a reload of the project, another view).
+                let _ = analysis.try_set(Some(done));
+            })
+        },
+        Duration::ZERO,
+    );
     let excluded = project.excluded;
     let nodes = project.revisions;
     view! {
@@ -78,7 +86,8 @@ fn project_view(project: ProjectSnapshot, environments: Vec<EnvironmentStatus>) 
                     .replace("{n}", &count.to_string())
                     .replace("{ms}", &format!("{:.0}", done.milliseconds));
                 view! {
-                    <p class="analysis-status muted" data-test="analysis" data-analysis-ms=done.milliseconds
+                    <p class="analysis-status muted" data-test="analysis" data-analysis-ms=done.busy_milliseconds
+                        data-analysis-wall-ms=done.milliseconds
                         data-wasm-memory-bytes=done.memory_bytes>{text}</p>
                 }
             })}

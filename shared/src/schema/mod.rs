@@ -25,7 +25,7 @@ mod types;
 pub use blame::{BlameEntry, blame};
 pub use diff::{Action, Change, Detail, ObjectKind, diff};
 pub use model::*;
-pub use replay::{NotModelled, Replayer, RevisionModel};
+pub use replay::{ModelWalk, NotModelled, Replayer, RevisionModel};
 
 #[cfg(test)]
 mod tests;

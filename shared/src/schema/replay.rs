@@ -8,6 +8,7 @@ use crate::graph::RevisionGraph;
 use crate::revision::{Revision, RevisionFormat};
 use crate::sql::{ParsedSection, parse_section};
 use serde::{Deserialize, Serialize};
+use std::ops::Deref;
 
 /// A statement the model skipped (wholly or in part), and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,23 +36,57 @@ pub struct RevisionModel {
     pub downgrade_differences: Vec<Change>,
 }
 
+/// Where a `model_all` in steps stands: the revisions done, the schemas their children still
+/// need (freed after their last use), and the models so far.
+pub struct ModelWalk {
+    at: usize,
+    uses: Vec<usize>,
+    after: Vec<Option<Schema>>,
+    models: Vec<Option<RevisionModel>>,
+}
+
+impl ModelWalk {
+    /// Models up to `count` more revisions, in upgrade order; `true` once all are done.
+    pub fn step<G: Deref<Target = RevisionGraph>>(&mut self, replayer: &mut Replayer<G>, count: usize) -> bool {
+        let end = self.at.saturating_add(count).min(replayer.order.len());
+        for at in self.at..end {
+            let index = replayer.order[at];
+            let before = replayer.schema_before(index, &mut self.after, &mut self.uses);
+            let (model, upgraded) = replayer.model_from(index, before);
+            self.models[index] = Some(model);
+            if self.uses[index] > 0 {
+                self.after[index] = Some(upgraded);
+            }
+        }
+        self.at = end;
+        self.at == replayer.order.len()
+    }
+
+    /// The models, indexed like the graph (call once `step` said done).
+    pub fn finish(self) -> Vec<RevisionModel> {
+        self.models.into_iter().flatten().collect()
+    }
+}
+
 /// Every revision's upgrade and downgrade parsed once, for as many replays as needed.
-pub struct Replayer<'g> {
-    graph: &'g RevisionGraph,
+/// `G` is how it holds the graph: a reference, or an `Rc` for a walk that outlives a call.
+pub struct Replayer<G: Deref<Target = RevisionGraph>> {
+    graph: G,
     sections: Vec<Option<(ParsedSection, ParsedSection)>>,
     /// Graph indices in upgrade order (parents first).
     order: Vec<usize>,
     position: Vec<usize>,
 }
 
-impl<'g> Replayer<'g> {
-    pub fn new(graph: &'g RevisionGraph) -> Self {
+impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
+    pub fn new(graph: G) -> Self {
         let order: Vec<usize> = graph.history_order().into_iter().rev().collect();
         let mut position = vec![0; graph.len()];
         for (at, &index) in order.iter().enumerate() {
             position[index] = at;
         }
-        Replayer { graph, sections: (0..graph.len()).map(|_| None).collect(), order, position }
+        let sections = (0..graph.len()).map(|_| None).collect();
+        Replayer { graph, sections, order, position }
     }
 
     /// The schema once `targets` and everything they build on are applied, and what of their
@@ -75,6 +110,13 @@ impl<'g> Replayer<'g> {
     /// Every revision's model: its changes, what was not modelled, and its downgrade check.
     /// Indexed like the graph.
     pub fn model_all(&mut self) -> Vec<RevisionModel> {
+        let mut walk = self.walk();
+        while !walk.step(self, usize::MAX) {}
+        walk.finish()
+    }
+
+    /// `model_all` in steps, for callers that must not block for long (the browser).
+    pub fn walk(&self) -> ModelWalk {
         let count = self.graph.len();
         let mut uses = vec![0usize; count];
         for index in 0..count {
@@ -82,18 +124,7 @@ impl<'g> Replayer<'g> {
                 uses[parent] += 1;
             }
         }
-        let mut after: Vec<Option<Schema>> = (0..count).map(|_| None).collect();
-        let mut models: Vec<Option<RevisionModel>> = (0..count).map(|_| None).collect();
-        for at in 0..self.order.len() {
-            let index = self.order[at];
-            let before = self.schema_before(index, &mut after, &mut uses);
-            let (model, upgraded) = self.model_from(index, before);
-            models[index] = Some(model);
-            if uses[index] > 0 {
-                after[index] = Some(upgraded);
-            }
-        }
-        models.into_iter().flatten().collect()
+        ModelWalk { at: 0, uses, after: (0..count).map(|_| None).collect(), models: (0..count).map(|_| None).collect() }
     }
 
     /// One revision's model, replaying only what it builds on (for a page about one revision).
