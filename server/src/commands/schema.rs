@@ -68,8 +68,9 @@ fn schema_text(schema: &Schema) -> String {
         text.push_str(&format!("sequence {name}: {}{}\n", describe::sequence(sequence), comment(&sequence.comment)));
     }
     for (key, function) in &schema.functions {
+        let returns = if function.procedure { String::new() } else { format!("returns {}, ", function.returns) };
         let kind = if function.procedure { "procedure" } else { "function" };
-        text.push_str(&format!("{kind} {key}: returns {}, language {}\n", function.returns, function.language));
+        text.push_str(&format!("{kind} {key}: {returns}language {}\n", function.language));
     }
     for (name, table) in &schema.tables {
         text.push_str(&format!("table {name}{}\n", comment(&table.comment)));

@@ -176,3 +176,64 @@ fn diffs_tell_renames_from_drops_and_adds() {
         ]
     );
 }
+
+#[test]
+fn unusual_ddl_is_modelled_where_it_can_be_and_said_where_not() {
+    let (schema, notes) = replay_on(Schema::default(), "r1", UNUSUAL);
+    for expected in [
+        "this kind of statement is not part of the schema model",
+        "CREATE TABLE … (LIKE …) is not modelled",
+        "ALTER TABLE … change owner is not modelled",
+        "the column nope.x is not in the model",
+        "SET search_path: the model puts unqualified names in `public`",
+    ] {
+        assert!(notes.iter().any(|n| n == expected), "{expected} in {notes:#?}");
+    }
+    assert!(!schema.namespaces.contains_key("app"), "DROP SCHEMA … CASCADE took it and what it held");
+    assert_eq!(columns(&schema, "\"Weird Name\"".trim_matches('"')), ["Other integer", "a\"b text"]);
+    let long = schema.tables.keys().find(|t| t.name.starts_with("aaaa")).expect("the long table");
+    assert_eq!(long.name.len(), 63, "cut as PostgreSQL cuts identifiers");
+    assert!(schema.functions.contains_key("g(integer, integer[])"), "{:?}", schema.functions.keys());
+}
+
+const UNUSUAL: &str = r#"CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE SCHEMA app;
+CREATE TABLE app.parent (id int PRIMARY KEY, v text) PARTITION BY RANGE (id);
+CREATE TABLE app.child PARTITION OF app.parent FOR VALUES FROM (1) TO (10);
+CREATE TABLE t1 (LIKE app.parent INCLUDING ALL);
+CREATE TABLE t2 () INHERITS (t1);
+CREATE TABLE t3 AS SELECT 1 AS x;
+CREATE TABLE t4 (a int, b int, EXCLUDE USING gist (a WITH =));
+ALTER TABLE t4 ADD CONSTRAINT u UNIQUE USING INDEX nope;
+ALTER TABLE t4 ALTER COLUMN zz TYPE text;
+ALTER TABLE IF EXISTS nothere ADD COLUMN c int;
+ALTER TABLE t4 OWNER TO someone, ENABLE ROW LEVEL SECURITY;
+ALTER VIEW nope RENAME TO nope2;
+ALTER INDEX IF EXISTS nope SET (fillfactor = 50);
+CREATE DOMAIN d AS text CHECK (VALUE <> '') NOT NULL DEFAULT 'x';
+ALTER DOMAIN d DROP NOT NULL;
+CREATE TYPE comp AS (a int, b d);
+ALTER TYPE comp RENAME TO comp2;
+ALTER TABLE t4 SET SCHEMA app;
+ALTER TYPE d SET SCHEMA app;
+DROP TABLE IF EXISTS a, b, app.t4 CASCADE;
+DROP FUNCTION IF EXISTS f(int, text);
+DROP TRIGGER IF EXISTS tr ON nope;
+COMMENT ON COLUMN nope.x IS 'y';
+COMMENT ON FUNCTION nope() IS 'z';
+COMMENT ON CONSTRAINT c ON nope IS 'w';
+CREATE POLICY p ON t1 USING (true);
+GRANT SELECT ON ALL TABLES IN SCHEMA app TO PUBLIC;
+DO $$ BEGIN PERFORM 1; END $$;
+CREATE OR REPLACE FUNCTION f(a int, OUT b int, VARIADIC c int[]) RETURNS SETOF record LANGUAGE sql AS 'select 1';
+CREATE PROCEDURE p1() LANGUAGE sql AS 'select 1';
+ALTER FUNCTION f(int, int[]) RENAME TO g;
+DROP SCHEMA app CASCADE;
+ALTER SCHEMA nope RENAME TO nope3;
+CREATE INDEX ON t1 ((v || 'x'), (lower(v)) DESC NULLS LAST) WHERE v IS NOT NULL;
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t1_v_idx ON t1 (v);
+CREATE TABLE "Weird Name" ("Mixed Case" int CHECK ("Mixed Case" > 0), "a""b" text);
+ALTER TABLE "Weird Name" RENAME COLUMN "Mixed Case" TO "Other";
+CREATE TABLE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb serial UNIQUE);
+SET search_path TO app;
+"#;

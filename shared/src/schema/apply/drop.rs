@@ -1,7 +1,7 @@
 //! DROP of every modelled kind, with what PostgreSQL drops along (a table's indexes, triggers
 //! and owned sequences; with CASCADE, the foreign keys that point at it).
 
-use super::{Applier, qualified, strings};
+use super::{Applier, qualified, strings, words};
 use crate::schema::model::QualifiedName;
 use pg_query::NodeEnum;
 use pg_query::protobuf::{DropStmt, Node, ObjectType};
@@ -31,7 +31,7 @@ impl Applier<'_> {
                 },
                 ObjectType::ObjectTrigger => self.drop_trigger(object),
                 other => {
-                    self.skip(format!("DROP {other:?} is not modelled"));
+                    self.skip(format!("DROP {} is not modelled", words(other)));
                     continue;
                 }
             };

@@ -124,3 +124,18 @@ pub(super) fn strings(nodes: &[Node]) -> Vec<String> {
         })
         .collect()
 }
+
+/// A parse-tree enum value in words: `ObjectMatview` → `matview`, `AtChangeOwner` →
+/// `change owner`, `ConstrExclusion` → `exclusion`.
+pub(super) fn words(value: impl std::fmt::Debug) -> String {
+    let name = format!("{value:?}");
+    let name = ["Object", "Constr", "At"].iter().find_map(|p| name.strip_prefix(p)).unwrap_or(&name);
+    let mut text = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            text.push(' ');
+        }
+        text.extend(c.to_lowercase());
+    }
+    text
+}

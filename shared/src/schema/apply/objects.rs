@@ -1,7 +1,7 @@
 //! Everything beside tables: indexes, sequences, types, views, functions, triggers, schemas
 //! and comments.
 
-use super::{Applier, qualified, relation, strings};
+use super::{Applier, qualified, relation, strings, words};
 use crate::schema::expr;
 use crate::schema::model::{
     Function, Index, Namespace, QualifiedName, Sequence, Table, Trigger, TypeDef, TypeKind, View,
@@ -309,12 +309,12 @@ impl Applier<'_> {
                 self.schema.functions.get_mut(&key).map(|f| Arc::make_mut(f).comment = text).is_some()
             }
             _ => {
-                self.skip(format!("COMMENT ON {kind:?} is not modelled"));
+                self.skip(format!("COMMENT ON {} is not modelled", words(kind)));
                 return;
             }
         };
         if !found {
-            self.skip(format!("the object of COMMENT ON {kind:?} {} is not in the model", parts.join(".")));
+            self.skip(format!("the {} {} is not in the model", words(kind), parts.join(".")));
         }
     }
 

@@ -1,7 +1,7 @@
 //! RENAME and SET SCHEMA. PostgreSQL refers to objects by oid, so every reference follows a
 //! rename: indexes and foreign keys to a table, expressions to a column, columns to a type.
 
-use super::{Applier, qualified, relation};
+use super::{Applier, qualified, relation, words};
 use crate::schema::expr;
 use crate::schema::model::{QualifiedName, Schema, TypeKind};
 use pg_query::NodeEnum;
@@ -55,7 +55,7 @@ impl Applier<'_> {
                 _ => false,
             },
             other => {
-                self.skip(format!("ALTER {other:?} … RENAME is not modelled"));
+                self.skip(format!("ALTER {} … RENAME is not modelled", words(other)));
                 return;
             }
         };
@@ -91,7 +91,7 @@ impl Applier<'_> {
                 self.move_type(&old, &new)
             }
             other => {
-                self.skip(format!("ALTER {other:?} … SET SCHEMA is not modelled"));
+                self.skip(format!("ALTER {} … SET SCHEMA is not modelled", words(other)));
                 return;
             }
         };

@@ -1,6 +1,6 @@
 //! CREATE TABLE and ALTER TABLE: columns, their defaults and identity, and constraints.
 
-use super::{Applier, relation, strings};
+use super::{Applier, relation, strings, words};
 use crate::schema::expr;
 use crate::schema::model::{Column, Constraint, ConstraintKind, Identity, QualifiedName, Reference, Sequence, Table};
 use crate::schema::{names, types};
@@ -59,7 +59,7 @@ impl Applier<'_> {
         });
         if kind != ObjectType::ObjectTable {
             for command in commands.filter(|c| !without_schema_effect(c)) {
-                self.skip(format!("ALTER {kind:?} … {:?} is not modelled", subtype(command)));
+                self.skip(format!("ALTER {} … {} is not modelled", words(kind), words(subtype(command))));
             }
             return;
         }
@@ -160,7 +160,7 @@ impl Applier<'_> {
                 }
             }
             _ if without_schema_effect(command) => {}
-            other => self.skip(format!("ALTER TABLE … {other:?} is not modelled")),
+            other => self.skip(format!("ALTER TABLE … {} is not modelled", words(other))),
         }
     }
 
@@ -247,7 +247,7 @@ impl Applier<'_> {
             ConstrType::ConstrForeign => ConstraintKind::ForeignKey,
             ConstrType::ConstrExclusion => ConstraintKind::Exclusion,
             other => {
-                self.skip(format!("constraint {other:?} is not modelled"));
+                self.skip(format!("constraint {} is not modelled", words(other)));
                 return None;
             }
         };
