@@ -36,6 +36,14 @@ pub fn set(lang: Lang) {
     CURRENT.with(|c| c.set(lang));
 }
 
+/// A lint rule's why and instead, in the current language.
+pub fn rule_texts<'a>(rule: &str, why: &'a str, instead: &'a str) -> (&'a str, &'a str) {
+    match (CURRENT.with(Cell::get), crate::i18n_rules::spanish(rule)) {
+        (Lang::Es, Some(spanish)) => spanish,
+        _ => (why, instead),
+    }
+}
+
 /// `english` in the current language.
 pub fn tr(english: &'static str) -> &'static str {
     match CURRENT.with(Cell::get) {

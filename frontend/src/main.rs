@@ -5,6 +5,7 @@ mod api;
 mod app;
 mod components;
 mod i18n;
+mod i18n_rules;
 mod live;
 mod pages;
 mod prefs;

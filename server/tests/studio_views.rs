@@ -146,6 +146,10 @@ async fn history_compare_schema_walkthrough_language_and_theme() {
     browser.wait().at_most(WAIT).for_element(Locator::XPath("//nav//a[text()='Comparar']")).await.unwrap();
     element(&browser, "[data-test=analysis]").await;
     screenshot(&browser, "history-graph-es").await;
+    browser.goto(&format!("{}/revisions/1e6a8c0e2b4d", studio.url)).await.unwrap();
+    let why = element(&browser, "[data-rule=setting-not-null] .why").await.html(true).await.unwrap();
+    assert!(why.contains("Por qué:") && why.contains("recorre toda la tabla"), "the rule explained in Spanish: {why}");
+    browser.goto(&studio.url).await.unwrap();
     element(&browser, "[data-test=language]").await.select_by_value("en").await.unwrap();
     browser.wait().at_most(WAIT).for_element(Locator::XPath("//nav//a[text()='Compare']")).await.unwrap();
 

@@ -1,7 +1,7 @@
 //! A section of SQL with the file's line numbers, split into statements by PostgreSQL's
 //! parser running right here in wasm, with each syntax error shown under its line.
 
-use crate::i18n::tr;
+use crate::i18n::{rule_texts, tr};
 use leptos::prelude::*;
 use strata_shared::lint::{Finding, Severity};
 use strata_shared::revision::SqlSection;
@@ -159,11 +159,13 @@ fn severity_name(severity: Severity) -> &'static str {
 /// A lint finding under its line: the rule, what was seen, and (unfolded) why and instead.
 fn finding_marker(finding: Finding) -> impl IntoView {
     let severity = severity_name(finding.severity);
+    let (why, instead) = rule_texts(&finding.rule, &finding.why, &finding.safer);
+    let (why, instead) = (why.to_owned(), instead.to_owned());
     view! {
         <details class=format!("finding {severity}") data-test="finding" data-rule=finding.rule.clone() data-line=finding.line>
             <summary>{format!("{severity} {}: {}", finding.rule, finding.message)}</summary>
-            <span class="why">{tr("Why:")} " " {finding.why}</span>
-            <span class="safer">{tr("Instead:")} " " {finding.safer}</span>
+            <span class="why">{tr("Why:")} " " {why}</span>
+            <span class="safer">{tr("Instead:")} " " {instead}</span>
         </details>
     }
 }
@@ -181,7 +183,8 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
                         view! {
                             <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone() data-line=f.line>
                                 <strong>{format!("{severity} {}", f.rule)}</strong>
-                                {format!(": {}. {} {} {}", f.message, f.why, tr("Instead:"), f.safer)}
+                                {let (why, instead) = rule_texts(&f.rule, &f.why, &f.safer);
+                                    format!(": {}. {why} {} {instead}", f.message, tr("Instead:"))}
                             </li>
                         }
                     })

@@ -1,0 +1,149 @@
+//! The lint rules' "why" and "instead", in Spanish (English comes with the finding itself).
+
+/// `(why, instead)` of a rule in Spanish.
+pub fn spanish(rule: &str) -> Option<(&'static str, &'static str)> {
+    RULES.iter().find(|(id, _, _)| *id == rule).map(|(_, why, instead)| (*why, *instead))
+}
+
+const RULES: &[(&str, &str, &str)] = &[
+    (
+        "adding-required-column",
+        "ADD COLUMN ... NOT NULL sin valor por defecto falla en cualquier tabla que ya tenga filas.",
+        "Añada la columna admitiendo nulos (o con un valor por defecto constante), rellénela y después añada el NOT NULL.",
+    ),
+    (
+        "volatile-default",
+        "Un valor por defecto volátil (random(), clock_timestamp(), gen_random_uuid(), ...) hace que ADD COLUMN reescriba toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
+        "Añada la columna sin valor por defecto, fíjelo después y rellene las filas existentes por lotes.",
+    ),
+    (
+        "index-without-concurrently",
+        "CREATE INDEX sin CONCURRENTLY toma un bloqueo SHARE: las escrituras en la tabla esperan hasta que el índice esté construido.",
+        "CREATE INDEX CONCURRENTLY, en una revisión marcada `transactional: false`.",
+    ),
+    (
+        "drop-index-without-concurrently",
+        "DROP INDEX sin CONCURRENTLY toma un bloqueo ACCESS EXCLUSIVE sobre la tabla.",
+        "DROP INDEX CONCURRENTLY, en una revisión marcada `transactional: false`.",
+    ),
+    (
+        "cannot-run-in-transaction",
+        "Esta sentencia no puede ejecutarse dentro de un bloque de transacción, y esta revisión se ejecuta en uno: fallará.",
+        "Marque la revisión `transactional: false` (y deje esas sentencias en una revisión propia).",
+    ),
+    (
+        "needless-non-transactional",
+        "La revisión se ejecuta fuera de toda transacción, así que un fallo a medias la deja a medio aplicar, y ninguna de sus sentencias lo necesita.",
+        "Quite `transactional: false`.",
+    ),
+    (
+        "changing-column-type",
+        "ALTER COLUMN ... TYPE suele reescribir la tabla y sus índices con un bloqueo ACCESS EXCLUSIVE.",
+        "Añada una columna nueva, rellénela, cambie lectores y escritores y después elimine la antigua.",
+    ),
+    (
+        "constraint-without-not-valid",
+        "Añadir una FOREIGN KEY o un CHECK valida todas las filas mientras mantiene un bloqueo que impide escribir.",
+        "Añádala con NOT VALID y luego VALIDATE CONSTRAINT en otra sentencia (que solo toma un bloqueo SHARE UPDATE EXCLUSIVE).",
+    ),
+    (
+        "constraint-builds-index",
+        "ADD CONSTRAINT ... UNIQUE o PRIMARY KEY construye su índice con un bloqueo ACCESS EXCLUSIVE.",
+        "Primero CREATE UNIQUE INDEX CONCURRENTLY, después ADD CONSTRAINT ... USING INDEX.",
+    ),
+    (
+        "setting-not-null",
+        "SET NOT NULL recorre toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
+        "Añada CHECK (col IS NOT NULL) NOT VALID, valídelo y después SET NOT NULL (PostgreSQL 12+ se salta entonces el recorrido).",
+    ),
+    (
+        "dropping-table",
+        "DROP TABLE pierde para siempre los datos de la tabla, y el código que aún la usa se rompe.",
+        "Deje de usar la tabla antes; guarde una copia, o renómbrela y elimínela en una versión posterior.",
+    ),
+    (
+        "dropping-column",
+        "DROP COLUMN pierde los datos de la columna, y el código en marcha que aún la lee se rompe.",
+        "Deje de leer y escribir la columna en una versión anterior a la que la elimina.",
+    ),
+    (
+        "renaming-table",
+        "Renombrar una tabla rompe toda consulta en marcha que use el nombre antiguo hasta que se despliegue el código.",
+        "Cree una vista con el nombre antiguo durante la transición, o renombre por pasos a lo largo de varias versiones.",
+    ),
+    (
+        "renaming-column",
+        "Renombrar una columna rompe toda consulta en marcha que use el nombre antiguo hasta que se despliegue el código.",
+        "Añada la columna nueva, escriba en ambas, rellene, cambie los lectores y después elimine la antigua.",
+    ),
+    (
+        "truncate-cascade",
+        "TRUNCATE ... CASCADE vacía también todas las tablas que hacen referencia a esta, algo fácil de pasar por alto.",
+        "Vacíe por su nombre las tablas que quiera vaciar.",
+    ),
+    (
+        "transaction-control",
+        "BEGIN, COMMIT y ROLLBACK dentro de una revisión rompen la transacción en la que Strata la ejecuta.",
+        "Deje las transacciones a Strata; marque la revisión `transactional: false` si debe ejecutarse fuera de una.",
+    ),
+    (
+        "missing-lock-timeout",
+        "La revisión toma bloqueos fuertes sobre tablas existentes; ejecutada por psql desde un script `--sql`, nada limita cuánto espera por ellos mientras otras consultas hacen cola detrás.",
+        "Strata fija lock_timeout en sus propias ejecuciones; para scripts, empiece la revisión con SET lock_timeout = '5s'.",
+    ),
+    (
+        "prefer-bigint",
+        "Los ids y contadores integer y smallint se agotan (2^31) antes de lo esperado, y ampliarlos después reescribe la tabla.",
+        "Use bigint.",
+    ),
+    (
+        "prefer-identity",
+        "Los tipos serial crean una secuencia que la columna no posee en el sentido del estándar SQL; los permisos y las copias de la tabla fallan.",
+        "Use bigint GENERATED ALWAYS AS IDENTITY.",
+    ),
+    (
+        "prefer-timestamptz",
+        "timestamp without time zone guarda horas de reloj sin zona: cambian de sentido cuando servidores o usuarios cambian de zona.",
+        "Use timestamptz.",
+    ),
+    (
+        "prefer-text",
+        "varchar(n) solo añade un límite de longitud que es costoso ampliar después (puede reescribir la tabla).",
+        "Use text, con un CHECK (length(col) <= n) si el límite importa.",
+    ),
+    (
+        "identifier-too-long",
+        "PostgreSQL recorta sin avisar los nombres de más de 63 bytes, así que dos nombres largos pueden coincidir y sentencias posteriores no encuentran el objeto.",
+        "Use un nombre de 63 bytes como máximo.",
+    ),
+    (
+        "enum-value-without-position",
+        "ADD VALUE sin BEFORE ni AFTER añade el valor al final, lo que decide cómo se ordenan y comparan los valores.",
+        "Diga dónde va: ADD VALUE 'x' BEFORE 'y' (o AFTER).",
+    ),
+    (
+        "empty-downgrade",
+        "La sección de reversión está vacía: esta revisión no se puede deshacer.",
+        "Escriba el SQL que revierte la actualización (o explique en un comentario por qué no se puede).",
+    ),
+    (
+        "downgrade-does-not-reverse",
+        "Tras la actualización y luego la reversión, el esquema no es el de antes (según el modelo de esquema): una vuelta atrás deja objetos o los pierde, y volver a actualizar puede fallar.",
+        "Haga que la reversión deshaga exactamente lo que hizo la actualización, en orden inverso: elimine lo que añadió y restaure lo que eliminó, renombró o cambió.",
+    ),
+    (
+        "allow-without-reason",
+        "Una línea `-- strata:allow` solo silencia una regla con un motivo, para que los revisores sepan por qué.",
+        "Escriba `-- strata:allow <regla> <por qué aquí es seguro>`.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_rule_has_spanish_words() {
+        for rule in strata_shared::lint::RULES {
+            assert!(super::spanish(rule.id).is_some(), "{} has no Spanish why/instead", rule.id);
+        }
+    }
+}
