@@ -235,18 +235,20 @@ fn row_view(
     };
     let schema_summary = summary.clone();
     let class = if hit { "history-row" } else { "history-row dimmed" };
+    let lines_of_history = node.labels.join(", ");
     // A click anywhere on the row opens the revision (the id is the keyboard's way in).
     let open = {
         let (href, navigate) = (href.clone(), use_navigate());
         move |_| navigate(&href, Default::default())
     };
     view! {
-        <div class=class data-revision=id.clone() data-lane=lane on:click=open
+        <div class=class data-revision=id.clone() data-lane=lane on:click=open title=lines_of_history
             style=format!("top: {}px; padding-left: {}px", row as f64 * ROW, width + 8.0)>
             <a href=href><code>{id.clone()}</code></a>
             {is_head.then(|| view! { <span class="tag head">{tr("head")}</span> })}
             {is_merge.then(|| view! { <span class="tag merge">{tr("merge")}</span> })}
-            {node.labels.iter().map(|l| view! { <span class="tag label">{l.clone()}</span> }).collect_view()}
+            // Its own labels; the inherited ones (its line of history) are in the tooltip.
+            {revision.branch_labels.iter().map(|l| view! { <span class="tag label">{l.clone()}</span> }).collect_view()}
             {environments.into_iter().map(|name| view! {
                 <span class="tag environment-marker" data-environment-marker=name.clone()>{format!("◆ {name}")}</span>
             }).collect_view()}
