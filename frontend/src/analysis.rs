@@ -40,7 +40,7 @@ const SLICE: usize = 50;
 /// result to `done`.
 pub fn analyse(project: &ProjectSnapshot, done: impl FnOnce(ProjectAnalysis) + 'static) {
     let started = now();
-    let (graph, _) = RevisionGraph::build(project.revisions.iter().map(|n| n.revision.clone()).collect());
+    let graph = project.graph();
     let graph = Rc::new(graph);
     let replayer = Replayer::new(graph.clone());
     let walk = replayer.walk();

@@ -1,6 +1,7 @@
 //! The JSON shapes the server sends and the browser reads. One definition for both sides.
 
 use crate::diagnostic::Diagnostic;
+use crate::graph::RevisionGraph;
 use crate::project::Project;
 use crate::revision::Revision;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,16 @@ pub struct ExcludedNode {
     pub reason: String,
 }
 
+/// The graph of revisions a client received (the browser rebuilds it from the snapshot).
+pub fn graph_of(nodes: &[RevisionNode]) -> RevisionGraph {
+    RevisionGraph::build(nodes.iter().map(|n| n.revision.clone()).collect()).0
+}
+
 impl ProjectSnapshot {
+    pub fn graph(&self) -> RevisionGraph {
+        graph_of(&self.revisions)
+    }
+
     pub fn of(project: &Project) -> Self {
         let graph = &project.graph;
         Self {

@@ -9,7 +9,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 use std::sync::Arc;
-use strata_shared::api::{EnvironmentStatus, RevisionNode};
+use strata_shared::api::{EnvironmentStatus, RevisionNode, graph_of};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::layout::Layout;
 
@@ -29,7 +29,7 @@ struct GraphModel {
 
 impl GraphModel {
     fn new(nodes: Vec<RevisionNode>) -> Self {
-        let (graph, _) = RevisionGraph::build(nodes.iter().map(|n| n.revision.clone()).collect());
+        let graph = graph_of(&nodes);
         let layout = Layout::of(&graph);
         GraphModel { nodes, graph, layout }
     }

@@ -25,7 +25,7 @@ pub fn with_project<V: IntoView + 'static>(page: impl Fn(Arc<Loaded>) -> V + Sen
         None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
         Some(Err(error)) => view! { <p class="error-state" data-test="error">{error}</p> }.into_any(),
         Some(Ok(snapshot)) => {
-            let (graph, _) = RevisionGraph::build(snapshot.revisions.iter().map(|n| n.revision.clone()).collect());
+            let graph = snapshot.graph();
             page(Arc::new(Loaded { snapshot, graph })).into_any()
         }
     }

@@ -27,7 +27,7 @@ pub fn RevisionPage() -> impl IntoView {
         Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
         Some(Ok(project)) => match find(&project, &id()) {
             Some(node) => {
-                let (graph, _) = RevisionGraph::build(project.revisions.iter().map(|n| n.revision.clone()).collect());
+                let graph = project.graph();
                 let model = graph.index_of(&node.revision.id).map(|i| Replayer::new(&graph).model_of(i));
                 let environments = data.environments.get().and_then(Result::ok).unwrap_or_default();
                 let applied = applied_in(&graph, &node.revision.id, &environments);
