@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "STRATA_CONFIG", default_value = "strata.toml")]
     pub config: PathBuf,
 
+    /// Where strata keeps its own state: the sandbox cluster, with users and reviews unless
+    /// strata.toml names a `[state]` database.
+    #[arg(long, global = true, env = "STRATA_STATE_DIR", default_value = ".strata")]
+    pub state_dir: PathBuf,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -110,6 +115,12 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Manage the studio's accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens for CI.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Create a new, empty revision file.
     Revision(NewRevisionArgs),
     /// Create a revision that merges several heads.
@@ -209,7 +220,37 @@ pub struct ServeArgs {
     /// The built frontend (Trunk's output).
     #[arg(long, env = "STRATA_DIST", default_value = "dist")]
     pub dist: PathBuf,
-    /// Where strata keeps its own state, such as the sandbox cluster.
-    #[arg(long, env = "STRATA_STATE_DIR", default_value = ".strata")]
-    pub state_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is asked for (or read from stdin with --password-stdin).
+    Add {
+        name: String,
+        #[arg(long)]
+        role: strata_shared::access::Role,
+        /// Read the password from the first line of stdin (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts and their roles.
+    List,
+    /// Delete an account, its sessions and its tokens (its reviews and audit entries stay).
+    Remove { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as USER; it is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// What it is for, such as `ci`.
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+    /// List tokens (ids, users, labels; never the tokens).
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: String },
 }

@@ -3,12 +3,23 @@
 //! ```toml
 //! [environments.staging]
 //! url_env = "STAGING_DATABASE_URL"   # or: url = "postgresql://..."
-//! protected = false
+//! protected = true                 # runs need approved proposals
+//! approvals_required = 1             # default 1 when protected
+//! approver_roles = ["approver", "admin"]
+//! author_may_approve = false
+//! after = ["staging"]                # promotion order: revisions must be in place there first
+//! approval_expiry_minutes = 1440     # default: approvals do not expire
 //! version_table = "alembic_version"  # Alembic's defaults
 //! version_table_schema = "public"    # default: the connection's search path
 //! lock_timeout = "5s"
 //! statement_timeout = "30min"
 //! transaction_mode = "whole-plan"    # or "per-revision"
+//!
+//! [state]                            # Strata's own database: users, reviews, approvals, audit
+//! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
+//!
+//! [auth]
+//! session_minutes = 720
 //! ```
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
@@ -19,6 +30,8 @@ use sqlx::postgres::PgConnectOptions;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
+use strata_shared::access::Role;
+use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,6 +39,35 @@ use strata_shared::offline::{TransactionMode, VersionTable};
 pub struct Config {
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,
+    pub state: Option<StateConfig>,
+    #[serde(default)]
+    pub auth: AuthConfig,
+}
+
+/// Where Strata keeps users, sessions, reviews, approvals and the audit log.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateConfig {
+    url: Option<String>,
+    url_env: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// How long a sign-in lasts.
+    #[serde(default = "default_session_minutes")]
+    pub session_minutes: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self { session_minutes: default_session_minutes() }
+    }
+}
+
+fn default_session_minutes() -> u32 {
+    12 * 60
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -35,6 +77,14 @@ pub struct EnvironmentConfig {
     url_env: Option<String>,
     #[serde(default)]
     pub protected: bool,
+    approvals_required: Option<u32>,
+    #[serde(default = "default_approver_roles")]
+    approver_roles: Vec<Role>,
+    #[serde(default)]
+    author_may_approve: bool,
+    #[serde(default)]
+    after: Vec<String>,
+    approval_expiry_minutes: Option<u32>,
     #[serde(default = "default_version_table")]
     pub version_table: String,
     pub version_table_schema: Option<String>,
@@ -44,6 +94,10 @@ pub struct EnvironmentConfig {
     pub statement_timeout: String,
     #[serde(default)]
     pub transaction_mode: TransactionMode,
+}
+
+fn default_approver_roles() -> Vec<Role> {
+    vec![Role::Approver, Role::Admin]
 }
 
 fn default_version_table() -> String {
@@ -76,15 +130,51 @@ impl Config {
             if let Some(bad) = names.into_iter().find(|n| !is_identifier(n)) {
                 bail!("{}: environment `{name}`: `{bad}` is not a plain SQL name (letters, digits, _)", path.display());
             }
-            match (&environment.url, &environment.url_env) {
-                (Some(_), Some(_)) => {
-                    bail!("{}: environment `{name}` gives both `url` and `url_env`; keep one", path.display())
-                }
-                (None, None) => bail!("{}: environment `{name}` needs `url` or `url_env`", path.display()),
-                _ => {}
+            check_url_source(path, &format!("environment `{name}`"), &environment.url, &environment.url_env)?;
+            if let Some(unknown) = environment.after.iter().find(|e| !config.environments.contains_key(*e)) {
+                bail!(
+                    "{}: environment `{name}`: `after` names `{unknown}`, which is not an environment",
+                    path.display()
+                );
+            }
+            if environment.protected && environment.approvals_required == Some(0) {
+                bail!(
+                    "{}: environment `{name}` is protected but needs 0 approvals; say `protected = false`",
+                    path.display()
+                );
             }
         }
+        if let Some(state) = &config.state {
+            check_url_source(path, "[state]", &state.url, &state.url_env)?;
+        }
         Ok(config)
+    }
+}
+
+fn check_url_source(path: &Path, what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<()> {
+    match (url, url_env) {
+        (Some(_), Some(_)) => bail!("{}: {what} gives both `url` and `url_env`; keep one", path.display()),
+        (None, None) => bail!("{}: {what} needs `url` or `url_env`", path.display()),
+        _ => Ok(()),
+    }
+}
+
+/// A URL from `url` or from the variable `url_env` names. Never echoed: it may hold a password.
+fn connect_options(what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<PgConnectOptions> {
+    let url = match (url, url_env) {
+        (Some(url), _) => url.clone(),
+        (None, Some(variable)) => std::env::var(variable)
+            .with_context(|| format!("{what} takes its URL from ${variable}, which is not set"))?,
+        (None, None) => bail!("{what} has no URL"),
+    };
+    PgConnectOptions::from_str(&url)
+        .map(|options| options.application_name("strata"))
+        .map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid PostgreSQL URL"))
+}
+
+impl StateConfig {
+    pub fn connect_options(&self) -> Result<PgConnectOptions> {
+        connect_options("the state database ([state])", &self.url, &self.url_env)
     }
 }
 
@@ -100,6 +190,11 @@ impl EnvironmentConfig {
             url: Some(url),
             url_env: None,
             protected: false,
+            approvals_required: None,
+            approver_roles: default_approver_roles(),
+            author_may_approve: false,
+            after: Vec::new(),
+            approval_expiry_minutes: None,
             version_table: default_version_table(),
             version_table_schema: None,
             lock_timeout: default_lock_timeout(),
@@ -109,16 +204,18 @@ impl EnvironmentConfig {
     }
 
     pub fn connect_options(&self, name: &str) -> Result<PgConnectOptions> {
-        let url = match (&self.url, &self.url_env) {
-            (Some(url), _) => url.clone(),
-            (None, Some(variable)) => std::env::var(variable)
-                .with_context(|| format!("environment `{name}` takes its URL from ${variable}, which is not set"))?,
-            (None, None) => bail!("environment `{name}` has no URL"),
-        };
-        // The URL itself is never echoed: it may hold a password.
-        PgConnectOptions::from_str(&url)
-            .map(|options| options.application_name("strata"))
-            .map_err(|_| anyhow::anyhow!("the database URL of environment `{name}` is not a valid PostgreSQL URL"))
+        connect_options(&format!("environment `{name}`"), &self.url, &self.url_env)
+    }
+
+    pub fn policy(&self) -> ApprovalPolicy {
+        ApprovalPolicy {
+            protected: self.protected,
+            approvals_required: if self.protected { self.approvals_required.unwrap_or(1) } else { 0 },
+            approver_roles: self.approver_roles.clone(),
+            author_may_approve: self.author_may_approve,
+            after: self.after.clone(),
+            expiry_minutes: self.approval_expiry_minutes,
+        }
     }
 
     pub fn version_table(&self) -> VersionTable {

@@ -1,6 +1,9 @@
 //! The `strata` server and command line, as a library so that tests can reuse its parts
 //! (the sandbox PostgreSQL above all).
 
+pub mod approvals;
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -9,5 +12,7 @@ pub mod execute;
 pub mod http;
 pub mod identity;
 pub mod migrations_dir;
+pub mod reviews;
 pub mod sandbox;
+pub mod state;
 pub mod version_table;

@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Studio, collect_events, http_post};
+use support::{Studio, collect_events};
 
 #[test]
 fn plan_run_stream_and_journal_through_the_api() {
@@ -26,34 +26,31 @@ fn plan_run_stream_and_journal_through_the_api() {
     assert_eq!(environments[0]["current"], json!([]));
     assert_eq!(environments[0]["pending"].as_array().unwrap().len(), 32);
 
-    let events = collect_events(&studio.url, "/api/events", |e| e["event"] == "run_finished");
+    let events = collect_events(&studio, "/api/events", |e| e["event"] == "run_finished");
     std::thread::sleep(Duration::from_millis(300)); // the stream is subscribed before the run starts
 
     let request = json!({ "environment": "sandbox", "operation": "upgrade", "target": "heads" });
-    let (status, body) = http_post(&studio.url, "/api/plans", &request);
+    let (status, body) = studio.post("/api/plans", &request);
     assert_eq!(status, 200, "{body}");
     let preview: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(preview["plan"]["steps"].as_array().unwrap().len(), 32);
     assert!(preview["sql"].as_str().unwrap().starts_with("BEGIN;"));
     let fingerprint = preview["fingerprint"].as_str().unwrap().to_owned();
 
-    let (status, body) = http_post(&studio.url, "/api/runs", &request);
+    let (status, body) = studio.post("/api/runs", &request);
     assert_eq!(status, 400, "a run needs the fingerprint: {body}");
     let mut stale = request.clone();
     stale["fingerprint"] = json!("0".repeat(64));
-    let (status, body) = http_post(&studio.url, "/api/runs", &stale);
+    let (status, body) = studio.post("/api/runs", &stale);
     assert_eq!(status, 409, "a plan that changed since it was shown is refused: {body}");
-    let (status, body) = http_post(
-        &studio.url,
-        "/api/plans",
-        &json!({ "environment": "sandbox", "operation": "upgrade", "target": "nosuch" }),
-    );
+    let (status, body) =
+        studio.post("/api/plans", &json!({ "environment": "sandbox", "operation": "upgrade", "target": "nosuch" }));
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("no revision or branch named `nosuch`"), "{body}");
 
     let mut confirmed = request.clone();
     confirmed["fingerprint"] = json!(fingerprint);
-    let (status, body) = http_post(&studio.url, "/api/runs", &confirmed);
+    let (status, body) = studio.post("/api/runs", &confirmed);
     assert_eq!(status, 200, "{body}");
     let outcome: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(outcome["status"], "succeeded");
@@ -71,7 +68,7 @@ fn plan_run_stream_and_journal_through_the_api() {
     assert_eq!(status, 200);
     assert_eq!(runs[0]["status"], "succeeded");
     assert_eq!(runs[0]["steps"].as_array().unwrap().len(), 32);
-    assert_eq!(runs[0]["started_by"], "studio");
+    assert_eq!(runs[0]["started_by"], "admin", "the signed-in user who ran it");
 
     for answer in answers.borrow().iter() {
         assert!(!answer.contains(&password), "an answer carries the database password");

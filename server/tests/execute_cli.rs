@@ -93,12 +93,12 @@ fn a_studio_killed_during_a_run_restarts_with_a_consistent_database_and_an_inter
     let folder = support::workspace_root().join("server/tests/fixtures/slow");
     let studio = support::Studio::start(&folder, state.path());
     let request = serde_json::json!({ "environment": "sandbox", "operation": "upgrade", "target": "head" });
-    let (_, preview) = support::http_post(&studio.url, "/api/plans", &request);
+    let (_, preview) = studio.post("/api/plans", &request);
     let preview: serde_json::Value = serde_json::from_str(&preview).unwrap();
     let mut run = request.clone();
     run["fingerprint"] = preview["fingerprint"].clone();
-    let url = studio.url.clone();
-    std::thread::spawn(move || support::http_post(&url, "/api/runs", &run));
+    let (url, auth) = (studio.url.clone(), format!("Bearer {}", studio.token));
+    std::thread::spawn(move || support::http(&url, "POST", "/api/runs", &[("Authorization", &auth)], Some(&run)));
     // The slow step sleeps for seconds: kill the studio while it runs.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {

@@ -172,12 +172,12 @@ async fn a_plan_runs_on_the_sandbox_and_the_marker_moves() {
     element(&browser, "[data-test=plan]").await;
     let steps = attrs(&browser, "[data-test=plan-step]", "data-revision").await;
     let plan = serde_json::from_str::<serde_json::Value>(
-        &support::http_post(
-            &studio.url,
-            "/api/plans",
-            &serde_json::json!({"environment": "sandbox", "operation": "upgrade", "target": "4b8e2f1c9a07"}),
-        )
-        .1,
+        &studio
+            .post(
+                "/api/plans",
+                &serde_json::json!({"environment": "sandbox", "operation": "upgrade", "target": "4b8e2f1c9a07"}),
+            )
+            .1,
     )
     .unwrap();
     let expected: Vec<String> =

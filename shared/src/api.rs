@@ -73,7 +73,8 @@ impl ProjectSnapshot {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnvironmentStatus {
     pub name: String,
-    pub protected: bool,
+    /// Who must sign off before a run, and what the environment must follow.
+    pub policy: crate::approval::ApprovalPolicy,
     /// The rows of the version table: one per applied head. Empty for a database at base.
     pub current: Vec<String>,
     /// What `upgrade heads` would run, in order (`None` when it cannot be planned or read).

@@ -3,8 +3,11 @@
 //! No I/O happens here: callers hand in file contents and get back revisions, graphs,
 //! analyses and diagnostics. Everything compiles natively and to `wasm32-unknown-unknown`.
 
+pub mod access;
 pub mod alembic_script;
 pub mod api;
+pub mod approval;
+pub mod audit;
 pub mod diagnostic;
 pub mod digest;
 pub mod graph;
@@ -15,6 +18,7 @@ pub mod new_revision;
 pub mod offline;
 pub mod plan;
 pub mod project;
+pub mod review;
 pub mod revision;
 pub mod revision_file;
 pub mod schema;

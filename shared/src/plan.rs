@@ -41,6 +41,21 @@ impl Plan {
             .collect()
     }
 
+    /// In one line, such as `upgrade from 1a2b to heads: 3 steps`.
+    pub fn summary(&self) -> String {
+        let operation = match self.operation {
+            Operation::Upgrade => "upgrade",
+            Operation::Downgrade => "downgrade",
+            Operation::Stamp => "stamp",
+        };
+        let from = if self.from.is_empty() { "base".to_owned() } else { self.from.join(", ") };
+        let steps = match self.steps.len() {
+            1 => "1 step".to_owned(),
+            n => format!("{n} steps"),
+        };
+        format!("{operation} from {from} to {}: {steps}", self.target)
+    }
+
     /// The version rows once every step has run.
     pub fn rows_after(&self) -> &[String] {
         self.steps.last().map_or(&self.from, |s| &s.rows_after)

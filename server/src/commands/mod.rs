@@ -1,6 +1,7 @@
 //! One module per group of verbs. Each returns the exit code, or an error that `main` prints
 //! as one line (exit code 1).
 
+mod accounts;
 mod database;
 mod format;
 mod lint;
@@ -23,7 +24,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let dir = cli.migrations.as_path();
     let config = cli.config.as_path();
     match cli.command {
-        Command::Serve(args) => serve::run(dir, config, args),
+        Command::Serve(args) => serve::run(dir, config, &cli.state_dir, args),
+        Command::User(command) => accounts::user(config, &cli.state_dir, command),
+        Command::Token(command) => accounts::token(config, &cli.state_dir, command),
         Command::Heads { verbose, resolve_dependencies } => {
             views::heads(&load(dir)?, out, verbose, resolve_dependencies)
         }

@@ -1,24 +1,27 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
+use crate::auth::users;
 use crate::cli::ServeArgs;
 use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
 use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
+use crate::state::StateDb;
 use anyhow::{Context, Result};
 use sqlx::postgres::PgPoolOptions;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 
-pub fn run(migrations: &Path, config: &Path, args: ServeArgs) -> Result<ExitCode> {
-    tokio::runtime::Runtime::new()?.block_on(serve(migrations, config, args))?;
+pub fn run(migrations: &Path, config: &Path, state_dir: &Path, args: ServeArgs) -> Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(serve(migrations, config, state_dir, args))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(migrations: &Path, config: &Path, args: ServeArgs) -> Result<()> {
+async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: ServeArgs) -> Result<()> {
     // Fail at once on a wrong folder, rather than on the first page load.
     let project = migrations_dir::load(migrations)?;
     tracing::info!(
@@ -31,14 +34,26 @@ async fn serve(migrations: &Path, config: &Path, args: ServeArgs) -> Result<()> 
         tracing::warn!(dist = %args.dist.display(), "no built frontend here: only the API is served (scripts/studio builds it)");
     }
 
-    // The environments of strata.toml, or else the sandbox.
-    let configured = Config::load(config)?;
-    let sandbox = if configured.environments.is_empty() { Some(Sandbox::start(&args.state_dir).await?) } else { None };
+    // The environments of strata.toml, or else the sandbox; the sandbox also holds Strata's
+    // own state unless strata.toml names a `[state]` database.
+    let configured = Config::load(config_path)?;
+    let needs_sandbox = configured.environments.is_empty() || configured.state.is_none();
+    let sandbox = if needs_sandbox { Some(Sandbox::start(state_dir).await?) } else { None };
+    let state_db = match (&configured.state, &sandbox) {
+        (Some(state), _) => StateDb::open(state.connect_options()?).await?,
+        (None, Some(sandbox)) => StateDb::open(sandbox.state_options().await?).await?,
+        (None, None) => unreachable!("the sandbox starts when no [state] is configured"),
+    };
+    let first_admin_command = first_admin_command(config_path, state_dir);
+    if !users::any_exist(&state_db).await? {
+        tracing::warn!("no accounts yet; create the first admin with: {first_admin_command}");
+    }
+    let serve_sandbox_environment = configured.environments.is_empty();
     let mut environments = Vec::new();
     for (name, environment) in configured.environments {
         environments.push(Environment { pool: pool(environment.connect_options(&name)?), name, config: environment });
     }
-    if let Some(sandbox) = &sandbox {
+    if let Some(sandbox) = sandbox.as_ref().filter(|_| serve_sandbox_environment) {
         let config = EnvironmentConfig::for_url(sandbox.url());
         environments.push(Environment {
             name: sandbox::ENVIRONMENT_NAME.to_owned(),
@@ -47,22 +62,42 @@ async fn serve(migrations: &Path, config: &Path, args: ServeArgs) -> Result<()> 
         });
     }
     let pools: Vec<_> = environments.iter().map(|e| e.pool.clone()).collect();
-    let state = Arc::new(AppState::new(migrations.to_path_buf(), environments));
+    let state = Arc::new(AppState::new(
+        migrations.to_path_buf(),
+        environments,
+        state_db.clone(),
+        configured.auth,
+        first_admin_command,
+    ));
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
     println!("Strata studio: http://{}", listener.local_addr()?);
-    axum::serve(listener, http::router(state, &args.dist)).with_graceful_shutdown(shutdown_requested()).await?;
+    let app = http::router(state, &args.dist).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_requested()).await?;
 
     for pool in pools {
         pool.close().await;
     }
+    state_db.close().await;
     match sandbox {
         Some(sandbox) => sandbox.stop().await,
         None => Ok(()),
     }
+}
+
+/// The exact command that creates the first admin, with the options this studio was given.
+fn first_admin_command(config: &Path, state_dir: &Path) -> String {
+    let mut command = String::from("strata");
+    if config != Path::new("strata.toml") {
+        command.push_str(&format!(" --config {}", config.display()));
+    }
+    if state_dir != Path::new(".strata") {
+        command.push_str(&format!(" --state-dir {}", state_dir.display()));
+    }
+    command + " user add admin --role admin"
 }
 
 /// A small pool for reading each environment's state; connections open on first use.

@@ -1,14 +1,17 @@
 //! `/api/*` handlers.
 
+use super::auth::{self, Caller};
 use super::error::ApiError;
-use super::{AppState, Environment, events, schema};
+use super::{AppState, Environment, approvals, audit_log, events, reviews, schema};
+use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
 use crate::{database_status, identity, migrations_dir};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
+use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
@@ -16,8 +19,11 @@ use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
+/// Every route but the two of signing in needs a caller (`auth::gate`); each handler then
+/// checks the caller's role for what it does.
+pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    let protected = Router::new()
+        .route("/auth/sign-out", post(auth::sign_out))
         .route("/project", get(project))
         .route("/environments", get(environments))
         .route("/environments/{name}/runs", get(runs))
@@ -28,6 +34,20 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/diff", get(schema::diff))
         .route("/blame", get(schema::blame))
         .route("/models", get(schema::models))
+        .route("/reviews", get(reviews::summaries))
+        .route("/revisions/{id}/review", get(reviews::of_revision))
+        .route("/revisions/{id}/comments", post(reviews::comment))
+        .route("/revisions/{id}/verdict", post(reviews::verdict))
+        .route("/threads/{id}/resolve", post(reviews::resolve))
+        .route("/environments/{name}/proposals", get(approvals::list))
+        .route("/proposals", post(approvals::propose))
+        .route("/proposals/{id}/approvals", post(approvals::approve))
+        .route("/audit", get(audit_log::export))
+        .route_layer(middleware::from_fn_with_state(state, auth::gate));
+    Router::new()
+        .route("/auth/status", get(auth::status))
+        .route("/auth/sign-in", post(auth::sign_in))
+        .merge(protected)
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
 }
@@ -53,7 +73,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
         statuses.push(match status {
             Ok(status) => EnvironmentStatus {
                 name: environment.name.clone(),
-                protected: environment.config.protected,
+                policy: environment.config.policy(),
                 current: status.rows,
                 pending: status.pending,
                 edited: status.edited,
@@ -61,7 +81,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
             },
             Err(error) => EnvironmentStatus {
                 name: environment.name.clone(),
-                protected: environment.config.protected,
+                policy: environment.config.policy(),
                 current: Vec::new(),
                 pending: None,
                 edited: Vec::new(),
@@ -83,15 +103,15 @@ async fn runs(State(state): AppStateRef, Path(name): Path<String>) -> Result<Jso
     Ok(Json(journal.runs(&mut conn, execute::lock::key(&table), 50).await?))
 }
 
-fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {
+pub(super) fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {
     state.environment(name).ok_or_else(|| ApiError::not_found(format!("no environment `{name}`")))
 }
 
-fn unavailable(error: impl std::fmt::Display) -> ApiError {
+pub(super) fn unavailable(error: impl std::fmt::Display) -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("the database cannot be reached: {error}"))
 }
 
-fn execution<'e>(environment: &'e Environment, request: &PlanRequest) -> execute::Environment<'e> {
+pub(super) fn execution<'e>(environment: &'e Environment, request: &PlanRequest) -> execute::Environment<'e> {
     execute::Environment {
         name: &environment.name,
         config: &environment.config,
@@ -114,7 +134,7 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
     }))
 }
 
-async fn prepare(
+pub(super) async fn prepare(
     project: &Project,
     target: &execute::Environment<'_>,
     request: &PlanRequest,
@@ -131,22 +151,51 @@ async fn prepare(
     prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
 }
 
-/// `POST /api/runs`: runs the plan if it still has the fingerprint that was shown. Progress
-/// goes to `/api/events`; the answer says how the run ended.
-async fn run(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Result<Json<RunOutcome>, ApiError> {
+/// `POST /api/runs`: runs the plan if it still has the fingerprint that was shown and, on a
+/// protected environment, a proposal of exactly that plan has its approvals. Progress goes to
+/// `/api/events`; the answer says how the run ended.
+async fn run(
+    State(state): AppStateRef,
+    Extension(caller): Extension<Caller>,
+    Json(request): Json<PlanRequest>,
+) -> Result<Json<RunOutcome>, ApiError> {
+    caller.require(Action::Operate, "run or stamp")?;
     let Some(fingerprint) = request.fingerprint.clone() else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "a run needs the fingerprint of the plan that was shown"));
     };
     let project = load(&state).await?;
-    {
-        let environment = find(&state, &request.environment)?;
-        // Refuse a bad target with a clear answer before taking any lock.
-        prepare(&project, &execution(environment, &request), &request).await?;
-    }
+    let environment = find(&state, &request.environment)?;
+    let action = if request.operation == strata_shared::plan::Operation::Stamp { "stamp" } else { "run" };
+    // Refuse a bad target with a clear answer before taking any lock.
+    let prepared = prepare(&project, &execution(environment, &request), &request).await?;
     let run_id = identity::random_hex(8)?;
+    let proposal = if environment.config.protected {
+        match approvals::cleared_for_run(&state, &project, environment, &prepared, &fingerprint).await {
+            Ok(proposal) => Some(proposal),
+            Err(refusal) => {
+                let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
+                audit::record(&state.state_db, event.detail(refusal.message())).await?;
+                return Err(refusal);
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(id) = &proposal
+        && !crate::approvals::claim(&state.state_db, id, &run_id).await?
+    {
+        return Err(ApiError::new(StatusCode::CONFLICT, "another run took this proposal first"));
+    }
+    let mut started = Event::new(&caller.name, action).environment(&environment.name).subject(&run_id);
+    started = started.detail(format!("{} (plan {})", prepared.plan.summary(), short(&fingerprint)));
+    audit::record(&state.state_db, started).await?;
+
     let id = run_id.clone();
+    let who = caller.name.clone();
+    let worker_state = state.clone();
     // On a blocking thread of its own: a run is long, and its future need not be `Send` there.
     let result = tokio::task::spawn_blocking(move || {
+        let state = worker_state;
         let environment = state.environment(&request.environment).expect("found above");
         let target = execution(environment, &request);
         let sender = state.events.clone();
@@ -154,21 +203,41 @@ async fn run(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Res
             // No subscriber is fine: nobody is watching.
             let _ = sender.send(ServerRunEvent { environment: environment.name.clone(), run_id: id.clone(), event });
         };
-        let by = RunBy { run_id: &id, who: "studio" };
+        let by = RunBy { run_id: &id, who: &who };
         let what = Request::from_api(&request);
         let work = execute::run(&target, &project.graph, &what, &fingerprint, by, &mut publish);
         tokio::runtime::Handle::current().block_on(work)
     })
     .await
     .map_err(anyhow::Error::from)?;
+    let ended = |outcome: String, detail: String| {
+        Event::new(&caller.name, outcome).environment(&environment.name).subject(&run_id).detail(detail)
+    };
     match result {
-        Ok(()) => Ok(Json(RunOutcome { run_id, status: "succeeded".to_owned(), failure: None })),
+        Ok(()) => {
+            audit::record(&state.state_db, ended(format!("{action}-succeeded"), String::new())).await?;
+            Ok(Json(RunOutcome { run_id, status: "succeeded".to_owned(), failure: None }))
+        }
         Err(RunError::Failed { failure, .. }) => {
+            let detail = format!("{}: {}", failure.path.as_deref().unwrap_or("-"), failure.message);
+            audit::record(&state.state_db, ended(format!("{action}-failed"), detail)).await?;
             Ok(Json(RunOutcome { run_id, status: "failed".to_owned(), failure: Some(*failure) }))
         }
-        Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
+        Err(error) => {
+            // Nothing ran: the proposal may be used again.
+            if let Some(id) = &proposal {
+                crate::approvals::unclaim(&state.state_db, id, &run_id).await?;
+            }
+            audit::record(&state.state_db, ended(format!("{action}-failed"), error.to_string())).await?;
+            match error {
+                RunError::Locked(_) | RunError::Changed => Err(ApiError::new(StatusCode::CONFLICT, error.to_string())),
+                RunError::Other(error) => Err(unavailable(format!("{error:#}"))),
+                RunError::Failed { .. } => unreachable!("matched above"),
+            }
         }
-        Err(RunError::Other(error)) => Err(unavailable(format!("{error:#}"))),
     }
+}
+
+pub(super) fn short(fingerprint: &str) -> &str {
+    &fingerprint[..fingerprint.len().min(12)]
 }

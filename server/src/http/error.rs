@@ -14,6 +14,10 @@ impl ApiError {
         Self { status, message: message.into() }
     }
 
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }

@@ -1,12 +1,17 @@
 //! The studio's HTTP side: the JSON API under `/api`, and the built frontend for everything else.
 
 mod api;
+mod approvals;
+mod audit_log;
+pub mod auth;
 mod error;
 mod events;
+mod reviews;
 mod schema;
 mod watch;
 
-use crate::config::EnvironmentConfig;
+use crate::config::{AuthConfig, EnvironmentConfig};
+use crate::state::StateDb;
 use axum::Router;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -23,6 +28,11 @@ pub struct AppState {
     pub events: broadcast::Sender<ServerRunEvent>,
     /// A revision file was added, removed or edited (live reload, `/api/events`).
     pub project_changes: broadcast::Sender<()>,
+    /// Users, sessions, reviews, approvals, audit.
+    pub state_db: StateDb,
+    pub auth: AuthConfig,
+    /// What the sign-in page tells the operator to run while no account exists.
+    pub first_admin_command: String,
 }
 
 /// A target database the studio shows and migrates. Its URL stays in `config`.
@@ -34,10 +44,16 @@ pub struct Environment {
 }
 
 impl AppState {
-    pub fn new(migrations_dir: PathBuf, environments: Vec<Environment>) -> Self {
+    pub fn new(
+        migrations_dir: PathBuf,
+        environments: Vec<Environment>,
+        state_db: StateDb,
+        auth: AuthConfig,
+        first_admin_command: String,
+    ) -> Self {
         let (events, _) = broadcast::channel(1024);
         let (project_changes, _) = broadcast::channel(16);
-        Self { migrations_dir, environments, events, project_changes }
+        Self { migrations_dir, environments, events, project_changes, state_db, auth, first_admin_command }
     }
 
     fn environment(&self, name: &str) -> Option<&Environment> {
@@ -51,7 +67,7 @@ pub fn router(state: Arc<AppState>, dist: &Path) -> Router {
     watch::spawn(state.clone());
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
-        .nest("/api", api::routes().with_state(state))
+        .nest("/api", api::routes(state.clone()).with_state(state))
         .fallback_service(frontend)
         .layer(CompressionLayer::new())
 }

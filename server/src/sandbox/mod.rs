@@ -24,6 +24,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const ENVIRONMENT_NAME: &str = "sandbox";
+/// Strata's own database in the sandbox cluster (users, reviews, approvals, audit), apart from
+/// the `postgres` database the sandbox environment migrates.
+const STATE_DATABASE: &str = "strata_state";
 const SUPERUSER: &str = "postgres";
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -85,6 +88,11 @@ impl Sandbox {
     /// The superuser's password (for tools such as psql; never logged).
     pub fn password(&self) -> &str {
         &self.password
+    }
+
+    /// Strata's state database in this cluster, created on first use.
+    pub async fn state_options(&self) -> Result<PgConnectOptions> {
+        ensure_state_database(self.connect_options()).await
     }
 
     /// The postmaster's process id, while it runs.
@@ -185,6 +193,49 @@ async fn stop_stale_postmaster(dir: &Path) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
+}
+
+/// The state database of the sandbox under `state_dir` when a postmaster runs it now (a
+/// studio is up): how to reach it. `None` when nothing runs there.
+pub async fn running_state_options(state_dir: &Path) -> Result<Option<PgConnectOptions>> {
+    let dir = state_dir.join("sandbox");
+    let Ok(pid_file) = fs::read_to_string(dir.join("data/postmaster.pid")) else { return Ok(None) };
+    let mut lines = pid_file.lines();
+    let pid: Option<Pid> = lines.next().and_then(|l| l.trim().parse().ok());
+    // The fourth line of postmaster.pid is the port it listens on.
+    let port: Option<u16> = lines.nth(2).and_then(|l| l.trim().parse().ok());
+    let (Some(pid), Some(port)) = (pid, port) else { return Ok(None) };
+    if !process::is_alive(pid) || process::command_name(pid).as_deref() != Some("postgres") {
+        return Ok(None);
+    }
+    let password = fs::read_to_string(dir.join("password")).context("the sandbox cluster has no password file")?;
+    let admin = PgConnectOptions::new()
+        .host("127.0.0.1")
+        .port(port)
+        .username(SUPERUSER)
+        .password(password.trim())
+        .database("postgres")
+        .log_statements(tracing::log::LevelFilter::Debug);
+    ensure_state_database(admin).await.map(Some)
+}
+
+async fn ensure_state_database(admin: PgConnectOptions) -> Result<PgConnectOptions> {
+    let mut conn = sqlx::PgConnection::connect_with(&admin).await.context("cannot reach the sandbox PostgreSQL")?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(STATE_DATABASE)
+        .fetch_one(&mut conn)
+        .await?;
+    if !exists {
+        let created = sqlx::query(&format!("CREATE DATABASE {STATE_DATABASE}")).execute(&mut conn).await;
+        // Another strata may have created it meanwhile (42P04: duplicate_database).
+        if let Err(error) = created
+            && error.as_database_error().and_then(|e| e.code()).as_deref() != Some("42P04")
+        {
+            return Err(error).context("cannot create the state database in the sandbox");
+        }
+    }
+    let _ = conn.close().await;
+    Ok(admin.database(STATE_DATABASE))
 }
 
 fn read_pid(path: &Path) -> Option<Pid> {

@@ -52,11 +52,17 @@ pub fn send_signal(pid: i32, signal: i32) {
     assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "cannot signal {pid}");
 }
 
-/// `strata serve` on a free port, stopped with SIGTERM when dropped.
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// `strata serve` on a free port, stopped with SIGTERM when dropped. It comes with an `admin`
+/// account (password `PASSWORD`) whose API token `get`/`post` send.
 pub struct Studio {
     child: Option<Child>,
     pub url: String,
     pub stderr_log: PathBuf,
+    state: PathBuf,
+    pub token: String,
 }
 
 impl Studio {
@@ -87,7 +93,31 @@ impl Studio {
             let _ = child.kill();
             panic!("strata serve did not start; its log:\n{}", std::fs::read_to_string(&stderr_log).unwrap());
         };
-        Self { child: Some(child), url, stderr_log }
+        let mut studio = Self { child: Some(child), url, stderr_log, state: state.to_path_buf(), token: String::new() };
+        studio.token = studio.add_user("admin", "admin");
+        studio
+    }
+
+    /// Creates an account (password `PASSWORD`) with the CLI, as an operator would, and returns
+    /// an API token for it.
+    pub fn add_user(&self, name: &str, role: &str) -> String {
+        let mut add = self.cli(&["user", "add", name, "--role", role, "--password-stdin"]);
+        let mut child = add.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // A studio restarted on the same state folder keeps its accounts.
+        assert!(output.status.success() || stderr.contains("exists already"), "user add: {stderr}");
+        let output = self.cli(&["token", "create", "--user", name, "--label", "tests"]).output().unwrap();
+        assert!(output.status.success(), "token create: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    /// `strata` with this studio's state folder.
+    pub fn cli(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+        command.arg("--state-dir").arg(&self.state).args(args);
+        command
     }
 
     pub fn pid(&self) -> i32 {
@@ -105,8 +135,17 @@ impl Studio {
         child.wait().unwrap()
     }
 
+    /// GET as the admin.
     pub fn get(&self, path: &str) -> (u16, String) {
-        http_get(&self.url, path)
+        let response = http(&self.url, "GET", path, &[("Authorization", &format!("Bearer {}", self.token))], None);
+        (response.status, response.body)
+    }
+
+    /// POST as the admin.
+    pub fn post(&self, path: &str, body: &serde_json::Value) -> (u16, String) {
+        let response =
+            http(&self.url, "POST", path, &[("Authorization", &format!("Bearer {}", self.token))], Some(body));
+        (response.status, response.body)
     }
 }
 
@@ -119,46 +158,72 @@ impl Drop for Studio {
     }
 }
 
-/// A minimal HTTP/1.0 GET: status and body.
-pub fn http_get(base: &str, path: &str) -> (u16, String) {
-    let address = base.strip_prefix("http://").unwrap();
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, body.to_owned())
+pub struct Response {
+    pub status: u16,
+    /// The header lines, as sent.
+    pub head: String,
+    pub body: String,
 }
 
-/// A minimal HTTP/1.0 POST of a JSON body: status and body.
-pub fn http_post(base: &str, path: &str, body: &serde_json::Value) -> (u16, String) {
+impl Response {
+    /// The value of the first header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// A minimal HTTP/1.0 request with extra headers and an optional JSON body.
+pub fn http(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> Response {
     let address = base.strip_prefix("http://").unwrap();
     let mut stream = TcpStream::connect(address).unwrap();
-    let body = body.to_string();
-    write!(
-        stream,
-        "POST {path} HTTP/1.0\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {address}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    if !body.is_empty() || method == "POST" {
+        request.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    stream.write_all(request.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, body.to_owned())
+    Response { status, head: head.to_owned(), body: body.to_owned() }
+}
+
+/// A GET without credentials: status and body.
+pub fn http_get(base: &str, path: &str) -> (u16, String) {
+    let response = http(base, "GET", path, &[], None);
+    (response.status, response.body)
 }
 
 /// Reads server-sent events from `path` on a thread until `until` matches one of them (or 120 s
 /// pass); the `data:` payloads in order.
 pub fn collect_events(
-    base: &str,
+    studio: &Studio,
     path: &str,
     until: fn(&serde_json::Value) -> bool,
 ) -> mpsc::Receiver<Vec<serde_json::Value>> {
-    let address = base.strip_prefix("http://").unwrap().to_owned();
+    let address = studio.url.strip_prefix("http://").unwrap().to_owned();
     let mut stream = TcpStream::connect(&address).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let token = &studio.token;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {

@@ -1,0 +1,139 @@
+//! Proposals and their approvals in the state database. Whether a proposal may run is
+//! `strata_shared::approval`; this module only keeps the records.
+
+use crate::state::StateDb;
+use anyhow::{Result, bail};
+use strata_shared::access::Role;
+use strata_shared::api::PlanRequest;
+
+/// A proposal as stored, with its approvers' current roles.
+pub struct Stored {
+    pub id: String,
+    pub environment: String,
+    pub request: PlanRequest,
+    pub fingerprint: String,
+    pub summary: String,
+    pub sql: String,
+    pub author: String,
+    pub proposed_at: i64,
+    pub run_id: Option<String>,
+    /// Who approved, with the role they hold now (a removed account counts as a viewer).
+    pub approvals: Vec<(String, Role, i64)>,
+}
+
+pub struct NewProposal<'a> {
+    pub environment: &'a str,
+    pub request: &'a PlanRequest,
+    pub fingerprint: &'a str,
+    pub summary: &'a str,
+    pub sql: &'a str,
+    pub author: &'a str,
+}
+
+pub async fn propose(db: &StateDb, proposal: NewProposal<'_>) -> Result<String> {
+    let id = crate::identity::random_hex(6)?;
+    sqlx::query(
+        "INSERT INTO strata.proposals (id, environment, request, fingerprint, summary, sql, author)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(proposal.environment)
+    .bind(sqlx::types::Json(proposal.request))
+    .bind(proposal.fingerprint)
+    .bind(proposal.summary)
+    .bind(proposal.sql)
+    .bind(proposal.author)
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn approve(db: &StateDb, id: &str, approver: &str) -> Result<()> {
+    let added =
+        sqlx::query("INSERT INTO strata.approvals (proposal_id, approver) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(approver)
+            .execute(&db.pool)
+            .await?;
+    if added.rows_affected() == 0 {
+        bail!("you approved this proposal already");
+    }
+    Ok(())
+}
+
+/// Claims a proposal for a run, once: false if another run claimed it first.
+pub async fn claim(db: &StateDb, id: &str, run_id: &str) -> Result<bool> {
+    let claimed = sqlx::query("UPDATE strata.proposals SET run_id = $2 WHERE id = $1 AND run_id IS NULL")
+        .bind(id)
+        .bind(run_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Gives a claimed proposal back when its run was refused before touching the database.
+pub async fn unclaim(db: &StateDb, id: &str, run_id: &str) -> Result<()> {
+    sqlx::query("UPDATE strata.proposals SET run_id = NULL WHERE id = $1 AND run_id = $2")
+        .bind(id)
+        .bind(run_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(db: &StateDb, id: &str) -> Result<Option<Stored>> {
+    Ok(select(db, "p.id = $1", id, 1).await?.pop())
+}
+
+/// The newest proposals for an environment, newest first.
+pub async fn for_environment(db: &StateDb, environment: &str, limit: i64) -> Result<Vec<Stored>> {
+    select(db, "p.environment = $1", environment, limit).await
+}
+
+/// The newest unrun proposal of `environment` with this fingerprint.
+pub async fn find_for_run(db: &StateDb, environment: &str, fingerprint: &str) -> Result<Option<Stored>> {
+    let found = for_environment(db, environment, 200).await?;
+    Ok(found.into_iter().find(|p| p.fingerprint == fingerprint && p.run_id.is_none()))
+}
+
+type Row = (String, String, sqlx::types::Json<PlanRequest>, String, String, String, String, i64, Option<String>);
+
+async fn select(db: &StateDb, filter: &str, value: &str, limit: i64) -> Result<Vec<Stored>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT p.id, p.environment, p.request, p.fingerprint, p.summary, p.sql, p.author,
+                extract(epoch FROM p.proposed_at)::bigint, p.run_id
+         FROM strata.proposals p WHERE {filter} ORDER BY p.proposed_at DESC LIMIT $2"
+    ))
+    .bind(value)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut proposals = Vec::with_capacity(rows.len());
+    for (id, environment, request, fingerprint, summary, sql, author, proposed_at, run_id) in rows {
+        let approvals: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT a.approver, u.role, extract(epoch FROM a.at)::bigint
+             FROM strata.approvals a LEFT JOIN strata.users u ON u.name = a.approver
+             WHERE a.proposal_id = $1 ORDER BY a.at",
+        )
+        .bind(&id)
+        .fetch_all(&db.pool)
+        .await?;
+        let approvals = approvals
+            .into_iter()
+            .map(|(by, role, at)| (by, role.and_then(|r| r.parse().ok()).unwrap_or(Role::Viewer), at))
+            .collect();
+        proposals.push(Stored {
+            id,
+            environment,
+            request: request.0,
+            fingerprint,
+            summary,
+            sql,
+            author,
+            proposed_at,
+            run_id,
+            approvals,
+        });
+    }
+    Ok(proposals)
+}

@@ -1,0 +1,73 @@
+//! Accounts: a name, a role and a password hash.
+
+use super::password;
+use crate::state::StateDb;
+use anyhow::{Result, bail};
+use strata_shared::access::Role;
+
+pub struct User {
+    pub name: String,
+    pub role: Role,
+}
+
+pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result<()> {
+    check_name(name)?;
+    if password.chars().count() < password::MIN_LENGTH {
+        bail!("the password is too short: at least {} characters", password::MIN_LENGTH);
+    }
+    let hash = password::hash(password)?;
+    let inserted =
+        sqlx::query("INSERT INTO strata.users (name, role, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .bind(role.name())
+            .bind(hash)
+            .execute(&db.pool)
+            .await?;
+    if inserted.rows_affected() == 0 {
+        bail!("a user `{name}` exists already");
+    }
+    Ok(())
+}
+
+/// Removes the account with its sessions and tokens; its reviews and audit entries stay.
+pub async fn remove(db: &StateDb, name: &str) -> Result<()> {
+    let removed = sqlx::query("DELETE FROM strata.users WHERE name = $1").bind(name).execute(&db.pool).await?;
+    if removed.rows_affected() == 0 {
+        bail!("no user `{name}`");
+    }
+    Ok(())
+}
+
+pub async fn list(db: &StateDb) -> Result<Vec<User>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, role FROM strata.users ORDER BY name").fetch_all(&db.pool).await?;
+    rows.into_iter().map(|(name, role)| Ok(User { role: parse_role(&role)?, name })).collect()
+}
+
+pub async fn any_exist(db: &StateDb) -> Result<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT FROM strata.users)").fetch_one(&db.pool).await?)
+}
+
+/// The account and its password hash, for a sign-in.
+pub async fn credentials(db: &StateDb, name: &str) -> Result<Option<(User, String)>> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT name, role, password_hash FROM strata.users WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|(name, role, hash)| Ok((User { role: parse_role(&role)?, name }, hash))).transpose()
+}
+
+pub(super) fn parse_role(text: &str) -> Result<Role> {
+    text.parse().map_err(|e: String| anyhow::anyhow!("the state database holds {e}"))
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let fine = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+    if !fine {
+        bail!("`{name}` is not a usable user name: 1 to 64 letters, digits, or _ - . @");
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `/api/reviews`, `/api/revisions/{id}/…`, `/api/threads/{id}/resolve`: comment threads and
+//! verdicts on revisions.
+
+use super::AppState;
+use super::api::load;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::audit::{self, Event};
+use crate::reviews;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use std::sync::Arc;
+use strata_shared::access::Action;
+use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
+
+type AppStateRef = State<Arc<AppState>>;
+
+#[derive(Deserialize)]
+pub struct SetVerdict {
+    verdict: Verdict,
+}
+
+#[derive(Deserialize)]
+pub struct Resolve {
+    resolved: bool,
+}
+
+pub async fn summaries(State(state): AppStateRef) -> Result<Json<Vec<ReviewSummary>>, ApiError> {
+    Ok(Json(reviews::summaries(&state.state_db).await?))
+}
+
+pub async fn of_revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionReview>, ApiError> {
+    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+}
+
+pub async fn comment(
+    State(state): AppStateRef,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Json(comment): Json<NewComment>,
+) -> Result<Json<RevisionReview>, ApiError> {
+    caller.require(Action::Review, "comment on revisions")?;
+    existing_revision(&state, &id).await?;
+    let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
+    let event = Event::new(&caller.name, "comment").subject(&id).detail(format!("thread {thread}{at}"));
+    audit::record(&state.state_db, event).await?;
+    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+}
+
+pub async fn verdict(
+    State(state): AppStateRef,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Json(body): Json<SetVerdict>,
+) -> Result<Json<RevisionReview>, ApiError> {
+    caller.require(Action::Review, "review revisions")?;
+    existing_revision(&state, &id).await?;
+    reviews::set_verdict(&state.state_db, &id, &caller.name, body.verdict).await?;
+    let event = Event::new(&caller.name, "review").subject(&id).detail(reviews::verdict_name(body.verdict));
+    audit::record(&state.state_db, event).await?;
+    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+}
+
+pub async fn resolve(
+    State(state): AppStateRef,
+    Extension(caller): Extension<Caller>,
+    Path(thread): Path<i64>,
+    Json(body): Json<Resolve>,
+) -> Result<Json<RevisionReview>, ApiError> {
+    caller.require(Action::Review, "resolve threads")?;
+    let by = body.resolved.then_some(caller.name.as_str());
+    let revision =
+        reviews::resolve(&state.state_db, thread, by).await.map_err(|e| ApiError::not_found(e.to_string()))?;
+    let action = if body.resolved { "resolve" } else { "reopen" };
+    let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
+    audit::record(&state.state_db, event).await?;
+    Ok(Json(reviews::of_revision(&state.state_db, &revision).await?))
+}
+
+async fn existing_revision(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let project = load(state).await?;
+    match project.graph.get(id) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(format!("no revision `{id}`"))),
+    }
+}

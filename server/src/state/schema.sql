@@ -1,0 +1,83 @@
+-- Strata's own state: accounts, sign-ins, reviews, approvals and the audit log.
+-- Every statement is idempotent; it runs whenever a strata process opens the state database.
+CREATE SCHEMA IF NOT EXISTS strata;
+
+CREATE TABLE IF NOT EXISTS strata.users (
+    name          text PRIMARY KEY,
+    role          text NOT NULL,
+    password_hash text NOT NULL,  -- argon2id, PHC string
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+-- Only hashes of session ids and tokens are kept: a copy of this table signs nobody in.
+CREATE TABLE IF NOT EXISTS strata.sessions (
+    id_hash    text PRIMARY KEY,
+    user_name  text NOT NULL REFERENCES strata.users (name) ON DELETE CASCADE,
+    csrf_token text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS strata.api_tokens (
+    id         text PRIMARY KEY,  -- public, to list and revoke by
+    token_hash text NOT NULL UNIQUE,
+    user_name  text NOT NULL REFERENCES strata.users (name) ON DELETE CASCADE,
+    label      text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS strata.audit (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+    actor       text NOT NULL,
+    action      text NOT NULL,
+    environment text,
+    subject     text,
+    detail      text NOT NULL DEFAULT '',
+    address     text
+);
+-- Throttling counts recent failed sign-ins by name and by address.
+CREATE INDEX IF NOT EXISTS audit_failed_sign_ins ON strata.audit (at) WHERE action = 'sign-in-failed';
+
+CREATE TABLE IF NOT EXISTS strata.threads (
+    id          bigserial PRIMARY KEY,
+    revision    text NOT NULL,
+    line        integer,
+    resolved_by text
+);
+
+CREATE TABLE IF NOT EXISTS strata.comments (
+    id        bigserial PRIMARY KEY,
+    thread_id bigint NOT NULL REFERENCES strata.threads (id) ON DELETE CASCADE,
+    author    text NOT NULL,
+    body      text NOT NULL,
+    at        timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE TABLE IF NOT EXISTS strata.verdicts (
+    revision text NOT NULL,
+    reviewer text NOT NULL,
+    verdict  text NOT NULL,
+    at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (revision, reviewer)
+);
+
+CREATE TABLE IF NOT EXISTS strata.proposals (
+    id          text PRIMARY KEY,
+    environment text NOT NULL,
+    request     jsonb NOT NULL,
+    fingerprint text NOT NULL,
+    summary     text NOT NULL,
+    sql         text NOT NULL,
+    author      text NOT NULL,
+    proposed_at timestamptz NOT NULL DEFAULT now(),
+    run_id      text
+);
+
+CREATE TABLE IF NOT EXISTS strata.approvals (
+    proposal_id text NOT NULL REFERENCES strata.proposals (id),
+    approver    text NOT NULL,
+    at          timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (proposal_id, approver)
+);
