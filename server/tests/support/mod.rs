@@ -62,19 +62,28 @@ pub struct Studio {
     pub url: String,
     pub stderr_log: PathBuf,
     state: PathBuf,
+    config: PathBuf,
     pub token: String,
 }
 
 impl Studio {
     pub fn start(migrations: &Path, state: &Path) -> Self {
+        Self::start_with(migrations, state, &state.join("strata.toml"), &[])
+    }
+
+    /// With a `strata.toml` (a missing one means the sandbox) and extra environment variables.
+    pub fn start_with(migrations: &Path, state: &Path, config: &Path, env: &[(&str, &str)]) -> Self {
         let stderr_log = state.join("strata.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
             .arg("--migrations")
             .arg(migrations)
+            .arg("--config")
+            .arg(config)
             .args(["serve", "--port", "0", "--dist"])
             .arg(workspace_root().join("dist"))
             .arg("--state-dir")
             .arg(state)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).unwrap())
@@ -93,7 +102,14 @@ impl Studio {
             let _ = child.kill();
             panic!("strata serve did not start; its log:\n{}", std::fs::read_to_string(&stderr_log).unwrap());
         };
-        let mut studio = Self { child: Some(child), url, stderr_log, state: state.to_path_buf(), token: String::new() };
+        let mut studio = Self {
+            child: Some(child),
+            url,
+            stderr_log,
+            state: state.to_path_buf(),
+            config: config.to_path_buf(),
+            token: String::new(),
+        };
         studio.token = studio.add_user("admin", "admin");
         studio
     }
@@ -116,7 +132,7 @@ impl Studio {
     /// `strata` with this studio's state folder.
     pub fn cli(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
-        command.arg("--state-dir").arg(&self.state).args(args);
+        command.arg("--state-dir").arg(&self.state).arg("--config").arg(&self.config).args(args);
         command
     }
 

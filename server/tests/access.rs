@@ -1,0 +1,478 @@
+//! Access control end to end over HTTP: every endpoint × every role (and nobody), sessions and
+//! their CSRF tokens, session fixation, throttled sign-ins, expiry, and approvals bound to the
+//! exact plan on a protected environment. Targets are two databases of a sandbox the test
+//! starts; Strata's own state lives in the studio's sandbox.
+
+mod support;
+
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection};
+use std::collections::BTreeMap;
+use std::path::Path;
+use strata_server::sandbox::{self, Sandbox};
+use strata_shared::offline::VersionTable;
+use support::{PASSWORD, Response, Studio, http};
+
+/// A studio on a copy of the sample with `staging` and a protected `prod` that comes after it,
+/// one account per role, and the databases behind them.
+struct Team {
+    studio: Studio,
+    /// API tokens by account name (`viewer`, `reviewer`, `approver`, `operator`, `operator2`, `admin`).
+    tokens: BTreeMap<&'static str, String>,
+    targets: Sandbox,
+    runtime: tokio::runtime::Runtime,
+    state: tempfile::TempDir,
+    migrations: std::path::PathBuf,
+    /// Every response seen, for the secret scan.
+    seen: std::cell::RefCell<Vec<String>>,
+}
+
+const ROLES: [&str; 5] = ["viewer", "reviewer", "approver", "operator", "admin"];
+
+impl Team {
+    fn start() -> Self {
+        let state = support::state_dir();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let targets_dir = state.path().join("targets");
+        std::fs::create_dir_all(&targets_dir).unwrap();
+        let targets = runtime.block_on(async {
+            let targets = Sandbox::start(&targets_dir).await.unwrap();
+            let mut admin = PgConnection::connect_with(&targets.connect_options()).await.unwrap();
+            for db in ["staging", "prod"] {
+                sqlx::raw_sql(&format!("CREATE DATABASE {db}")).execute(&mut admin).await.unwrap();
+            }
+            targets
+        });
+        let url = |db: &str| format!("postgresql://postgres:{}@127.0.0.1:{}/{db}", targets.password(), targets.port());
+        let config = state.path().join("strata.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[environments.staging]\nurl_env = \"STAGING_URL\"\n\n\
+                 [environments.prod]\nurl_env = \"PROD_URL\"\nprotected = true\napprovals_required = 1\n\
+                 after = [\"staging\"]\napproval_expiry_minutes = 60\n"
+            ),
+        )
+        .unwrap();
+        let migrations = state.path().join("migrations");
+        std::fs::create_dir_all(migrations.join("versions")).unwrap();
+        for entry in std::fs::read_dir(support::sample_migrations().join("versions")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), migrations.join("versions").join(entry.file_name())).unwrap();
+        }
+        let (staging, prod) = (url("staging"), url("prod"));
+        let env = [("STAGING_URL", staging.as_str()), ("PROD_URL", prod.as_str()), ("RUST_LOG", "debug")];
+        let studio = Studio::start_with(&migrations, state.path(), &config, &env);
+        let mut tokens = BTreeMap::from([("admin", studio.token.clone())]);
+        for name in ["viewer", "reviewer", "approver", "operator", "operator2"] {
+            let role = if name == "operator2" { "operator" } else { name };
+            tokens.insert(name, studio.add_user(name, role));
+        }
+        Self { studio, tokens, targets, runtime, state, migrations, seen: Default::default() }
+    }
+
+    fn request(&self, who: Option<&str>, method: &str, path: &str, body: Option<&Value>) -> Response {
+        let auth = who.map(|name| format!("Bearer {}", self.tokens[name]));
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        self.record(http(&self.studio.url, method, path, &headers, body))
+    }
+
+    fn record(&self, response: Response) -> Response {
+        self.seen.borrow_mut().push(format!("{}\n{}", response.head, response.body));
+        response
+    }
+
+    fn json(&self, who: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let response = self.request(Some(who), method, path, body);
+        let value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        (response.status, value)
+    }
+
+    /// The plan for `request` as shown now, with its fingerprint filled in.
+    fn previewed(&self, request: Value) -> Value {
+        let (status, preview) = self.json("operator", "POST", "/api/plans", Some(&request));
+        assert_eq!(status, 200, "{preview}");
+        let mut request = request;
+        request["fingerprint"] = preview["fingerprint"].clone();
+        request
+    }
+
+    /// What the database state of everything a refused request could have touched looks like.
+    fn snapshot(&self) -> String {
+        self.runtime.block_on(async {
+            let options = sandbox::running_state_options(self.state.path()).await.unwrap().unwrap();
+            let mut state = PgConnection::connect_with(&options).await.unwrap();
+            let mut parts = Vec::new();
+            for table in
+                ["users", "sessions", "api_tokens", "threads", "comments", "verdicts", "proposals", "approvals"]
+            {
+                let text: String = sqlx::query_scalar(&format!(
+                    "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM strata.{table} t"
+                ))
+                .fetch_one(&mut state)
+                .await
+                .unwrap();
+                parts.push(format!("{table}: {text}"));
+            }
+            for db in ["staging", "prod"] {
+                let mut conn = PgConnection::connect_with(&self.targets.connect_options().database(db)).await.unwrap();
+                let table = VersionTable { schema: None, name: "alembic_version".to_owned() };
+                let rows = strata_server::version_table::rows(&mut conn, &table).await.unwrap().join(",");
+                parts.push(format!("{db}: {rows}"));
+            }
+            parts.join("\n")
+        })
+    }
+
+    fn state_sql(&self, sql: &str) {
+        self.runtime.block_on(async {
+            let options = sandbox::running_state_options(self.state.path()).await.unwrap().unwrap();
+            let mut state = PgConnection::connect_with(&options).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut state).await.unwrap();
+        });
+    }
+
+    /// No response and no log line holds a database URL, a password, a password hash or a
+    /// session/token secret.
+    fn assert_no_secrets_leaked(&self) {
+        let password_file = std::fs::read_to_string(self.state.path().join("sandbox/password")).unwrap();
+        let mut secrets = vec![
+            PASSWORD.to_owned(),
+            self.targets.password().to_owned(),
+            password_file.trim().to_owned(),
+            "postgresql://".to_owned(),
+            "postgres://".to_owned(),
+            "$argon2".to_owned(),
+        ];
+        secrets.extend(self.tokens.values().cloned());
+        let log = self.studio.log();
+        assert!(log.lines().count() > 20, "the debug log has lines to scan");
+        for (place, text) in
+            self.seen.borrow().iter().map(|t| ("a response", t.as_str())).chain([("the log", log.as_str())])
+        {
+            for secret in &secrets {
+                assert!(!text.contains(secret.as_str()), "{place} contains a secret ({secret:.12}…):\n{text:.2000}");
+            }
+        }
+    }
+}
+
+const REVISION: &str = "1e6a8c0e2b4d";
+
+/// Which role may call what: `None` means any signed-in user.
+fn endpoints(team: &Team) -> Vec<(&'static str, String, Option<Value>, Option<&'static str>)> {
+    // A thread and a proposal by someone outside the matrix, for the calls that need one.
+    let (_, review) =
+        team.json("admin", "POST", &format!("/api/revisions/{REVISION}/comments"), Some(&json!({"body": "why?"})));
+    let thread = review["threads"][0]["id"].as_i64().unwrap();
+    let prod = team.previewed(json!({"environment": "prod", "operation": "upgrade", "target": "heads"}));
+    let (status, proposal) = team.json("operator2", "POST", "/api/proposals", Some(&prod));
+    assert_eq!(status, 200, "{proposal}");
+    let proposal = proposal["id"].as_str().unwrap().to_owned();
+    let staging = team.previewed(json!({"environment": "staging", "operation": "upgrade", "target": "head"}));
+    vec![
+        ("GET", "/api/project".into(), None, None),
+        ("GET", "/api/environments".into(), None, None),
+        ("GET", "/api/environments/staging/runs".into(), None, None),
+        ("GET", "/api/environments/prod/proposals".into(), None, None),
+        (
+            "POST",
+            "/api/plans".into(),
+            Some(json!({"environment": "staging", "operation": "upgrade", "target": "head"})),
+            None,
+        ),
+        ("GET", "/api/schema?at=heads".into(), None, None),
+        ("GET", format!("/api/diff?from={REVISION}"), None, None),
+        ("GET", "/api/blame?object=supplier".into(), None, None),
+        ("GET", "/api/models".into(), None, None),
+        ("GET", "/api/reviews".into(), None, None),
+        ("GET", format!("/api/revisions/{REVISION}/review"), None, None),
+        (
+            "POST",
+            format!("/api/revisions/{REVISION}/comments"),
+            Some(json!({"body": "looks fine", "line": 9})),
+            Some("review"),
+        ),
+        ("POST", format!("/api/revisions/{REVISION}/verdict"), Some(json!({"verdict": "approved"})), Some("review")),
+        ("POST", format!("/api/threads/{thread}/resolve"), Some(json!({"resolved": true})), Some("review")),
+        ("POST", "/api/proposals".into(), Some(prod), Some("operate")),
+        ("POST", format!("/api/proposals/{proposal}/approvals"), None, Some("approve")),
+        ("POST", "/api/runs".into(), Some(staging), Some("operate")),
+        ("GET", "/api/audit".into(), None, Some("audit")),
+        ("GET", "/api/audit?format=csv".into(), None, Some("audit")),
+        ("POST", "/api/auth/sign-out".into(), None, None),
+    ]
+}
+
+fn may(role: &str, duty: Option<&str>) -> bool {
+    match duty {
+        None => true,
+        Some("review") => matches!(role, "reviewer" | "approver" | "admin"),
+        Some("approve") => matches!(role, "approver" | "admin"),
+        Some("operate") => matches!(role, "operator" | "admin"),
+        Some("audit") => matches!(role, "approver" | "admin"),
+        Some(other) => panic!("unknown duty {other}"),
+    }
+}
+
+#[test]
+fn every_endpoint_answers_every_role_as_the_policy_says_and_refusals_change_nothing() {
+    let team = Team::start();
+    let endpoints = endpoints(&team);
+    let mut table = Vec::new();
+    // Nobody signed in, then the roles from the least allowed up, so that a refused call
+    // cannot hide behind an allowed one that came first.
+    for who in std::iter::once(None).chain(ROLES.map(Some)) {
+        for (method, path, body, duty) in &endpoints {
+            let before = team.snapshot();
+            let response = team.request(who, method, path, body.as_ref());
+            let allowed = who.is_some_and(|role| may(role, *duty));
+            let expected_refusal = if who.is_none() { 401 } else { 403 };
+            if allowed {
+                assert!(
+                    ![401, 403].contains(&response.status),
+                    "{who:?} {method} {path}: {} {}",
+                    response.status,
+                    response.body
+                );
+            } else {
+                assert_eq!(response.status, expected_refusal, "{who:?} {method} {path}: {}", response.body);
+                assert!(response.body.contains("\"error\""), "a refusal says why: {}", response.body);
+                assert_eq!(team.snapshot(), before, "{who:?} {method} {path} was refused but changed something");
+            }
+            table.push(format!("{:<9} {method:<4} {path:<45} {}", who.unwrap_or("-"), response.status));
+        }
+    }
+    // The event stream needs a caller too (it never ends for one, so only the refusal is read).
+    assert_eq!(team.request(None, "GET", "/api/events", None).status, 401);
+    println!("{}", table.join("\n"));
+    team.assert_no_secrets_leaked();
+}
+
+fn sign_in(team: &Team, name: &str, password: &str, extra: &[(&str, &str)]) -> Response {
+    let mut headers = extra.to_vec();
+    headers.push(("X-Forwarded-For", "ignored"));
+    let body = json!({"name": name, "password": password});
+    team.record(http(&team.studio.url, "POST", "/api/auth/sign-in", &headers, Some(&body)))
+}
+
+fn cookie_of(response: &Response) -> String {
+    let set = response.header("set-cookie").expect("a session cookie");
+    set.split(';').next().unwrap().to_owned()
+}
+
+#[test]
+fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are_throttled() {
+    let team = Team::start();
+    let base = team.studio.url.clone();
+
+    // Before anyone signs in, the status says nothing about users but who is signed in: nobody.
+    let status: Value = serde_json::from_str(&http(&base, "GET", "/api/auth/status", &[], None).body).unwrap();
+    assert_eq!(status["me"], Value::Null);
+    assert_eq!(status["first_admin_command"], Value::Null, "accounts exist");
+
+    // A cookie planted before sign-in is not adopted: the session gets a fresh id.
+    let planted = "strata_session=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let signed_in = sign_in(&team, "reviewer", PASSWORD, &[("Cookie", planted)]);
+    assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+    let set_cookie = signed_in.header("set-cookie").unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain HTTP: {set_cookie}");
+    let cookie = cookie_of(&signed_in);
+    assert_ne!(cookie, planted);
+    assert_eq!(
+        http(&base, "GET", "/api/project", &[("Cookie", planted)], None).status,
+        401,
+        "the planted id is nobody"
+    );
+    let me: Value = serde_json::from_str(&signed_in.body).unwrap();
+    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("reviewer"), Some("reviewer")));
+
+    // Reading needs the cookie only; changing needs the CSRF token as well.
+    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &cookie)], None).status, 200);
+    let comment = json!({"body": "is this index needed?"});
+    let path = format!("/api/revisions/{REVISION}/comments");
+    let before = team.snapshot();
+    let without = team.record(http(&base, "POST", &path, &[("Cookie", &cookie)], Some(&comment)));
+    assert_eq!(without.status, 403, "{}", without.body);
+    assert!(without.body.contains("CSRF"), "{}", without.body);
+    let wrong = team.record(http(&base, "POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", "00")], Some(&comment)));
+    assert_eq!(wrong.status, 403);
+    assert_eq!(team.snapshot(), before, "nothing was written without the token");
+    let with = team.record(http(&base, "POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], Some(&comment)));
+    assert_eq!(with.status, 200, "{}", with.body);
+
+    // Behind an HTTPS proxy the cookie is Secure.
+    let https = sign_in(&team, "viewer", PASSWORD, &[("X-Forwarded-Proto", "https")]);
+    assert!(https.header("set-cookie").unwrap().contains("; Secure"));
+
+    // An expired session is nobody.
+    let viewer = cookie_of(&https);
+    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &viewer)], None).status, 200);
+    team.state_sql("UPDATE strata.sessions SET expires_at = now() - interval '1 second' WHERE user_name = 'viewer'");
+    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &viewer)], None).status, 401);
+
+    // Signing out ends the session on the server, not only in the browser.
+    let out = http(&base, "POST", "/api/auth/sign-out", &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], None);
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &cookie)], None).status, 401);
+
+    // Five wrong passwords for a name, then even the right one waits.
+    for _ in 0..5 {
+        let response = sign_in(&team, "approver", "not the password", &[]);
+        assert_eq!(response.status, 401);
+        assert_eq!(response.body, r#"{"error":"wrong name or password"}"#);
+    }
+    let throttled = sign_in(&team, "approver", PASSWORD, &[]);
+    assert_eq!(throttled.status, 429, "{}", throttled.body);
+    let wait: u64 = throttled.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    // An unknown name answers as a wrong password does.
+    let unknown = sign_in(&team, "mallory", "whatever", &[]);
+    assert_eq!((unknown.status, unknown.body.as_str()), (401, r#"{"error":"wrong name or password"}"#));
+
+    // A revoked token is nobody.
+    let list = team.studio.cli(&["token", "list"]).output().unwrap();
+    let listing = String::from_utf8(list.stdout).unwrap();
+    let id = listing.lines().find(|l| l.contains("\tviewer\t")).unwrap().split('\t').next().unwrap().to_owned();
+    assert!(team.studio.cli(&["token", "revoke", &id]).output().unwrap().status.success());
+    assert_eq!(team.request(Some("viewer"), "GET", "/api/project", None).status, 401);
+
+    // All of it is in the audit log, as JSON and as CSV.
+    let (status, audit) = team.json("admin", "GET", "/api/audit", None);
+    assert_eq!(status, 200);
+    let actions: Vec<(&str, &str)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["actor"].as_str().unwrap(), e["action"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("reviewer", "sign-in"),
+        ("reviewer", "comment"),
+        ("reviewer", "sign-out"),
+        ("approver", "sign-in-failed"),
+        ("approver", "sign-in-throttled"),
+        ("mallory", "sign-in-failed"),
+    ] {
+        assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
+    }
+    let csv = team.request(Some("admin"), "GET", "/api/audit?format=csv", None);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.body.starts_with("id,at,actor,action,environment,subject,detail\r\n"));
+    assert!(csv.body.contains(",reviewer,comment,,1e6a8c0e2b4d,"), "{}", csv.body);
+    team.assert_no_secrets_leaked();
+}
+
+fn blockers(proposal: &Value) -> Vec<String> {
+    proposal["blockers"].as_array().unwrap().iter().map(|b| b["kind"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn a_protected_environment_runs_only_the_exact_plan_that_was_approved() {
+    let team = Team::start();
+    let upgrade = json!({"environment": "prod", "operation": "upgrade", "target": "heads"});
+    let plan = team.previewed(upgrade.clone());
+
+    // Without a proposal: refused, and the answer says what is needed.
+    let before = team.snapshot();
+    let (status, refusal) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!(status, 403, "{refusal}");
+    assert!(refusal["error"].as_str().unwrap().contains("propose this plan and get 1 approval"), "{refusal}");
+    assert_eq!(team.snapshot(), before);
+
+    // A tampered fingerprint is neither proposed nor run.
+    let mut tampered = plan.clone();
+    tampered["fingerprint"] = json!("0".repeat(64));
+    assert_eq!(team.json("operator", "POST", "/api/proposals", Some(&tampered)).0, 409);
+    assert_eq!(team.json("operator", "POST", "/api/runs", Some(&tampered)).0, 409);
+
+    // Proposed: it needs an approval, and staging has not had these revisions yet.
+    let (status, proposal) = team.json("operator", "POST", "/api/proposals", Some(&plan));
+    assert_eq!(status, 200, "{proposal}");
+    let id = proposal["id"].as_str().unwrap().to_owned();
+    assert_eq!(proposal["sql"], team.json("operator", "POST", "/api/plans", Some(&upgrade)).1["sql"], "the exact SQL");
+    assert_eq!(blockers(&proposal), ["needs-approvals", "not-yet-on"]);
+
+    // The author may not approve; an admin may, once.
+    let approve = format!("/api/proposals/{id}/approvals");
+    let (status, own) = team.json("operator", "POST", &approve, None);
+    assert_eq!(status, 403, "{own}");
+    let (status, approved) = team.json("approver", "POST", &approve, None);
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(blockers(&approved), ["not-yet-on"]);
+    assert_eq!(team.json("approver", "POST", &approve, None).0, 409, "once");
+
+    // Promotion order: refused until staging has the revisions.
+    let (status, refusal) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!(status, 403);
+    assert!(refusal["error"].as_str().unwrap().contains("not yet on `staging`"), "{refusal}");
+    let staging = team.previewed(json!({"environment": "staging", "operation": "upgrade", "target": "heads"}));
+    let (status, outcome) = team.json("operator", "POST", "/api/runs", Some(&staging));
+    assert_eq!((status, outcome["status"].as_str()), (200, Some("succeeded")), "{outcome}");
+
+    // An approval too old no longer counts.
+    team.state_sql("UPDATE strata.approvals SET at = now() - interval '2 hours'");
+    let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
+    assert_eq!(listed[0]["approvals"][0]["void"], "expired");
+    assert_eq!(team.json("operator", "POST", "/api/runs", Some(&plan)).0, 403);
+    team.state_sql("UPDATE strata.approvals SET at = now()");
+
+    // Editing a revision file voids the approval visibly; the edited plan is not approved.
+    let file = std::fs::read_dir(team.migrations.join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("3f1a3c5e7a9b"))
+        .unwrap();
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original.replace("-- strata:upgrade\n", "-- strata:upgrade\nSELECT 1;\n")).unwrap();
+    let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
+    assert_eq!(listed[0]["current"], false);
+    assert_eq!(blockers(&listed[0]), ["plan-changed"]);
+    let before = team.snapshot();
+    assert_eq!(team.json("operator", "POST", "/api/runs", Some(&plan)).0, 409, "the approved plan is gone");
+    let edited = team.previewed(upgrade.clone());
+    assert_ne!(edited["fingerprint"], plan["fingerprint"]);
+    assert_eq!(team.json("operator", "POST", "/api/runs", Some(&edited)).0, 403, "the edited plan is unapproved");
+    assert_eq!(team.snapshot(), before);
+
+    // Put back, the approved plan is the plan again, and it runs, once.
+    std::fs::write(&file, original).unwrap();
+    let (status, outcome) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!((status, outcome["status"].as_str()), (200, Some("succeeded")), "{outcome}");
+    let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
+    assert_eq!(listed[0]["run_id"], outcome["run_id"]);
+    let (_, runs) = team.json("viewer", "GET", "/api/environments/prod/runs", None);
+    assert_eq!(runs[0]["started_by"], "operator");
+
+    let (_, audit) = team.json("admin", "GET", "/api/audit", None);
+    let prod_actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["environment"] == "prod")
+        .map(|e| e["action"].as_str().unwrap())
+        .rev()
+        .collect();
+    assert_eq!(
+        prod_actions,
+        [
+            "run-refused", // no proposal
+            "run-refused", // tampered fingerprint
+            "propose",
+            "approve",
+            "run-refused", // promotion order
+            "run-refused", // expired approval
+            "run-refused", // the approved plan after the edit
+            "run-refused", // the edited plan
+            "run",
+            "run-succeeded"
+        ],
+        "{audit}"
+    );
+    team.assert_no_secrets_leaked();
+}
