@@ -1,8 +1,35 @@
-//! Calls to the server's JSON API.
+//! Calls to the server's JSON API. State-changing calls carry the session's CSRF token; an
+//! answer of 401 (the session ended) brings the sign-in page back.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use strata_shared::access::{AuthStatus, Me, SignIn};
 use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
+use strata_shared::approval::Proposal;
+use strata_shared::audit::AuditEntry;
+use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
+
+thread_local! {
+    static CSRF_TOKEN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+pub fn remember_csrf_token(token: &str) {
+    CSRF_TOKEN.with(|t| *t.borrow_mut() = token.to_owned());
+}
+
+pub async fn auth_status() -> Result<AuthStatus, String> {
+    get_json("/api/auth/status").await
+}
+
+pub async fn sign_in(form: &SignIn) -> Result<Me, String> {
+    post_json("/api/auth/sign-in", form).await
+}
+
+pub async fn sign_out() -> Result<(), String> {
+    let response = post("/api/auth/sign-out", &serde_json::json!({})).await?;
+    if response.ok() { Ok(()) } else { Err(reason(response).await) }
+}
 
 pub async fn project() -> Result<ProjectSnapshot, String> {
     get_json("/api/project").await
@@ -12,13 +39,40 @@ pub async fn environments() -> Result<Vec<EnvironmentStatus>, String> {
     get_json("/api/environments").await
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
-    let response = Request::get(url).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
-    if !response.ok() {
-        let body = response.text().await.unwrap_or_default();
-        return Err(format!("{url} answered {}: {body}", response.status()));
-    }
-    response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
+pub async fn reviews() -> Result<Vec<ReviewSummary>, String> {
+    get_json("/api/reviews").await
+}
+
+pub async fn review(revision: &str) -> Result<RevisionReview, String> {
+    get_json(&format!("/api/revisions/{revision}/review")).await
+}
+
+pub async fn comment(revision: &str, comment: &NewComment) -> Result<RevisionReview, String> {
+    post_json(&format!("/api/revisions/{revision}/comments"), comment).await
+}
+
+pub async fn verdict(revision: &str, verdict: Verdict) -> Result<RevisionReview, String> {
+    post_json(&format!("/api/revisions/{revision}/verdict"), &serde_json::json!({ "verdict": verdict })).await
+}
+
+pub async fn resolve(thread: i64, resolved: bool) -> Result<RevisionReview, String> {
+    post_json(&format!("/api/threads/{thread}/resolve"), &serde_json::json!({ "resolved": resolved })).await
+}
+
+pub async fn proposals(environment: &str) -> Result<Vec<Proposal>, String> {
+    get_json(&format!("/api/environments/{environment}/proposals")).await
+}
+
+pub async fn propose(request: &PlanRequest) -> Result<Proposal, String> {
+    post_json("/api/proposals", request).await
+}
+
+pub async fn approve(proposal: &str) -> Result<Proposal, String> {
+    post_json(&format!("/api/proposals/{proposal}/approvals"), &serde_json::json!({})).await
+}
+
+pub async fn audit() -> Result<Vec<AuditEntry>, String> {
+    get_json("/api/audit").await
 }
 
 pub async fn plan(request: &PlanRequest) -> Result<PlanPreview, String> {
@@ -29,14 +83,42 @@ pub async fn run(request: &PlanRequest) -> Result<RunOutcome, String> {
     post_json("/api/runs", request).await
 }
 
-async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
-    let request = Request::post(url).json(body).map_err(|e| e.to_string())?;
-    let response = request.send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
+    let response = Request::get(url).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
+    signed_out_if_401(&response);
     if !response.ok() {
-        // The API says why in `{"error": …}`.
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        let reason = body["error"].as_str().map(str::to_owned).unwrap_or_else(|| body.to_string());
-        return Err(reason);
+        let body = response.text().await.unwrap_or_default();
+        return Err(format!("{url} answered {}: {body}", response.status()));
     }
     response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
+}
+
+async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, String> {
+    let csrf = CSRF_TOKEN.with(|t| t.borrow().clone());
+    let request = Request::post(url).header("X-CSRF-Token", &csrf).json(body).map_err(|e| e.to_string())?;
+    request.send().await.map_err(|e| format!("the server cannot be reached: {e}"))
+}
+
+async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
+    let response = post(url, body).await?;
+    if url != "/api/auth/sign-in" {
+        signed_out_if_401(&response);
+    }
+    if !response.ok() {
+        return Err(reason(response).await);
+    }
+    response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
+}
+
+/// The API says why in `{"error": …}`.
+async fn reason(response: Response) -> String {
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    body["error"].as_str().map(str::to_owned).unwrap_or_else(|| body.to_string())
+}
+
+/// A session that ended (expired, signed out elsewhere) shows the sign-in page again.
+fn signed_out_if_401(response: &Response) {
+    if response.status() == 401 {
+        let _ = web_sys::window().map(|w| w.location().reload());
+    }
 }

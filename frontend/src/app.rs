@@ -1,18 +1,22 @@
-//! The shell: header (views, language, theme), routes, the project loaded once for every page,
-//! and the live event stream.
+//! The shell: the sign-in gate, header (views, language, theme, who is signed in), routes,
+//! the project loaded once for every page, and the live event stream.
 
 use crate::api;
 use crate::i18n::{self, Lang, tr};
 use crate::live::{self, RunEvents};
 use crate::pages::{
-    compare::ComparePage, overview::Overview, revision::RevisionPage, run::RunPage, schema::SchemaPage,
-    walkthrough::WalkthroughPage,
+    audit::AuditPage, compare::ComparePage, overview::Overview, revision::RevisionPage, run::RunPage,
+    schema::SchemaPage, sign_in::SignInPage, walkthrough::WalkthroughPage,
 };
 use crate::prefs::{self, Theme};
+use crate::session::{self, Session};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
+use strata_shared::access::{Action, Me};
 use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
+use strata_shared::review::ReviewSummary;
 
 /// The project and the environments, fetched once (and again on live reload), shared by the
 /// pages through context.
@@ -20,11 +24,37 @@ use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
 pub struct Data {
     pub project: LocalResource<Result<ProjectSnapshot, String>>,
     pub environments: LocalResource<Result<Vec<EnvironmentStatus>, String>>,
+    /// Every revision's review state, for the history.
+    pub reviews: LocalResource<Result<Vec<ReviewSummary>, String>>,
+}
+
+/// Asks who is signed in; shows the sign-in page until someone is.
+#[component]
+pub fn App() -> impl IntoView {
+    i18n::set(prefs::language());
+    let status = LocalResource::new(api::auth_status);
+    let (me, set_me) = signal(None::<Me>);
+    move || match status.get() {
+        None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
+        Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
+        Some(Ok(status)) => match me.get().or(status.me) {
+            Some(me) => {
+                api::remember_csrf_token(&me.csrf_token);
+                provide_context(Session(me));
+                view! { <Studio /> }.into_any()
+            }
+            None => view! { <SignInPage first_admin_command=status.first_admin_command signed_in=set_me /> }.into_any(),
+        },
+    }
 }
 
 #[component]
-pub fn App() -> impl IntoView {
-    let data = Data { project: LocalResource::new(api::project), environments: LocalResource::new(api::environments) };
+fn Studio() -> impl IntoView {
+    let data = Data {
+        project: LocalResource::new(api::project),
+        environments: LocalResource::new(api::environments),
+        reviews: LocalResource::new(api::reviews),
+    };
     let runs = RunEvents(RwSignal::new(Vec::new()));
     let reloaded = RwSignal::new(false);
     provide_context(data);
@@ -53,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/schema") view=SchemaPage />
                         <Route path=path!("/walkthrough") view=WalkthroughPage />
                         <Route path=path!("/run") view=RunPage />
+                        <Route path=path!("/audit") view=AuditPage />
                     </Routes>
                 </main>
             </Router>
@@ -62,6 +93,14 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header(lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> impl IntoView {
+    let me = session::me();
+    let sign_out = move |_| {
+        spawn_local(async {
+            // Signed out or not, the page starts again from the sign-in gate.
+            let _ = api::sign_out().await;
+            let _ = web_sys::window().map(|w| w.location().set_href("/"));
+        });
+    };
     let toggle_theme = move |_| {
         let next = if theme.get_untracked() == Theme::Dark { Theme::Light } else { Theme::Dark };
         theme.set(next);
@@ -83,6 +122,7 @@ fn Header(lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> impl IntoView {
                 <A href="/schema">{tr("Schema")}</A>
                 <A href="/walkthrough">{tr("Walkthrough")}</A>
                 <A href="/run">{tr("Plan and run")}</A>
+                {session::may(Action::ReadAudit).then(|| view! { <A href="/audit">{tr("Audit")}</A> })}
             </nav>
             <span class="spacer"></span>
             <label class="language">
@@ -95,6 +135,8 @@ fn Header(lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> impl IntoView {
             <button class="theme" data-test="theme" on:click=toggle_theme>
                 {move || if theme.get() == Theme::Dark { tr("Light theme") } else { tr("Dark theme") }}
             </button>
+            <span class="who" data-test="who" data-role=me.role.name()>{me.name.clone()} " · " {tr(me.role.name())}</span>
+            <button class="sign-out" data-test="sign-out" on:click=sign_out>{tr("Sign out")}</button>
         </header>
     }
 }

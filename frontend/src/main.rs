@@ -9,6 +9,7 @@ mod i18n_rules;
 mod live;
 mod pages;
 mod prefs;
+mod session;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -40,6 +40,7 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     let studio = Studio::start(&support::broken_fixture(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
 
     browser.goto(&studio.url).await.unwrap();
     let list = text_of(&browser, "[data-test=revision-list]").await;
@@ -97,6 +98,7 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
     let studio = Studio::start(&support::sample_migrations(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
 
     browser.goto(&format!("{}/revisions/1e6a8c0e2b4d", studio.url)).await.unwrap();
     let finding = browser

@@ -43,6 +43,7 @@ async fn history_compare_schema_walkthrough_language_and_theme() {
     let studio = Studio::start(&support::sample_migrations(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
 
     // The history graph: every revision, the head, both merges, the depends_on edge.
     browser.goto(&studio.url).await.unwrap();
@@ -166,6 +167,7 @@ async fn a_plan_runs_on_the_sandbox_and_the_marker_moves() {
     let studio = Studio::start(&support::sample_migrations(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
 
     browser.goto(&format!("{}/run?env=sandbox&op=upgrade&target=4b8e2f1c9a07", studio.url)).await.unwrap();
     element(&browser, "[data-test=preview]").await.click().await.unwrap();
@@ -224,6 +226,7 @@ async fn a_failing_run_points_at_its_line_and_live_reload_shows_new_files() {
     let studio = Studio::start(project.path(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
 
     browser.goto(&format!("{}/run?env=sandbox&op=upgrade&target=heads", studio.url)).await.unwrap();
     element(&browser, "[data-test=preview]").await.click().await.unwrap();
@@ -261,6 +264,7 @@ async fn no_view_overflows_sideways_at_common_screen_sizes() {
     let studio = Studio::start(&support::sample_migrations(), state.path());
     let driver = ChromeDriver::start();
     let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
     let views = [
         ("/", "[data-test=analysis]"),
         ("/revisions/1e6a8c0e2b4d", "[data-section=downgrade]"),
@@ -268,6 +272,7 @@ async fn no_view_overflows_sideways_at_common_screen_sizes() {
         ("/schema?at=heads", "[data-test=diagram]"),
         ("/walkthrough?step=5", "[data-test=walkthrough]"),
         ("/run?env=sandbox", "[data-test=preview]"),
+        ("/audit", "[data-test=audit]"),
     ];
     for (width, height) in [(1280, 800), (1920, 1080)] {
         browser.set_window_size(width, height).await.unwrap();

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use strata_shared::api::{EnvironmentStatus, RevisionNode, graph_of};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::layout::Layout;
+use strata_shared::review::{ReviewSummary, Verdict};
 
 const ROW: f64 = 30.0;
 const LANE: f64 = 18.0;
@@ -234,6 +235,13 @@ fn row_view(
         move || analysis.with(|a| a.as_ref().map(|a| a.revisions.get(&id).cloned().unwrap_or_default()))
     };
     let schema_summary = summary.clone();
+    let review = {
+        let (reviews, id) = (expect_context::<crate::app::Data>().reviews, id.clone());
+        move || {
+            let all = reviews.get().and_then(Result::ok)?;
+            all.into_iter().find(|r| r.revision == id).map(review_cell)
+        }
+    };
     let class = if hit { "history-row" } else { "history-row dimmed" };
     let lines_of_history = node.labels.join(", ");
     // A click anywhere on the row opens the revision (the id is the keyboard's way in).
@@ -252,6 +260,7 @@ fn row_view(
             {environments.into_iter().map(|name| view! {
                 <span class="tag environment-marker" data-environment-marker=name.clone()>{format!("◆ {name}")}</span>
             }).collect_view()}
+            {review}
             <span class="message">{revision.message.clone().unwrap_or_default()}</span>
             <span class="counts">
                 <span class="schema-summary">{move || schema_summary().map(schema_cell)}</span>
@@ -260,6 +269,21 @@ fn row_view(
             </span>
         </div>
     }
+}
+
+/// The review state (✓ approved, ✗ changes requested) and the open threads.
+fn review_cell(summary: ReviewSummary) -> impl IntoView {
+    let state = summary.state.map(|state| match state {
+        Verdict::Approved => view! { <span class="tag review approved" data-review="approved">{format!("✓ {}", tr("approved"))}</span> },
+        Verdict::ChangesRequested => view! {
+            <span class="tag review changes-requested" data-review="changes-requested">{format!("✗ {}", tr("changes requested"))}</span>
+        },
+    });
+    let open = (summary.open_threads > 0).then(|| {
+        let title = tr("open threads");
+        view! { <span class="tag threads" title=title data-open-threads=summary.open_threads>{format!("💬 {}", summary.open_threads)}</span> }
+    });
+    view! { {state} {open} }
 }
 
 /// `+2 ~1 −1`: objects the revision adds, changes and drops.

@@ -1,5 +1,6 @@
 pub mod diagnostics;
 pub mod diagram;
 pub mod history_graph;
+pub mod review_panel;
 pub mod schema_changes;
 pub mod sql_view;

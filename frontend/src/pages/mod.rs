@@ -1,8 +1,11 @@
+pub mod approvals;
+pub mod audit;
 pub mod compare;
 pub mod overview;
 pub mod revision;
 pub mod run;
 pub mod schema;
+pub mod sign_in;
 pub mod walkthrough;
 
 use crate::app::Data;

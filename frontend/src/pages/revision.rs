@@ -1,6 +1,7 @@
 //! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
 
 use crate::app::Data;
+use crate::components::review_panel::ReviewPanel;
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::sql_view::{RevisionFindings, SqlView};
 use crate::i18n::tr;
@@ -95,6 +96,7 @@ fn revision_view(
                 <dt>{tr("File")}</dt><dd><code>{revision.path.clone()}</code></dd>
                 <dt>{tr("Applied in")}</dt><dd data-test="applied-in">{list(&applied)}</dd>
             </dl>
+            <ReviewPanel revision=revision.id.clone() />
             {match revision.format {
                 RevisionFormat::StrataSql => {
                     // The same linter as `strata lint`, run here in wasm.

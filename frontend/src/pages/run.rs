@@ -7,10 +7,13 @@ use crate::api;
 use crate::app::Data;
 use crate::i18n::tr;
 use crate::live::RunEvents;
+use crate::pages::approvals::Approvals;
+use crate::session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
+use strata_shared::access::Action;
 use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome};
 use strata_shared::lint::{self, Severity};
 use strata_shared::plan::Operation;
@@ -98,7 +101,10 @@ pub fn RunPage() -> impl IntoView {
         {move || error.get().map(|e| view! { <p class="error-state" data-test="error">{e}</p> })}
         {move || match stage.get() {
             Stage::Choosing => ().into_any(),
-            Stage::Previewed(preview) => view! { <PlanView preview=preview.clone() /> <Confirm preview stage /> }.into_any(),
+            Stage::Previewed(preview) => {
+                let protected = environment_is_protected(data, &preview.environment);
+                view! { <PlanView preview=preview.clone() /> <Gate preview stage protected /> }.into_any()
+            }
             Stage::Running(preview, seen_before) => {
                 view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> }.into_any()
             }
@@ -108,6 +114,36 @@ pub fn RunPage() -> impl IntoView {
             }
         }}
     }
+}
+
+fn environment_is_protected(data: Data, name: &str) -> bool {
+    let environments = data.environments.get_untracked().and_then(Result::ok).unwrap_or_default();
+    environments.iter().any(|e| e.name == name && e.policy.protected)
+}
+
+/// What stands between the plan shown and Run: the caller's role, and on a protected
+/// environment, the approved proposal of exactly this plan.
+#[component]
+fn Gate(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>, protected: bool) -> impl IntoView {
+    if preview.plan.steps.is_empty() {
+        return ().into_any();
+    }
+    let may_run = session::may(Action::Operate);
+    let cleared = RwSignal::new(!protected);
+    let role = session::me().role;
+    view! {
+        {protected.then(|| view! { <Approvals preview=preview.clone() cleared /> })}
+        {move || match (may_run, cleared.get()) {
+            (false, _) => view! {
+                <p class="notice" data-test="run-not-allowed">{tr("Your role cannot run plans:")} " " {tr(role.name())}</p>
+            }.into_any(),
+            (true, false) => view! {
+                <p class="notice" data-test="run-locked">{tr("Run unlocks once this exact plan is approved.")}</p>
+            }.into_any(),
+            (true, true) => view! { <Confirm preview=preview.clone() stage /> }.into_any(),
+        }}
+    }
+    .into_any()
 }
 
 fn first_environment(data: Data) -> Option<String> {

@@ -52,6 +52,18 @@ impl ChromeDriver {
     }
 }
 
+/// Signs `name` (password `super::PASSWORD`) in through the sign-in page, as a person would.
+pub async fn sign_in(browser: &Client, base: &str, name: &str) {
+    use fantoccini::Locator;
+    let wait = Duration::from_secs(30);
+    browser.goto(base).await.unwrap();
+    let field = browser.wait().at_most(wait).for_element(Locator::Css("[data-test=sign-in-name]")).await.unwrap();
+    field.send_keys(name).await.unwrap();
+    browser.find(Locator::Css("[data-test=sign-in-password]")).await.unwrap().send_keys(super::PASSWORD).await.unwrap();
+    browser.find(Locator::Css("[data-test=sign-in-submit]")).await.unwrap().click().await.unwrap();
+    browser.wait().at_most(wait).for_element(Locator::Css("[data-test=who]")).await.unwrap();
+}
+
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
         // SAFETY: plain kill(2) of the process group chromedriver leads.
