@@ -8,9 +8,8 @@ mod support;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;
-use std::path::Path;
-use strata_server::sandbox::{self, Sandbox};
-use strata_shared::offline::VersionTable;
+use strata_server::sandbox;
+use support::targets::{Targets, block_on, sample_copy};
 use support::{PASSWORD, Response, Studio, http};
 
 /// A studio on a copy of the sample with `staging` and a protected `prod` that comes after it,
@@ -19,8 +18,7 @@ struct Team {
     studio: Studio,
     /// API tokens by account name (`viewer`, `reviewer`, `approver`, `operator`, `operator2`, `admin`).
     tokens: BTreeMap<&'static str, String>,
-    targets: Sandbox,
-    runtime: tokio::runtime::Runtime,
+    targets: Targets,
     state: tempfile::TempDir,
     migrations: std::path::PathBuf,
     /// Every response seen, for the secret scan.
@@ -32,43 +30,20 @@ const ROLES: [&str; 5] = ["viewer", "reviewer", "approver", "operator", "admin"]
 impl Team {
     fn start() -> Self {
         let state = support::state_dir();
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let targets_dir = state.path().join("targets");
-        std::fs::create_dir_all(&targets_dir).unwrap();
-        let targets = runtime.block_on(async {
-            let targets = Sandbox::start(&targets_dir).await.unwrap();
-            let mut admin = PgConnection::connect_with(&targets.connect_options()).await.unwrap();
-            for db in ["staging", "prod"] {
-                sqlx::raw_sql(&format!("CREATE DATABASE {db}")).execute(&mut admin).await.unwrap();
-            }
-            targets
-        });
-        let url = |db: &str| format!("postgresql://postgres:{}@127.0.0.1:{}/{db}", targets.password(), targets.port());
-        let config = state.path().join("strata.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[environments.staging]\nurl_env = \"STAGING_URL\"\n\n\
-                 [environments.prod]\nurl_env = \"PROD_URL\"\nprotected = true\napprovals_required = 1\n\
-                 after = [\"staging\"]\napproval_expiry_minutes = 60\n"
-            ),
-        )
-        .unwrap();
-        let migrations = state.path().join("migrations");
-        std::fs::create_dir_all(migrations.join("versions")).unwrap();
-        for entry in std::fs::read_dir(support::sample_migrations().join("versions")).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), migrations.join("versions").join(entry.file_name())).unwrap();
-        }
-        let (staging, prod) = (url("staging"), url("prod"));
-        let env = [("STAGING_URL", staging.as_str()), ("PROD_URL", prod.as_str()), ("RUST_LOG", "debug")];
+        let targets = Targets::start(state.path(), &["staging", "prod"]);
+        let prod_policy =
+            "protected = true\napprovals_required = 1\nafter = [\"staging\"]\napproval_expiry_minutes = 60";
+        let config = targets.config(state.path(), &[("staging", ""), ("prod", prod_policy)]);
+        let migrations = sample_copy(state.path());
+        let mut env = targets.env();
+        env.push(("RUST_LOG", "debug"));
         let studio = Studio::start_with(&migrations, state.path(), &config, &env);
         let mut tokens = BTreeMap::from([("admin", studio.token.clone())]);
         for name in ["viewer", "reviewer", "approver", "operator", "operator2"] {
             let role = if name == "operator2" { "operator" } else { name };
             tokens.insert(name, studio.add_user(name, role));
         }
-        Self { studio, tokens, targets, runtime, state, migrations, seen: Default::default() }
+        Self { studio, tokens, targets, state, migrations, seen: Default::default() }
     }
 
     fn request(&self, who: Option<&str>, method: &str, path: &str, body: Option<&Value>) -> Response {
@@ -99,7 +74,7 @@ impl Team {
 
     /// What the database state of everything a refused request could have touched looks like.
     fn snapshot(&self) -> String {
-        self.runtime.block_on(async {
+        let mut parts = block_on(async {
             let options = sandbox::running_state_options(self.state.path()).await.unwrap().unwrap();
             let mut state = PgConnection::connect_with(&options).await.unwrap();
             let mut parts = Vec::new();
@@ -114,18 +89,15 @@ impl Team {
                 .unwrap();
                 parts.push(format!("{table}: {text}"));
             }
-            for db in ["staging", "prod"] {
-                let mut conn = PgConnection::connect_with(&self.targets.connect_options().database(db)).await.unwrap();
-                let table = VersionTable { schema: None, name: "alembic_version".to_owned() };
-                let rows = strata_server::version_table::rows(&mut conn, &table).await.unwrap().join(",");
-                parts.push(format!("{db}: {rows}"));
-            }
-            parts.join("\n")
-        })
+            parts
+        });
+        parts.push(format!("staging: {:?}", self.targets.rows("staging")));
+        parts.push(format!("prod: {:?}", self.targets.rows("prod")));
+        parts.join("\n")
     }
 
     fn state_sql(&self, sql: &str) {
-        self.runtime.block_on(async {
+        block_on(async {
             let options = sandbox::running_state_options(self.state.path()).await.unwrap().unwrap();
             let mut state = PgConnection::connect_with(&options).await.unwrap();
             sqlx::raw_sql(sql).execute(&mut state).await.unwrap();
@@ -138,7 +110,7 @@ impl Team {
         let password_file = std::fs::read_to_string(self.state.path().join("sandbox/password")).unwrap();
         let mut secrets = vec![
             PASSWORD.to_owned(),
-            self.targets.password().to_owned(),
+            self.targets.sandbox.password().to_owned(),
             password_file.trim().to_owned(),
             "postgresql://".to_owned(),
             "postgres://".to_owned(),
