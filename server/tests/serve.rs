@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{Studio, is_running, postmaster_pid};
+use support::{Studio, http_get, is_running, postmaster_pid};
 
 #[test]
 fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
@@ -56,6 +56,41 @@ fn a_postmaster_left_by_a_crashed_strata_is_stopped_on_the_next_start() {
     assert_eq!(next.get("/api/environments").0, 200);
     assert!(next.stop_with(libc::SIGTERM).success());
     assert!(!is_running(fresh));
+}
+
+#[test]
+fn a_first_run_without_accounts_says_exactly_how_to_create_the_first_admin() {
+    let state = support::state_dir();
+    let config = state.path().join("strata.toml");
+    let studio = Studio::start_without_accounts(&support::sample_migrations(), state.path(), &config, &[]);
+    let (status, body) = http_get(&studio.url, "/api/auth/status");
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let command = answer["first_admin_command"].as_str().expect("the command, while no account exists").to_owned();
+    let expected = format!(
+        "strata --config {} --state-dir {} user add admin --role admin",
+        config.display(),
+        state.path().display()
+    );
+    assert_eq!(command, expected);
+    assert!(studio.log().contains(&expected), "the log says it too:\n{}", studio.log());
+    assert_eq!(http_get(&studio.url, "/api/project").0, 401, "nothing is open meanwhile");
+
+    // The command as given works against the running studio (the password comes from stdin here).
+    let mut words = command.split(' ').skip(1).collect::<Vec<_>>();
+    words.push("--password-stdin");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(&words)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{}\n", support::PASSWORD).as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let answer: serde_json::Value = serde_json::from_str(&http_get(&studio.url, "/api/auth/status").1).unwrap();
+    assert_eq!(answer["first_admin_command"], serde_json::Value::Null);
 }
 
 #[test]

@@ -74,6 +74,13 @@ impl Studio {
 
     /// With a `strata.toml` (a missing one means the sandbox) and extra environment variables.
     pub fn start_with(migrations: &Path, state: &Path, config: &Path, env: &[(&str, &str)]) -> Self {
+        let mut studio = Self::start_without_accounts(migrations, state, config, env);
+        studio.token = studio.add_user("admin", "admin");
+        studio
+    }
+
+    /// As a first run finds it: no account yet (and so no token).
+    pub fn start_without_accounts(migrations: &Path, state: &Path, config: &Path, env: &[(&str, &str)]) -> Self {
         let stderr_log = state.join("strata.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
             .arg("--migrations")
@@ -103,16 +110,14 @@ impl Studio {
             let _ = child.kill();
             panic!("strata serve did not start; its log:\n{}", std::fs::read_to_string(&stderr_log).unwrap());
         };
-        let mut studio = Self {
+        Self {
             child: Some(child),
             url,
             stderr_log,
             state: state.to_path_buf(),
             config: config.to_path_buf(),
             token: String::new(),
-        };
-        studio.token = studio.add_user("admin", "admin");
-        studio
+        }
     }
 
     /// Creates an account (password `PASSWORD`) with the CLI, as an operator would, and returns
