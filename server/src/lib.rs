@@ -14,5 +14,6 @@ pub mod identity;
 pub mod migrations_dir;
 pub mod reviews;
 pub mod sandbox;
+pub mod sign_off;
 pub mod state;
 pub mod version_table;

@@ -448,3 +448,36 @@ fn a_protected_environment_runs_only_the_exact_plan_that_was_approved() {
     );
     team.assert_no_secrets_leaked();
 }
+
+#[test]
+fn the_command_line_keeps_to_the_same_sign_off_on_a_protected_environment() {
+    let team = Team::start();
+    let strata = |args: &[&str]| {
+        let mut command = team.studio.cli(&["--migrations", team.migrations.to_str().unwrap()]);
+        command.args(args).envs(team.targets.env());
+        command.output().unwrap()
+    };
+    let refused = strata(&["upgrade", "heads", "--env", "prod", "--yes"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("`prod` is protected: propose this plan and get 1 approval(s)"), "{stderr}");
+    assert!(team.targets.rows("prod").is_empty(), "nothing ran");
+
+    let staging = strata(&["upgrade", "heads", "--env", "staging", "--yes"]);
+    assert!(staging.status.success(), "{}", String::from_utf8_lossy(&staging.stderr));
+    let plan = team.previewed(json!({"environment": "prod", "operation": "upgrade", "target": "heads"}));
+    let (_, proposal) = team.json("operator", "POST", "/api/proposals", Some(&plan));
+    let approve = format!("/api/proposals/{}/approvals", proposal["id"].as_str().unwrap());
+    assert_eq!(team.json("approver", "POST", &approve, None).0, 200);
+
+    let approved =
+        strata(&["upgrade", "heads", "--env", "prod", "--fingerprint", plan["fingerprint"].as_str().unwrap()]);
+    assert!(approved.status.success(), "{}", String::from_utf8_lossy(&approved.stderr));
+    assert_eq!(team.targets.rows("prod"), ["3f1a3c5e7a9b"]);
+    let (_, audit) = team.json("admin", "GET", "/api/audit", None);
+    let cli_run =
+        audit.as_array().unwrap().iter().find(|e| e["action"] == "run" && e["environment"] == "prod").unwrap();
+    assert!(cli_run["detail"].as_str().unwrap().contains("from the command line"), "{cli_run}");
+    let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
+    assert_eq!(listed[0]["run_id"], cli_run["subject"], "the proposal is used up");
+}

@@ -3,10 +3,13 @@
 
 use super::format::{self, Line};
 use super::{Loaded, Output};
+use crate::audit::{self, Event};
 use crate::cli::{ConfirmArgs, DatabaseArgs, Transactions};
 use crate::config::{Config, EnvironmentConfig};
 use crate::execute::{self, Environment, Prepared, Request, RunError};
-use crate::{database_status, identity, version_table};
+use crate::sandbox::Sandbox;
+use crate::state::{self, StateDb};
+use crate::{approvals, database_status, identity, sign_off, version_table};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sqlx::Connection;
@@ -139,11 +142,14 @@ pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &Databa
     Ok(if problems.is_empty() && !loaded.project.has_errors() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Shows the plan for `request` on the named database, and runs it once confirmed.
+/// Shows the plan for `request` on the named database, and runs it once confirmed. On a
+/// protected environment it runs only a plan approved in the studio, as the studio would.
+#[allow(clippy::too_many_arguments)] // the verb's options, passed through
 pub fn run(
     loaded: &Loaded<'_>,
     out: Output,
     config_path: &Path,
+    state_dir: &Path,
     args: &DatabaseArgs,
     request: Request,
     transactions: Option<Transactions>,
@@ -164,11 +170,20 @@ pub fn run(
             return Ok(ExitCode::SUCCESS);
         }
         let confirmed = confirmation(&environment, &prepared, confirm)?;
-        let mut progress = |event: RunEvent| report(&event, out);
         let run_id = identity::random_hex(8)?;
         let who = identity::who();
+        let signed_off = if config.protected {
+            Some(SignedOff::claim(config_path, state_dir, &environment, graph, &prepared, &confirmed, &run_id).await?)
+        } else {
+            None
+        };
+        let mut progress = |event: RunEvent| report(&event, out);
         let by = execute::RunBy { run_id: &run_id, who: &who };
-        match execute::run(&environment, graph, &request, &confirmed, by, &mut progress).await {
+        let result = execute::run(&environment, graph, &request, &confirmed, by, &mut progress).await;
+        if let Some(signed_off) = signed_off {
+            signed_off.record(&who, &prepared, &result).await?;
+        }
+        match result {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(error @ RunError::Failed { .. }) => {
                 eprintln!("error: {error}");
@@ -177,6 +192,86 @@ pub fn run(
             Err(error) => Err(anyhow::anyhow!("{error}")),
         }
     })
+}
+
+/// A run on a protected environment: the approved proposal it carries out, claimed, and the
+/// state database its audit entries go to.
+struct SignedOff {
+    db: StateDb,
+    sandbox: Option<Sandbox>,
+    proposal: String,
+    environment: String,
+    run_id: String,
+}
+
+impl SignedOff {
+    async fn claim(
+        config_path: &Path,
+        state_dir: &Path,
+        environment: &Environment<'_>,
+        graph: &RevisionGraph,
+        prepared: &Prepared,
+        confirmed: &str,
+        run_id: &str,
+    ) -> Result<Self> {
+        let config = Config::load(config_path)?;
+        let policy = environment.config.policy();
+        let mut earlier = Vec::new();
+        for name in &policy.after {
+            let other = config.environments.get(name).with_context(|| format!("no environment `{name}`"))?;
+            let target = Environment { name, config: other, mode: other.transaction_mode };
+            let mut conn = execute::connect(&target).await?;
+            earlier.push((name.clone(), version_table::rows(&mut conn, &other.version_table()).await?));
+            let _ = conn.close().await;
+        }
+        let (db, sandbox) = state::open_for_command(&config, state_dir).await?;
+        let now = (&prepared.plan, prepared.fingerprint.as_str());
+        let cleared =
+            sign_off::cleared_for_run(&db, environment.name, &policy, graph, now, confirmed, &earlier).await?;
+        let refused = match cleared {
+            Ok(proposal) if approvals::claim(&db, &proposal, run_id).await? => {
+                return Ok(Self {
+                    db,
+                    sandbox,
+                    proposal,
+                    environment: environment.name.to_owned(),
+                    run_id: run_id.to_owned(),
+                });
+            }
+            Ok(_) => "another run took this proposal first".to_owned(),
+            Err(refusal) => refusal.describe(),
+        };
+        let actor = identity::who();
+        let event = Event::new(&actor, "run-refused").environment(environment.name).detail(refused.clone());
+        audit::record(&db, event).await?;
+        db.close().await;
+        if let Some(sandbox) = sandbox {
+            sandbox.stop().await?;
+        }
+        bail!("{refused}")
+    }
+
+    /// The run and how it ended go to the audit log; a run refused before it began gives the
+    /// proposal back.
+    async fn record(self, who: &str, prepared: &Prepared, result: &Result<(), RunError>) -> Result<()> {
+        let event = |action: &str| Event::new(who, action).environment(&self.environment).subject(&self.run_id);
+        let started = format!("{} (proposal {}, from the command line)", prepared.plan.summary(), self.proposal);
+        audit::record(&self.db, event("run").detail(started)).await?;
+        let ended = match result {
+            Ok(()) => event("run-succeeded"),
+            Err(error @ RunError::Failed { .. }) => event("run-failed").detail(error.to_string()),
+            Err(error) => {
+                approvals::unclaim(&self.db, &self.proposal, &self.run_id).await?;
+                event("run-failed").detail(error.to_string())
+            }
+        };
+        audit::record(&self.db, ended).await?;
+        self.db.close().await;
+        match self.sandbox {
+            Some(sandbox) => sandbox.stop().await,
+            None => Ok(()),
+        }
+    }
 }
 
 fn show_plan(graph: &RevisionGraph, environment: &Environment<'_>, prepared: &Prepared, out: Output) {

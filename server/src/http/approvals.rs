@@ -1,13 +1,14 @@
 //! `/api/proposals` and `/api/environments/{name}/proposals`: plans proposed for protected
 //! environments, their approvals, and what still stands before they may run.
 
-use super::api::{execution, find, load, prepare, short, unavailable};
+use super::api::{execution, find, load, prepare, short};
 use super::auth::Caller;
 use super::error::ApiError;
 use super::{AppState, Environment};
 use crate::approvals::{self, NewProposal, Stored};
 use crate::audit::{self, Event};
 use crate::execute::Prepared;
+use crate::sign_off::{self, EarlierRows, Refusal};
 use crate::version_table;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +16,7 @@ use axum::{Extension, Json};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::PlanRequest;
-use strata_shared::approval::{Approval, Blocker, Proposal};
+use strata_shared::approval::{ApprovalPolicy, Proposal};
 use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
@@ -33,7 +34,7 @@ pub async fn list(State(state): AppStateRef, Path(name): Path<String>) -> Result
             Some(_) => None,
         };
         let plan_now = now.filter(|p| p.fingerprint == proposal.fingerprint).map(|p| p.plan);
-        proposals.push(judge(&state, &project, environment, proposal, plan_now.is_some(), plan_now.as_ref()).await?);
+        proposals.push(judge(&state, &project, environment, proposal, plan_now.as_ref()).await?);
     }
     Ok(Json(proposals))
 }
@@ -103,8 +104,7 @@ pub async fn approve(
     respond(&state, &project, environment, &id, &prepared).await
 }
 
-/// The proposal a run on a protected environment carries out: the newest unrun one of exactly
-/// this plan, with nothing standing in its way. Refusals say what is missing.
+/// The proposal a run on a protected environment carries out; refusals say what is missing.
 pub async fn cleared_for_run(
     state: &AppState,
     project: &Project,
@@ -112,23 +112,23 @@ pub async fn cleared_for_run(
     prepared: &Prepared,
     fingerprint: &str,
 ) -> Result<String, ApiError> {
-    if prepared.fingerprint != fingerprint {
-        return Err(changed());
-    }
-    let Some(stored) = approvals::find_for_run(&state.state_db, &environment.name, fingerprint).await? else {
-        let need = environment.config.policy().approvals_required;
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!("`{}` is protected: propose this plan and get {need} approval(s) before it runs", environment.name),
-        ));
-    };
-    let proposal = judge(state, project, environment, stored, true, Some(&prepared.plan)).await?;
-    if proposal.blockers.is_empty() {
-        Ok(proposal.id)
-    } else {
-        let missing: Vec<String> = proposal.blockers.iter().map(Blocker::describe).collect();
-        Err(ApiError::new(StatusCode::FORBIDDEN, format!("not approved to run: {}", missing.join("; "))))
-    }
+    let policy = environment.config.policy();
+    let now = (&prepared.plan, prepared.fingerprint.as_str());
+    let earlier = earlier_rows(state, &policy).await?;
+    let cleared = sign_off::cleared_for_run(
+        &state.state_db,
+        &environment.name,
+        &policy,
+        &project.graph,
+        now,
+        fingerprint,
+        &earlier,
+    )
+    .await?;
+    cleared.map_err(|refusal| {
+        let status = if matches!(refusal, Refusal::Changed) { StatusCode::CONFLICT } else { StatusCode::FORBIDDEN };
+        ApiError::new(status, refusal.describe())
+    })
 }
 
 async fn respond(
@@ -139,55 +139,31 @@ async fn respond(
     prepared: &Prepared,
 ) -> Result<Json<Proposal>, ApiError> {
     let stored = approvals::get(&state.state_db, id).await?.ok_or_else(|| ApiError::not_found("no such proposal"))?;
-    Ok(Json(judge(state, project, environment, stored, true, Some(&prepared.plan)).await?))
+    Ok(Json(judge(state, project, environment, stored, Some(&prepared.plan)).await?))
 }
 
-/// A stored proposal judged by the environment's policy now, promotion order included (for a
-/// current proposal: its plan is the one made now).
+/// A stored proposal judged now (`plan_now`: the plan made now, if it still has its fingerprint).
 async fn judge(
     state: &AppState,
     project: &Project,
     environment: &Environment,
     stored: Stored,
-    current: bool,
     plan_now: Option<&strata_shared::plan::Plan>,
 ) -> Result<Proposal, ApiError> {
     let policy = environment.config.policy();
-    let now = unix_now();
-    let approvals = stored
-        .approvals
-        .into_iter()
-        .map(|(by, role, at)| Approval { void: policy.judge(&stored.author, &by, role, at, now), by, role, at })
-        .collect();
-    let mut proposal = Proposal {
-        id: stored.id,
-        environment: stored.environment,
-        request: stored.request,
-        fingerprint: stored.fingerprint,
-        summary: stored.summary,
-        sql: stored.sql,
-        author: stored.author,
-        proposed_at: stored.proposed_at,
-        approvals,
-        run_id: stored.run_id,
-        current,
-        blockers: Vec::new(),
-    };
-    proposal.blockers = policy.blockers(&proposal);
-    if current && let Some(plan) = plan_now {
-        for earlier in &policy.after {
-            let earlier_environment = find(state, earlier)?;
-            let mut conn = earlier_environment.pool.acquire().await.map_err(unavailable)?;
-            let rows = version_table::rows(&mut conn, &earlier_environment.config.version_table())
-                .await
-                .map_err(|e| unavailable(format!("{e:#}")))?;
-            let missing = strata_shared::approval::not_yet_on(&project.graph, plan, &rows);
-            if !missing.is_empty() {
-                proposal.blockers.push(Blocker::NotYetOn { environment: earlier.clone(), revisions: missing });
-            }
-        }
+    let earlier = if plan_now.is_some() { earlier_rows(state, &policy).await? } else { Vec::new() };
+    Ok(sign_off::judge(stored, &policy, &project.graph, plan_now, &earlier))
+}
+
+/// The version rows of the environments of the promotion order.
+async fn earlier_rows(state: &AppState, policy: &ApprovalPolicy) -> anyhow::Result<EarlierRows> {
+    let mut earlier = Vec::new();
+    for name in &policy.after {
+        let environment = state.environment(name).ok_or_else(|| anyhow::anyhow!("no environment `{name}`"))?;
+        let mut conn = environment.pool.acquire().await?;
+        earlier.push((name.clone(), version_table::rows(&mut conn, &environment.config.version_table()).await?));
     }
-    Ok(proposal)
+    Ok(earlier)
 }
 
 fn changed() -> ApiError {
@@ -199,8 +175,4 @@ fn changed() -> ApiError {
 
 fn roles(roles: &[strata_shared::access::Role]) -> String {
     roles.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

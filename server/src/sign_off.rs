@@ -1,0 +1,110 @@
+//! Whether a plan may run on a protected environment: the newest unrun proposal of exactly
+//! this plan, judged by the environment's policy (approvals, their authors, roles and age, and
+//! promotion order). The studio's API and the command line both ask here before a run.
+
+use crate::approvals::{self, Stored};
+use crate::state::StateDb;
+use anyhow::Result;
+use strata_shared::approval::{Approval, ApprovalPolicy, Blocker, Proposal, not_yet_on};
+use strata_shared::graph::RevisionGraph;
+use strata_shared::plan::Plan;
+
+/// Why a run on a protected environment is refused.
+pub enum Refusal {
+    /// The fingerprint given is not the plan made now.
+    Changed,
+    /// Nobody proposed this plan.
+    NotProposed {
+        environment: String,
+        need: u32,
+    },
+    Blocked(Vec<Blocker>),
+}
+
+impl Refusal {
+    pub fn describe(&self) -> String {
+        match self {
+            Refusal::Changed => {
+                "the plan changed since it was shown (a revision file was edited or the database moved): preview it again".to_owned()
+            }
+            Refusal::NotProposed { environment, need } => {
+                format!("`{environment}` is protected: propose this plan and get {need} approval(s) before it runs")
+            }
+            Refusal::Blocked(blockers) => {
+                let missing: Vec<String> = blockers.iter().map(Blocker::describe).collect();
+                format!("not approved to run: {}", missing.join("; "))
+            }
+        }
+    }
+}
+
+/// The version rows of each environment of the policy's promotion order (`after`).
+pub type EarlierRows = Vec<(String, Vec<String>)>;
+
+/// The id of the proposal a run of `plan_now` (fingerprint `fingerprint_now`) may carry out,
+/// given the `confirmed` fingerprint.
+pub async fn cleared_for_run(
+    db: &StateDb,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    graph: &RevisionGraph,
+    (plan_now, fingerprint_now): (&Plan, &str),
+    confirmed: &str,
+    earlier: &EarlierRows,
+) -> Result<Result<String, Refusal>> {
+    if fingerprint_now != confirmed {
+        return Ok(Err(Refusal::Changed));
+    }
+    let Some(stored) = approvals::find_for_run(db, environment, confirmed).await? else {
+        let refusal = Refusal::NotProposed { environment: environment.to_owned(), need: policy.approvals_required };
+        return Ok(Err(refusal));
+    };
+    let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+    Ok(if proposal.blockers.is_empty() { Ok(proposal.id) } else { Err(Refusal::Blocked(proposal.blockers)) })
+}
+
+/// A stored proposal judged now. `plan_now` is the plan made now when it still has the
+/// proposal's fingerprint (none: the proposal is stale or ran); promotion order is checked
+/// only for a current proposal.
+pub fn judge(
+    stored: Stored,
+    policy: &ApprovalPolicy,
+    graph: &RevisionGraph,
+    plan_now: Option<&Plan>,
+    earlier: &EarlierRows,
+) -> Proposal {
+    let now = unix_now();
+    let approvals = stored
+        .approvals
+        .into_iter()
+        .map(|(by, role, at)| Approval { void: policy.judge(&stored.author, &by, role, at, now), by, role, at })
+        .collect();
+    let mut proposal = Proposal {
+        id: stored.id,
+        environment: stored.environment,
+        request: stored.request,
+        fingerprint: stored.fingerprint,
+        summary: stored.summary,
+        sql: stored.sql,
+        author: stored.author,
+        proposed_at: stored.proposed_at,
+        approvals,
+        run_id: stored.run_id,
+        current: plan_now.is_some(),
+        blockers: Vec::new(),
+    };
+    proposal.blockers = policy.blockers(&proposal);
+    if let Some(plan) = plan_now {
+        for (environment, rows) in earlier {
+            let missing = not_yet_on(graph, plan, rows);
+            if !missing.is_empty() {
+                proposal.blockers.push(Blocker::NotYetOn { environment: environment.clone(), revisions: missing });
+            }
+        }
+    }
+    proposal
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
