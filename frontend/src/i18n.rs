@@ -223,6 +223,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "obsoleta: los archivos o la base de datos cambiaron; sus aprobaciones ya no valen",
     ),
     ("the revision", "la revisión"),
+    ("on earlier SQL", "sobre un SQL anterior"),
     ("viewer", "lector"),
     ("reviewer", "revisor"),
     ("approver", "aprobador"),

@@ -2,7 +2,7 @@
 
 use crate::state::StateDb;
 use anyhow::{Result, bail};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use strata_shared::review::{Comment, ReviewSummary, RevisionReview, Thread, Verdict, VerdictRecord, state_of};
 
 const MAX_COMMENT: usize = 10_000;
@@ -67,15 +67,17 @@ pub async fn resolve(db: &StateDb, thread: i64, by: Option<&str>) -> Result<Stri
     revision.ok_or_else(|| anyhow::anyhow!("no thread {thread}"))
 }
 
-/// Records `reviewer`'s verdict on `revision`, replacing an earlier one.
-pub async fn set_verdict(db: &StateDb, revision: &str, reviewer: &str, verdict: Verdict) -> Result<()> {
+/// Records `reviewer`'s verdict on `revision` as its SQL reads now (`checksum`), replacing an
+/// earlier one.
+pub async fn set_verdict(db: &StateDb, revision: &str, checksum: &str, reviewer: &str, verdict: Verdict) -> Result<()> {
     sqlx::query(
-        "INSERT INTO strata.verdicts (revision, reviewer, verdict) VALUES ($1, $2, $3)
-         ON CONFLICT (revision, reviewer) DO UPDATE SET verdict = excluded.verdict, at = now()",
+        "INSERT INTO strata.verdicts (revision, reviewer, verdict, checksum) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (revision, reviewer) DO UPDATE SET verdict = excluded.verdict, checksum = excluded.checksum, at = now()",
     )
     .bind(revision)
     .bind(reviewer)
     .bind(verdict_name(verdict))
+    .bind(checksum)
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -84,8 +86,10 @@ pub async fn set_verdict(db: &StateDb, revision: &str, reviewer: &str, verdict: 
 /// A thread's columns and one of its comments.
 type ThreadRow = (i64, Option<i32>, Option<String>, String, String, i64);
 
-pub async fn of_revision(db: &StateDb, revision: &str) -> Result<RevisionReview> {
-    let verdicts = verdicts(db, Some(revision)).await?;
+/// The review of `revision`, whose SQL reads `checksum` now.
+pub async fn of_revision(db: &StateDb, revision: &str, checksum: &str) -> Result<RevisionReview> {
+    let current = HashMap::from([(revision.to_owned(), checksum.to_owned())]);
+    let verdicts = verdicts(db, Some(revision), &current).await?;
     let rows: Vec<ThreadRow> = sqlx::query_as(
         "SELECT t.id, t.line, t.resolved_by, c.author, c.body, extract(epoch FROM c.at)::bigint
          FROM strata.threads t JOIN strata.comments c ON c.thread_id = t.id
@@ -110,10 +114,10 @@ pub async fn of_revision(db: &StateDb, revision: &str) -> Result<RevisionReview>
     Ok(RevisionReview { verdicts, threads })
 }
 
-/// Every reviewed revision's state and open threads.
-pub async fn summaries(db: &StateDb) -> Result<Vec<ReviewSummary>> {
+/// Every reviewed revision's state and open threads; `checksums` are the revisions' SQL now.
+pub async fn summaries(db: &StateDb, checksums: &HashMap<String, String>) -> Result<Vec<ReviewSummary>> {
     let mut by_revision: BTreeMap<String, Vec<VerdictRecord>> = BTreeMap::new();
-    for record in verdicts(db, None).await? {
+    for record in verdicts(db, None, checksums).await? {
         by_revision.entry(record.revision.clone()).or_default().push(record);
     }
     let open: Vec<(String, i64)> =
@@ -132,9 +136,14 @@ pub async fn summaries(db: &StateDb) -> Result<Vec<ReviewSummary>> {
         .collect())
 }
 
-async fn verdicts(db: &StateDb, revision: Option<&str>) -> Result<Vec<VerdictRecord>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT revision, reviewer, verdict, extract(epoch FROM at)::bigint FROM strata.verdicts
+/// Verdicts, stale where the revision's SQL no longer has the checksum they were given on.
+async fn verdicts(
+    db: &StateDb,
+    revision: Option<&str>,
+    current: &HashMap<String, String>,
+) -> Result<Vec<VerdictRecord>> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT revision, reviewer, verdict, checksum, extract(epoch FROM at)::bigint FROM strata.verdicts
          WHERE $1::text IS NULL OR revision = $1 ORDER BY revision, at",
     )
     .bind(revision)
@@ -142,7 +151,8 @@ async fn verdicts(db: &StateDb, revision: Option<&str>) -> Result<Vec<VerdictRec
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(revision, by, verdict, at)| VerdictRecord {
+        .map(|(revision, by, verdict, checksum, at)| VerdictRecord {
+            stale: current.get(&revision) != Some(&checksum),
             revision,
             by,
             verdict: if verdict == "approved" { Verdict::Approved } else { Verdict::ChangesRequested },

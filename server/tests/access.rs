@@ -314,6 +314,13 @@ fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are
     assert!(team.studio.cli(&["token", "revoke", &id]).output().unwrap().status.success());
     assert_eq!(team.request(Some("viewer"), "GET", "/api/project", None).status, 401);
 
+    // A removed account is nobody, whatever it held; `user list` no longer shows it.
+    assert_eq!(team.request(Some("operator2"), "GET", "/api/project", None).status, 200);
+    assert!(team.studio.cli(&["user", "remove", "operator2"]).output().unwrap().status.success());
+    assert_eq!(team.request(Some("operator2"), "GET", "/api/project", None).status, 401);
+    let users = String::from_utf8(team.studio.cli(&["user", "list"]).output().unwrap().stdout).unwrap();
+    assert_eq!(users, "admin\tadmin\napprover\tapprover\noperator\toperator\nreviewer\treviewer\nviewer\tviewer\n");
+
     // All of it is in the audit log, as JSON and as CSV.
     let (status, audit) = team.json("admin", "GET", "/api/audit", None);
     assert_eq!(status, 200);
@@ -401,7 +408,17 @@ fn a_protected_environment_runs_only_the_exact_plan_that_was_approved() {
         .find(|p| p.to_string_lossy().contains("3f1a3c5e7a9b"))
         .unwrap();
     let original = std::fs::read_to_string(&file).unwrap();
+    let verdict = json!({"verdict": "approved"});
+    assert_eq!(team.json("reviewer", "POST", "/api/revisions/3f1a3c5e7a9b/verdict", Some(&verdict)).0, 200);
+    let review_state = || {
+        let (_, summaries) = team.json("viewer", "GET", "/api/reviews", None);
+        summaries.as_array().unwrap().iter().find(|s| s["revision"] == "3f1a3c5e7a9b").unwrap()["state"].clone()
+    };
+    assert_eq!(review_state(), "approved");
     std::fs::write(&file, original.replace("-- strata:upgrade\n", "-- strata:upgrade\nSELECT 1;\n")).unwrap();
+    assert_eq!(review_state(), Value::Null, "a review of the old SQL does not approve the new");
+    let (_, review) = team.json("viewer", "GET", "/api/revisions/3f1a3c5e7a9b/review", None);
+    assert_eq!(review["verdicts"][0]["stale"], true);
     let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
     assert_eq!(listed[0]["current"], false);
     assert_eq!(blockers(&listed[0]), ["plan-changed"]);
@@ -414,6 +431,7 @@ fn a_protected_environment_runs_only_the_exact_plan_that_was_approved() {
 
     // Put back, the approved plan is the plan again, and it runs, once.
     std::fs::write(&file, original).unwrap();
+    assert_eq!(review_state(), "approved", "the reviewed SQL is back");
     let (status, outcome) = team.json("operator", "POST", "/api/runs", Some(&plan));
     assert_eq!((status, outcome["status"].as_str()), (200, Some("succeeded")), "{outcome}");
     let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);

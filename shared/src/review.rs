@@ -18,6 +18,8 @@ pub struct VerdictRecord {
     pub verdict: Verdict,
     /// Unix seconds.
     pub at: i64,
+    /// The revision's SQL changed since: this verdict no longer counts.
+    pub stale: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,11 +66,11 @@ pub struct NewComment {
     pub thread: Option<i64>,
 }
 
-/// A revision's state from its reviewers' latest verdicts: one request for changes outweighs
-/// any number of approvals.
+/// A revision's state from its reviewers' latest verdicts on its current SQL: one request for
+/// changes outweighs any number of approvals.
 pub fn state_of<'v>(verdicts: impl IntoIterator<Item = &'v VerdictRecord>) -> Option<Verdict> {
     let mut state = None;
-    for record in verdicts {
+    for record in verdicts.into_iter().filter(|r| !r.stale) {
         match record.verdict {
             Verdict::ChangesRequested => return Some(Verdict::ChangesRequested),
             Verdict::Approved => state = Some(Verdict::Approved),
@@ -82,7 +84,7 @@ mod tests {
     use super::*;
 
     fn record(by: &str, verdict: Verdict) -> VerdictRecord {
-        VerdictRecord { revision: "r".to_owned(), by: by.to_owned(), verdict, at: 0 }
+        VerdictRecord { revision: "r".to_owned(), by: by.to_owned(), verdict, at: 0, stale: false }
     }
 
     #[test]
@@ -91,5 +93,8 @@ mod tests {
         assert_eq!(state_of(&[record("a", Verdict::Approved)]), Some(Verdict::Approved));
         let mixed = [record("a", Verdict::Approved), record("b", Verdict::ChangesRequested)];
         assert_eq!(state_of(&mixed), Some(Verdict::ChangesRequested));
+        let outdated =
+            [record("a", Verdict::Approved), VerdictRecord { stale: true, ..record("b", Verdict::ChangesRequested) }];
+        assert_eq!(state_of(&outdated), Some(Verdict::Approved), "a verdict on older SQL does not count");
     }
 }

@@ -91,4 +91,11 @@ impl Revision {
     pub fn is_merge(&self) -> bool {
         self.parents.len() > 1
     }
+
+    /// What a review's verdict is about: the upgrade and the downgrade as written. An edit to
+    /// either makes earlier verdicts stale.
+    pub fn review_checksum(&self) -> String {
+        let text = format!("{}\0{}", self.upgrade.sql, self.downgrade.sql);
+        crate::digest::sha256_hex(text.as_bytes())
+    }
 }

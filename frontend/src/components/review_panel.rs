@@ -75,7 +75,8 @@ fn verdicts(review: &RevisionReview) -> impl IntoView + use<> {
         .iter()
         .map(|v| {
             let said = if v.verdict == Verdict::Approved { tr("approved") } else { tr("changes requested") };
-            format!("{}: {said}", v.by)
+            let stale = if v.stale { format!(" ({})", tr("on earlier SQL")) } else { String::new() };
+            format!("{}: {said}{stale}", v.by)
         })
         .collect::<Vec<_>>()
         .join(" · ");

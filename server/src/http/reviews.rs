@@ -28,11 +28,15 @@ pub struct Resolve {
 }
 
 pub async fn summaries(State(state): AppStateRef) -> Result<Json<Vec<ReviewSummary>>, ApiError> {
-    Ok(Json(reviews::summaries(&state.state_db).await?))
+    let project = load(&state).await?;
+    let checksums =
+        project.graph.nodes().iter().map(|n| (n.revision.id.clone(), n.revision.review_checksum())).collect();
+    Ok(Json(reviews::summaries(&state.state_db, &checksums).await?))
 }
 
 pub async fn of_revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionReview>, ApiError> {
-    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+    let checksum = existing_revision(&state, &id).await?;
+    Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
 }
 
 pub async fn comment(
@@ -42,14 +46,14 @@ pub async fn comment(
     Json(comment): Json<NewComment>,
 ) -> Result<Json<RevisionReview>, ApiError> {
     caller.require(Action::Review, "comment on revisions")?;
-    existing_revision(&state, &id).await?;
+    let checksum = existing_revision(&state, &id).await?;
     let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
         .await
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
     let event = Event::new(&caller.name, "comment").subject(&id).detail(format!("thread {thread}{at}"));
     audit::record(&state.state_db, event).await?;
-    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+    Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
 }
 
 pub async fn verdict(
@@ -59,11 +63,11 @@ pub async fn verdict(
     Json(body): Json<SetVerdict>,
 ) -> Result<Json<RevisionReview>, ApiError> {
     caller.require(Action::Review, "review revisions")?;
-    existing_revision(&state, &id).await?;
-    reviews::set_verdict(&state.state_db, &id, &caller.name, body.verdict).await?;
+    let checksum = existing_revision(&state, &id).await?;
+    reviews::set_verdict(&state.state_db, &id, &checksum, &caller.name, body.verdict).await?;
     let event = Event::new(&caller.name, "review").subject(&id).detail(reviews::verdict_name(body.verdict));
     audit::record(&state.state_db, event).await?;
-    Ok(Json(reviews::of_revision(&state.state_db, &id).await?))
+    Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
 }
 
 pub async fn resolve(
@@ -79,13 +83,15 @@ pub async fn resolve(
     let action = if body.resolved { "resolve" } else { "reopen" };
     let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
     audit::record(&state.state_db, event).await?;
-    Ok(Json(reviews::of_revision(&state.state_db, &revision).await?))
+    let checksum = existing_revision(&state, &revision).await?;
+    Ok(Json(reviews::of_revision(&state.state_db, &revision, &checksum).await?))
 }
 
-async fn existing_revision(state: &AppState, id: &str) -> Result<(), ApiError> {
+/// The revision's review checksum, or 404 when the project has no such revision.
+async fn existing_revision(state: &AppState, id: &str) -> Result<String, ApiError> {
     let project = load(state).await?;
     match project.graph.get(id) {
-        Some(_) => Ok(()),
+        Some(revision) => Ok(revision.review_checksum()),
         None => Err(ApiError::not_found(format!("no revision `{id}`"))),
     }
 }

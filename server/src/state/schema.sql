@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS strata.verdicts (
     revision text NOT NULL,
     reviewer text NOT NULL,
     verdict  text NOT NULL,
+    checksum text NOT NULL,  -- Revision::review_checksum of the SQL the verdict is about
     at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (revision, reviewer)
 );
