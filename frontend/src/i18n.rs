@@ -224,6 +224,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("the revision", "la revisión"),
     ("on earlier SQL", "sobre un SQL anterior"),
+    ("Comment on this line", "Comentar esta línea"),
     ("viewer", "lector"),
     ("reviewer", "revisor"),
     ("approver", "aprobador"),

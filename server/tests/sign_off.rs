@@ -67,13 +67,17 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     assert!(blockers.contains("0 of 1 approvals"), "{blockers}");
     assert!(absent(&olga, "[data-test=approve]").await && absent(&olga, "[data-test=run]").await);
 
-    // Abe (approver) reviews a revision: a comment on line 9, then approves it.
+    // Abe (approver) reviews a revision: a comment on line 11 (a click on its number), then
+    // approves it.
     abe.goto(&format!("{base}/revisions/{REVISION}")).await.unwrap();
+    element(&abe, "[data-section=upgrade] [data-line='11'] [data-test=comment-on-line]").await.click().await.unwrap();
+    let line = element(&abe, "[data-test=comment-line]").await;
+    assert_eq!(line.prop("value").await.unwrap().as_deref(), Some("11"));
     element(&abe, "[data-test=comment-new]").await.send_keys("Does this need a lock timeout?").await.unwrap();
-    element(&abe, "[data-test=comment-line]").await.send_keys("9").await.unwrap();
     element(&abe, "[data-test=comment-send]").await.click().await.unwrap();
-    let thread = element(&abe, "[data-test=thread][data-line='9']").await;
+    let thread = element(&abe, "[data-test=thread][data-line='11']").await;
     assert!(thread.text().await.unwrap().contains("Does this need a lock timeout?"));
+    element(&abe, "[data-section=upgrade] [data-line='11'] .line-no.has-thread").await;
     element(&abe, "[data-test=verdict-approve]").await.click().await.unwrap();
     element(&abe, "[data-test=review-state][data-state=approved]").await;
 

@@ -10,9 +10,27 @@ use leptos::task::spawn_local;
 use strata_shared::access::Action;
 use strata_shared::review::{NewComment, RevisionReview, Thread, Verdict, state_of};
 
+/// Shared by the revision's SQL listings and its review panel: the line a new comment is
+/// about (a click on a line number sets it) and the lines that have threads.
+#[derive(Clone, Copy)]
+pub struct LineComments {
+    pub line: RwSignal<String>,
+    pub with_threads: RwSignal<Vec<u32>>,
+}
+
+impl LineComments {
+    pub fn new() -> Self {
+        Self { line: RwSignal::new(String::new()), with_threads: RwSignal::new(Vec::new()) }
+    }
+}
+
 #[component]
-pub fn ReviewPanel(revision: String) -> impl IntoView {
+pub fn ReviewPanel(revision: String, lines: LineComments) -> impl IntoView {
     let review = RwSignal::new(None::<RevisionReview>);
+    Effect::new(move |_| {
+        let threads = review.with(|r| r.as_ref().map(|r| r.threads.iter().filter_map(|t| t.line).collect()));
+        lines.with_threads.set(threads.unwrap_or_default());
+    });
     let error = RwSignal::new(None::<String>);
     let id = revision.clone();
     spawn_local(async move {
@@ -59,7 +77,7 @@ pub fn ReviewPanel(revision: String) -> impl IntoView {
                     r.threads.into_iter().map(|thread| thread_view(revision.clone(), thread, may_review, apply)).collect_view()
                 })
             }
-            {may_review.then(|| new_thread(revision.clone(), apply))}
+            {may_review.then(|| new_thread(revision.clone(), lines.line, apply))}
         </section>
     }
 }
@@ -141,9 +159,12 @@ fn thread_view(
     }
 }
 
-fn new_thread(revision: String, apply: impl Fn(Result<RevisionReview, String>) + Copy + 'static) -> impl IntoView {
+fn new_thread(
+    revision: String,
+    line: RwSignal<String>,
+    apply: impl Fn(Result<RevisionReview, String>) + Copy + 'static,
+) -> impl IntoView {
     let body = RwSignal::new(String::new());
-    let line = RwSignal::new(String::new());
     let send = move |_| {
         let comment =
             NewComment { body: body.get_untracked(), line: line.get_untracked().trim().parse().ok(), thread: None };
@@ -151,11 +172,11 @@ fn new_thread(revision: String, apply: impl Fn(Result<RevisionReview, String>) +
         spawn_local(async move { apply(api::comment(&revision, &comment).await) });
     };
     view! {
-        <div class="new-thread">
+        <div class="new-thread" id="new-comment">
             <textarea data-test="comment-new" rows="3" aria-label=tr("New comment")
                 on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             <label>{tr("on line (optional)")} " "
-                <input data-test="comment-line" type="number" min="1" size="5"
+                <input data-test="comment-line" type="number" min="1" size="5" prop:value=move || line.get()
                     on:input=move |ev| line.set(event_target_value(&ev)) />
             </label>
             " "

@@ -1,8 +1,11 @@
 //! A section of SQL with the file's line numbers, split into statements by PostgreSQL's
 //! parser running right here in wasm, with each syntax error shown under its line.
 
+use crate::components::review_panel::LineComments;
 use crate::i18n::{rule_texts, tr};
+use crate::session;
 use leptos::prelude::*;
+use strata_shared::access::Action;
 use strata_shared::lint::{Finding, Severity};
 use strata_shared::revision::SqlSection;
 use strata_shared::sql::{self, SectionAnalysis, SyntaxError, highlight};
@@ -87,7 +90,7 @@ fn listing(
             }
             view! {
                 <span class=class data-line=line_no node_ref=node_ref>
-                    <span class="line-no">{line_no}</span>
+                    {line_number(line_no)}
                     <span class="code">{coloured(line, start, &tokens, error_at)}</span>
                 </span>
                 {line_errors.into_iter().map(error_marker).collect_view()}
@@ -95,6 +98,29 @@ fn listing(
             }
         })
         .collect_view()
+}
+
+/// The line's number; on a revision page, a click starts a comment on the line (for those who
+/// may review), and a mark shows lines that have threads.
+fn line_number(line_no: u32) -> impl IntoView {
+    let Some(lines) = use_context::<LineComments>() else {
+        return view! { <span class="line-no">{line_no}</span> }.into_any();
+    };
+    let has_thread = move || lines.with_threads.with(|l| l.contains(&line_no));
+    if !session::may(Action::Review) {
+        return view! { <span class="line-no" class:has-thread=has_thread>{line_no}</span> }.into_any();
+    }
+    let comment_here = move |_| {
+        lines.line.set(line_no.to_string());
+        if let Some(form) = leptos::prelude::document().get_element_by_id("new-comment") {
+            form.scroll_into_view();
+        }
+    };
+    view! {
+        <button class="line-no" class:has-thread=has_thread data-test="comment-on-line" title=tr("Comment on this line")
+            on:click=comment_here>{line_no}</button>
+    }
+    .into_any()
 }
 
 /// One line cut into coloured token spans; the token an error points at is underlined.

@@ -1,7 +1,7 @@
 //! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
 
 use crate::app::Data;
-use crate::components::review_panel::ReviewPanel;
+use crate::components::review_panel::{LineComments, ReviewPanel};
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::sql_view::{RevisionFindings, SqlView};
 use crate::i18n::tr;
@@ -77,6 +77,8 @@ fn revision_view(
             .into_any()
     };
     let list = |items: &[String]| if items.is_empty() { tr("none").to_owned() } else { items.join(", ") };
+    let lines = LineComments::new();
+    provide_context(lines);
     view! {
         <article class="revision" data-revision=revision.id.clone()>
             <p class="crumbs"><A href="/">{tr("All revisions")}</A></p>
@@ -96,7 +98,7 @@ fn revision_view(
                 <dt>{tr("File")}</dt><dd><code>{revision.path.clone()}</code></dd>
                 <dt>{tr("Applied in")}</dt><dd data-test="applied-in">{list(&applied)}</dd>
             </dl>
-            <ReviewPanel revision=revision.id.clone() />
+            <ReviewPanel revision=revision.id.clone() lines />
             {match revision.format {
                 RevisionFormat::StrataSql => {
                     // The same linter as `strata lint`, run here in wasm.
