@@ -112,6 +112,20 @@ pub struct PlanPreview {
     pub edited: Vec<String>,
 }
 
+impl PlanPreview {
+    /// The request that runs (or proposes) exactly this plan.
+    pub fn request(&self) -> PlanRequest {
+        PlanRequest {
+            environment: self.environment.clone(),
+            operation: self.plan.operation,
+            target: self.plan.target.clone(),
+            transaction_mode: None,
+            purge: false,
+            fingerprint: Some(self.fingerprint.clone()),
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunOutcome {

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
 use strata_shared::access::Action;
-use strata_shared::api::{PlanPreview, PlanRequest};
+use strata_shared::api::PlanPreview;
 use strata_shared::approval::{Blocker, Proposal, Void};
 
 /// Shows the sign-off state and sets `cleared` when the plan shown may run.
@@ -43,14 +43,7 @@ pub fn Approvals(preview: Arc<PlanPreview>, cleared: RwSignal<bool>) -> impl Int
     let propose = {
         let (preview, reload) = (preview.clone(), reload.clone());
         move |_| {
-            let request = PlanRequest {
-                environment: preview.environment.clone(),
-                operation: preview.plan.operation,
-                target: preview.plan.target.clone(),
-                transaction_mode: None,
-                purge: false,
-                fingerprint: Some(preview.fingerprint.clone()),
-            };
+            let request = preview.request();
             let reload = reload.clone();
             spawn_local(async move {
                 match api::propose(&request).await {

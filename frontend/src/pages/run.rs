@@ -236,14 +236,7 @@ fn Confirm(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>) -> i
     };
     let run = move |_| {
         let preview = preview.clone();
-        let request = PlanRequest {
-            environment: preview.environment.clone(),
-            operation: preview.plan.operation,
-            target: preview.plan.target.clone(),
-            transaction_mode: None,
-            purge: false,
-            fingerprint: Some(preview.fingerprint.clone()),
-        };
+        let request = preview.request();
         let seen_before = expect_context::<RunEvents>().0.get_untracked().len();
         stage.set(Stage::Running(preview.clone(), seen_before));
         spawn_local(async move {

@@ -142,14 +142,19 @@ pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &Databa
     Ok(if problems.is_empty() && !loaded.project.has_errors() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// Where the configuration and Strata's own state are.
+#[derive(Clone, Copy)]
+pub struct Files<'a> {
+    pub config: &'a Path,
+    pub state_dir: &'a Path,
+}
+
 /// Shows the plan for `request` on the named database, and runs it once confirmed. On a
 /// protected environment it runs only a plan approved in the studio, as the studio would.
-#[allow(clippy::too_many_arguments)] // the verb's options, passed through
 pub fn run(
     loaded: &Loaded<'_>,
     out: Output,
-    config_path: &Path,
-    state_dir: &Path,
+    files: Files<'_>,
     args: &DatabaseArgs,
     request: Request,
     transactions: Option<Transactions>,
@@ -157,7 +162,7 @@ pub fn run(
 ) -> Result<ExitCode> {
     loaded.require_no_problems()?;
     let graph = &loaded.project.graph;
-    let (name, config) = environment(config_path, args)?;
+    let (name, config) = environment(files.config, args)?;
     let mode = transactions.map_or(config.transaction_mode, TransactionMode::from);
     let environment = Environment { name: &name, config: &config, mode };
     runtime()?.block_on(async {
@@ -173,7 +178,7 @@ pub fn run(
         let run_id = identity::random_hex(8)?;
         let who = identity::who();
         let signed_off = if config.protected {
-            Some(SignedOff::claim(config_path, state_dir, &environment, graph, &prepared, &confirmed, &run_id).await?)
+            Some(SignedOff::claim(files, &environment, graph, &prepared, &confirmed, &run_id).await?)
         } else {
             None
         };
@@ -206,15 +211,14 @@ struct SignedOff {
 
 impl SignedOff {
     async fn claim(
-        config_path: &Path,
-        state_dir: &Path,
+        files: Files<'_>,
         environment: &Environment<'_>,
         graph: &RevisionGraph,
         prepared: &Prepared,
         confirmed: &str,
         run_id: &str,
     ) -> Result<Self> {
-        let config = Config::load(config_path)?;
+        let config = Config::load(files.config)?;
         let policy = environment.config.policy();
         let mut earlier = Vec::new();
         for name in &policy.after {
@@ -224,7 +228,7 @@ impl SignedOff {
             earlier.push((name.clone(), version_table::rows(&mut conn, &other.version_table()).await?));
             let _ = conn.close().await;
         }
-        let (db, sandbox) = state::open_for_command(&config, state_dir).await?;
+        let (db, sandbox) = state::open_for_command(&config, files.state_dir).await?;
         let now = (&prepared.plan, prepared.fingerprint.as_str());
         let cleared =
             sign_off::cleared_for_run(&db, environment.name, &policy, graph, now, confirmed, &earlier).await?;

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let out = Output { json: cli.json };
     let dir = cli.migrations.as_path();
     let config = cli.config.as_path();
+    let files = database::Files { config, state_dir: &cli.state_dir };
     match cli.command {
         Command::Serve(args) => serve::run(dir, config, &cli.state_dir, args),
         Command::User(command) => accounts::user(config, &cli.state_dir, command),
@@ -50,33 +51,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stamp { targets, sql: true, purge, .. } => offline::stamp(&load(dir)?, out, &targets, purge),
         Command::Upgrade(args) => {
             let request = Request::Upgrade(args.target.clone());
-            database::run(
-                &load(dir)?,
-                out,
-                config,
-                &cli.state_dir,
-                &args.database,
-                request,
-                args.transactions,
-                &args.confirm,
-            )
+            database::run(&load(dir)?, out, files, &args.database, request, args.transactions, &args.confirm)
         }
         Command::Downgrade(args) => {
             let request = Request::Downgrade(args.target.clone());
-            database::run(
-                &load(dir)?,
-                out,
-                config,
-                &cli.state_dir,
-                &args.database,
-                request,
-                args.transactions,
-                &args.confirm,
-            )
+            database::run(&load(dir)?, out, files, &args.database, request, args.transactions, &args.confirm)
         }
         Command::Stamp { targets, purge, confirm, database, .. } => {
             let request = Request::Stamp { targets, purge };
-            database::run(&load(dir)?, out, config, &cli.state_dir, &database, request, None, &confirm)
+            database::run(&load(dir)?, out, files, &database, request, None, &confirm)
         }
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
