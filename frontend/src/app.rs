@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::i18n::{self, Lang, tr};
-use crate::live::{self, RunEvents};
+use crate::live::{self, RunEvents, SignOffChanges};
 use crate::pages::{
     audit::AuditPage, compare::ComparePage, overview::Overview, revision::RevisionPage, run::RunPage,
     schema::SchemaPage, sign_in::SignInPage, walkthrough::WalkthroughPage,
@@ -56,10 +56,12 @@ fn Studio() -> impl IntoView {
         reviews: LocalResource::new(api::reviews),
     };
     let runs = RunEvents(RwSignal::new(Vec::new()));
+    let sign_off = SignOffChanges::new();
+    provide_context(sign_off);
     let reloaded = RwSignal::new(false);
     provide_context(data);
     provide_context(runs);
-    live::connect(data, runs, reloaded);
+    live::connect(data, runs, sign_off, reloaded);
     let lang = RwSignal::new(prefs::language());
     let theme = RwSignal::new(prefs::theme());
     prefs::apply_theme(theme.get_untracked(), false);

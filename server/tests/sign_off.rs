@@ -1,7 +1,7 @@
 //! Sign-off end to end in headless Chromium, with three people in three browsers: an operator
 //! proposes a plan for the protected `prod`, an approver reviews a revision and approves the
-//! plan, the operator runs it; a viewer can do neither, in the page or by calling the API
-//! from it.
+//! plan, the operator's open page unlocks Run at once and she runs it; a viewer can do
+//! neither, in the page or by calling the API from it.
 
 mod support;
 
@@ -88,6 +88,9 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     element(&abe, "[data-test=run-not-allowed]").await;
     assert!(absent(&abe, "[data-test=run]").await);
     screenshot(&abe, "sign-off-approved").await;
+    // Olga's page, still open, learns of it at once and unlocks Run.
+    element(&olga, "[data-test=cleared]").await;
+    element(&olga, "[data-test=confirm-name]").await;
 
     // Vic (viewer) sees the review and the proposal, and can do nothing with either.
     vic.goto(&format!("{base}/revisions/{REVISION}")).await.unwrap();
@@ -116,8 +119,6 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     assert_eq!(tokio::task::block_in_place(|| targets.rows("prod")), Vec::<String>::new(), "prod untouched");
 
     // Olga runs it, typing the environment's name; the history shows the review.
-    preview_prod(&olga, &base).await;
-    element(&olga, "[data-test=cleared]").await;
     element(&olga, "[data-test=confirm-name]").await.send_keys("prod").await.unwrap();
     element(&olga, "[data-test=run]").await.click().await.unwrap();
     let outcome = element(&olga, "[data-test=outcome]").await;

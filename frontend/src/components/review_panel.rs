@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::i18n::tr;
+use crate::live::SignOffChanges;
 use crate::pages::audit::local_time;
 use crate::session;
 use leptos::prelude::*;
@@ -32,12 +33,20 @@ pub fn ReviewPanel(revision: String, lines: LineComments) -> impl IntoView {
         lines.with_threads.set(threads.unwrap_or_default());
     });
     let error = RwSignal::new(None::<String>);
+    // Fetched now, and again when anyone changes this revision's review.
+    let changes = expect_context::<SignOffChanges>().review;
     let id = revision.clone();
-    spawn_local(async move {
-        match api::review(&id).await {
-            Ok(loaded) => review.set(Some(loaded)),
-            Err(reason) => error.set(Some(reason)),
+    Effect::new(move |_| {
+        if changes.with(|(count, changed)| *count > 0 && *changed != id) {
+            return;
         }
+        let id = id.clone();
+        spawn_local(async move {
+            match api::review(&id).await {
+                Ok(loaded) => review.set(Some(loaded)),
+                Err(reason) => error.set(Some(reason)),
+            }
+        });
     });
     // Every action answers with the review as it now stands.
     let apply = move |result: Result<RevisionReview, String>| match result {

@@ -4,6 +4,7 @@
 
 use crate::api;
 use crate::i18n::tr;
+use crate::live::SignOffChanges;
 use crate::pages::audit::local_time;
 use crate::session;
 use leptos::prelude::*;
@@ -39,7 +40,16 @@ pub fn Approvals(preview: Arc<PlanPreview>, cleared: RwSignal<bool>) -> impl Int
             });
         }
     };
-    reload();
+    // Loaded now, and again when anyone proposes, approves or runs on this environment.
+    let changes = expect_context::<SignOffChanges>().proposals;
+    Effect::new({
+        let (reload, environment) = (reload.clone(), environment.clone());
+        move |_| {
+            if changes.with(|(count, changed)| *count == 0 || *changed == environment) {
+                reload();
+            }
+        }
+    });
     let propose = {
         let (preview, reload) = (preview.clone(), reload.clone());
         move |_| {

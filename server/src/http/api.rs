@@ -210,6 +210,9 @@ async fn run(
     })
     .await
     .map_err(anyhow::Error::from)?;
+    if proposal.is_some() {
+        state.announce(super::SignOffChange::Proposals(environment.name.clone()));
+    }
     let ended = |outcome: String, detail: String| {
         Event::new(&caller.name, outcome).environment(&environment.name).subject(&run_id).detail(detail)
     };

@@ -4,7 +4,7 @@
 use super::api::{execution, find, load, prepare, short};
 use super::auth::Caller;
 use super::error::ApiError;
-use super::{AppState, Environment};
+use super::{AppState, Environment, SignOffChange};
 use crate::approvals::{self, NewProposal, Stored};
 use crate::audit::{self, Event};
 use crate::execute::Prepared;
@@ -67,6 +67,7 @@ pub async fn propose(
     .await?;
     let event = Event::new(&caller.name, "propose").environment(&environment.name).subject(&id);
     audit::record(&state.state_db, event.detail(format!("{summary} (plan {})", short(&prepared.fingerprint)))).await?;
+    state.announce(SignOffChange::Proposals(environment.name.clone()));
     respond(&state, &project, environment, &id, &prepared).await
 }
 
@@ -101,6 +102,7 @@ pub async fn approve(
     let event = Event::new(&caller.name, "approve").environment(&environment.name).subject(&id);
     audit::record(&state.state_db, event.detail(format!("{} (plan {})", stored.summary, short(&stored.fingerprint))))
         .await?;
+    state.announce(SignOffChange::Proposals(environment.name.clone()));
     respond(&state, &project, environment, &id, &prepared).await
 }
 

@@ -1,7 +1,8 @@
 //! `GET /api/events`: every run's progress as server-sent events (`event: run`, JSON data),
-//! and `event: project` when the migrations folder changed.
+//! `event: project` when the migrations folder changed, and `event: review` (a revision id) or
+//! `event: proposals` (an environment) when sign-off records changed.
 
-use super::AppState;
+use super::{AppState, SignOffChange};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
@@ -18,5 +19,11 @@ pub async fn stream(State(state): State<Arc<AppState>>) -> Sse<impl Stream<Item 
     });
     let project = BroadcastStream::new(state.project_changes.subscribe())
         .map(|_| Ok(Event::default().event("project").data("changed")));
-    Sse::new(runs.merge(project)).keep_alive(KeepAlive::default())
+    let sign_off = BroadcastStream::new(state.sign_off_changes.subscribe()).filter_map(|change| {
+        Some(Ok(match change.ok()? {
+            SignOffChange::Review(revision) => Event::default().event("review").data(revision),
+            SignOffChange::Proposals(environment) => Event::default().event("proposals").data(environment),
+        }))
+    });
+    Sse::new(runs.merge(project).merge(sign_off)).keep_alive(KeepAlive::default())
 }

@@ -28,11 +28,27 @@ pub struct AppState {
     pub events: broadcast::Sender<ServerRunEvent>,
     /// A revision file was added, removed or edited (live reload, `/api/events`).
     pub project_changes: broadcast::Sender<()>,
+    /// Reviews and proposals that changed, so open pages show them at once (`/api/events`).
+    pub sign_off_changes: broadcast::Sender<SignOffChange>,
     /// Users, sessions, reviews, approvals, audit.
     pub state_db: StateDb,
     pub auth: AuthConfig,
     /// What the sign-in page tells the operator to run while no account exists.
     pub first_admin_command: String,
+}
+
+/// What changed in the sign-off records: a revision's review, or an environment's proposals.
+#[derive(Clone)]
+pub enum SignOffChange {
+    Review(String),
+    Proposals(String),
+}
+
+impl AppState {
+    /// Tells open pages (no subscriber is fine: nobody is looking).
+    pub(super) fn announce(&self, change: SignOffChange) {
+        let _ = self.sign_off_changes.send(change);
+    }
 }
 
 /// A target database the studio shows and migrates. Its URL stays in `config`.
@@ -53,7 +69,17 @@ impl AppState {
     ) -> Self {
         let (events, _) = broadcast::channel(1024);
         let (project_changes, _) = broadcast::channel(16);
-        Self { migrations_dir, environments, events, project_changes, state_db, auth, first_admin_command }
+        let (sign_off_changes, _) = broadcast::channel(64);
+        Self {
+            migrations_dir,
+            environments,
+            events,
+            project_changes,
+            sign_off_changes,
+            state_db,
+            auth,
+            first_admin_command,
+        }
     }
 
     fn environment(&self, name: &str) -> Option<&Environment> {

@@ -1,10 +1,10 @@
 //! `/api/reviews`, `/api/revisions/{id}/…`, `/api/threads/{id}/resolve`: comment threads and
 //! verdicts on revisions.
 
-use super::AppState;
 use super::api::load;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::{AppState, SignOffChange};
 use crate::audit::{self, Event};
 use crate::reviews;
 use axum::extract::{Path, State};
@@ -53,6 +53,7 @@ pub async fn comment(
     let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
     let event = Event::new(&caller.name, "comment").subject(&id).detail(format!("thread {thread}{at}"));
     audit::record(&state.state_db, event).await?;
+    state.announce(SignOffChange::Review(id.clone()));
     Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
 }
 
@@ -67,6 +68,7 @@ pub async fn verdict(
     reviews::set_verdict(&state.state_db, &id, &checksum, &caller.name, body.verdict).await?;
     let event = Event::new(&caller.name, "review").subject(&id).detail(reviews::verdict_name(body.verdict));
     audit::record(&state.state_db, event).await?;
+    state.announce(SignOffChange::Review(id.clone()));
     Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
 }
 
@@ -84,6 +86,7 @@ pub async fn resolve(
     let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
     audit::record(&state.state_db, event).await?;
     let checksum = existing_revision(&state, &revision).await?;
+    state.announce(SignOffChange::Review(revision.clone()));
     Ok(Json(reviews::of_revision(&state.state_db, &revision, &checksum).await?))
 }
 
