@@ -30,7 +30,7 @@ use sqlx::postgres::PgConnectOptions;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
-use strata_shared::access::Role;
+use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
 
@@ -137,6 +137,12 @@ impl Config {
                     path.display()
                 );
             }
+            if let Some(role) = environment.approver_roles.iter().find(|r| !r.may(Action::ApprovePlan)) {
+                bail!(
+                    "{}: environment `{name}`: approver_roles names `{role}`, a role that cannot approve (approver or admin)",
+                    path.display()
+                );
+            }
             if environment.protected && environment.approvals_required == Some(0) {
                 bail!(
                     "{}: environment `{name}` is protected but needs 0 approvals; say `protected = false`",
@@ -220,5 +226,43 @@ impl EnvironmentConfig {
 
     pub fn version_table(&self) -> VersionTable {
         VersionTable { schema: self.version_table_schema.clone(), name: self.version_table.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("strata.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    #[test]
+    fn a_protected_environment_defaults_to_one_approval_by_someone_else() {
+        let config = load("[environments.prod]\nurl = \"postgresql://h/db\"\nprotected = true\n").unwrap();
+        let policy = config.environments["prod"].policy();
+        assert_eq!(policy.approvals_required, 1);
+        assert_eq!(policy.approver_roles, [Role::Approver, Role::Admin]);
+        assert!(!policy.author_may_approve && policy.after.is_empty() && policy.expiry_minutes.is_none());
+        assert_eq!(config.auth.session_minutes, 720);
+        let open = load("[environments.dev]\nurl = \"postgresql://h/db\"\n").unwrap();
+        assert_eq!(open.environments["dev"].policy().approvals_required, 0);
+    }
+
+    #[test]
+    fn a_policy_that_cannot_work_is_refused_with_the_reason() {
+        let error = |text: &str| load(text).unwrap_err().to_string();
+        let base = "[environments.prod]\nurl = \"postgresql://h/db\"\nprotected = true\n";
+        assert!(
+            error(&format!("{base}after = [\"staging\"]\n"))
+                .contains("`after` names `staging`, which is not an environment")
+        );
+        assert!(error(&format!("{base}approver_roles = [\"viewer\"]\n")).contains("a role that cannot approve"));
+        assert!(error(&format!("{base}approver_roles = [\"root\"]\n")).contains("strata.toml:4"));
+        assert!(error(&format!("{base}approvals_required = 0\n")).contains("needs 0 approvals"));
+        assert!(error("[state]\nurl = \"postgresql://h/s\"\nurl_env = \"S\"\n").contains("[state] gives both"));
     }
 }

@@ -77,9 +77,12 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     element(&abe, "[data-test=comment-send]").await.click().await.unwrap();
     let thread = element(&abe, "[data-test=thread][data-line='11']").await;
     assert!(thread.text().await.unwrap().contains("Does this need a lock timeout?"));
+    let form = element(&abe, "[data-test=comment-new]").await;
+    assert_eq!(form.prop("value").await.unwrap().as_deref(), Some(""), "the form is emptied for the next comment");
     element(&abe, "[data-section=upgrade] [data-line='11'] .line-no.has-thread").await;
     element(&abe, "[data-test=verdict-approve]").await.click().await.unwrap();
     element(&abe, "[data-test=review-state][data-state=approved]").await;
+    screenshot(&abe, "review").await;
 
     // ... and signs off the plan. He may not run it.
     preview_prod(&abe, &base).await;
@@ -125,6 +128,7 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     assert_eq!(outcome.attr("data-status").await.unwrap().as_deref(), Some("succeeded"));
     assert_eq!(tokio::task::block_in_place(|| targets.rows("prod")), ["3f1a3c5e7a9b"]);
     olga.goto(&base).await.unwrap();
+    element(&olga, "[data-environment=prod] [data-test=protected]").await;
     element(&olga, &format!("[data-revision='{REVISION}'] [data-review=approved]")).await;
     element(&olga, &format!("[data-revision='{REVISION}'] [data-open-threads='1']")).await;
 

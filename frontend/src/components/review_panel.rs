@@ -178,11 +178,19 @@ fn new_thread(
         let comment =
             NewComment { body: body.get_untracked(), line: line.get_untracked().trim().parse().ok(), thread: None };
         let revision = revision.clone();
-        spawn_local(async move { apply(api::comment(&revision, &comment).await) });
+        spawn_local(async move {
+            let result = api::comment(&revision, &comment).await;
+            if result.is_ok() {
+                // Posted: the form is ready for the next one.
+                body.set(String::new());
+                line.set(String::new());
+            }
+            apply(result)
+        });
     };
     view! {
         <div class="new-thread" id="new-comment">
-            <textarea data-test="comment-new" rows="3" aria-label=tr("New comment")
+            <textarea data-test="comment-new" rows="3" aria-label=tr("New comment") prop:value=move || body.get()
                 on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             <label>{tr("on line (optional)")} " "
                 <input data-test="comment-line" type="number" min="1" size="5" prop:value=move || line.get()

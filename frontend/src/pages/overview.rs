@@ -49,9 +49,18 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
     let key = name.clone();
     let pending = environment.pending.as_ref().map_or(0, Vec::len);
     let edited = environment.edited.join(", ");
+    let policy = environment.policy;
+    let protected = policy.protected.then(|| {
+        let mut rule = tr("{n} approval(s) before a run").replace("{n}", &policy.approvals_required.to_string());
+        if !policy.after.is_empty() {
+            rule.push_str(&format!("; {} {}", tr("after"), policy.after.join(", ")));
+        }
+        view! { <span class="tag protected" data-test="protected" title=rule>{format!("🔒 {}", tr("protected"))}</span> }
+    });
     view! {
         <div class="environment" data-environment=key>
             <span class="environment-name">{name}</span>
+            {protected}
             <span class="environment-state">{state}</span>
             {(pending > 0).then(|| view! { <span class="tag pending">{tr("{n} pending").replace("{n}", &pending.to_string())}</span> })}
             {(!edited.is_empty()).then(|| view! { <span class="tag edited">{format!("{} {edited}", tr("edited after it ran:"))}</span> })}
