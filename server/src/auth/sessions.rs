@@ -17,6 +17,8 @@ pub struct Session {
 pub async fn start(db: &StateDb, user: &str, minutes: u32) -> Result<(String, String)> {
     let id = secret::fresh()?;
     let csrf_token = secret::fresh()?;
+    // Expired sessions are cleared here, at sign-in, not on every request.
+    sqlx::query("DELETE FROM strata.sessions WHERE expires_at <= now()").execute(&db.pool).await?;
     sqlx::query(
         "INSERT INTO strata.sessions (id_hash, user_name, csrf_token, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(mins => $4))",
@@ -30,12 +32,11 @@ pub async fn start(db: &StateDb, user: &str, minutes: u32) -> Result<(String, St
     Ok((id, csrf_token))
 }
 
-/// The live session with this id, if any (expired ones are gone for good).
+/// The live session with this id, if any.
 pub async fn find(db: &StateDb, id: &str) -> Result<Option<Session>> {
-    sqlx::query("DELETE FROM strata.sessions WHERE expires_at <= now()").execute(&db.pool).await?;
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT u.name, u.role, s.csrf_token FROM strata.sessions s JOIN strata.users u ON u.name = s.user_name
-         WHERE s.id_hash = $1",
+         WHERE s.id_hash = $1 AND s.expires_at > now()",
     )
     .bind(secret::hash(id))
     .fetch_optional(&db.pool)
