@@ -5,19 +5,12 @@ use crate::state::StateDb;
 use anyhow::{Result, bail};
 use strata_shared::access::Role;
 use strata_shared::api::PlanRequest;
+use strata_shared::approval::ProposalRecord;
 
-/// A proposal as stored, with its approvers' current roles.
+/// A proposal as stored, with its approvers and the roles they hold now (a removed account
+/// counts as a viewer).
 pub struct Stored {
-    pub id: String,
-    pub environment: String,
-    pub request: PlanRequest,
-    pub fingerprint: String,
-    pub summary: String,
-    pub sql: String,
-    pub author: String,
-    pub proposed_at: i64,
-    pub run_id: Option<String>,
-    /// Who approved, with the role they hold now (a removed account counts as a viewer).
+    pub record: ProposalRecord,
     pub approvals: Vec<(String, Role, i64)>,
 }
 
@@ -93,7 +86,7 @@ pub async fn for_environment(db: &StateDb, environment: &str, limit: i64) -> Res
 /// The newest unrun proposal of `environment` with this fingerprint.
 pub async fn find_for_run(db: &StateDb, environment: &str, fingerprint: &str) -> Result<Option<Stored>> {
     let found = for_environment(db, environment, 200).await?;
-    Ok(found.into_iter().find(|p| p.fingerprint == fingerprint && p.run_id.is_none()))
+    Ok(found.into_iter().find(|p| p.record.fingerprint == fingerprint && p.record.run_id.is_none()))
 }
 
 type Row = (String, String, sqlx::types::Json<PlanRequest>, String, String, String, String, i64, Option<String>);
@@ -122,7 +115,7 @@ async fn select(db: &StateDb, filter: &str, value: &str, limit: i64) -> Result<V
             .into_iter()
             .map(|(by, role, at)| (by, role.and_then(|r| r.parse().ok()).unwrap_or(Role::Viewer), at))
             .collect();
-        proposals.push(Stored {
+        let record = ProposalRecord {
             id,
             environment,
             request: request.0,
@@ -132,8 +125,8 @@ async fn select(db: &StateDb, filter: &str, value: &str, limit: i64) -> Result<V
             author,
             proposed_at,
             run_id,
-            approvals,
-        });
+        };
+        proposals.push(Stored { record, approvals });
     }
     Ok(proposals)
 }

@@ -60,7 +60,7 @@ pub async fn cleared_for_run(
         return Ok(Err(refusal));
     };
     let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
-    Ok(if proposal.blockers.is_empty() { Ok(proposal.id) } else { Err(Refusal::Blocked(proposal.blockers)) })
+    Ok(if proposal.blockers.is_empty() { Ok(proposal.record.id) } else { Err(Refusal::Blocked(proposal.blockers)) })
 }
 
 /// A stored proposal judged now. `plan_now` is the plan made now when it still has the
@@ -74,25 +74,13 @@ pub fn judge(
     earlier: &EarlierRows,
 ) -> Proposal {
     let now = unix_now();
+    let author = &stored.record.author;
     let approvals = stored
         .approvals
         .into_iter()
-        .map(|(by, role, at)| Approval { void: policy.judge(&stored.author, &by, role, at, now), by, role, at })
+        .map(|(by, role, at)| Approval { void: policy.judge(author, &by, role, at, now), by, role, at })
         .collect();
-    let mut proposal = Proposal {
-        id: stored.id,
-        environment: stored.environment,
-        request: stored.request,
-        fingerprint: stored.fingerprint,
-        summary: stored.summary,
-        sql: stored.sql,
-        author: stored.author,
-        proposed_at: stored.proposed_at,
-        approvals,
-        run_id: stored.run_id,
-        current: plan_now.is_some(),
-        blockers: Vec::new(),
-    };
+    let mut proposal = Proposal { record: stored.record, approvals, current: plan_now.is_some(), blockers: Vec::new() };
     proposal.blockers = policy.blockers(&proposal);
     if let Some(plan) = plan_now {
         for (environment, rows) in earlier {

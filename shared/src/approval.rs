@@ -25,9 +25,9 @@ pub struct ApprovalPolicy {
 }
 
 /// A plan proposed for a protected environment, bound to its fingerprint (environment,
-/// from-state, target and the exact SQL of every step).
+/// from-state, target and the exact SQL of every step), as it is recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Proposal {
+pub struct ProposalRecord {
     pub id: String,
     pub environment: String,
     pub request: PlanRequest,
@@ -38,9 +38,16 @@ pub struct Proposal {
     pub author: String,
     /// Unix seconds.
     pub proposed_at: i64,
-    pub approvals: Vec<Approval>,
     /// The run that carried it out; a proposal runs at most once.
     pub run_id: Option<String>,
+}
+
+/// A proposal judged now: its approvals, whether it is still the plan, what blocks its run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    #[serde(flatten)]
+    pub record: ProposalRecord,
+    pub approvals: Vec<Approval>,
     /// Whether the plan made now still has this fingerprint.
     pub current: bool,
     /// What still stands before it may run (empty: it may).
@@ -122,7 +129,7 @@ impl ApprovalPolicy {
     /// environments' databases): staleness, approvals, an earlier run.
     pub fn blockers(&self, proposal: &Proposal) -> Vec<Blocker> {
         let mut blockers = Vec::new();
-        if let Some(run_id) = &proposal.run_id {
+        if let Some(run_id) = &proposal.record.run_id {
             blockers.push(Blocker::AlreadyRan { run_id: run_id.clone() });
         }
         if !proposal.current {
@@ -177,7 +184,7 @@ mod tests {
     }
 
     fn proposal(approvals: Vec<Approval>, current: bool) -> Proposal {
-        Proposal {
+        let record = ProposalRecord {
             id: "p1".to_owned(),
             environment: "prod".to_owned(),
             request: PlanRequest {
@@ -193,11 +200,9 @@ mod tests {
             sql: String::new(),
             author: "ann".to_owned(),
             proposed_at: 0,
-            approvals,
             run_id: None,
-            current,
-            blockers: Vec::new(),
-        }
+        };
+        Proposal { record, approvals, current, blockers: Vec::new() }
     }
 
     #[test]
@@ -241,7 +246,8 @@ mod tests {
         assert!(policy.blockers(&full).is_empty());
         let stale = proposal(vec![approval("bob", None), approval("cy", None)], false);
         assert_eq!(policy.blockers(&stale), vec![Blocker::PlanChanged]);
-        let ran = Proposal { run_id: Some("r1".to_owned()), ..full };
+        let mut ran = full;
+        ran.record.run_id = Some("r1".to_owned());
         assert_eq!(policy.blockers(&ran), vec![Blocker::AlreadyRan { run_id: "r1".to_owned() }]);
     }
 }

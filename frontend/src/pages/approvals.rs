@@ -29,9 +29,9 @@ pub fn Approvals(preview: Arc<PlanPreview>, cleared: RwSignal<bool>) -> impl Int
             spawn_local(async move {
                 match api::proposals(&environment).await {
                     Ok(list) => {
-                        let ready = list
-                            .iter()
-                            .any(|p| p.fingerprint == fingerprint && p.run_id.is_none() && p.blockers.is_empty());
+                        let ready = list.iter().any(|p| {
+                            p.record.fingerprint == fingerprint && p.record.run_id.is_none() && p.blockers.is_empty()
+                        });
                         cleared.set(ready);
                         proposals.set(Some(list));
                     }
@@ -71,7 +71,7 @@ pub fn Approvals(preview: Arc<PlanPreview>, cleared: RwSignal<bool>) -> impl Int
             {move || error.get().map(|e| view! { <p class="error-state" data-test="approval-error">{e}</p> })}
             {move || {
                 let list = proposals.get()?;
-                let ours = list.iter().find(|p| p.fingerprint == fingerprint && p.run_id.is_none()).cloned();
+                let ours = list.iter().find(|p| p.record.fingerprint == fingerprint && p.record.run_id.is_none()).cloned();
                 let propose = propose.clone();
                 let reload = reload.clone();
                 let me = me.clone();
@@ -92,9 +92,10 @@ pub fn Approvals(preview: Arc<PlanPreview>, cleared: RwSignal<bool>) -> impl Int
 }
 
 fn proposal_view(proposal: Proposal, me: &str, reload: impl Fn() + Clone + 'static) -> impl IntoView {
-    let may_approve =
-        session::may(Action::ApprovePlan) && proposal.author != me && !proposal.approvals.iter().any(|a| a.by == me);
-    let id = proposal.id.clone();
+    let may_approve = session::may(Action::ApprovePlan)
+        && proposal.record.author != me
+        && !proposal.approvals.iter().any(|a| a.by == me);
+    let id = proposal.record.id.clone();
     let error = RwSignal::new(None::<String>);
     let approve = move |_| {
         let (id, reload) = (id.clone(), reload.clone());
@@ -122,8 +123,8 @@ fn proposal_view(proposal: Proposal, me: &str, reload: impl Fn() + Clone + 'stat
     let ready = proposal.blockers.is_empty();
     view! {
         <div class="proposal" data-test="proposal" data-ready=ready.to_string()>
-            <p>{tr("Proposed by")} " " <strong>{proposal.author.clone()}</strong> " · " {local_time(proposal.proposed_at)}
-               " · " <code>{proposal.summary.clone()}</code></p>
+            <p>{tr("Proposed by")} " " <strong>{proposal.record.author.clone()}</strong> " · " {local_time(proposal.record.proposed_at)}
+               " · " <code>{proposal.record.summary.clone()}</code></p>
             <ul class="approval-list">{approvals}</ul>
             {if ready {
                 view! { <p class="success" data-test="cleared">{tr("Approved: this plan may run.")}</p> }.into_any()
@@ -140,7 +141,7 @@ fn proposal_view(proposal: Proposal, me: &str, reload: impl Fn() + Clone + 'stat
 fn stale(list: &[Proposal], fingerprint: &str) -> impl IntoView + use<> {
     let items: Vec<_> = list
         .iter()
-        .filter(|p| p.fingerprint != fingerprint && p.run_id.is_none())
+        .filter(|p| p.record.fingerprint != fingerprint && p.record.run_id.is_none())
         .map(|p| {
             let why = if p.blockers.contains(&Blocker::PlanChanged) {
                 tr("stale: the files or the database changed since; its approvals no longer apply")
@@ -148,7 +149,7 @@ fn stale(list: &[Proposal], fingerprint: &str) -> impl IntoView + use<> {
                 tr("another plan")
             };
             view! { <li data-test="other-proposal" data-current=p.current.to_string()>
-            <code>{p.summary.clone()}</code> " · " {p.author.clone()} " · " <em>{why}</em></li> }
+            <code>{p.record.summary.clone()}</code> " · " {p.record.author.clone()} " · " <em>{why}</em></li> }
         })
         .collect();
     (!items.is_empty()).then(|| view! { <details><summary>{tr("Other proposals")}</summary><ul>{items}</ul></details> })

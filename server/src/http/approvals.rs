@@ -29,11 +29,12 @@ pub async fn list(State(state): AppStateRef, Path(name): Path<String>) -> Result
     let mut proposals = Vec::with_capacity(stored.len());
     for proposal in stored {
         // An unrun proposal is current if the plan made now has its fingerprint.
-        let now = match proposal.run_id {
-            None => prepare(&project, &execution(environment, &proposal.request), &proposal.request).await.ok(),
+        let record = &proposal.record;
+        let now = match record.run_id {
+            None => prepare(&project, &execution(environment, &record.request), &record.request).await.ok(),
             Some(_) => None,
         };
-        let plan_now = now.filter(|p| p.fingerprint == proposal.fingerprint).map(|p| p.plan);
+        let plan_now = now.filter(|p| p.fingerprint == record.fingerprint).map(|p| p.plan);
         proposals.push(judge(&state, &project, environment, proposal, plan_now.as_ref()).await?);
     }
     Ok(Json(proposals))
@@ -79,28 +80,29 @@ pub async fn approve(
 ) -> Result<Json<Proposal>, ApiError> {
     caller.require(Action::ApprovePlan, "approve plans")?;
     let stored = approvals::get(&state.state_db, &id).await?.ok_or_else(|| ApiError::not_found("no such proposal"))?;
+    let record = &stored.record;
     let project = load(&state).await?;
-    let environment = find(&state, &stored.environment)?;
+    let environment = find(&state, &record.environment)?;
     let policy = environment.config.policy();
-    if let Some(void) = policy.judge(&stored.author, &caller.name, caller.role, 0, 0) {
+    if let Some(void) = policy.judge(&record.author, &caller.name, caller.role, 0, 0) {
         let why = match void {
             strata_shared::approval::Void::ByAuthor => "the author of a plan may not approve it".to_owned(),
             _ => format!("`{}` takes approvals from: {}", environment.name, roles(&policy.approver_roles)),
         };
         return Err(ApiError::new(StatusCode::FORBIDDEN, why));
     }
-    if let Some(run_id) = &stored.run_id {
+    if let Some(run_id) = &record.run_id {
         return Err(ApiError::new(StatusCode::CONFLICT, format!("this proposal already ran (run {run_id})")));
     }
-    let prepared = prepare(&project, &execution(environment, &stored.request), &stored.request).await?;
-    if prepared.fingerprint != stored.fingerprint {
+    let prepared = prepare(&project, &execution(environment, &record.request), &record.request).await?;
+    if prepared.fingerprint != record.fingerprint {
         return Err(changed());
     }
     approvals::approve(&state.state_db, &id, &caller.name)
         .await
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
     let event = Event::new(&caller.name, "approve").environment(&environment.name).subject(&id);
-    audit::record(&state.state_db, event.detail(format!("{} (plan {})", stored.summary, short(&stored.fingerprint))))
+    audit::record(&state.state_db, event.detail(format!("{} (plan {})", record.summary, short(&record.fingerprint))))
         .await?;
     state.announce(SignOffChange::Proposals(environment.name.clone()));
     respond(&state, &project, environment, &id, &prepared).await
