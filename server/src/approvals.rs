@@ -75,32 +75,32 @@ pub async fn unclaim(db: &StateDb, id: &str, run_id: &str) -> Result<()> {
 }
 
 pub async fn get(db: &StateDb, id: &str) -> Result<Option<Stored>> {
-    Ok(select(db, "p.id = $1", id, 1).await?.pop())
+    Ok(select(db, "p.id = $1", &[id], 1).await?.pop())
 }
 
 /// The newest proposals for an environment, newest first.
 pub async fn for_environment(db: &StateDb, environment: &str, limit: i64) -> Result<Vec<Stored>> {
-    select(db, "p.environment = $1", environment, limit).await
+    select(db, "p.environment = $1", &[environment], limit).await
 }
 
 /// The newest unrun proposal of `environment` with this fingerprint.
 pub async fn find_for_run(db: &StateDb, environment: &str, fingerprint: &str) -> Result<Option<Stored>> {
-    let found = for_environment(db, environment, 200).await?;
-    Ok(found.into_iter().find(|p| p.record.fingerprint == fingerprint && p.record.run_id.is_none()))
+    let filter = "p.environment = $1 AND p.fingerprint = $2 AND p.run_id IS NULL";
+    Ok(select(db, filter, &[environment, fingerprint], 1).await?.pop())
 }
 
 type Row = (String, String, sqlx::types::Json<PlanRequest>, String, String, String, String, i64, Option<String>);
 
-async fn select(db: &StateDb, filter: &str, value: &str, limit: i64) -> Result<Vec<Stored>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+/// The newest `limit` proposals matching `filter`, whose `$1`, `$2`, … are `values`.
+async fn select(db: &StateDb, filter: &str, values: &[&str], limit: i64) -> Result<Vec<Stored>> {
+    let sql = format!(
         "SELECT p.id, p.environment, p.request, p.fingerprint, p.summary, p.sql, p.author,
                 extract(epoch FROM p.proposed_at)::bigint, p.run_id
-         FROM strata.proposals p WHERE {filter} ORDER BY p.proposed_at DESC LIMIT $2"
-    ))
-    .bind(value)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+         FROM strata.proposals p WHERE {filter} ORDER BY p.proposed_at DESC LIMIT ${}",
+        values.len() + 1
+    );
+    let query = values.iter().fold(sqlx::query_as(&sql), |query, value| query.bind(*value));
+    let rows: Vec<Row> = query.bind(limit).fetch_all(&db.pool).await?;
     let mut proposals = Vec::with_capacity(rows.len());
     for (id, environment, request, fingerprint, summary, sql, author, proposed_at, run_id) in rows {
         let approvals: Vec<(String, Option<String>, i64)> = sqlx::query_as(

@@ -3,11 +3,16 @@
 use anyhow::Result;
 use std::io::Read;
 
+/// `count` random bytes from the kernel.
+pub fn random_bytes(count: usize) -> Result<Vec<u8>> {
+    let mut buffer = vec![0u8; count];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    Ok(buffer)
+}
+
 /// `bytes` random bytes as hex.
 pub fn random_hex(bytes: usize) -> Result<String> {
-    let mut buffer = vec![0u8; bytes];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
-    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(random_bytes(bytes)?.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `user@host` of the OS account running this command.

@@ -225,9 +225,6 @@ fn risks(loaded: &Loaded, steps: &[strata_shared::plan::Step]) -> impl IntoView 
 /// The Run button, which only works once the environment's name is typed.
 #[component]
 fn Confirm(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>) -> impl IntoView {
-    if preview.plan.steps.is_empty() {
-        return ().into_any();
-    }
     let typed = RwSignal::new(String::new());
     let name = preview.environment.clone();
     let matches = {
@@ -253,7 +250,6 @@ fn Confirm(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>) -> i
             <button data-test="run" class="danger" disabled=move || !matches() on:click=run>{tr("Run")}</button>
         </section>
     }
-    .into_any()
 }
 
 /// Each step as the server reports it, live.

@@ -7,7 +7,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 pub const MIN_LENGTH: usize = 10;
 
 pub fn hash(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&salt_bytes()?).map_err(|e| anyhow!("cannot make a salt: {e}"))?;
+    let salt =
+        SaltString::encode_b64(&crate::identity::random_bytes(16)?).map_err(|e| anyhow!("cannot make a salt: {e}"))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -24,12 +25,6 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
 
 /// The hash of a random password nobody knows, with the default parameters.
 const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3RyYXRhZGVjb3lzYWx0$8vW6ZkqH5ZpSKz1o7I0C3cR3Vt0T9o1n3tq7mJ2kY5o";
-
-fn salt_bytes() -> Result<[u8; 16]> {
-    let mut bytes = [0u8; 16];
-    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)?;
-    Ok(bytes)
-}
 
 #[cfg(test)]
 mod tests {

@@ -256,7 +256,7 @@ fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>)
         fs::remove_dir_all(&data)
             .with_context(|| format!("cannot remove the unfinished cluster {}", data.display()))?;
     }
-    let password = random_password()?;
+    let password = crate::identity::random_hex(16)?;
     let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&password_file)?;
     writeln!(file, "{password}")?;
     if let Some(user) = user {
@@ -320,10 +320,4 @@ fn spawn_postmaster(
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("cannot find a free port")?;
     Ok(listener.local_addr()?.port())
-}
-
-fn random_password() -> Result<String> {
-    let mut bytes = [0u8; 16];
-    std::io::Read::read_exact(&mut fs::File::open("/dev/urandom")?, &mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
