@@ -4,7 +4,7 @@
 //! analyses and diagnostics. Everything compiles natively and to `wasm32-unknown-unknown`.
 
 pub mod access;
-pub mod alembic_script;
+pub mod alembic;
 pub mod api;
 pub mod approval;
 pub mod audit;

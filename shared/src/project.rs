@@ -1,6 +1,6 @@
 //! A migrations folder as a whole: every file parsed, the graph built, every problem listed.
 
-use crate::alembic_script::parse_alembic_script;
+use crate::alembic::read_script;
 use crate::diagnostic::Diagnostic;
 use crate::graph::RevisionGraph;
 use crate::revision_file::parse_revision_file;
@@ -32,7 +32,7 @@ impl Project {
         let mut revisions = Vec::with_capacity(files.len());
         for file in &files {
             let parsed = if file.path.ends_with(".py") {
-                parse_alembic_script(&file.path, &file.text).map(|script| {
+                read_script(&file.path, &file.text).map(|script| {
                     diagnostics.extend(script.warnings);
                     script.revision
                 })

@@ -27,6 +27,9 @@ pub struct Revision {
     /// `-- strata:allow RULE reason` lines of the header: lint rules silenced for the file.
     #[serde(default)]
     pub allowed: Vec<Allow>,
+    /// An Alembic script's Python source, shown beside the SQL rendered from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
 }
 
 /// A lint rule silenced on purpose, with the reason written next to it.
@@ -51,10 +54,11 @@ impl Allow {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RevisionFormat {
-    /// A Strata `.sql` revision file: its SQL is known.
+    /// A Strata `.sql` revision file: its SQL is as written.
     #[default]
     StrataSql,
-    /// An Alembic Python script: its metadata is known, its SQL is Python code Strata does not run.
+    /// An Alembic Python script: its SQL is rendered from the Python statically (see
+    /// `alembic::render`); what cannot be is listed in each section's `unknown`.
     AlembicPython,
 }
 
@@ -69,14 +73,51 @@ pub struct HeaderLines {
 
 /// A block of SQL inside a revision file, with where it starts so that positions map back
 /// to the file's own line numbers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SqlSection {
     pub sql: String,
     /// 1-based line of the file on which `sql` begins.
     pub first_line: u32,
+    /// For SQL rendered from code (an Alembic script): the file line each line of `sql` came
+    /// from, so errors, findings and failures point into the script. Empty for SQL as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_map: Vec<u32>,
+    /// Parts of the section whose SQL cannot be known without running code. A section with
+    /// any is incomplete: it may be read, never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<UnknownSql>,
+}
+
+/// Code whose SQL Strata cannot know without running it, e.g. a loop over query results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownSql {
+    /// 1-based line in the revision file.
+    pub line: u32,
+    /// The construct as written, shortened: ``op.get_bind().execute(...)``.
+    pub construct: String,
+    /// Why it cannot be rendered, e.g. "data-dependent Python".
+    pub reason: String,
 }
 
 impl SqlSection {
+    /// SQL as written in a revision file, starting at `first_line`.
+    pub fn written(sql: impl Into<String>, first_line: u32) -> Self {
+        Self { sql: sql.into(), first_line, ..Self::default() }
+    }
+
+    /// The file line of the `index`-th (0-based) line of `sql`.
+    pub fn file_line(&self, index: usize) -> u32 {
+        match self.line_map.get(index).or(self.line_map.last()) {
+            Some(&line) => line,
+            None => self.first_line + index as u32,
+        }
+    }
+
+    /// Whether every statement of the section is known.
+    pub fn is_complete(&self) -> bool {
+        self.unknown.is_empty()
+    }
+
     /// SHA-256 of the SQL as written: recorded when it runs, so a later edit shows.
     pub fn checksum(&self) -> String {
         crate::digest::sha256_hex(self.sql.as_bytes())

@@ -69,6 +69,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
             lines,
             format: RevisionFormat::StrataSql,
             allowed: header.allowed,
+            script: None,
         }),
         _ => Err(parser.errors),
     }
@@ -104,7 +105,7 @@ struct SectionSpan {
 
 impl SectionSpan {
     fn into_section(self, text: &str) -> SqlSection {
-        SqlSection { sql: text[self.start..self.end].to_owned(), first_line: self.first_line }
+        SqlSection::written(&text[self.start..self.end], self.first_line)
     }
 }
 

@@ -15,12 +15,19 @@ pub struct LineIndex<'a> {
     line_starts: Vec<usize>,
     /// Line number of the text's first line in its file.
     first_line: u32,
+    /// The file line of each line of the text, where the text was rendered from code.
+    line_map: &'a [u32],
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str, first_line: u32) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Self { text, line_starts, first_line }
+        Self { text, line_starts, first_line, line_map: &[] }
+    }
+
+    /// Positions in a section's file: through its line map where it was rendered from code.
+    pub fn of_section(section: &'a crate::revision::SqlSection) -> Self {
+        Self { line_map: &section.line_map, ..Self::new(&section.sql, section.first_line) }
     }
 
     /// The position of a byte offset (clamped to the text's end and to a char boundary).
@@ -31,7 +38,11 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let column = self.text[self.line_starts[line]..offset].chars().count();
-        Position { line: self.first_line + line as u32, column: column as u32 + 1 }
+        let file_line = match self.line_map.get(line).or(self.line_map.last()) {
+            Some(&mapped) => mapped,
+            None => self.first_line + line as u32,
+        };
+        Position { line: file_line, column: column as u32 + 1 }
     }
 }
 

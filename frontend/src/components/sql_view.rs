@@ -69,7 +69,7 @@ fn listing(
         .map(|(index, line)| {
             let start = line_start;
             line_start += line.len() + 1;
-            let line_no = section.first_line + index as u32;
+            let line_no = section.file_line(index);
             let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| e.position.line == line_no).cloned().collect();
             let line_findings: Vec<Finding> = findings.iter().filter(|f| f.line == line_no).cloned().collect();
             // Where the error points, as a byte offset in the line (columns count characters).

@@ -31,11 +31,11 @@ pub fn describe(error: &sqlx::Error, source: Option<(&str, &SqlSection, usize)>,
     let (line, column) = match (position, source) {
         (Some(position), Some((_, section, offset))) => {
             let byte = offset + byte_offset_of_char(sent, position.saturating_sub(1));
-            let place = LineIndex::new(&section.sql, section.first_line).position(byte);
+            let place = LineIndex::of_section(section).position(byte);
             (Some(place.line), Some(place.column))
         }
         (_, Some((_, section, offset))) => {
-            let place = LineIndex::new(&section.sql, section.first_line).position(offset);
+            let place = LineIndex::of_section(section).position(offset);
             (Some(place.line), None)
         }
         _ => (None, None),

@@ -2,7 +2,7 @@ use super::*;
 use crate::revision::{HeaderLines, RevisionFormat, SqlSection};
 
 pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
-    let empty = SqlSection { sql: String::new(), first_line: 1 };
+    let empty = SqlSection::written("", 1);
     Revision {
         id: id.into(),
         parents: parents.iter().map(|p| p.to_string()).collect(),
@@ -17,6 +17,7 @@ pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
         lines: HeaderLines { revision: 1, revises: Some(2), ..HeaderLines::default() },
         format: RevisionFormat::StrataSql,
         allowed: Vec::new(),
+        script: None,
     }
 }
 

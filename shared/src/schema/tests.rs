@@ -5,7 +5,7 @@ use crate::sql::parse_section;
 
 /// Replays `sql` as one revision `r1`'s upgrade; returns the schema and the not-modelled notes.
 fn replay_on(mut schema: Schema, revision: &str, sql: &str) -> (Schema, Vec<String>) {
-    let parsed = parse_section(&SqlSection { sql: sql.to_owned(), first_line: 1 });
+    let parsed = parse_section(&SqlSection::written(sql, 1));
     let mut notes = Vec::new();
     for (number, tree) in parsed.trees.iter().enumerate() {
         let origin = Origin { revision: revision.into(), downgrade: false, statement: number as u32, part: 0 };

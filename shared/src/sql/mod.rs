@@ -67,7 +67,7 @@ pub struct ParsedSection {
 /// alone, so that all broken statements are marked, not only the first.
 pub fn parse_section(section: &SqlSection) -> ParsedSection {
     let text = section.sql.as_str();
-    let lines = LineIndex::new(text, section.first_line);
+    let lines = LineIndex::of_section(section);
     if let Ok(parsed) = pg_query::parse(text, 0) {
         let (mut statements, mut trees) = (Vec::new(), Vec::new());
         for raw in parsed.protobuf.stmts {

@@ -1,7 +1,7 @@
 use super::*;
 
 fn section(sql: &str, first_line: u32) -> SqlSection {
-    SqlSection { sql: sql.to_owned(), first_line }
+    SqlSection::written(sql, first_line)
 }
 
 fn at(line: u32, column: u32) -> Position {

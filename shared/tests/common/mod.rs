@@ -29,7 +29,7 @@ impl Rng {
 }
 
 pub fn revision(id: String, parents: Vec<String>, labels: Vec<String>, depends_on: Vec<String>) -> Revision {
-    let empty = SqlSection { sql: String::new(), first_line: 1 };
+    let empty = SqlSection::written("", 1);
     Revision {
         path: format!("{id}.sql"),
         id,
@@ -44,6 +44,7 @@ pub fn revision(id: String, parents: Vec<String>, labels: Vec<String>, depends_o
         lines: HeaderLines::default(),
         format: RevisionFormat::StrataSql,
         allowed: Vec::new(),
+        script: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Alembic's Python revision scripts, read without running Python: the top-level literal
 //! assignments `revision`, `down_revision` (a string, a tuple or list, or None),
 //! `branch_labels` and `depends_on`, and the module docstring's message and `Create Date`.
-//! The SQL such a script runs is Python code, so it stays unknown (`RevisionFormat::AlembicPython`).
+//! Its SQL is left empty here; `super::render` fills it in where the build renders.
 
 use crate::diagnostic::Diagnostic;
 use crate::revision::{HeaderLines, Revision, RevisionFormat, SqlSection};
@@ -13,7 +13,7 @@ pub struct ParsedScript {
     pub warnings: Vec<Diagnostic>,
 }
 
-pub fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<Diagnostic>> {
+pub(super) fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let doc = Docstring::read(text);
@@ -73,7 +73,7 @@ pub fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<
         depends_on: fields.depends_on.as_ref().map(|(_, line)| *line),
         branch_labels: fields.branch_labels.as_ref().map(|(_, line)| *line),
     };
-    let unknown = SqlSection { sql: String::new(), first_line: 1 };
+    let unknown = SqlSection::written("", 1);
     let revision = Revision {
         id,
         parents,
@@ -88,6 +88,7 @@ pub fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScript, Vec<
         lines,
         format: RevisionFormat::AlembicPython,
         allowed: Vec::new(),
+        script: None,
     };
     Ok(ParsedScript { revision, warnings })
 }
