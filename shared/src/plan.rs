@@ -31,14 +31,20 @@ impl Plan {
         crate::digest::sha256_hex(text.as_bytes())
     }
 
-    /// Revisions this plan runs whose SQL Strata does not know (Alembic Python scripts).
-    pub fn revisions_without_sql(&self, graph: &RevisionGraph) -> Vec<String> {
-        self.steps
-            .iter()
-            .filter_map(|s| s.revision.as_deref())
-            .filter(|id| graph.get(id).is_some_and(|r| r.format == crate::revision::RevisionFormat::AlembicPython))
-            .map(str::to_owned)
-            .collect()
+    /// The first step whose SQL Strata does not fully know (an Alembic script with code that
+    /// could not be rendered): a plan with one may be shown, never run or scripted.
+    pub fn first_unknown_step(&self, graph: &RevisionGraph) -> Option<UnknownStep> {
+        self.steps.iter().find_map(|step| {
+            let revision = graph.get(step.revision.as_deref()?)?;
+            let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
+            let unknown = section.unknown.first()?;
+            Some(UnknownStep {
+                revision: revision.id.clone(),
+                path: revision.path.clone(),
+                direction: step.direction,
+                unknown: unknown.clone(),
+            })
+        })
     }
 
     /// In one line, such as `upgrade from 1a2b to heads: 3 steps`.
@@ -74,6 +80,32 @@ pub struct Step {
     pub writes: Vec<VersionWrite>,
     /// The version rows after this step, sorted.
     pub rows_after: Vec<String>,
+}
+
+/// A step Strata cannot run because part of its SQL is unknown, and how to go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownStep {
+    pub revision: String,
+    pub path: String,
+    pub direction: Direction,
+    pub unknown: crate::revision::UnknownSql,
+}
+
+impl std::fmt::Display for UnknownStep {
+    /// One wording for the CLI, the studio and offline scripts. Alembic and Strata share
+    /// `alembic_version`, so the step can be run by Alembic and the rest by Strata.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (function, alembic) = match self.direction {
+            Direction::Up => ("upgrade", format!("alembic upgrade {}", self.revision)),
+            Direction::Down => ("downgrade", format!("alembic downgrade {}-1", self.revision)),
+        };
+        write!(
+            f,
+            "{}:{}: the {function} of revision {} has SQL Strata cannot know (`{}`: {}); \
+             run that step with Alembic (`{alembic}`: it shares alembic_version), then continue with Strata",
+            self.path, self.unknown.line, self.revision, self.unknown.construct, self.unknown.reason
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

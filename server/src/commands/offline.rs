@@ -72,12 +72,8 @@ fn starting_rows(graph: &RevisionGraph, start: Option<&str>) -> Result<Vec<Strin
 }
 
 fn print_script(graph: &RevisionGraph, plan: &Plan, mode: TransactionMode, out: Output) -> Result<ExitCode> {
-    let unknown = plan.revisions_without_sql(graph);
-    if !unknown.is_empty() {
-        bail!(
-            "the plan runs Alembic Python revisions whose SQL Strata cannot know ({}); use `alembic ... --sql` for those",
-            unknown.join(", ")
-        );
+    if let Some(unknown) = plan.first_unknown_step(graph) {
+        bail!("{unknown}");
     }
     let script = offline::render(graph, plan, mode, &VersionTable::default());
     out.print(|| json!({ "plan": plan, "sql": script }), || script.clone());

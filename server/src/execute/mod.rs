@@ -17,7 +17,6 @@ use strata_shared::api::{RunEvent, StepFailure};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Direction, Plan, Step};
-use strata_shared::revision::RevisionFormat;
 
 pub use journal::Journal;
 
@@ -159,12 +158,8 @@ pub async fn prepare(
         Request::Downgrade(target) => plan::downgrade(graph, &rows, target)?,
         Request::Stamp { targets, purge } => plan::stamp(graph, &rows, targets, *purge)?,
     };
-    let unknown = plan.revisions_without_sql(graph);
-    if !unknown.is_empty() {
-        anyhow::bail!(
-            "the plan runs Alembic Python revisions whose SQL Strata cannot know ({}); run those with alembic",
-            unknown.join(", ")
-        );
+    if let Some(unknown) = plan.first_unknown_step(graph) {
+        anyhow::bail!("{unknown}");
     }
     let mut script = offline::render(graph, &plan, environment.mode, &table);
     if matches!(request, Request::Stamp { purge: true, .. }) {
@@ -357,7 +352,6 @@ impl StepRunner<'_> {
             // A stamp: only version-table writes.
             return self.execute_writes(&writes).await.map(|()| None);
         };
-        debug_assert_eq!(revision.format, RevisionFormat::StrataSql, "prepare refuses Python revisions");
         let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
         let path = revision.path.as_str();
         if revision.transactional {

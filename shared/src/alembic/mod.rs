@@ -25,7 +25,7 @@ pub fn read_script(path: &str, text: &str) -> Result<ParsedScript, Vec<Diagnosti
     {
         let rendered = render::render_script(path, text);
         parsed.warnings.extend(rendered.diagnostics(path));
-        rendered.apply_to(&mut parsed.revision);
+        rendered.apply_to(&mut parsed.revision, text);
     }
     parsed.revision.script = Some(text.to_owned());
     Ok(parsed)

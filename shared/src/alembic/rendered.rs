@@ -33,7 +33,8 @@ pub struct RenderedStatement {
 impl RenderedSection {
     /// The section as Strata's other parts read SQL: the statements separated by blank lines,
     /// each text line mapped to the script line of its statement.
-    pub fn to_section(&self) -> SqlSection {
+    /// `body_line` is the first line of the function's body: where an empty section starts.
+    pub fn to_section(&self, body_line: u32) -> SqlSection {
         let mut sql = String::new();
         let mut line_map = Vec::new();
         for statement in &self.statements {
@@ -46,8 +47,7 @@ impl RenderedSection {
             sql.push_str(";\n");
             line_map.extend(std::iter::repeat_n(statement.line, text.lines().count().max(1)));
         }
-        let first_line = line_map.first().copied().unwrap_or(1);
-        SqlSection { sql, first_line, line_map, unknown: self.unknown.clone() }
+        SqlSection { sql, first_line: body_line, line_map, unknown: self.unknown.clone() }
     }
 
     fn has_autocommit(&self) -> bool {
@@ -83,9 +83,9 @@ impl RenderedScript {
 
     /// Gives the revision its rendered sections. Alembic's `autocommit_block` commits and runs
     /// outside a transaction; Strata runs such a revision between two transactions.
-    pub fn apply_to(&self, revision: &mut Revision) {
-        revision.upgrade = self.upgrade.to_section();
-        revision.downgrade = self.downgrade.to_section();
+    pub fn apply_to(&self, revision: &mut Revision, script: &str) {
+        revision.upgrade = self.upgrade.to_section(body_line(script, "upgrade"));
+        revision.downgrade = self.downgrade.to_section(body_line(script, "downgrade"));
         if let Some((line, _)) = &self.syntax_error {
             let unreadable =
                 UnknownSql { line: *line, construct: "the script".into(), reason: "not valid Python".into() };
@@ -96,4 +96,11 @@ impl RenderedScript {
             revision.transactional = false;
         }
     }
+}
+
+/// The line after `def NAME(` at the start of a line (1 when there is none): the marker line
+/// of a section is the line before its first line, as for `-- strata:upgrade` in `.sql` files.
+fn body_line(script: &str, name: &str) -> u32 {
+    let opening = format!("def {name}(");
+    script.lines().position(|line| line.starts_with(&opening)).map_or(1, |index| index as u32 + 2)
 }

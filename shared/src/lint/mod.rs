@@ -11,7 +11,7 @@ mod checks;
 pub use catalog::{RULES, Rule};
 
 use crate::graph::RevisionGraph;
-use crate::revision::{Allow, Revision, RevisionFormat, SqlSection};
+use crate::revision::{Allow, Revision, SqlSection};
 use crate::schema::{Action, Change, RevisionModel};
 use crate::sql::{self, Statement};
 use serde::{Deserialize, Serialize};
@@ -55,15 +55,12 @@ pub struct Finding {
 
 /// Every finding of one revision, upgrade first, in file order.
 pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
-    if revision.format != RevisionFormat::StrataSql {
-        return Vec::new(); // its SQL is Python code: nothing to read
-    }
     let mut findings = Vec::new();
     let upgrade = SectionLint { revision, name: "upgrade", section: &revision.upgrade, findings: &mut findings }
         .run(checks::Made::default());
     let downgrade = SectionLint { revision, name: "downgrade", section: &revision.downgrade, findings: &mut findings }
         .run(upgrade.made);
-    if upgrade.statements > 0 && downgrade.statements == 0 {
+    if upgrade.statements > 0 && downgrade.statements == 0 && revision.downgrade.is_complete() {
         let marker_line = revision.downgrade.first_line.saturating_sub(1);
         findings.push(finding(
             revision,

@@ -76,7 +76,7 @@ pub struct Schema {
     pub types: BTreeMap<QualifiedName, Arc<TypeDef>>,
     /// Keyed by `name(argument types)`, PostgreSQL's identity of a function.
     pub functions: BTreeMap<String, Arc<Function>>,
-    /// Revisions whose effect the model cannot know (Alembic Python revisions), oldest first:
+    /// Revisions whose upgrade has code Strata could not render (Alembic scripts), oldest first:
     /// when not empty, the schema may be incomplete.
     pub unknown_effects: Vec<String>,
 }

@@ -5,7 +5,7 @@ use super::apply::apply_statement;
 use super::diff::{Change, diff};
 use super::model::{Origin, Schema};
 use crate::graph::RevisionGraph;
-use crate::revision::{Revision, RevisionFormat};
+use crate::revision::Revision;
 use crate::sql::{ParsedSection, parse_section};
 use serde::{Deserialize, Serialize};
 use std::ops::Deref;
@@ -29,7 +29,7 @@ pub struct RevisionModel {
     /// What its upgrade does to the schema before it.
     pub changes: Vec<Change>,
     pub not_modelled: Vec<NotModelled>,
-    /// An Alembic Python revision: its effect on the schema is unknown.
+    /// Part of its upgrade could not be rendered (an Alembic script): its effect may be incomplete.
     pub unknown: bool,
     /// The schema before it against the schema after its upgrade then its downgrade; empty
     /// when the downgrade restores what the upgrade changed.
@@ -141,9 +141,9 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
         self.apply(&mut upgraded, index, false, &mut not_modelled);
         let changes = diff(&before, &upgraded);
         let revision = &self.graph.node(index).revision;
-        let unknown = revision.format != RevisionFormat::StrataSql;
+        let unknown = !revision.upgrade.is_complete();
         let id = revision.id.clone();
-        let downgrade_differences = if unknown {
+        let downgrade_differences = if unknown || !revision.downgrade.is_complete() {
             Vec::new()
         } else {
             let mut downgraded = upgraded.clone();
@@ -181,11 +181,9 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
 
     fn apply(&mut self, schema: &mut Schema, index: usize, downgrade: bool, notes: &mut Vec<NotModelled>) {
         let revision = &self.graph.node(index).revision;
-        if revision.format != RevisionFormat::StrataSql {
-            if !downgrade {
-                schema.unknown_effects.push(revision.id.clone());
-            }
-            return;
+        // What an Alembic script's unknown code does is unknown; what it renders still counts.
+        if !downgrade && !revision.upgrade.is_complete() {
+            schema.unknown_effects.push(revision.id.clone());
         }
         let (upgrade, down) = self.sections[index].get_or_insert_with(|| parse_both(revision));
         let (section, name) = if downgrade { (&*down, "downgrade") } else { (&*upgrade, "upgrade") };
