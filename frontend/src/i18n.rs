@@ -58,6 +58,15 @@ fn spanish(english: &str) -> Option<&'static str> {
 
 /// Every text of the interface that has a Spanish version.
 pub const TEXTS: &[(&str, &str)] = &[
+    ("Rendered SQL", "SQL generado"),
+    (
+        "Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.",
+        "Script de Alembic: el SQL junto a cada función es el que Strata generó a partir del Python sin ejecutarlo, tal como lo emite `alembic upgrade --sql`.",
+    ),
+    (
+        "Strata cannot know the SQL of this code without running it; a run stops before this step:",
+        "Strata no puede conocer el SQL de este código sin ejecutarlo; una ejecución se detiene antes de este paso:",
+    ),
     ("migration studio", "estudio de migraciones"),
     ("Overview", "Resumen"),
     ("History", "Historial"),

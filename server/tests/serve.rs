@@ -12,8 +12,8 @@ fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
     let (status, body) = studio.get("/api/project");
     assert_eq!(status, 200);
     let project: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(project["heads"], serde_json::json!(["3f1a3c5e7a9b"]));
-    assert_eq!(project["revisions"].as_array().unwrap().len(), 32);
+    assert_eq!(project["heads"], serde_json::json!(["9f2b4d6e8a1c"]));
+    assert_eq!(project["revisions"].as_array().unwrap().len(), 35);
     assert_eq!(project["diagnostics"], serde_json::json!([]));
 
     let (status, body) = studio.get("/api/environments");
@@ -137,8 +137,8 @@ fn schema_endpoints_answer_from_the_model(studio: &Studio) {
     let (status, models) = json("/api/models");
     assert_eq!(status, 200);
     let models = models.as_array().unwrap();
-    assert_eq!(models.len(), 32);
-    assert_eq!(models[0]["revision"], "3f1a3c5e7a9b", "newest first");
+    assert_eq!(models.len(), 35);
+    assert_eq!(models[0]["revision"], "9f2b4d6e8a1c", "newest first");
     assert!(
         models.iter().all(|m| m["downgrade_differences"] == serde_json::json!([])),
         "the sample's downgrades reverse"

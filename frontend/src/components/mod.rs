@@ -3,4 +3,5 @@ pub mod diagram;
 pub mod history_graph;
 pub mod review_panel;
 pub mod schema_changes;
+pub mod script_view;
 pub mod sql_view;

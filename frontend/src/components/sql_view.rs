@@ -52,9 +52,16 @@ fn summary(analysis: &SectionAnalysis, error_count: usize) -> String {
     text
 }
 
+/// The script line a reader points at, shared by the Python source and the SQL rendered from
+/// it (provided by `script_view`), so each side marks the other's lines.
+#[derive(Clone, Copy)]
+pub struct LinkedLine(pub RwSignal<Option<u32>>);
+
 /// The section's lines, numbered as in the file and coloured by PostgreSQL's scanner; each
 /// error underlined at its column with PostgreSQL's message under the line, and each finding
 /// under its line. `highlighted` (from `?line=`) marks one line and scrolls it into view.
+/// SQL rendered from a script numbers its lines by the script line they came from; errors
+/// and findings then go under the last SQL line of that script line.
 fn listing(
     section: &SqlSection,
     errors: &[SyntaxError],
@@ -63,6 +70,8 @@ fn listing(
 ) -> impl IntoView + use<> {
     let text = section.sql.trim_end();
     let tokens = highlight::highlight(text);
+    let linked = use_context::<LinkedLine>();
+    let line_count = text.split('\n').count();
     let mut line_start = 0;
     text.split('\n')
         .enumerate()
@@ -70,8 +79,10 @@ fn listing(
             let start = line_start;
             line_start += line.len() + 1;
             let line_no = section.file_line(index);
-            let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| e.position.line == line_no).cloned().collect();
-            let line_findings: Vec<Finding> = findings.iter().filter(|f| f.line == line_no).cloned().collect();
+            let last_of_line = index + 1 == line_count || section.file_line(index + 1) != line_no;
+            let here = |at: u32| last_of_line && at == line_no;
+            let line_errors: Vec<SyntaxError> = errors.iter().filter(|e| here(e.position.line)).cloned().collect();
+            let line_findings: Vec<Finding> = findings.iter().filter(|f| here(f.line)).cloned().collect();
             // Where the error points, as a byte offset in the line (columns count characters).
             let error_at = line_errors.first().map(|e| {
                 line.char_indices().nth(e.position.column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i)
@@ -88,8 +99,14 @@ fn listing(
                     }
                 });
             }
+            let is_linked = move || linked.is_some_and(|l| l.0.get() == Some(line_no));
+            let point_here = move |_| {
+                if let Some(l) = linked {
+                    l.0.set(Some(line_no));
+                }
+            };
             view! {
-                <span class=class data-line=line_no node_ref=node_ref>
+                <span class=class class:linked=is_linked data-line=line_no node_ref=node_ref on:mouseenter=point_here>
                     {line_number(line_no)}
                     <span class="code">{coloured(line, start, &tokens, error_at)}</span>
                 </span>

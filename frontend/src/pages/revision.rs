@@ -3,6 +3,7 @@
 use crate::app::Data;
 use crate::components::review_panel::{LineComments, ReviewPanel};
 use crate::components::schema_changes::SchemaChanges;
+use crate::components::script_view::ScriptView;
 use crate::components::sql_view::{RevisionFindings, SqlView};
 use crate::i18n::tr;
 use leptos::prelude::*;
@@ -12,7 +13,6 @@ use strata_shared::api::EnvironmentStatus;
 use strata_shared::api::{ProjectSnapshot, RevisionNode};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Finding};
-use strata_shared::revision::RevisionFormat;
 use strata_shared::schema::{Replayer, RevisionModel};
 
 #[component]
@@ -99,35 +99,41 @@ fn revision_view(
                 <dt>{tr("Applied in")}</dt><dd data-test="applied-in">{list(&applied)}</dd>
             </dl>
             <ReviewPanel revision=revision.id.clone() lines />
-            {match revision.format {
-                RevisionFormat::StrataSql => {
-                    // The same linter as `strata lint`, run here in wasm.
-                    let mut findings = lint::lint_revision(&revision);
-                    findings.extend(model.as_ref().and_then(|m| lint::downgrade_finding(&revision, m)));
-                    let of = |section: &str| -> Vec<Finding> {
-                        findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
-                    };
-                    let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
-                    let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
-                    view! {
-                        <RevisionFindings findings=overall />
-                        {model.map(|model| view! { <SchemaChanges model /> })}
+            {
+                // The same linter as `strata lint`, run here in wasm (on the SQL rendered from
+                // an Alembic script just as on SQL as written).
+                let mut findings = lint::lint_revision(&revision);
+                findings.extend(model.as_ref().and_then(|m| lint::downgrade_finding(&revision, m)));
+                let of = |section: &str| -> Vec<Finding> {
+                    findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
+                };
+                let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
+                let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
+                let sections = match revision.script.clone() {
+                    Some(script) => view! {
+                        <p class="rendered-from" data-test="rendered-from">
+                            {tr("Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.")}
+                        </p>
+                        <ScriptView title=tr("Upgrade") kind="upgrade" script=script.clone() section=revision.upgrade
+                            findings=upgrade_findings highlighted />
+                        <ScriptView title=tr("Downgrade") kind="downgrade" script section=revision.downgrade
+                            findings=downgrade_findings highlighted />
+                    }
+                    .into_any(),
+                    None => view! {
                         <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
                             highlighted />
                         <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
                             highlighted />
                     }
-                    .into_any()
-                }
-                RevisionFormat::AlembicPython => view! {
+                    .into_any(),
+                };
+                view! {
+                    <RevisionFindings findings=overall />
                     {model.map(|model| view! { <SchemaChanges model /> })}
-                    <p class="notice" data-test="sql-unknown">
-                        "This is an Alembic Python revision: its upgrade and downgrade are Python code, "
-                        "so Strata knows its place in the history but not the SQL it runs."
-                    </p>
+                    {sections}
                 }
-                .into_any(),
-            }}
+            }
         </article>
     }
 }
