@@ -44,15 +44,16 @@ pub async fn reviews() -> Result<Vec<ReviewSummary>, String> {
 }
 
 pub async fn review(revision: &str) -> Result<RevisionReview, String> {
-    get_json(&format!("/api/revisions/{revision}/review")).await
+    get_json(&format!("/api/revisions/{}/review", segment(revision)?)).await
 }
 
 pub async fn comment(revision: &str, comment: &NewComment) -> Result<RevisionReview, String> {
-    post_json(&format!("/api/revisions/{revision}/comments"), comment).await
+    post_json(&format!("/api/revisions/{}/comments", segment(revision)?), comment).await
 }
 
 pub async fn verdict(revision: &str, verdict: Verdict) -> Result<RevisionReview, String> {
-    post_json(&format!("/api/revisions/{revision}/verdict"), &serde_json::json!({ "verdict": verdict })).await
+    let url = format!("/api/revisions/{}/verdict", segment(revision)?);
+    post_json(&url, &serde_json::json!({ "verdict": verdict })).await
 }
 
 pub async fn resolve(thread: i64, resolved: bool) -> Result<RevisionReview, String> {
@@ -60,7 +61,7 @@ pub async fn resolve(thread: i64, resolved: bool) -> Result<RevisionReview, Stri
 }
 
 pub async fn proposals(environment: &str) -> Result<Vec<Proposal>, String> {
-    get_json(&format!("/api/environments/{environment}/proposals")).await
+    get_json(&format!("/api/environments/{}/proposals", segment(environment)?)).await
 }
 
 pub async fn propose(request: &PlanRequest) -> Result<Proposal, String> {
@@ -68,7 +69,7 @@ pub async fn propose(request: &PlanRequest) -> Result<Proposal, String> {
 }
 
 pub async fn approve(proposal: &str) -> Result<Proposal, String> {
-    post_json(&format!("/api/proposals/{proposal}/approvals"), &serde_json::json!({})).await
+    post_json(&format!("/api/proposals/{}/approvals", segment(proposal)?), &serde_json::json!({})).await
 }
 
 pub async fn audit() -> Result<Vec<AuditEntry>, String> {
@@ -81,6 +82,17 @@ pub async fn plan(request: &PlanRequest) -> Result<PlanPreview, String> {
 
 pub async fn run(request: &PlanRequest) -> Result<RunOutcome, String> {
     post_json("/api/runs", request).await
+}
+
+/// A value as one URL path segment: every character that could end the segment, start a query
+/// or escape (`/ ? # % =` …) is percent-encoded, so a crafted revision id or name cannot turn a
+/// request into another one. A segment of only dots would still be read as `.`/`..` by the
+/// browser (even encoded), so it is refused.
+fn segment(value: &str) -> Result<String, String> {
+    if value.is_empty() || value.chars().all(|c| c == '.') {
+        return Err(format!("`{value}` cannot be used in a URL"));
+    }
+    Ok(String::from(js_sys::encode_uri_component(value)))
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {

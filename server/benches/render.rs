@@ -29,7 +29,8 @@ fn main() {
     let migrations = root.path().join("alembic");
 
     let strata = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
-    let ours = measure(Command::new(&strata).arg("--migrations").arg(&migrations).args(["upgrade", "base:head", "--sql"]));
+    let ours =
+        measure(Command::new(&strata).arg("--migrations").arg(&migrations).args(["upgrade", "base:head", "--sql"]));
     let theirs = measure(
         Command::new(support::alembic::alembic_bin())
             .arg("-c")

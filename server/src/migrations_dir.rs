@@ -12,17 +12,28 @@ pub fn load(dir: &Path) -> Result<Project> {
     let entries = std::fs::read_dir(&versions)
         .with_context(|| format!("cannot read the revisions folder {}", versions.display()))?;
     let mut paths = Vec::new();
+    let mut symlinks = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", versions.display()))?;
-        // The entry's own type: no extra stat per file (long histories have thousands).
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file() || t.is_symlink());
-        if is_file && is_revision_file(&entry.file_name().to_string_lossy()) {
-            paths.push(entry.path());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_revision_file(&name) {
+            continue;
+        }
+        // The entry's own type: no extra stat per file (long histories have thousands). A
+        // symbolic link is not followed: it could make the studio read any file on the host.
+        match entry.file_type() {
+            Ok(kind) if kind.is_file() => paths.push(entry.path()),
+            Ok(kind) if kind.is_symlink() => symlinks.push(Diagnostic::in_file(
+                &format!("versions/{name}"),
+                "is a symbolic link: not followed (put the revision file itself in the folder)",
+            )),
+            _ => {}
         }
     }
     let (files, unreadable) = read_all(&paths);
     let mut project = Project::load(files);
     project.diagnostics.extend(unreadable);
+    project.diagnostics.extend(symlinks);
     Ok(project)
 }
 

@@ -288,3 +288,23 @@ fn schema_diff_and_blame_read_the_model() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no table, column, index"));
 }
+
+#[test]
+fn ids_outside_the_alphabet_are_refused_and_symlinks_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    let outside = dir.path().join("x_escaped.sql");
+    let refused = strata(dir.path(), &["revision", "-m", "escape", "--rev-id", "../x"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid revision id `../x`: only ASCII letters"));
+    assert!(std::fs::read_dir(dir.path()).unwrap().count() == 1 && !outside.exists(), "nothing written");
+
+    // A link to a file elsewhere is reported, not read.
+    let secret = dir.path().join("secret.sql");
+    std::fs::write(&secret, "-- revision: leaked\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\n").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("versions/leaked_link.sql")).unwrap();
+    let heads = strata(dir.path(), &["heads"]);
+    let stderr = String::from_utf8_lossy(&heads.stderr);
+    assert!(!String::from_utf8_lossy(&heads.stdout).contains("leaked"), "the link was not followed");
+    assert!(stderr.contains("versions/leaked_link.sql: is a symbolic link: not followed"), "{stderr}");
+}

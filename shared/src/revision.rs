@@ -124,6 +124,24 @@ impl SqlSection {
     }
 }
 
+/// The one alphabet of revision ids and branch labels: ASCII letters, digits and `_`, at most
+/// 128 characters. Ids and labels end up in target specs (`@ + - :` mean something there;
+/// Alembic refuses them too), file names and URLs (`/ . ? % =` would change a request's
+/// meaning), so anything else is refused where files are read and where ids are written.
+pub fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        Err("it is empty")
+    } else if id.chars().any(char::is_whitespace) {
+        Err("it contains white space (separate several with commas)")
+    } else if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Err("only ASCII letters, digits and `_` may be used (ids appear in target specs, file names and URLs)")
+    } else if id.len() > 128 {
+        Err("it is longer than 128 characters")
+    } else {
+        Ok(())
+    }
+}
+
 impl Revision {
     pub fn is_base(&self) -> bool {
         self.parents.is_empty()

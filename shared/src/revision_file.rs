@@ -21,7 +21,7 @@
 //! all problems of a file are reported together. The format is documented in `docs/revision-format.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::revision::{Allow, HeaderLines, Revision, RevisionFormat, SqlSection};
+use crate::revision::{Allow, HeaderLines, Revision, RevisionFormat, SqlSection, check_id};
 
 pub const UPGRADE_MARKER: &str = "-- strata:upgrade";
 pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
@@ -300,19 +300,6 @@ fn split_header_field(comment: &str) -> Option<(&str, &str)> {
     let well_formed = key.starts_with(|c: char| c.is_ascii_lowercase())
         && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     (well_formed && (value.is_empty() || value.starts_with(' '))).then_some((key, value))
-}
-
-/// Alembic refuses `@`, `-` and `+` in revision ids (they mean something in target specs).
-pub fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.is_empty() {
-        Err("it is empty")
-    } else if id.chars().any(|c| c.is_whitespace()) {
-        Err("it contains white space (separate several with commas)")
-    } else if id.contains(['@', '+', ':']) || id.starts_with('-') {
-        Err("`@`, `+`, `:` and a leading `-` are reserved for target specs")
-    } else {
-        Ok(())
-    }
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, optionally with a fraction of a second.

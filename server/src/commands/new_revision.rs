@@ -7,7 +7,7 @@ use serde_json::json;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 use strata_shared::new_revision::{self, NewRevision};
-use strata_shared::revision_file::check_id;
+use strata_shared::revision::check_id;
 
 pub fn revision(loaded: &Loaded<'_>, out: Output, args: &NewRevisionArgs) -> Result<ExitCode> {
     let graph = &loaded.project.graph;

@@ -4,12 +4,13 @@
 use super::set::NodeSet;
 use super::{ExcludedRevision, Node, RevisionGraph, labels};
 use crate::diagnostic::Diagnostic;
-use crate::revision::Revision;
+use crate::revision::{Revision, check_id};
 use std::collections::{HashMap, VecDeque};
 
 pub(super) fn build(candidates: Vec<Revision>) -> (RevisionGraph, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut excluded = Vec::new();
+    let candidates = drop_malformed_ids(candidates, &mut diagnostics, &mut excluded);
     let mut revisions = drop_duplicate_ids(candidates, &mut diagnostics, &mut excluded);
     let by_id: HashMap<String, usize> = revisions.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
     let by_label = map_labels(&mut revisions, &by_id, &mut diagnostics);
@@ -61,6 +62,35 @@ pub(super) fn build(candidates: Vec<Revision>) -> (RevisionGraph, Vec<Diagnostic
     let bases = (0..nodes.len()).filter(|&i| nodes[i].is_base()).collect();
     let graph = RevisionGraph { nodes, by_id, by_label, heads, real_heads, bases, excluded };
     (graph, diagnostics)
+}
+
+/// Ids and labels outside the one alphabet (`revision::check_id`) are left out, whatever the
+/// file format: they would mean something else in a target spec, a file name or a URL.
+fn drop_malformed_ids(
+    candidates: Vec<Revision>,
+    diagnostics: &mut Vec<Diagnostic>,
+    excluded: &mut Vec<ExcludedRevision>,
+) -> Vec<Revision> {
+    let mut kept = Vec::with_capacity(candidates.len());
+    for revision in candidates {
+        let labels =
+            revision.branch_labels.iter().map(|label| ("branch label", label.as_str(), revision.lines.branch_labels));
+        let problem = std::iter::once(("revision id", revision.id.as_str(), None)).chain(labels).find_map(
+            |(what, value, line)| check_id(value).err().map(|why| (format!("invalid {what} `{value}`: {why}"), line)),
+        );
+        match problem {
+            Some((reason, line)) => {
+                diagnostics.push(Diagnostic::at(
+                    &revision.path,
+                    line.unwrap_or(revision.lines.revision),
+                    reason.clone(),
+                ));
+                excluded.push(ExcludedRevision { revision, reason });
+            }
+            None => kept.push(revision),
+        }
+    }
+    kept
 }
 
 /// The first file with an id wins; later ones are reported and left out.

@@ -115,3 +115,21 @@ fn relative_specs_parse_like_alembics_pattern() {
     assert_eq!(parsed("ae10"), None);
     assert_eq!(parsed("sales@head"), None);
 }
+
+#[test]
+fn ids_and_labels_outside_the_alphabet_are_left_out_whatever_the_format() {
+    // A crafted id would turn the studio's `/api/revisions/{id}/verdict` into another request.
+    let mut crafted = revision("..", &["a1"]);
+    crafted.format = RevisionFormat::AlembicPython;
+    let mut slashed = revision("x/../proposals/p/approvals?x=", &["a1"]);
+    slashed.format = RevisionFormat::AlembicPython;
+    let mut labelled = revision("c3", &["a1"]);
+    labelled.branch_labels = vec!["sales@head".into()];
+    labelled.lines.branch_labels = Some(4);
+    let (graph, diagnostics) = RevisionGraph::build(vec![revision("a1", &[]), crafted, slashed, labelled]);
+    assert_eq!(ids(&graph, 0..graph.len()), ["a1"]);
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].starts_with("...sql:1: invalid revision id `..`: only ASCII letters"), "{messages:?}");
+    assert!(messages[2].starts_with("c3.sql:4: invalid branch label `sales@head`"), "{messages:?}");
+}

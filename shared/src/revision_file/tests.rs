@@ -164,7 +164,7 @@ fn invalid_values() {
     assert_eq!(
         errors_of(&file(header, BODY)),
         [
-            "versions/x.sql:1: invalid revision id `a@1`: `@`, `+`, `:` and a leading `-` are reserved for target specs",
+            "versions/x.sql:1: invalid revision id `a@1`: only ASCII letters, digits and `_` may be used (ids appear in target specs, file names and URLs)",
             "versions/x.sql:2: invalid entry `b1 c1` in `revises`: it contains white space (separate several with commas)",
             "versions/x.sql:3: invalid created date `yesterday`: expected `YYYY-MM-DD HH:MM:SS`",
             "versions/x.sql:4: transactional must be `true` or `false`, not `maybe`",
