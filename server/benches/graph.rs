@@ -1,5 +1,6 @@
-//! Strata and Alembic side by side on generated histories of 1,000 and 10,000 revisions:
-//! load + heads, the full history, and `upgrade base:head --sql`. Prints wall time and
+//! Strata and Alembic side by side on generated histories of 1,000 and 10,000 revisions, and
+//! labelled ones of 10,000 and 50,000 (a branch label every 25 revisions, a `depends_on` every
+//! 50): load + heads, the full history, and `upgrade base:head --sql`. Prints wall time and
 //! peak memory of each command (a whole process each, so loading is included).
 //!
 //! Run with `scripts/bench` (needs the Alembic venv from scripts/setup).
@@ -14,8 +15,9 @@ mod support;
 
 /// A plausible long history, as Strata files under `root/strata` and the same revisions as an
 /// Alembic project under `root`: mostly linear, with a two-revision side branch every 40
-/// revisions that merges back.
-fn write_history(root: &Path, count: usize) {
+/// revisions that merges back; `labelled`, a branch label on every 25th revision of the main
+/// line and, every 50th, a `depends_on` on the label 50 revisions back.
+fn write_history(root: &Path, count: usize, labelled: bool) {
     let strata = root.join("strata/versions");
     std::fs::create_dir_all(&strata).unwrap();
     let id = |i: usize| format!("{:012x}", (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16);
@@ -44,8 +46,16 @@ fn write_history(root: &Path, count: usize) {
         if !(matches!(i % 40, 1 | 2) && i > 40) {
             main_tip = Some(this.clone());
         }
+        let on_main_line = !matches!(i % 40, 1 | 2) || i < 40;
+        let mut extra = String::new();
+        if labelled && on_main_line && i % 25 == 5 {
+            extra.push_str(&format!("-- branch-labels: l{i}\n"));
+            if i >= 55 && i % 50 == 5 {
+                extra.push_str(&format!("-- depends-on: l{}\n", i - 50));
+            }
+        }
         let sql = format!(
-            "-- revision: {this}\n-- revises: {}\n-- message: revision number {i}\n\n\
+            "-- revision: {this}\n-- revises: {}\n-- message: revision number {i}\n{extra}\n\
              -- strata:upgrade\nSELECT 1;\n\n-- strata:downgrade\nSELECT 2;\n",
             parents.join(", ")
         );
@@ -62,19 +72,22 @@ fn main() {
     let mut table = String::new();
     writeln!(
         table,
-        "| revisions | operation | strata (s) | alembic (s) | speed-up | strata peak (MiB) | alembic peak (MiB) |"
+        "| revisions | history | operation | strata (s) | alembic (s) | speed-up | strata peak (MiB) | alembic peak (MiB) |"
     )
     .unwrap();
-    writeln!(table, "|---:|---|---:|---:|---:|---:|---:|").unwrap();
-    for count in [1_000, 10_000] {
+    writeln!(table, "|---:|---|---|---:|---:|---:|---:|---:|").unwrap();
+    let operations: [(&str, &[&str], &[&str]); 3] = [
+        ("load + heads", &["heads"], &["heads"]),
+        ("history", &["history"], &["history"]),
+        ("upgrade base:head --sql", &["upgrade", "base:head", "--sql"], &["upgrade", "base:head", "--sql"]),
+    ];
+    // Alembic needs minutes per command on 50,000 labelled revisions: heads only there.
+    let cases = [(1_000, false, 3), (10_000, false, 3), (10_000, true, 3), (50_000, true, 1)];
+    for (count, labelled, operation_count) in cases {
         let root = tempfile::tempdir().unwrap();
-        write_history(root.path(), count);
-        let operations: [(&str, &[&str], &[&str]); 3] = [
-            ("load + heads", &["heads"], &["heads"]),
-            ("history", &["history"], &["history"]),
-            ("upgrade base:head --sql", &["upgrade", "base:head", "--sql"], &["upgrade", "base:head", "--sql"]),
-        ];
-        for (name, ours, theirs) in operations {
+        write_history(root.path(), count, labelled);
+        let kind = if labelled { "labelled" } else { "plain" };
+        for &(name, ours, theirs) in &operations[..operation_count] {
             let s = measure(Command::new(&strata).arg("--migrations").arg(root.path().join("strata")).args(ours));
             let a = measure(
                 Command::new(&alembic)
@@ -86,7 +99,7 @@ fn main() {
             assert_eq!((s.exit_code, a.exit_code), (0, 0), "{name}: both succeed");
             writeln!(
                 table,
-                "| {count} | {name} | {:.3} | {:.2} | {:.0}x | {:.1} | {:.1} |",
+                "| {count} | {kind} | {name} | {:.3} | {:.2} | {:.0}x | {:.1} | {:.1} |",
                 s.seconds,
                 a.seconds,
                 a.seconds / s.seconds,
@@ -94,7 +107,7 @@ fn main() {
                 a.peak_mib
             )
             .unwrap();
-            eprintln!("{count} {name}: done");
+            eprintln!("{count} {kind} {name}: done");
         }
     }
     println!("{table}");

@@ -21,8 +21,6 @@ pub struct RevisionNode {
     #[serde(flatten)]
     pub revision: Revision,
     pub children: Vec<String>,
-    /// Its own branch labels and the ones it inherits.
-    pub labels: Vec<String>,
 }
 
 /// A revision file that parsed but is not part of the graph, and why.
@@ -33,7 +31,9 @@ pub struct ExcludedNode {
     pub reason: String,
 }
 
-/// The graph of revisions a client received (the browser rebuilds it from the snapshot).
+/// The graph of revisions a client received (the browser rebuilds it from the snapshot, and
+/// with it each revision's inherited labels: the snapshot carries only declared ones, so it
+/// grows with the history, not with history × labels).
 pub fn graph_of(nodes: &[RevisionNode]) -> RevisionGraph {
     RevisionGraph::build(nodes.iter().map(|n| n.revision.clone()).collect()).0
 }
@@ -51,11 +51,7 @@ impl ProjectSnapshot {
                 .into_iter()
                 .map(|index| {
                     let node = graph.node(index);
-                    RevisionNode {
-                        revision: node.revision.clone(),
-                        children: graph.ids(node.children.iter().copied()),
-                        labels: node.branch_labels.clone(),
-                    }
+                    RevisionNode { revision: node.revision.clone(), children: graph.ids(node.children.iter().copied()) }
                 })
                 .collect(),
             heads: graph.ids(graph.heads().iter().copied()),

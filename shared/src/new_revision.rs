@@ -48,7 +48,7 @@ pub fn resolve_dependencies(graph: &RevisionGraph, specs: &[String]) -> Result<V
     specs
         .iter()
         .map(|spec| match graph.get_revision(Some(spec))? {
-            Point::Rev(index) if graph.node(index).branch_labels.contains(spec) => Ok(spec.clone()),
+            Point::Rev(index) if graph.carries_label(index, spec) => Ok(spec.clone()),
             Point::Rev(index) => Ok(graph.id(index).to_owned()),
             _ => Err(GraphError::other(format!("`{spec}` names no revision to depend on"))),
         })

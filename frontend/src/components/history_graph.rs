@@ -117,7 +117,8 @@ pub fn HistoryGraph(
                 .map(|row| {
                     let placed = model.layout.rows[row];
                     let node = &model.nodes[by_id[model.graph.id(placed.revision)]];
-                    row_view(node, row, placed.lane, width, &markers, analysis, is_hit(row))
+                    let lines_of_history = model.graph.labels_of(placed.revision).join(", ");
+                    row_view(node, lines_of_history, row, placed.lane, width, &markers, analysis, is_hit(row))
                 })
                 .collect_view();
             view! {
@@ -162,7 +163,7 @@ fn matches(graph: &RevisionGraph, index: usize, query: &str) -> bool {
     let node = graph.node(index);
     node.id().starts_with(query)
         || node.revision.message.as_deref().is_some_and(|m| m.to_lowercase().contains(query))
-        || node.branch_labels.iter().any(|l| l.to_lowercase().contains(query))
+        || graph.labels_of(index).iter().any(|l| l.to_lowercase().contains(query))
 }
 
 /// Parent and dependency lines that cross rows `first..last`.
@@ -217,6 +218,7 @@ fn circles(model: &GraphModel, first: usize, last: usize) -> impl IntoView + use
 #[allow(clippy::too_many_arguments)]
 fn row_view(
     node: &RevisionNode,
+    lines_of_history: String,
     row: usize,
     lane: usize,
     width: f64,
@@ -243,7 +245,6 @@ fn row_view(
         }
     };
     let class = if hit { "history-row" } else { "history-row dimmed" };
-    let lines_of_history = node.labels.join(", ");
     // A click anywhere on the row opens the revision (the id is the keyboard's way in).
     let open = {
         let (href, navigate) = (href.clone(), use_navigate());

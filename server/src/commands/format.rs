@@ -25,8 +25,9 @@ pub fn line(graph: &RevisionGraph, index: usize, parts: Line, current: bool) -> 
             format!("{} ({}) -> {text}", down(graph, index), revision.depends_on.join(", "))
         };
     }
-    if parts.branches && !node.branch_labels.is_empty() {
-        text.push_str(&format!(" ({})", node.branch_labels.join(", ")));
+    let labels = graph.labels_of(index);
+    if parts.branches && !labels.is_empty() {
+        text.push_str(&format!(" ({})", labels.join(", ")));
     }
     if node.is_real_head() {
         text.push_str(" (head)");
@@ -74,8 +75,9 @@ pub fn entry(graph: &RevisionGraph, index: usize, migrations: &Path, current: bo
     if node.is_branch_point() {
         text.push_str(&format!("Branches into: {}\n", graph.ids(node.children.iter().copied()).join(", ")));
     }
-    if !node.branch_labels.is_empty() {
-        text.push_str(&format!("Branch names: {}\n", node.branch_labels.join(", ")));
+    let labels = graph.labels_of(index);
+    if !labels.is_empty() {
+        text.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
     text.push_str(&format!("Path: {}\n\n", migrations.join(&revision.path).display()));
     // The docstring Alembic's template writes: message, then id, parents and date.
@@ -110,7 +112,7 @@ pub fn json(graph: &RevisionGraph, index: usize) -> Value {
         "parents": revision.parents,
         "children": graph.ids(node.children.iter().copied()),
         "depends_on": revision.depends_on,
-        "branch_labels": node.branch_labels,
+        "branch_labels": graph.labels_of(index),
         "message": revision.message,
         "created": revision.created,
         "path": revision.path,

@@ -43,7 +43,7 @@ pub(super) fn build(candidates: Vec<Revision>) -> (RevisionGraph, Vec<Diagnostic
             normalized_down: Vec::new(),
             children: Vec::new(),
             all_children: Vec::new(),
-            branch_labels: Vec::new(),
+            labels: NodeSet::new(0),
             revision,
         })
         .collect();
@@ -51,16 +51,18 @@ pub(super) fn build(candidates: Vec<Revision>) -> (RevisionGraph, Vec<Diagnostic
     normalize_dependencies(&mut nodes);
 
     let by_id = nodes.iter().enumerate().map(|(i, n)| (n.revision.id.clone(), i)).collect();
-    let by_label = by_label
+    let by_label: HashMap<String, usize> = by_label
         .into_iter()
         .filter(|&(_, old)| new_index[old] != usize::MAX)
         .map(|(label, old)| (label, new_index[old]))
         .collect();
-    labels::propagate(&mut nodes);
+    let mut label_names: Vec<String> = by_label.keys().cloned().collect();
+    label_names.sort_unstable();
+    labels::propagate(&mut nodes, &label_names);
     let heads = (0..nodes.len()).filter(|&i| nodes[i].is_head()).collect();
     let real_heads = (0..nodes.len()).filter(|&i| nodes[i].is_real_head()).collect();
     let bases = (0..nodes.len()).filter(|&i| nodes[i].is_base()).collect();
-    let graph = RevisionGraph { nodes, by_id, by_label, heads, real_heads, bases, excluded };
+    let graph = RevisionGraph { nodes, by_id, by_label, label_names, heads, real_heads, bases, excluded };
     (graph, diagnostics)
 }
 

@@ -109,7 +109,7 @@ impl RevisionGraph {
             && let Some((branch, _)) = spec.split_once('@')
         {
             let label = self.branch_label_of(branch)?;
-            targets.retain(|&t| self.nodes[t].branch_labels.contains(&label));
+            targets.retain(|&t| self.carries_label(t, &label));
         }
         let mut required = self.ancestors_checked(&targets)?;
         targets.iter().for_each(|&t| {
@@ -177,8 +177,8 @@ impl RevisionGraph {
     /// The label `branch@...` stands for, when `branch` is a revision id rather than a label.
     fn branch_label_of(&self, branch: &str) -> Result<String> {
         match self.get_revision(Some(branch))? {
-            Point::Rev(index) if self.id(index) == branch => match self.nodes[index].branch_labels.as_slice() {
-                [label] => Ok(label.clone()),
+            Point::Rev(index) if self.id(index) == branch => match self.labels_of(index).as_slice() {
+                [label] => Ok((*label).to_owned()),
                 _ => Err(GraphError::other(format!(
                     "`{branch}@...` needs revision {branch} to carry exactly one branch label"
                 ))),

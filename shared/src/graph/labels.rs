@@ -1,55 +1,90 @@
 //! Branch labels spread the way Alembic's `_add_branches` spreads them: to every descendant,
 //! and, when the labelled revision's descendants form one plain line, down through its
 //! ancestors as well, until a branch point or a merge point.
+//!
+//! Alembic copies label lists revision by revision, which costs labels × history; here each
+//! revision's labels are a bitset over the graph's label names, and two linear passes give
+//! the same sets:
+//! - down the descendants: a revision carries what its parents carry, plus its own labels;
+//! - down through ancestors: such a walk always starts at a head and follows single parents
+//!   while it meets neither a branch point nor a merge point, so every revision lies on at
+//!   most one walk, and all revisions on a walk carry every label declared on it.
 
 use super::Node;
+use super::set::NodeSet;
 
-pub(super) fn propagate(nodes: &mut [Node]) {
-    for node in nodes.iter_mut() {
-        node.branch_labels = node.revision.branch_labels.clone();
+/// Sets `labels` of every node. `names` are the graph's label names, sorted: a label's bit is
+/// its position there.
+pub(super) fn propagate(nodes: &mut [Node], names: &[String]) {
+    let own: Vec<NodeSet> = nodes.iter().map(|node| bits(&node.revision.branch_labels, names)).collect();
+    let mut carried = own.clone();
+    for index in parents_first(nodes) {
+        for &parent in &nodes[index].down {
+            let (parent_labels, labels) = pick_two(&mut carried, parent, index);
+            labels.union_with(parent_labels);
+        }
     }
-    for index in 0..nodes.len() {
-        if nodes[index].revision.branch_labels.is_empty() {
-            continue;
+    for head in (0..nodes.len()).filter(|&i| nodes[i].is_head()) {
+        let walk = walk_down(nodes, head);
+        let mut declared = NodeSet::new(names.len());
+        walk.iter().for_each(|&index| declared.union_with(&own[index]));
+        if !declared.is_empty() {
+            walk.iter().for_each(|&index| carried[index].union_with(&declared));
         }
-        // What this revision carries by now, inherited labels included (as in Alembic).
-        let labels = nodes[index].branch_labels.clone();
-        let descendants = super::walk::related(nodes, &[index], |n| &n.children);
-        for descendant in descendants.iter() {
-            add(&mut nodes[descendant], &labels);
+    }
+    for (node, labels) in nodes.iter_mut().zip(carried) {
+        node.labels = labels;
+    }
+}
+
+fn bits(labels: &[String], names: &[String]) -> NodeSet {
+    let mut set = NodeSet::new(names.len());
+    for label in labels {
+        if let Ok(bit) = names.binary_search(label) {
+            set.insert(bit);
         }
-        let Some(tail) = line_tail(nodes, index) else { continue };
-        let mut current = tail;
-        while !nodes[current].is_real_branch_point() && !nodes[current].is_merge_point() {
-            add(&mut nodes[current], &labels);
-            match nodes[current].down.as_slice() {
-                [parent] => current = *parent,
-                _ => break,
+    }
+    set
+}
+
+/// From a head down through single parents, while neither a branch point nor a merge point.
+fn walk_down(nodes: &[Node], head: usize) -> Vec<usize> {
+    let mut walk = Vec::new();
+    let mut current = head;
+    while !nodes[current].is_real_branch_point() && !nodes[current].is_merge_point() {
+        walk.push(current);
+        match nodes[current].down.as_slice() {
+            [parent] => current = *parent,
+            _ => break,
+        }
+    }
+    walk
+}
+
+/// Every node after all of its parents (the graph has no cycles: they were left out).
+fn parents_first(nodes: &[Node]) -> Vec<usize> {
+    let mut waiting: Vec<usize> = nodes.iter().map(|n| n.down.len()).collect();
+    let mut ready: Vec<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut order = Vec::with_capacity(nodes.len());
+    while let Some(index) = ready.pop() {
+        order.push(index);
+        for &child in &nodes[index].children {
+            waiting[child] -= 1;
+            if waiting[child] == 0 {
+                ready.push(child);
             }
         }
     }
-    for node in nodes.iter_mut() {
-        node.branch_labels.sort_unstable();
-    }
+    order
 }
 
-/// The last revision of the line that starts at `index`, if its descendants form one line.
-/// (Otherwise Alembic's walk down stops at a branch or merge point it has already labelled.)
-fn line_tail(nodes: &[Node], index: usize) -> Option<usize> {
-    let mut current = index;
-    loop {
-        match nodes[current].children.as_slice() {
-            [] => return Some(current),
-            [child] => current = *child,
-            _ => return None,
-        }
-    }
-}
-
-fn add(node: &mut Node, labels: &[String]) {
-    for label in labels {
-        if !node.branch_labels.contains(label) {
-            node.branch_labels.push(label.clone());
-        }
+/// `(&sets[read], &mut sets[write])` for two different indices.
+fn pick_two(sets: &mut [NodeSet], read: usize, write: usize) -> (&NodeSet, &mut NodeSet) {
+    if read < write {
+        let (low, high) = sets.split_at_mut(write);
+        (&low[read], &mut high[0])
+    } else {
+        let (low, high) = sets.split_at_mut(read);
+        (&high[0], &mut low[write])
     }
 }

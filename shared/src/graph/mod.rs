@@ -37,8 +37,9 @@ pub struct Node {
     pub children: Vec<usize>,
     /// Revisions that revise or depend on this one (Alembic's `_all_nextrev`).
     pub all_children: Vec<usize>,
-    /// Its branch labels and those it inherits, sorted.
-    pub branch_labels: Vec<String>,
+    /// Its branch labels and those it inherits, as bits over the graph's label names
+    /// (`RevisionGraph::labels_of` gives them as names).
+    labels: NodeSet,
 }
 
 impl Node {
@@ -83,6 +84,8 @@ pub struct RevisionGraph {
     by_id: HashMap<String, usize>,
     /// Branch labels as declared (not inherited) → the revision that declares them.
     by_label: HashMap<String, usize>,
+    /// Every branch label, sorted: a node's label bits index this.
+    label_names: Vec<String>,
     heads: Vec<usize>,
     real_heads: Vec<usize>,
     bases: Vec<usize>,
@@ -97,6 +100,19 @@ impl RevisionGraph {
 
     pub fn len(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// The branch labels a revision carries, its own and those it inherits, sorted (Alembic's
+    /// `branch_labels` once spread).
+    pub fn labels_of(&self, index: usize) -> Vec<&str> {
+        self.nodes[index].labels.iter().map(|bit| self.label_names[bit].as_str()).collect()
+    }
+
+    /// Whether a revision carries `label`, its own or inherited.
+    pub fn carries_label(&self, index: usize, label: &str) -> bool {
+        self.label_names
+            .binary_search_by(|name| name.as_str().cmp(label))
+            .is_ok_and(|bit| self.nodes[index].labels.contains(bit))
     }
 
     pub fn is_empty(&self) -> bool {

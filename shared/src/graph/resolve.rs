@@ -186,7 +186,7 @@ impl RevisionGraph {
         {
             let mut heads = self.get_revisions(Ident::Spec("heads"))?;
             if let Some(branch) = branch {
-                heads.retain(|h| h.revision().is_some_and(|i| self.nodes[i].branch_labels.iter().any(|l| l == branch)));
+                heads.retain(|h| h.revision().is_some_and(|i| self.carries_label(i, branch)));
             }
             return heads.into_iter().map(|head| self.walk(head, steps, None, true)).collect();
         }

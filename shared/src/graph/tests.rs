@@ -100,7 +100,7 @@ fn clashing_branch_labels_are_reported_and_dropped() {
             "branch label `a1` of revision `b2` is already the id of revision `a1`; the label is ignored",
         ]
     );
-    assert_eq!(graph.node(1).branch_labels, ["sales"], "inherited from a1");
+    assert_eq!(graph.labels_of(1), ["sales"], "inherited from a1");
 }
 
 #[test]
