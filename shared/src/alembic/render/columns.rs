@@ -28,6 +28,8 @@ pub struct Column {
     pub identity: Option<String>,
     /// `autoincrement=False` turns SERIAL off; `True` and `"auto"` leave it to the rules.
     pub autoincrement: bool,
+    /// A Python-side `default=`: SQLAlchemy then does not make the column SERIAL.
+    pub python_default: bool,
 }
 
 /// A column's `server_default=` as SQL: strings quoted, `sa.text(...)`/functions as written.
@@ -104,6 +106,7 @@ pub fn read_column(value: &Value) -> Eval<Column> {
         computed: computed.map(|computed| computed_sql(&computed)).transpose()?,
         identity,
         autoincrement: object.kwarg("autoincrement") != Some(&Value::Bool(false)),
+        python_default: object.kwarg("default").is_some_and(|default| !default.is_none()),
         foreign_keys,
         sql_type,
         name,
@@ -149,6 +152,7 @@ impl Column {
     pub fn may_be_serial(&self) -> bool {
         self.sql_type.serial.is_some()
             && self.autoincrement
+            && !self.python_default
             && self.identity.is_none()
             && self.computed.is_none()
             && self.server_default.is_none()

@@ -29,6 +29,8 @@ pub fn literal(value: &Value) -> Option<String> {
         Value::None => "NULL".into(),
         Value::Sql(sql) => sql.clone(),
         Value::ColumnRef(table, column) => column_sql(table, column),
+        // `sa.column('name')` outside a table: the bare name.
+        Value::Object(object) if object.name() == "column" => ident(object.args.first()?.as_str()?),
         _ => return None,
     })
 }
@@ -90,7 +92,7 @@ pub fn column_method(table: &TableRef, column: &str, method: &str, args: &[Value
         ("in_" | "not_in" | "notin_", [Value::List(items)]) => {
             let items: Option<Vec<String>> = items.iter().map(literal).collect();
             let not = if method == "in_" { "" } else { "NOT " };
-            format!("({left} {not}IN ({}))", items?.join(", "))
+            format!("{left} {not}IN ({})", items?.join(", "))
         }
         ("is_", [value]) => format!("{left} IS {}", literal(value)?),
         ("is_not" | "isnot", [value]) => format!("{left} IS NOT {}", literal(value)?),

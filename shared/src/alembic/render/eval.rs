@@ -257,6 +257,10 @@ impl<'a> Interp<'a> {
 
     fn attribute(&mut self, expr: &Expr, value: Value, name: &str) -> Eval<Value> {
         Ok(match value {
+            // The dialect of Alembic's connection or context, for `if ...dialect.name == ...`.
+            Value::Path(path) if name == "name" && path.starts_with("alembic.") && path.ends_with(".dialect") => {
+                Value::Str("postgresql".into())
+            }
             Value::Path(path) => Value::Path(format!("{path}.{name}")),
             Value::Foreign(path) => Value::Foreign(format!("{path}.{name}")),
             Value::Opaque(reason) => Value::Opaque(reason),

@@ -57,7 +57,8 @@ impl<'a> Interp<'a> {
     /// The source of a node, on one line and shortened; a call's arguments become `...`.
     pub fn construct(&self, expr: &Expr) -> String {
         match expr {
-            Expr::Call(call) => format!("{}(...)", self.text(&*call.func)),
+            Expr::Call(call) => format!("{}(...)", self.construct(&call.func)),
+            Expr::Attribute(attribute) => format!("{}.{}", self.construct(&attribute.value), attribute.attr),
             other => self.text(other),
         }
     }

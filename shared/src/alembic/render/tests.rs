@@ -303,13 +303,14 @@ def downgrade():
 "#;
     let rendered = render_script("r1.py", script);
     let sql: Vec<&str> = rendered.upgrade.statements.iter().map(|s| s.sql.as_str()).collect();
-    assert_eq!(sql, ["first", "last"]);
+    // Offline, Alembic's connection writes what it executes; only the result is unknown.
+    assert_eq!(sql, ["first", "select id from a", "last"]);
     let unknown: Vec<(u32, &str, &str)> =
         rendered.upgrade.unknown.iter().map(|u| (u.line, u.construct.as_str(), u.reason.as_str())).collect();
     assert_eq!(
         unknown,
         [
-            (9, "conn.execute(...)", "data-dependent Python"),
+            (9, "conn.execute(...).fetchall(...)", "data-dependent Python"),
             (10, "rows", "data-dependent Python"),
             (12, "myapp.models.Role", "imported from the application"),
             (13, "postgresql_foo=", "unsupported keyword argument"),
@@ -326,4 +327,30 @@ fn a_syntax_error_gives_its_line() {
     let rendered = render_script("r1.py", "from alembic import op\n\ndef upgrade(:\n    pass\n");
     assert_eq!(rendered.syntax_error.map(|(line, _)| line), Some(3));
     assert!(rendered.upgrade.statements.is_empty());
+}
+
+#[test]
+fn offline_connection_writes_what_it_executes_and_enum_types_it_creates() {
+    let statements = sql("conn = op.get_bind()\n\
+         conn.execute(sa.text('update x set y=1'))\n\
+         sa.Enum('a', name='e8').create(conn, checkfirst=True)\n\
+         if conn.dialect.name == 'postgresql':\n\
+         \x20   postgresql.ENUM(name='e7').drop(conn, checkfirst=True)");
+    assert_eq!(statements, ["update x set y=1", "CREATE TYPE e8 AS ENUM ('a')", "DROP TYPE e7"]);
+}
+
+#[test]
+fn table_options_python_defaults_and_column_order_of_implied_constraints() {
+    let statements = sql("op.create_table('m', sa.Column('id', sa.Integer()), sa.Column('d', sa.Date()), \
+         postgresql_partition_by='RANGE (d)', postgresql_tablespace='Fast', prefixes=['UNLOGGED'])\n\
+         op.create_table('p3', sa.Column('id', sa.Integer(), primary_key=True, default=5))\n\
+         op.create_table('a', sa.Column('f', sa.Integer(), sa.ForeignKey('o.id')), sa.Column('u', sa.Integer(), unique=True))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE UNLOGGED TABLE m (\n    id INTEGER, \n    d DATE\n)\n PARTITION BY RANGE (d)\n TABLESPACE \"Fast\"",
+            "CREATE TABLE p3 (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n)",
+            "CREATE TABLE a (\n    f INTEGER, \n    u INTEGER, \n    FOREIGN KEY(f) REFERENCES o (id), \n    UNIQUE (u)\n)",
+        ]
+    );
 }

@@ -1,6 +1,6 @@
 //! SQLAlchemy column types as the PostgreSQL dialect compiles them.
 
-use super::quote::{ident, qualified};
+use super::quote::{ident, qualified, string_literal};
 use super::unknown::{Eval, unexpected, unknown};
 use super::value::{Object, Value, last_segment};
 
@@ -25,6 +25,11 @@ pub struct EnumType {
 impl EnumType {
     pub fn qualified_name(&self) -> String {
         qualified(self.schema.as_deref(), &self.name)
+    }
+
+    pub fn create_sql(&self) -> String {
+        let values: Vec<String> = self.values.iter().map(|v| string_literal(v)).collect();
+        format!("CREATE TYPE {} AS ENUM ({})", self.qualified_name(), values.join(", "))
     }
 }
 
