@@ -18,6 +18,7 @@ pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
         format: RevisionFormat::StrataSql,
         allowed: Vec::new(),
         script: None,
+        doc: None,
     }
 }
 
