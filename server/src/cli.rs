@@ -125,6 +125,9 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Bring a history from elsewhere into Strata's format.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Manage the studio's accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -267,4 +270,20 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by its id.
     Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Write an Alembic history (DIR holds `versions/` with `.py` scripts) as Strata `.sql`
+    /// revision files: same ids, parents, labels, depends_on, message and date; the SQL rendered
+    /// from the Python. What cannot be rendered is listed (exit 1) and stops its revision from
+    /// running until written by hand.
+    Alembic {
+        /// The Alembic folder that holds `versions/`.
+        dir: PathBuf,
+        /// Where to write (`versions/` inside it); default: `<DIR>-strata` beside DIR. Existing
+        /// files are never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }

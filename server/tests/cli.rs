@@ -481,3 +481,59 @@ fn base_label_base_and_odd_specs_answer_as_alembic_does() {
         }
     }
 }
+
+#[test]
+fn import_alembic_writes_the_same_history_as_strata_files() {
+    let (root, script_dir) = alembic_sample();
+    let out = root.path().join("imported");
+    let import = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["import", "alembic"])
+        .arg(&script_dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&import.stderr);
+    for args in [&["heads"][..], &["history"], &["branches"], &["history", "-r", "sales@base:sales@head"]] {
+        assert_eq!(stdout_of(&out, args), stdout_of(&script_dir, args), "strata {args:?}");
+    }
+    // The imported files parse, with nothing left out: each section is the sample's SQL, or it
+    // stops its revision until its SQL is written by hand, and the import says so.
+    let imported = strata_server::migrations_dir::load(&out).unwrap();
+    assert!(imported.diagnostics.is_empty(), "{:?}", imported.diagnostics);
+    let sample = strata_server::migrations_dir::load(&support::sample_migrations()).unwrap();
+    let mut incomplete = 0;
+    for node in imported.graph.nodes() {
+        let ours = &node.revision;
+        let original = sample.graph.get(&ours.id).unwrap();
+        assert_eq!(
+            (&ours.parents, &ours.branch_labels, &ours.depends_on, &ours.message, &ours.created),
+            (&original.parents, &original.branch_labels, &original.depends_on, &original.message, &original.created)
+        );
+        for (section, before) in [(&ours.upgrade, &original.upgrade), (&ours.downgrade, &original.downgrade)] {
+            let has_sql = before.sql.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"));
+            if section.sql.contains("RAISE EXCEPTION") {
+                incomplete += 1;
+                assert!(section.sql.contains("-- strata-import: versions/"), "{}", section.sql);
+            } else if has_sql {
+                assert_eq!(ours.transactional, original.transactional, "{}", ours.id);
+                assert!(!section.sql.trim().is_empty(), "{}: its SQL was dropped", ours.id);
+            }
+        }
+    }
+    assert_eq!(import.status.success(), incomplete == 0, "{stderr}");
+    if incomplete > 0 {
+        assert!(stderr.contains("could not be rendered"), "{stderr}");
+        assert!(stderr.lines().any(|l| l.starts_with("error: ") && l.contains(".py:")), "file and line: {stderr}");
+    }
+    // A second import into the same folder refuses to overwrite.
+    let again = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["import", "alembic"])
+        .arg(&script_dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("will not overwrite existing files"));
+}

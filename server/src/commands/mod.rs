@@ -5,6 +5,7 @@ mod accounts;
 pub mod console;
 mod database;
 mod format;
+mod import;
 mod lint;
 mod new_revision;
 mod offline;
@@ -12,7 +13,7 @@ mod schema;
 mod serve;
 mod views;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ImportCommand};
 use crate::execute::Request;
 use crate::migrations_dir;
 use anyhow::Result;
@@ -61,6 +62,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stamp { targets, purge, confirm, database, .. } => {
             let request = Request::Stamp { targets, purge };
             database::run(&load(dir)?, out, files, &database, request, None, &confirm)
+        }
+        Command::Import(ImportCommand::Alembic { dir, out: target }) => {
+            let target = target.unwrap_or_else(|| import::default_out(&dir));
+            import::alembic(&load(&dir)?, out, &target)
         }
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
