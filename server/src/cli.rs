@@ -111,7 +111,8 @@ pub enum Command {
     Downgrade(MoveArgs),
     /// Record TARGET(s) in the version table without running any revision.
     Stamp {
-        /// Target specs; a relative one such as `-1` works (negative numbers are not flags).
+        /// Target specs; a relative one such as `-1` works (negative numbers are not flags; as
+        /// with Alembic's argparse, other values starting with `-` are, so `--sql` still counts).
         #[arg(required = true, allow_negative_numbers = true)]
         targets: Vec<String>,
         /// Print the SQL instead of running it (`start:TARGET` to start from a revision).

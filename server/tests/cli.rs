@@ -331,6 +331,10 @@ fn negative_relative_targets_are_targets_not_flags() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_ne!(output.status.code(), Some(2), "strata {args:?} is no usage error: {stderr}");
     }
+    // A flag after a relative target is still a flag.
+    let stamp = strata(&support::sample_migrations(), &["stamp", "-1", "--sql", "-2"]);
+    let stderr = String::from_utf8_lossy(&stamp.stderr);
+    assert!(!stderr.contains("name a database") && stamp.status.code() != Some(2), "{stderr}");
     let downgrade = strata(&support::sample_migrations(), &["downgrade", "-1", "--sql"]);
     assert!(String::from_utf8_lossy(&downgrade.stderr).contains("write `<from>:<to>`, e.g. `head:-1`"));
     assert!(strata(&support::sample_migrations(), &["lint", "-1"]).status.success());
