@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use strata_shared::new_revision::file_name;
 use strata_shared::revision::{Revision, RevisionFormat, SqlSection, UnknownSql};
-use strata_shared::revision_file::{DOWNGRADE_MARKER, UPGRADE_MARKER};
+use strata_shared::revision_file::{DOWNGRADE_MARKER, UPGRADE_MARKER, parse_revision_file};
 
 /// The comment that marks where an unrendered construct was (not a `-- strata:` section marker).
 pub const UNRENDERED: &str = "-- strata-import:";
@@ -50,26 +50,38 @@ pub fn alembic(loaded: &Loaded<'_>, out: Output, target: &Path) -> Result<ExitCo
     if !existing.is_empty() {
         bail!("will not overwrite existing files: {}", strata_shared::text::few(&existing));
     }
-    std::fs::create_dir_all(&versions).with_context(|| format!("cannot create {}", versions.display()))?;
-    let mut written = Vec::new();
+    // Every file is made, and read back as Strata reads it, before any is written.
+    let mut texts = Vec::with_capacity(files.len());
     let mut unrendered: Vec<(String, &'static str, UnknownSql)> = Vec::new();
     for (path, revision) in &files {
-        let (text, missing) = match revision.format {
-            RevisionFormat::AlembicPython => revision_text(revision),
+        let text = match revision.format {
+            RevisionFormat::AlembicPython => {
+                let (text, missing) = revision_text(revision);
+                let name = format!("versions/{}", path.file_name().unwrap_or_default().to_string_lossy());
+                if let Err(errors) = parse_revision_file(&name, &text) {
+                    let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                    bail!("{}: the file written from it would not be a valid revision: {first}", revision.path);
+                }
+                unrendered
+                    .extend(missing.into_iter().map(|(section, unknown)| (revision.path.clone(), section, unknown)));
+                text
+            }
             RevisionFormat::StrataSql => {
                 let source = loaded.dir.join(&revision.path);
-                let text =
-                    std::fs::read_to_string(&source).with_context(|| format!("cannot read {}", source.display()))?;
-                (text, Vec::new())
+                std::fs::read_to_string(&source).with_context(|| format!("cannot read {}", source.display()))?
             }
         };
+        texts.push((path, text));
+    }
+    std::fs::create_dir_all(&versions).with_context(|| format!("cannot create {}", versions.display()))?;
+    let mut written = Vec::new();
+    for (path, text) in texts {
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
         file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
-        unrendered.extend(missing.into_iter().map(|(section, unknown)| (revision.path.clone(), section, unknown)));
         written.push(path.display().to_string());
     }
     out.print(
