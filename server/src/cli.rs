@@ -43,7 +43,7 @@ pub enum Command {
     /// List revisions, newest first.
     History {
         /// A range `start:end` (either side optional; `current` reads the database).
-        #[arg(short = 'r', long = "rev-range")]
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         range: Option<String>,
         #[arg(short, long)]
         verbose: bool,
@@ -68,6 +68,7 @@ pub enum Command {
     /// Check revisions for risky SQL (locks, rewrites, data loss, transactions, types).
     Lint {
         /// A revision, or a range `start:end` (default: every revision).
+        #[arg(allow_hyphen_values = true)]
         revisions: Option<String>,
         /// Exit 1 when a finding at or above this severity exists: hint, warning or error.
         #[arg(long, default_value = "error")]
@@ -76,17 +77,22 @@ pub enum Command {
     /// Show the schema at a revision, as the schema model replays it (no database needed).
     Schema {
         /// Any target spec (default: the heads).
-        #[arg(long, default_value = "heads")]
+        #[arg(long, default_value = "heads", allow_hyphen_values = true)]
         at: String,
     },
     /// Compare the schema at two revisions; with one, show what that revision changes.
-    Diff { from: String, to: Option<String> },
+    Diff {
+        #[arg(allow_hyphen_values = true)]
+        from: String,
+        #[arg(allow_hyphen_values = true)]
+        to: Option<String>,
+    },
     /// Which revision created a table, column, index, constraint, ... and which changed it.
     Blame {
         /// `table`, `table.column`, `table.constraint`, `index`, `schema.table`, ...
         object: String,
         /// Any target spec (default: the heads).
-        #[arg(long, default_value = "heads")]
+        #[arg(long, default_value = "heads", allow_hyphen_values = true)]
         at: String,
     },
     /// Show the branch points and where they branch to.
@@ -95,14 +101,19 @@ pub enum Command {
         verbose: bool,
     },
     /// Show one revision (any target spec: an id, a prefix, `head`, `label@head`, ...).
-    Show { revision: String },
+    Show {
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
     /// Upgrade to TARGET (`[start:]TARGET` with --sql).
     Upgrade(MoveArgs),
     /// Downgrade to TARGET (`start:TARGET` with --sql).
     Downgrade(MoveArgs),
     /// Record TARGET(s) in the version table without running any revision.
     Stamp {
-        #[arg(required = true)]
+        /// Target specs; a relative one such as `-1` works (negative numbers are not flags; as
+        /// with Alembic's argparse, other values starting with `-` are, so `--sql` still counts).
+        #[arg(required = true, allow_negative_numbers = true)]
         targets: Vec<String>,
         /// Print the SQL instead of running it (`start:TARGET` to start from a revision).
         #[arg(long)]
@@ -115,6 +126,9 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Bring a history from elsewhere into Strata's format.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Manage the studio's accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -125,7 +139,7 @@ pub enum Command {
     Revision(NewRevisionArgs),
     /// Create a revision that merges several heads.
     Merge {
-        #[arg(required = true, num_args = 2..)]
+        #[arg(required = true, num_args = 2.., allow_negative_numbers = true)]
         revisions: Vec<String>,
         #[arg(short, long)]
         message: String,
@@ -138,6 +152,8 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct MoveArgs {
+    /// Any target spec, relative ones too (`-1`, `+2`, `label@-1`).
+    #[arg(allow_hyphen_values = true)]
     pub target: String,
     /// Print the SQL script instead of running it.
     #[arg(long)]
@@ -184,7 +200,7 @@ pub struct NewRevisionArgs {
     #[arg(short, long)]
     pub message: String,
     /// The revision(s) to build on (any target spec); `base` starts a new root.
-    #[arg(long = "head", default_value = "head")]
+    #[arg(long = "head", default_value = "head", allow_hyphen_values = true)]
     pub heads: Vec<String>,
     /// Build on a revision that is not a head (starting a branch).
     #[arg(long)]
@@ -198,14 +214,16 @@ pub struct NewRevisionArgs {
     pub rev_id: Option<String>,
 }
 
-/// Which database: an environment of strata.toml, or a URL.
+/// Which database: an environment of strata.toml, or a URL. `DATABASE_URL` is read only when
+/// neither is given (`commands::database::environment`), so an exported one never clashes with
+/// `--env`.
 #[derive(Args)]
 pub struct DatabaseArgs {
-    /// An environment named in strata.toml.
+    /// An environment named in strata.toml (wins over DATABASE_URL).
     #[arg(long = "env", conflicts_with = "url")]
     pub environment: Option<String>,
-    /// A database URL (never printed).
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    /// A database URL (never printed); without --env and --url, DATABASE_URL is used.
+    #[arg(long)]
     pub url: Option<String>,
 }
 
@@ -253,4 +271,20 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by its id.
     Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Write an Alembic history (DIR holds `versions/` with `.py` scripts) as Strata `.sql`
+    /// revision files: same ids, parents, labels, depends_on, message and date; the SQL rendered
+    /// from the Python. What cannot be rendered is listed (exit 1) and stops its revision from
+    /// running until written by hand.
+    Alembic {
+        /// The Alembic folder that holds `versions/`.
+        dir: PathBuf,
+        /// Where to write (`versions/` inside it); default: `<DIR>-strata` beside DIR. Existing
+        /// files are never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            commands::console::err(&format!("error: {error:#}"));
             ExitCode::from(1)
         }
     }

@@ -308,3 +308,256 @@ fn ids_outside_the_alphabet_are_refused_and_symlinks_not_followed() {
     assert!(!String::from_utf8_lossy(&heads.stdout).contains("leaked"), "the link was not followed");
     assert!(stderr.contains("versions/leaked_link.sql: is a symbolic link: not followed"), "{stderr}");
 }
+
+/// `strata ARGS` with extra environment variables.
+fn strata_with(migrations: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(migrations)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn negative_relative_targets_are_targets_not_flags() {
+    let (root, script_dir) = alembic_sample();
+    // (Alembic's argparse needs `-r-3:`; `-r -3:` is its usage error.)
+    for (args, alembic_args) in [
+        (&["show", "-2"][..], &["show", "-2"][..]),
+        (&["show", "sales@-1"], &["show", "sales@-1"]),
+        (&["history", "-r", "-3:"], &["history", "-r-3:"]),
+        (&["history", "-r-3:"], &["history", "-r-3:"]),
+        (&["history", "-r", "-2:head"], &["history", "-r-2:head"]),
+    ] {
+        let theirs = alembic::run(root.path(), alembic_args, &[]);
+        let ours = stdout_of(&script_dir, args);
+        let lines = |text: &str| unordered_labels(text).lines().map(str::to_owned).collect::<Vec<_>>();
+        assert_same(&lines(&ours), &lines(&theirs), &format!("strata {args:?}"));
+    }
+    // Verbs that need a database get past the command line (and fail at the connection).
+    let nowhere = "postgresql://strata@127.0.0.1:1/nowhere";
+    for args in [
+        &["downgrade", "-1", "--url", nowhere][..],
+        &["upgrade", "-1", "--url", nowhere, "--yes"],
+        &["stamp", "-1", "--url", nowhere],
+        &["downgrade", "-1", "--sql"],
+        &["lint", "-1"],
+        &["diff", "-1", "head"],
+        &["schema", "--at", "-1"],
+    ] {
+        let output = strata(&support::sample_migrations(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(2), "strata {args:?} is no usage error: {stderr}");
+    }
+    // A flag after a relative target is still a flag.
+    let stamp = strata(&support::sample_migrations(), &["stamp", "-1", "--sql", "-2"]);
+    let stderr = String::from_utf8_lossy(&stamp.stderr);
+    assert!(!stderr.contains("name a database") && stamp.status.code() != Some(2), "{stderr}");
+    let downgrade = strata(&support::sample_migrations(), &["downgrade", "-1", "--sql"]);
+    assert!(String::from_utf8_lossy(&downgrade.stderr).contains("write `<from>:<to>`, e.g. `head:-1`"));
+    assert!(strata(&support::sample_migrations(), &["lint", "-1"]).status.success());
+}
+
+#[test]
+fn an_explicit_env_wins_over_an_exported_database_url() {
+    let sample = support::sample_migrations();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("strata.toml");
+    std::fs::write(&config, "[environments.staging]\nurl = \"postgresql://strata@127.0.0.1:1/staging\"\n").unwrap();
+    let exported = [("DATABASE_URL", "postgresql://strata@127.0.0.1:1/from_the_environment")];
+    let config = config.to_str().unwrap();
+    let unknown = strata_with(&sample, &["current", "--env", "nosuch", "--config", config], &exported);
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("no environment `nosuch`") && stderr.contains("known: staging"), "{stderr}");
+    for args in
+        [&["current", "--env", "staging"][..], &["history", "-i", "--env", "staging"], &["check", "--env", "staging"]]
+    {
+        let output = strata_with(&sample, &[args, &["--config", config]].concat(), &exported);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let both = strata_with(&sample, &["current", "--env", "staging", "--url", "postgresql://x/y"], &exported);
+    assert_eq!(both.status.code(), Some(2), "an explicit --url with --env is still a usage error");
+    let neither = strata_with(&sample, &["current", "--config", config], &[("DATABASE_URL", "")]);
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("name a database"));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    // Long enough to fill any pipe buffer.
+    for n in 0..600 {
+        let parent = if n == 0 { String::new() } else { format!("{:012x}", n - 1) };
+        let text = format!(
+            "-- revision: {n:012x}\n-- revises: {parent}\n-- message: revision number {n} with a long message\n\n\
+             -- strata:upgrade\n\n-- strata:downgrade\n"
+        );
+        std::fs::write(dir.path().join(format!("versions/{n:012x}.sql")), text).unwrap();
+    }
+    for args in [&["history"][..], &["history", "-v"], &["show", "heads", "--json"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--migrations")
+            .arg(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // as `| head -0` would
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// An Alembic project with hand-written scripts: Alembic's template docstring, a custom one,
+/// none, and one whose docstring disagrees with its code.
+fn alembic_scripts(scripts: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let script_dir = alembic::write_project(root.path(), &[]);
+    for (name, text) in scripts {
+        std::fs::write(script_dir.join("versions").join(name), text).unwrap();
+    }
+    (root, script_dir)
+}
+
+const TEMPLATE: &str = "\"\"\"create accounts\n\nRevision ID: a1a1a1a1\nRevises: \nCreate Date: 2024-01-02 \
+                        03:04:05.000000\n\n\"\"\"\nfrom alembic import op\n\nrevision = 'a1a1a1a1'\ndown_revision = \
+                        None\nbranch_labels = ('core',)\ndepends_on = None\n\n\ndef upgrade():\n    pass\n\n\ndef \
+                        downgrade():\n    pass\n";
+const CUSTOM: &str = "'''A custom docstring,\nwith a \\\"quote\\\".\n\n  An indented second paragraph.\n\n'''\nrevision \
+                      = 'b2b2b2b2'\ndown_revision = 'a1a1a1a1'\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    \
+                      pass\n";
+const NO_DOC: &str = "from alembic import op\n\nrevision = 'c3c3c3c3'\ndown_revision = 'b2b2b2b2'\n\n\ndef upgrade():\n    \
+                      pass\n\n\ndef downgrade():\n    pass\n";
+const DISAGREEING: &str = "\"\"\"add a flag\n\nRevision ID: d4d4d4d4\nRevises: a1a1a1a1\nCreate Date: 2024-02-03 \
+                           04:05:06\n\n\"\"\"\nrevision = 'd4d4d4d4'\ndown_revision = 'c3c3c3c3'\n\n\ndef upgrade():\n    \
+                           pass\n\n\ndef downgrade():\n    pass\n";
+
+#[test]
+fn show_and_history_print_the_docstring_as_alembic_does() {
+    let (root, script_dir) = alembic_scripts(&[
+        ("a1_create_accounts.py", TEMPLATE),
+        ("b2_custom.py", CUSTOM),
+        ("c3_none.py", NO_DOC),
+        ("d4_disagreeing.py", DISAGREEING),
+    ]);
+    for args in [
+        &["show", "a1a1a1a1"][..],
+        &["show", "b2b2b2b2"],
+        &["show", "c3c3c3c3"],
+        &["show", "d4d4d4d4"],
+        &["history", "-v"],
+        &["history"],
+        &["heads", "-v"],
+    ] {
+        let theirs = alembic::run(root.path(), args, &[]);
+        let ours = stdout_of(&script_dir, args);
+        let lines = |text: &str| text.split('\n').map(str::to_owned).collect::<Vec<_>>();
+        assert_same(&lines(&ours), &lines(&theirs), &format!("strata {args:?}"));
+    }
+}
+
+#[test]
+fn docstring_warnings_are_for_check_not_for_every_verb() {
+    let (_root, script_dir) = alembic_scripts(&[
+        ("a1_create_accounts.py", TEMPLATE),
+        ("b2_custom.py", CUSTOM),
+        ("c3_none.py", NO_DOC),
+        ("d4_disagreeing.py", DISAGREEING),
+    ]);
+    let warning = "warning: versions/d4_disagreeing.py:4: the docstring says `Revises: a1a1a1a1` but `down_revision` \
+                   is `c3c3c3c3`; the code wins";
+    for args in [&["heads"][..], &["history"], &["show", "head"], &["branches"], &["history", "-v"]] {
+        let output = strata(&script_dir, args);
+        assert!(output.status.success());
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+    let check = strata(&script_dir, &["check", "--url", "postgresql://strata@127.0.0.1:1/nowhere"]);
+    assert!(String::from_utf8_lossy(&check.stderr).contains(warning), "{}", String::from_utf8_lossy(&check.stderr));
+    // Errors in files are still printed by every verb.
+    let broken = strata(&support::broken_fixture(), &["history"]);
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("error: versions/"));
+}
+
+#[test]
+fn base_label_base_and_odd_specs_answer_as_alembic_does() {
+    let (root, script_dir) = alembic_sample();
+    for spec in ["base", "sales@base", "nosuch@-1", "@head", "@-1", "nosuch@head", "zzzz", "head:", "sales@nosuch"] {
+        let args = ["show", spec];
+        let theirs = alembic::output(root.path(), &args, &[]);
+        let ours = strata(&script_dir, &args);
+        assert_eq!(ours.status.success(), theirs.status.success(), "strata {args:?}: {ours:?}");
+        let text = |bytes: &[u8]| unordered_labels(&String::from_utf8_lossy(bytes));
+        if theirs.status.success() {
+            assert_eq!(text(&ours.stdout), text(&theirs.stdout), "strata {args:?}");
+        } else {
+            // Alembic prints `FAILED: ...` on stdout; Strata says why on stderr.
+            assert!(ours.stdout.is_empty(), "strata {args:?}");
+            let stderr = String::from_utf8_lossy(&ours.stderr);
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains(&format!("`{spec}`")), "the spec as typed: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn import_alembic_writes_the_same_history_as_strata_files() {
+    let (root, script_dir) = alembic_sample();
+    let out = root.path().join("imported");
+    let import = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["import", "alembic"])
+        .arg(&script_dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&import.stderr);
+    for args in [&["heads"][..], &["history"], &["branches"], &["history", "-r", "sales@base:sales@head"]] {
+        assert_eq!(stdout_of(&out, args), stdout_of(&script_dir, args), "strata {args:?}");
+    }
+    // The imported files parse, with nothing left out: each section is the sample's SQL, or it
+    // stops its revision until its SQL is written by hand, and the import says so.
+    let imported = strata_server::migrations_dir::load(&out).unwrap();
+    assert!(imported.diagnostics.is_empty(), "{:?}", imported.diagnostics);
+    let sample = strata_server::migrations_dir::load(&support::sample_migrations()).unwrap();
+    let mut incomplete = 0;
+    for node in imported.graph.nodes() {
+        let ours = &node.revision;
+        let original = sample.graph.get(&ours.id).unwrap();
+        assert_eq!(
+            (&ours.parents, &ours.branch_labels, &ours.depends_on, &ours.message, &ours.created),
+            (&original.parents, &original.branch_labels, &original.depends_on, &original.message, &original.created)
+        );
+        for (section, before) in [(&ours.upgrade, &original.upgrade), (&ours.downgrade, &original.downgrade)] {
+            let has_sql = before.sql.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"));
+            if section.sql.contains("RAISE EXCEPTION") {
+                incomplete += 1;
+                assert!(section.sql.contains("-- strata-import: versions/"), "{}", section.sql);
+            } else if has_sql {
+                assert_eq!(ours.transactional, original.transactional, "{}", ours.id);
+                assert!(!section.sql.trim().is_empty(), "{}: its SQL was dropped", ours.id);
+            }
+        }
+    }
+    assert_eq!(import.status.success(), incomplete == 0, "{stderr}");
+    if incomplete > 0 {
+        assert!(stderr.contains("could not be rendered"), "{stderr}");
+        assert!(stderr.lines().any(|l| l.starts_with("error: ") && l.contains(".py:")), "file and line: {stderr}");
+    }
+    // A second import into the same folder refuses to overwrite.
+    let again = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["import", "alembic"])
+        .arg(&script_dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("will not overwrite existing files"));
+}

@@ -30,6 +30,11 @@ pub struct Revision {
     /// An Alembic script's Python source, shown beside the SQL rendered from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
+    /// An Alembic script's module docstring as Python reads it (`__doc__`, escapes resolved),
+    /// printed verbatim by `show` and `history -v` as Alembic prints it. `None` for a Strata
+    /// file and for a script without a docstring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// A lint rule silenced on purpose, with the reason written next to it.

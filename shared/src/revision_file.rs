@@ -70,6 +70,7 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
             format: RevisionFormat::StrataSql,
             allowed: header.allowed,
             script: None,
+            doc: None,
         }),
         _ => Err(parser.errors),
     }

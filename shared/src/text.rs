@@ -71,3 +71,25 @@ mod tests {
         assert_eq!(byte_offset_of_char("ab", 5), 2);
     }
 }
+
+/// At most a few items of a list, with how many more there are: `a, b, c, and 5 more` (for
+/// messages that name candidates).
+pub fn few<S: AsRef<str>>(items: &[S]) -> String {
+    const SHOWN: usize = 3;
+    let shown = if items.len() <= SHOWN + 1 { items.len() } else { SHOWN };
+    let mut text = items[..shown].iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(", and {} more", items.len() - shown));
+    }
+    text
+}
+
+#[cfg(test)]
+mod few_tests {
+    #[test]
+    fn names_a_few_and_counts_the_rest() {
+        assert_eq!(super::few(&["a", "b"]), "a, b");
+        assert_eq!(super::few(&["a", "b", "c", "d"]), "a, b, c, d");
+        assert_eq!(super::few(&["a", "b", "c", "d", "e", "f"]), "a, b, c, and 3 more");
+    }
+}

@@ -23,20 +23,18 @@ pub fn user(config: &Path, state_dir: &Path, command: UserCommand) -> Result<Exi
                 users::add(&db, &name, role, &password.expect("read above")).await?;
                 let event = Event::new(&operator, "user-add").subject(&name).detail(format!("role {role}"));
                 audit::record(&db, event).await?;
-                println!("Added {name} ({role}).");
+                Ok(format!("Added {name} ({role})."))
             }
             UserCommand::List => {
-                for user in users::list(&db).await? {
-                    println!("{}\t{}", user.name, user.role);
-                }
+                let users = users::list(&db).await?;
+                Ok(users.iter().map(|user| format!("{}\t{}\n", user.name, user.role)).collect())
             }
             UserCommand::Remove { name } => {
                 users::remove(&db, &name).await?;
                 audit::record(&db, Event::new(&operator, "user-remove").subject(&name)).await?;
-                println!("Removed {name}.");
+                Ok(format!("Removed {name}."))
             }
         }
-        Ok(())
     })
 }
 
@@ -48,41 +46,48 @@ pub fn token(config: &Path, state_dir: &Path, command: TokenCommand) -> Result<E
                 let (id, token) = tokens::create(&db, &user, &label).await?;
                 let event = Event::new(&operator, "token-create").subject(&id).detail(format!("for {user} ({label})"));
                 audit::record(&db, event).await?;
-                eprintln!("Token {id} for {user}; it is shown only now:");
-                println!("{token}");
+                super::console::err(&format!("Token {id} for {user}; it is shown only now:"));
+                Ok(token)
             }
             TokenCommand::List => {
-                for token in tokens::list(&db).await? {
+                let lines = tokens::list(&db).await?.into_iter().map(|token| {
                     let state = if token.revoked { "revoked" } else { "live" };
-                    println!("{}\t{}\t{}\t{}\t{state}", token.id, token.user, token.label, token.created);
-                }
+                    format!("{}\t{}\t{}\t{}\t{state}\n", token.id, token.user, token.label, token.created)
+                });
+                Ok(lines.collect())
             }
             TokenCommand::Revoke { id } => {
                 tokens::revoke(&db, &id).await?;
                 audit::record(&db, Event::new(&operator, "token-revoke").subject(&id)).await?;
-                println!("Revoked {id}.");
+                Ok(format!("Revoked {id}."))
             }
         }
-        Ok(())
     })
 }
 
-/// Runs `work` on the state database, then closes it and any sandbox it had to start.
+/// Runs `work` on the state database, then closes it and any sandbox it had to start, and
+/// prints what `work` answered (after the sandbox is stopped, so a closed pipe leaves none behind).
 fn with_state<F, Fut>(config: &Path, state_dir: &Path, work: F) -> Result<ExitCode>
 where
     F: FnOnce(StateDb) -> Fut,
-    Fut: Future<Output = Result<()>>,
+    Fut: Future<Output = Result<String>>,
 {
     let config = Config::load(config)?;
-    tokio::runtime::Runtime::new()?.block_on(async {
-        let (db, sandbox) = state::open_for_command(&config, state_dir).await?;
-        let result = work(db.clone()).await;
-        db.close().await;
-        if let Some(sandbox) = sandbox {
-            sandbox.stop().await?;
-        }
-        result
-    })?;
+    tokio::runtime::Runtime::new()?
+        .block_on(async {
+            let (db, sandbox) = state::open_for_command(&config, state_dir).await?;
+            let result = work(db.clone()).await;
+            db.close().await;
+            if let Some(sandbox) = sandbox {
+                sandbox.stop().await?;
+            }
+            result
+        })
+        .map(|text| {
+            if !text.is_empty() {
+                super::console::out(text.trim_end_matches('\n'));
+            }
+        })?;
     Ok(ExitCode::SUCCESS)
 }
 

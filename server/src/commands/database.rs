@@ -2,7 +2,7 @@
 //! without `--sql` (shown first, then run once confirmed).
 
 use super::format::{self, Line};
-use super::{Loaded, Output};
+use super::{Loaded, Output, console};
 use crate::audit::{self, Event};
 use crate::cli::{ConfirmArgs, DatabaseArgs, Transactions};
 use crate::config::{Config, EnvironmentConfig};
@@ -13,14 +13,15 @@ use crate::{approvals, database_status, identity, sign_off, version_table};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sqlx::Connection;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
 
-/// The database named by `--env` (from strata.toml), or by `--url` / `DATABASE_URL`.
+/// The database named by `--env` (from strata.toml), or by `--url`, or else by `DATABASE_URL`:
+/// an explicit `--env` wins over the exported variable, as Alembic users have it set.
 pub fn environment(config_path: &Path, args: &DatabaseArgs) -> Result<(String, EnvironmentConfig)> {
     if let Some(name) = &args.environment {
         let config = Config::load(config_path)?;
@@ -34,8 +35,9 @@ pub fn environment(config_path: &Path, args: &DatabaseArgs) -> Result<(String, E
         })?;
         return Ok((name.clone(), environment));
     }
-    match &args.url {
-        Some(url) => Ok(("default".to_owned(), EnvironmentConfig::for_url(url.clone()))),
+    let from_environment = || std::env::var("DATABASE_URL").ok().filter(|url| !url.is_empty());
+    match args.url.clone().or_else(from_environment) {
+        Some(url) => Ok(("default".to_owned(), EnvironmentConfig::for_url(url))),
         None => bail!("name a database: --env NAME (from {}), --url URL, or DATABASE_URL", config_path.display()),
     }
 }
@@ -100,14 +102,16 @@ fn indices_of(graph: &RevisionGraph, rows: &[String]) -> Result<Vec<usize>> {
 
 pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &DatabaseArgs) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
-    let (name, config) = environment(config_path, args)?;
+    // The files' warnings are shown here (and in the studio), even when no database answers.
+    let (name, config) = environment(config_path, args).inspect_err(|_| loaded.print_diagnostics_and_warnings())?;
     let status = runtime()?.block_on(async {
         let environment = Environment { name: &name, config: &config, mode: config.transaction_mode };
         let mut conn = execute::connect(&environment).await?;
         let status = database_status::read(&mut conn, &config.version_table(), graph).await;
         let _ = conn.close().await;
         status
-    })?;
+    });
+    let status = status.inspect_err(|_| loaded.print_diagnostics_and_warnings())?;
     let heads = graph.ids(graph.heads().iter().copied());
     let mut problems = Vec::new();
     if heads.len() > 1 {
@@ -138,7 +142,7 @@ pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &Databa
             }
         },
     );
-    loaded.print_diagnostics();
+    loaded.print_diagnostics_and_warnings();
     Ok(if problems.is_empty() && !loaded.project.has_errors() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -191,7 +195,7 @@ pub fn run(
         match result {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(error @ RunError::Failed { .. }) => {
-                eprintln!("error: {error}");
+                console::err(&format!("error: {error}"));
                 Ok(ExitCode::from(1))
             }
             Err(error) => Err(anyhow::anyhow!("{error}")),
@@ -333,8 +337,7 @@ fn confirmation(environment: &Environment<'_>, prepared: &Prepared, confirm: &Co
             prepared.fingerprint
         );
     }
-    eprint!("Type the environment's name (`{}`) to run this plan: ", environment.name);
-    std::io::stderr().flush()?;
+    console::err_part(&format!("Type the environment's name (`{}`) to run this plan: ", environment.name));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if answer.trim() != environment.name {
@@ -346,7 +349,7 @@ fn confirmation(environment: &Environment<'_>, prepared: &Prepared, confirm: &Co
 /// Progress on stderr: one line per step, with a bar.
 fn report(event: &RunEvent, out: Output) {
     if out.json {
-        eprintln!("{}", serde_json::to_string(event).unwrap_or_default());
+        console::err(&serde_json::to_string(event).unwrap_or_default());
         return;
     }
     match event {
@@ -355,10 +358,10 @@ fn report(event: &RunEvent, out: Output) {
             let bar = format!("{}{}", "#".repeat(done), ".".repeat(20 - done));
             let what = revision.as_deref().unwrap_or("(stamp)");
             let verb = if direction == "up" { "upgrade" } else { "downgrade" };
-            eprint!("[{bar}] {:>3}/{total} {verb} {what} ... ", index + 1);
+            console::err_part(&format!("[{bar}] {:>3}/{total} {verb} {what} ... ", index + 1));
         }
-        RunEvent::StepFinished { duration_ms, .. } => eprintln!("ok ({duration_ms} ms)"),
-        RunEvent::StepFailed { failure, .. } => eprintln!("FAILED: {}", failure.message),
-        RunEvent::RunFinished { status } => eprintln!("run {status}"),
+        RunEvent::StepFinished { duration_ms, .. } => console::err(&format!("ok ({duration_ms} ms)")),
+        RunEvent::StepFailed { failure, .. } => console::err(&format!("FAILED: {}", failure.message)),
+        RunEvent::RunFinished { status } => console::err(&format!("run {status}")),
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 use std::path::Path;
 use strata_shared::graph::RevisionGraph;
+use strata_shared::revision::RevisionFormat;
 
 /// Which parts of Alembic's one-line form to include.
 #[derive(Clone, Copy, Default)]
@@ -79,19 +80,28 @@ pub fn entry(graph: &RevisionGraph, index: usize, migrations: &Path, current: bo
     if !labels.is_empty() {
         text.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
-    text.push_str(&format!("Path: {}\n\n", migrations.join(&revision.path).display()));
-    // The docstring Alembic's template writes: message, then id, parents and date.
-    let doc = format!(
-        "{}\n\nRevision ID: {}\nRevises: {}\nCreate Date: {}",
-        message(graph, index),
-        revision.id,
-        revision.parents.join(", "),
-        revision.created.as_deref().unwrap_or("")
-    );
-    for paragraph_line in doc.lines() {
-        text.push_str(&format!("    {paragraph_line}\n"));
-    }
+    text.push_str(&format!("Path: {}\n", migrations.join(&revision.path).display()));
+    // `"\n%s\n" % "\n".join("    " + line for line in longdoc.splitlines())`, as Alembic writes it.
+    let doc: Vec<String> = longdoc(graph, index).lines().map(|line| format!("    {line}")).collect();
+    text.push_str(&format!("\n{}\n", doc.join("\n")));
     text
+}
+
+/// Alembic's `Script.longdoc`: an Alembic script's docstring as written, stripped (empty when
+/// it has none); for a Strata file, the docstring Alembic's template would have written.
+fn longdoc(graph: &RevisionGraph, index: usize) -> String {
+    let revision = &graph.node(index).revision;
+    match (&revision.doc, revision.format) {
+        (Some(doc), _) => doc.trim().to_owned(),
+        (None, RevisionFormat::AlembicPython) => String::new(),
+        (None, RevisionFormat::StrataSql) => format!(
+            "{}\n\nRevision ID: {}\nRevises: {}\nCreate Date: {}",
+            message(graph, index),
+            revision.id,
+            revision.parents.join(", "),
+            revision.created.as_deref().unwrap_or("")
+        ),
+    }
 }
 
 fn down(graph: &RevisionGraph, index: usize) -> String {

@@ -2,8 +2,10 @@
 //! as one line (exit code 1).
 
 mod accounts;
+pub mod console;
 mod database;
 mod format;
+mod import;
 mod lint;
 mod new_revision;
 mod offline;
@@ -11,7 +13,7 @@ mod schema;
 mod serve;
 mod views;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ImportCommand};
 use crate::execute::Request;
 use crate::migrations_dir;
 use anyhow::Result;
@@ -61,6 +63,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let request = Request::Stamp { targets, purge };
             database::run(&load(dir)?, out, files, &database, request, None, &confirm)
         }
+        Command::Import(ImportCommand::Alembic { dir, out: target }) => {
+            let target = target.unwrap_or_else(|| import::default_out(&dir));
+            import::alembic(&load(&dir)?, out, &target)
+        }
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
             new_revision::merge(&load(dir)?, out, &revisions, &message, &branch_labels, rev_id.as_deref())
@@ -84,14 +90,15 @@ pub struct Output {
 }
 
 impl Output {
-    /// Prints `value` as JSON, or `text` (a closure, so text is only built when needed).
+    /// Prints `value` as JSON, or `text` (a closure, so text is only built when needed), ending
+    /// in one newline: a text that ends in blank lines keeps them, as Alembic's output does.
     pub fn print(self, value: impl FnOnce() -> serde_json::Value, text: impl FnOnce() -> String) {
         if self.json {
-            println!("{}", value());
+            console::out(&value().to_string());
         } else {
             let text = text();
             if !text.is_empty() {
-                println!("{}", text.trim_end_matches('\n'));
+                console::out(text.strip_suffix('\n').unwrap_or(&text));
             }
         }
     }
@@ -114,10 +121,23 @@ impl Loaded<'_> {
         Ok(())
     }
 
+    /// The files' errors. Warnings (an Alembic script whose docstring disagrees with its code,
+    /// ...) are not repeated by every verb: `check` and the studio's problems list show them.
     pub fn print_diagnostics(&self) {
+        self.print_problems(false);
+    }
+
+    /// Errors and warnings, for `check`.
+    pub fn print_diagnostics_and_warnings(&self) {
+        self.print_problems(true);
+    }
+
+    fn print_problems(&self, warnings: bool) {
         for diagnostic in &self.project.diagnostics {
             let kind = if diagnostic.is_error() { "error" } else { "warning" };
-            eprintln!("{kind}: {diagnostic}");
+            if warnings || diagnostic.is_error() {
+                console::err(&format!("{kind}: {diagnostic}"));
+            }
         }
     }
 }

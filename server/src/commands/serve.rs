@@ -74,7 +74,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         .await
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
-    println!("Strata studio: http://{}", listener.local_addr()?);
+    super::console::out_if_read(&format!("Strata studio: http://{}", listener.local_addr()?));
     let app = http::router(state, &args.dist).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_requested()).await?;
 

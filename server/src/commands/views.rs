@@ -15,7 +15,8 @@ pub fn heads(loaded: &Loaded<'_>, out: Output, verbose: bool, resolve_dependenci
         || heads.iter().map(|&h| format::json(graph, h)).collect(),
         || {
             let parts = Line { branches: true, ..Line::default() };
-            let lines: Vec<String> = heads
+            // One print per revision, as Alembic prints them (a verbose entry ends in a blank line).
+            heads
                 .iter()
                 .map(|&h| {
                     if verbose {
@@ -24,8 +25,8 @@ pub fn heads(loaded: &Loaded<'_>, out: Output, verbose: bool, resolve_dependenci
                         format::line(graph, h, parts, false)
                     }
                 })
-                .collect();
-            lines.join("\n")
+                .map(|text| text + "\n")
+                .collect::<String>()
         },
     );
     Ok(loaded.exit_code())
@@ -48,7 +49,7 @@ pub fn history(
         || order.iter().map(|&i| format::json(graph, i)).collect(),
         || {
             let parts = Line { branches: true, doc: true, parents: true, tree_indicators: true };
-            let lines: Vec<String> = order
+            order
                 .iter()
                 .map(|&i| {
                     if verbose {
@@ -57,8 +58,8 @@ pub fn history(
                         format::line(graph, i, parts, is_current(i))
                     }
                 })
-                .collect();
-            lines.join("\n")
+                .map(|text| text + "\n")
+                .collect::<String>()
         },
     );
     Ok(loaded.exit_code())
@@ -94,13 +95,11 @@ pub fn branches(loaded: &Loaded<'_>, out: Output, verbose: bool) -> Result<ExitC
 
 pub fn show(loaded: &Loaded<'_>, out: Output, spec: &str) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
+    // `base`, `LABEL@base` and `nosuch@-1` name no revision: Alembic then prints nothing, exit 0.
     let shown: Vec<usize> = graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect();
-    if shown.is_empty() {
-        anyhow::bail!("`{spec}` names no revision");
-    }
     out.print(
         || Value::Array(shown.iter().map(|&i| format::json(graph, i)).collect()),
-        || shown.iter().map(|&i| format::entry(graph, i, loaded.dir, false)).collect::<Vec<_>>().join("\n"),
+        || shown.iter().map(|&i| format::entry(graph, i, loaded.dir, false) + "\n").collect::<String>(),
     );
     Ok(loaded.exit_code())
 }

@@ -89,14 +89,19 @@ fn script(revision: &Revision) -> String {
 
 /// Runs `alembic -c <root>/alembic.ini ARGS` and returns its standard output.
 pub fn run(root: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let output = Command::new(alembic_bin())
+    let output = output(root, args, env);
+    assert!(output.status.success(), "alembic {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `alembic -c <root>/alembic.ini ARGS`, successful or not.
+pub fn output(root: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(alembic_bin())
         .arg("-c")
         .arg(root.join("alembic.ini"))
         .args(args)
         .envs(env.iter().copied())
         .env("PYTHONWARNINGS", "ignore")
         .output()
-        .unwrap();
-    assert!(output.status.success(), "alembic {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
+        .unwrap()
 }

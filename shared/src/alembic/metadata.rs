@@ -89,6 +89,7 @@ pub(super) fn parse_alembic_script(path: &str, text: &str) -> Result<ParsedScrip
         format: RevisionFormat::AlembicPython,
         allowed: Vec::new(),
         script: None,
+        doc: doc.text,
     };
     Ok(ParsedScript { revision, warnings })
 }
@@ -266,8 +267,11 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// What Alembic's template puts in the module docstring.
+/// The module docstring, and what Alembic's template puts in it.
 struct Docstring {
+    /// The docstring as Python reads it (`__doc__`).
+    text: Option<String>,
+    /// Alembic's `doc`: the first paragraph of the stripped docstring.
     message: Option<String>,
     created: Option<String>,
     /// The `Revises:` line's value and line number.
@@ -276,32 +280,130 @@ struct Docstring {
 
 impl Docstring {
     fn read(text: &str) -> Self {
-        let mut doc = Docstring { message: None, created: None, revises: None };
-        let body_start = text
-            .lines()
-            .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#')))
-            .map(|line| (line, text.lines().nth(line).unwrap_or_default().trim_start()));
-        let Some((first_line, opening)) = body_start else { return doc };
-        let Some(delimiter) =
-            ["\"\"\"", "'''"].into_iter().find(|d| opening.trim_start_matches(['r', 'u']).starts_with(d))
-        else {
-            return doc;
-        };
-        let after = &opening[opening.find(delimiter).unwrap_or(0) + 3..];
-        let rest_of_file: String =
-            std::iter::once(after).chain(text.lines().skip(first_line + 1)).collect::<Vec<_>>().join("\n");
-        let body = rest_of_file.split(delimiter).next().unwrap_or_default();
-        doc.message = body.split("\n\n").next().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
-        for (offset, line) in body.lines().enumerate() {
-            let line_no = (first_line + offset) as u32 + 1;
+        let mut doc = Docstring { text: None, message: None, created: None, revises: None };
+        let Some(literal) = StringLiteral::first_statement(text) else { return doc };
+        let value = if literal.raw { literal.body.to_owned() } else { unescape(literal.body) };
+        let stripped = value.trim();
+        doc.message = stripped.split("\n\n").next().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        for (offset, line) in literal.body.lines().enumerate() {
+            let line_no = literal.first_line + offset as u32;
             if let Some(date) = line.trim().strip_prefix("Create Date:") {
                 doc.created = Some(date.trim().to_owned()).filter(|d| !d.is_empty());
             } else if let Some(revises) = line.trim().strip_prefix("Revises:") {
                 doc.revises = Some((revises.trim().to_owned(), line_no));
             }
         }
+        doc.text = Some(value);
         doc
     }
+}
+
+/// A string literal that is a module's first statement (its docstring), as written.
+struct StringLiteral<'a> {
+    /// Between the quotes, escapes unresolved.
+    body: &'a str,
+    raw: bool,
+    /// 1-based line on which `body` begins.
+    first_line: u32,
+}
+
+impl<'a> StringLiteral<'a> {
+    fn first_statement(text: &'a str) -> Option<Self> {
+        // Skip blank lines and comments (a shebang, an encoding line).
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim();
+            if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+                break;
+            }
+            offset += line.len();
+        }
+        let rest = &text[offset..];
+        let prefix_len = rest.find(['"', '\'']).filter(|&n| n <= 2)?;
+        let prefix = &rest[..prefix_len];
+        if !prefix.chars().all(|c| matches!(c, 'r' | 'R' | 'u' | 'U')) {
+            return None; // b"..." and f"..." are not docstrings
+        }
+        let after_prefix = &rest[prefix_len..];
+        let delimiter = ["\"\"\"", "\'\'\'", "\"", "\'"].into_iter().find(|d| after_prefix.starts_with(d))?;
+        let body_start = offset + prefix_len + delimiter.len();
+        let mut chars = text[body_start..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c == '\\' {
+                chars.next(); // an escaped character never closes the string, raw or not
+            } else if text[body_start + i..].starts_with(delimiter) {
+                let first_line = text[..body_start].matches('\n').count() as u32 + 1;
+                let raw = prefix.contains(['r', 'R']);
+                return Some(Self { body: &text[body_start..body_start + i], raw, first_line });
+            } else if c == '\n' && delimiter.len() == 1 {
+                return None; // an unclosed one-line string
+            }
+        }
+        None
+    }
+}
+
+/// A Python string literal's escapes resolved (`\n`, `\t`, `\\`, quotes, `\x..`, `\u....`,
+/// octal, a backslash before a newline); unknown escapes stay as written, as in Python.
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(next) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let simple = match next {
+            '\n' => Some(None),
+            '\\' => Some(Some('\\')),
+            '\'' => Some(Some('\'')),
+            '"' => Some(Some('"')),
+            'a' => Some(Some('\u{7}')),
+            'b' => Some(Some('\u{8}')),
+            'f' => Some(Some('\u{c}')),
+            'n' => Some(Some('\n')),
+            'r' => Some(Some('\r')),
+            't' => Some(Some('\t')),
+            'v' => Some(Some('\u{b}')),
+            _ => None,
+        };
+        if let Some(replacement) = simple {
+            out.extend(replacement);
+            continue;
+        }
+        let (radix, digits) = match next {
+            'x' => (16, 2),
+            'u' => (16, 4),
+            'U' => (16, 8),
+            '0'..='7' => (8, 3),
+            _ => (0, 0),
+        };
+        let mut code = String::new();
+        if radix == 8 {
+            code.push(next);
+        }
+        while code.len() < digits && chars.peek().is_some_and(|d| d.is_digit(radix)) {
+            code.extend(chars.next());
+        }
+        let decoded = (radix != 0 && (radix == 8 || code.len() == digits))
+            .then(|| u32::from_str_radix(&code, radix).ok().and_then(char::from_u32))
+            .flatten();
+        match decoded {
+            Some(decoded) => out.push(decoded),
+            None => {
+                out.push('\\');
+                if radix != 8 {
+                    out.push(next);
+                }
+                out.push_str(&code);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -67,6 +67,15 @@ impl GraphError {
     fn resolution(message: impl Into<String>) -> Self {
         Self { kind: ErrorKind::Resolution, message: message.into() }
     }
+
+    /// The spec as the user typed it, when the message names only a part of it (`nosuch` of
+    /// `nosuch@head`).
+    fn in_spec(mut self, spec: &str) -> Self {
+        if !self.message.contains(&format!("`{spec}`")) {
+            self.message.push_str(&format!(" (in `{spec}`)"));
+        }
+        self
+    }
 }
 
 impl fmt::Display for GraphError {
@@ -113,7 +122,7 @@ impl RevisionGraph {
         labels.sort_unstable();
         match labels.as_slice() {
             [] => String::new(),
-            some => format!(" (branch labels here: {})", some.join(", ")),
+            some => format!(" (branch labels here: {})", crate::text::few(some)),
         }
     }
 
@@ -124,7 +133,7 @@ impl RevisionGraph {
             message: format!(
                 "`{argument}` is ambiguous: there are several heads ({}). Name one of them (e.g. `{first}`), \
                  narrow to one branch with `<branch label>@head`{}, or use `heads` for all of them",
-                heads.join(", "),
+                crate::text::few(heads),
                 self.labels_hint()
             ),
         }
@@ -138,14 +147,21 @@ impl RevisionGraph {
             None => (None, spec),
         };
         match id {
-            "heads" => match branch {
+            // An empty label (`@head`) is no label, as Alembic's truthiness has it.
+            "heads" => match branch.filter(|b| !b.is_empty()) {
                 Some(branch) => {
                     let heads = self.filter_for_lineage(&self.heads, branch, false)?;
                     Ok((self.ids(heads), Some(branch)))
                 }
                 None => Ok((self.ids(self.real_heads.iter().copied()), None)),
             },
-            "head" => Ok((self.current_head(branch)?.map(|h| self.id(h).to_owned()).into_iter().collect(), branch)),
+            "head" => Ok((
+                self.current_head(branch.filter(|b| !b.is_empty()))?
+                    .map(|h| self.id(h).to_owned())
+                    .into_iter()
+                    .collect(),
+                branch,
+            )),
             "base" => Ok((Vec::new(), branch)),
             "" => Err(GraphError::resolution(format!(
                 "`{spec}` names no revision: write an id, a branch label, `head` or `base` after the `@`"
@@ -179,6 +195,10 @@ impl RevisionGraph {
                 return Ok(all);
             }
         };
+        self.get_revisions_of(spec).map_err(|error| error.in_spec(spec))
+    }
+
+    fn get_revisions_of(&self, spec: &str) -> Result<Vec<Point>> {
         let (ids, branch) = self.resolve_revision_number(Some(spec))?;
         if let [only] = ids.as_slice()
             && let Ok(steps) = only.parse::<i64>()
@@ -195,6 +215,13 @@ impl RevisionGraph {
 
     /// Alembic's `get_revision`: a spec that must name at most one revision.
     pub fn get_revision(&self, spec: Option<&str>) -> Result<Point> {
+        self.get_revision_of(spec).map_err(|error| match spec {
+            Some(spec) => error.in_spec(spec),
+            None => error,
+        })
+    }
+
+    fn get_revision_of(&self, spec: Option<&str>) -> Result<Point> {
         let (ids, branch) = self.resolve_revision_number(spec)?;
         if ids.len() > 1 {
             return Err(self.multiple_heads(&ids, spec.unwrap_or("")));
@@ -209,12 +236,13 @@ impl RevisionGraph {
         }
         match self.revision_for_ident(Some(label), None) {
             Ok(Point::Rev(index)) => Ok(index),
-            _ => Err(GraphError::resolution(format!("no branch or revision named `{label}`{}", self.labels_hint()))),
+            _ => Err(GraphError::resolution(format!("no revision or branch named `{label}`{}", self.labels_hint()))),
         }
     }
 
     /// Alembic's `_revision_for_ident`: an exact id or label, else a unique prefix.
     fn revision_for_ident(&self, id: Option<&str>, branch: Option<&str>) -> Result<Point> {
+        let branch = branch.filter(|b| !b.is_empty());
         let branch_revision = branch.map(|b| self.resolve_branch(b)).transpose()?;
         let Some(id) = id else { return Ok(Point::Nothing) };
         let index = match self.by_id.get(id).or_else(|| self.by_label.get(id)) {
@@ -255,10 +283,10 @@ impl RevisionGraph {
             }
             [(_, index)] => Ok(*index),
             several => {
-                let shown: Vec<&str> = several.iter().take(3).map(|(key, _)| *key).collect();
+                let keys: Vec<&str> = several.iter().map(|(key, _)| *key).collect();
                 Err(GraphError::resolution(format!(
-                    "`{prefix}` is ambiguous: several revisions start with it ({}...); type more of the id",
-                    shown.join(", ")
+                    "ambiguous prefix `{prefix}`: {}; type more of the id",
+                    crate::text::few(&keys)
                 )))
             }
         }

@@ -18,6 +18,7 @@ pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
         format: RevisionFormat::StrataSql,
         allowed: Vec::new(),
         script: None,
+        doc: None,
     }
 }
 
@@ -132,4 +133,23 @@ fn ids_and_labels_outside_the_alphabet_are_left_out_whatever_the_format() {
     assert_eq!(messages.len(), 3, "{messages:?}");
     assert!(messages[0].starts_with("...sql:1: invalid revision id `..`: only ASCII letters"), "{messages:?}");
     assert!(messages[2].starts_with("c3.sql:4: invalid branch label `sales@head`"), "{messages:?}");
+}
+
+#[test]
+fn an_empty_label_is_no_label_and_errors_quote_the_spec_as_typed() {
+    let mut revisions: Vec<Revision> = vec![revision("abc00001", &[])];
+    for n in 2..=7 {
+        revisions.push(revision(&format!("abc0000{n}"), &[&format!("abc0000{}", n - 1)]));
+    }
+    let (graph, _) = RevisionGraph::build(revisions);
+    let rev = |spec: &str| graph.get_revisions(Ident::Spec(spec)).map(|points| points.len());
+    assert_eq!(graph.get_revision(Some("@head")).unwrap(), graph.get_revision(Some("head")).unwrap());
+    assert_eq!(rev("@heads"), Ok(1));
+    assert_eq!(rev("@-1"), Ok(0), "Alembic keeps only heads labelled `` there: none");
+    assert_eq!(rev("nosuch@-1"), Ok(0));
+    assert_eq!(rev("base"), Ok(0));
+    let ambiguous = graph.get_revision(Some("abc0")).unwrap_err().message;
+    assert_eq!(ambiguous, "ambiguous prefix `abc0`: abc00001, abc00002, abc00003, and 4 more; type more of the id");
+    let unknown = graph.get_revisions(Ident::Spec("nosuch@head")).unwrap_err().message;
+    assert!(unknown.starts_with("no revision or branch named `nosuch`") && unknown.ends_with("(in `nosuch@head`)"));
 }

@@ -45,6 +45,7 @@ pub fn revision(id: String, parents: Vec<String>, labels: Vec<String>, depends_o
         format: RevisionFormat::StrataSql,
         allowed: Vec::new(),
         script: None,
+        doc: None,
     }
 }
 

@@ -75,3 +75,27 @@ fn errors_name_the_file_and_line() {
         "z.py: no `revision = \"...\"` assignment: this is not an Alembic revision script"
     );
 }
+
+#[test]
+fn keeps_the_docstring_verbatim_as_python_reads_it() {
+    let parsed = parse_alembic_script("versions/4f1c.py", GENERATED).expect("parses").revision;
+    assert_eq!(
+        parsed.doc.as_deref(),
+        Some(
+            "add invoices\n\nRevision ID: 4f1c2a9e7b30\nRevises: 9d2e61b0c4aa\nCreate Date: 2026-03-02 10:15:00.123456\n\n"
+        )
+    );
+    let custom =
+        "#!/usr/bin/env python\n'''A custom one.\n\n  With \\\"quotes\\\", a tab\\t and \\\\.\n'''\nrevision = 'c1'\n";
+    let revision = parse_alembic_script("c.py", custom).expect("parses").revision;
+    assert_eq!(revision.doc.as_deref(), Some("A custom one.\n\n  With \"quotes\", a tab\t and \\.\n"));
+    assert_eq!(revision.message.as_deref(), Some("A custom one."));
+    assert_eq!(revision.created, None);
+    let raw = "r\"\"\"Raw \\n stays.\"\"\"\nrevision = 'r1'\n";
+    assert_eq!(parse_alembic_script("r.py", raw).expect("parses").revision.doc.as_deref(), Some("Raw \\n stays."));
+    let one_line = "\"Short.\"\nrevision = 's1'\n";
+    assert_eq!(parse_alembic_script("s.py", one_line).expect("parses").revision.doc.as_deref(), Some("Short."));
+    let none = "from alembic import op\nrevision = 'n1'\n\"\"\"not a docstring\"\"\"\n";
+    let revision = parse_alembic_script("n.py", none).expect("parses").revision;
+    assert_eq!((revision.doc, revision.message), (None, None));
+}
