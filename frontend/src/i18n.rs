@@ -122,8 +122,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Not modelled", "No modelado"),
     ("renamed from", "renombrado desde"),
     (
-        "An Alembic Python revision: what it does to the schema is not known.",
-        "Una revisión Python de Alembic: no se sabe qué hace al esquema.",
+        "Part of an Alembic script could not be rendered to SQL: what that code does to the schema is missing here.",
+        "Parte de un script de Alembic no pudo convertirse en SQL: aquí falta lo que ese código hace al esquema.",
     ),
     ("From", "Desde"),
     ("To", "Hasta"),

@@ -119,3 +119,49 @@ fn a_studio_killed_during_a_run_restarts_with_a_consistent_database_and_an_inter
     let runs: serde_json::Value = serde_json::from_str(&runs).unwrap();
     assert_eq!(runs[0]["status"], "interrupted");
 }
+
+/// A folder of `.sql` and Alembic `.py` revisions runs through the rendered SQL; a step whose
+/// SQL cannot be known stops the run before anything changes; a failure in rendered SQL points
+/// at the script's line.
+#[tokio::test]
+async fn alembic_scripts_run_from_their_rendered_sql_and_unknown_steps_are_refused_first() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let mut admin = PgConnection::connect_with(&sandbox.connect_options()).await.unwrap();
+    for database in ["mixed", "failing"] {
+        sqlx::raw_sql(&format!("CREATE DATABASE {database}")).execute(&mut admin).await.unwrap();
+    }
+    let url = |db: &str| format!("postgresql://postgres:{}@127.0.0.1:{}/{db}", sandbox.password(), sandbox.port());
+    let fixtures = support::workspace_root().join("server/tests/fixtures");
+    let mixed = fixtures.join("alembic_mixed");
+
+    let refused = strata(&mixed, &url("mixed"), &["upgrade", "head", "--yes"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let why = text(&refused.stderr);
+    assert!(
+        why.contains("versions/c3_backfill_roles.py:20: the upgrade of revision c3 has SQL Strata cannot know")
+            && why.contains("`alembic upgrade c3`"),
+        "{why}"
+    );
+    assert!(rows(&url("mixed")).await.is_empty(), "refused before the first step ran");
+
+    let ran = strata(&mixed, &url("mixed"), &["upgrade", "b2", "--yes"]);
+    assert!(ran.status.success(), "{}", text(&ran.stderr));
+    assert_eq!(rows(&url("mixed")).await, ["b2"]);
+    let mut conn = PgConnection::connect(&url("mixed")).await.unwrap();
+    let role_fk: Option<String> = sqlx::query_scalar(
+        "SELECT conname::text FROM pg_constraint WHERE conrelid = 'account'::regclass AND contype = 'f'",
+    )
+    .fetch_optional(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(role_fk.as_deref(), Some("account_role_id_fkey"), "the Python revision's foreign key exists");
+
+    let failed = strata(&fixtures.join("alembic_failing"), &url("failing"), &["upgrade", "head", "--yes"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let failure = text(&failed.stderr);
+    assert!(failure.contains("relation \"order_archive\" does not exist"), "{failure}");
+    assert!(failure.contains("versions/a1_create_orders.py:19"), "the script's line of op.execute: {failure}");
+    assert!(rows(&url("failing")).await.is_empty());
+    sandbox.stop().await.unwrap();
+}

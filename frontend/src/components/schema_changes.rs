@@ -18,7 +18,7 @@ pub fn SchemaChanges(model: RevisionModel) -> impl IntoView {
             <h2>{tr("Schema changes")} " " <span class="summary">{summary}</span></h2>
             {if model.unknown {
                 view! {
-                    <p class="notice">{tr("An Alembic Python revision: what it does to the schema is not known.")}</p>
+                    <p class="notice">{tr("Part of an Alembic script could not be rendered to SQL: what that code does to the schema is missing here.")}</p>
                 }
                 .into_any()
             } else {

@@ -40,7 +40,7 @@ pub fn SchemaPage() -> impl IntoView {
                     </select>
                 </h1>
                 {(!schema.unknown_effects.is_empty()).then(|| view! {
-                    <p class="notice">{tr("An Alembic Python revision: what it does to the schema is not known.")} " "
+                    <p class="notice">{tr("Part of an Alembic script could not be rendered to SQL: what that code does to the schema is missing here.")} " "
                         <code>{schema.unknown_effects.join(", ")}</code></p>
                 })}
                 <h2>{tr("Diagram")}</h2>

@@ -94,7 +94,9 @@ fn schema_text(schema: &Schema) -> String {
     }
     if !schema.unknown_effects.is_empty() {
         let unknown = schema.unknown_effects.join(", ");
-        text.push_str(&format!("unknown: the effect of the Python revision(s) {unknown} is not known to the model\n"));
+        text.push_str(&format!(
+            "incomplete: the upgrade of {unknown} has Python code Strata could not render; its effect is missing here\n"
+        ));
     }
     text
 }
