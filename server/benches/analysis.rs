@@ -7,10 +7,9 @@
 //! heap, and how soon the history graph is drawn (1,000 and 2,000 revisions). Run with
 //! `scripts/bench` (it builds the frontend first).
 
-use fantoccini::Locator;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint;
 use strata_shared::schema::Replayer;
@@ -44,33 +43,6 @@ fn native(project: &Path) -> (f64, usize, usize) {
     (best, counts.0, counts.1)
 }
 
-/// The overview's own figures, best of three page loads: analysis milliseconds, wasm heap
-/// bytes, and milliseconds from the project's arrival to the drawn history graph.
-async fn in_browser(project: &Path) -> (f64, f64, f64) {
-    let state = support::state_dir();
-    let studio = support::Studio::start(project, state.path());
-    let driver = support::chrome::ChromeDriver::start();
-    let browser = driver.browser(&state.path().join("chromium")).await;
-    support::chrome::sign_in(&browser, &studio.url, "admin").await;
-    let (mut best, mut memory, mut drawn) = (f64::MAX, 0.0f64, f64::MAX);
-    for _ in 0..RUNS {
-        browser.goto(&studio.url).await.unwrap();
-        let status = browser
-            .wait()
-            .at_most(Duration::from_secs(300))
-            .for_element(Locator::Css("[data-test=analysis]"))
-            .await
-            .expect("the overview finishes its analysis");
-        let number = |value: Option<String>| value.unwrap_or_default().parse::<f64>().unwrap();
-        best = best.min(number(status.attr("data-analysis-ms").await.unwrap()));
-        memory = memory.max(number(status.attr("data-wasm-memory-bytes").await.unwrap()));
-        let graph = browser.find(Locator::Css("[data-test=revision-list][data-drawn-ms]")).await.unwrap();
-        drawn = drawn.min(number(graph.attr("data-drawn-ms").await.unwrap()));
-    }
-    browser.close().await.unwrap();
-    (best, memory, drawn)
-}
-
 fn main() {
     let root = tempfile::tempdir().unwrap();
     support::ddl_history::write(root.path(), 7, REVISIONS);
@@ -79,11 +51,12 @@ fn main() {
     let whole = support::measure::measure(Command::new(strata).arg("--migrations").arg(root.path()).arg("lint"));
     assert!(whole.exit_code <= 1, "strata lint ran (1 = findings at the gate)");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (wasm_ms, wasm_bytes, drawn_ms) = runtime.block_on(in_browser(root.path()));
+    let (wasm_ms, wasm_bytes, drawn_ms) = runtime.block_on(support::chrome::overview_figures(root.path(), RUNS));
     // The history graph with 2,000 revisions: drawn (only the rows in view) after the data came.
     let large = tempfile::tempdir().unwrap();
     support::ddl_history::write(large.path(), 8, 2 * REVISIONS);
-    let (large_analysis_ms, _, large_drawn_ms) = runtime.block_on(in_browser(large.path()));
+    let (large_analysis_ms, _, large_drawn_ms) =
+        runtime.block_on(support::chrome::overview_figures(large.path(), RUNS));
     println!("Analysis of {REVISIONS} generated revisions ({changes} schema changes, {findings} findings):");
     println!("| where | time | peak memory |");
     println!("|---|---:|---:|");

@@ -1,7 +1,8 @@
 //! Rendering Alembic scripts: Strata against `alembic upgrade base:head --sql` on 1,000
 //! generated revisions (every operation and type the renderer supports, from the
 //! differential test's generator). Prints wall time and peak memory of each command (a whole
-//! process each: loading, rendering and printing the script), and the rendering alone.
+//! process each: loading, rendering and printing the script), the rendering alone, and how
+//! soon the studio in headless Chromium draws that history once its data arrived.
 //!
 //! Run with `scripts/bench` (needs the Alembic venv from scripts/setup).
 
@@ -67,4 +68,12 @@ fn main() {
     );
     println!("| peak memory (MiB) | {:.1} | {:.1} | |", ours.peak_mib, theirs.peak_mib);
     println!("rendering alone: {} scripts, {statements} statements in {render_ms:.1} ms", scripts.len());
+
+    // The studio on the same project: how soon the history is drawn once the data arrived.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (analysis_ms, _, drawn_ms) = runtime.block_on(support::chrome::overview_figures(&migrations, 3));
+    println!(
+        "studio, {REVISIONS} Alembic revisions: history drawn {drawn_ms:.0} ms after the data arrived; \
+         the analysis of their rendered SQL then takes {analysis_ms:.0} ms (best of 3)"
+    );
 }

@@ -139,6 +139,25 @@ async fn history_compare_schema_walkthrough_language_and_theme() {
     element(&browser, &step(2)).await;
     screenshot(&browser, "walkthrough").await;
 
+    // An Alembic script: each function beside the SQL rendered from it, lines linked both ways.
+    browser.goto(&format!("{}/revisions/6d1f3b5e7a9c", studio.url)).await.unwrap();
+    let python = element(&browser, "[data-script-section=upgrade] [data-test=python-source]").await;
+    assert!(python.text().await.unwrap().contains("op.create_table("));
+    let rendered = element(&browser, "[data-script-section=upgrade] [data-section=upgrade] .listing").await;
+    let rendered = rendered.text().await.unwrap();
+    assert!(rendered.contains("CREATE TYPE shipment_status AS ENUM ('pending', 'packed', 'shipped', 'delivered')"));
+    assert!(rendered.contains("ALTER TABLE sales_order ADD COLUMN delivery_notes TEXT"), "{rendered}");
+    // Pointing at the rendered ALTER TABLE marks the Python line of its op.add_column.
+    browser
+        .execute(
+            "document.querySelector(\"[data-section=upgrade] .line[data-line='36']\").dispatchEvent(new MouseEvent('mouseenter'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    element(&browser, "[data-test=python-source] .line.linked[data-line='36']").await;
+    screenshot(&browser, "alembic-script").await;
+
     // Spanish, kept across a reload; then English again.
     browser.goto(&studio.url).await.unwrap();
     element(&browser, "[data-test=language]").await.select_by_value("es").await.unwrap();
@@ -268,6 +287,7 @@ async fn no_view_overflows_sideways_at_common_screen_sizes() {
     let views = [
         ("/", "[data-test=analysis]"),
         ("/revisions/1e6a8c0e2b4d", "[data-section=downgrade]"),
+        ("/revisions/6d1f3b5e7a9c", "[data-script-section=downgrade]"),
         ("/compare?from=base&to=heads", "[data-test=compare-changes]"),
         ("/schema?at=heads", "[data-test=diagram]"),
         ("/walkthrough?step=5", "[data-test=walkthrough]"),

@@ -73,3 +73,31 @@ impl Drop for ChromeDriver {
         let _ = self.child.wait();
     }
 }
+
+/// The overview's own figures for the benchmarks, best of `runs` page loads: analysis
+/// milliseconds, wasm heap bytes, and milliseconds from the project's arrival to the drawn
+/// history graph.
+pub async fn overview_figures(project: &Path, runs: usize) -> (f64, f64, f64) {
+    let state = super::state_dir();
+    let studio = super::Studio::start(project, state.path());
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    sign_in(&browser, &studio.url, "admin").await;
+    let (mut best, mut memory, mut drawn) = (f64::MAX, 0.0f64, f64::MAX);
+    for _ in 0..runs {
+        browser.goto(&studio.url).await.unwrap();
+        let status = browser
+            .wait()
+            .at_most(Duration::from_secs(300))
+            .for_element(fantoccini::Locator::Css("[data-test=analysis]"))
+            .await
+            .expect("the overview finishes its analysis");
+        let number = |value: Option<String>| value.unwrap_or_default().parse::<f64>().unwrap();
+        best = best.min(number(status.attr("data-analysis-ms").await.unwrap()));
+        memory = memory.max(number(status.attr("data-wasm-memory-bytes").await.unwrap()));
+        let graph = browser.find(fantoccini::Locator::Css("[data-test=revision-list][data-drawn-ms]")).await.unwrap();
+        drawn = drawn.min(number(graph.attr("data-drawn-ms").await.unwrap()));
+    }
+    browser.close().await.unwrap();
+    (best, memory, drawn)
+}
