@@ -7,6 +7,16 @@ pub fn spanish(rule: &str) -> Option<(&'static str, &'static str)> {
 
 const RULES: &[(&str, &str, &str)] = &[
     (
+        "syntax-error",
+        "El analizador de PostgreSQL rechaza este SQL: la revisión falla al ejecutarse, y no se comprobó nada más de la sentencia.",
+        "Corrija el SQL donde señala el mensaje de PostgreSQL.",
+    ),
+    (
+        "too-deeply-nested",
+        "La sentencia está anidada a demasiada profundidad para que Strata lea el árbol sintáctico de PostgreSQL: ninguna regla la comprobó y el modelo de esquema la omite.",
+        "Aplane la expresión (menos CASE o paréntesis anidados, o una función auxiliar), o revise la sentencia a mano y déjela en una revisión propia.",
+    ),
+    (
         "adding-required-column",
         "ADD COLUMN ... NOT NULL sin valor por defecto falla en cualquier tabla que ya tenga filas.",
         "Añada la columna admitiendo nulos (o con un valor por defecto constante), rellénela y después añada el NOT NULL.",

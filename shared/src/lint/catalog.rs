@@ -11,6 +11,18 @@ pub struct Rule {
 
 pub const RULES: &[Rule] = &[
     Rule {
+        id: "syntax-error",
+        severity: Severity::Error,
+        why: "PostgreSQL's parser rejects this SQL: the revision fails when it runs, and nothing else in the statement was checked.",
+        safer: "Fix the SQL where PostgreSQL's message points.",
+    },
+    Rule {
+        id: "too-deeply-nested",
+        severity: Severity::Error,
+        why: "The statement is nested too deeply for Strata to read PostgreSQL's parse tree of it, so no rule checked it and the schema model skips it.",
+        safer: "Flatten the expression (fewer nested CASEs or parentheses, or a helper function), or review the statement by hand and keep it in a revision of its own.",
+    },
+    Rule {
         id: "adding-required-column",
         severity: Severity::Error,
         why: "ADD COLUMN ... NOT NULL without a default fails on any table that already has rows.",

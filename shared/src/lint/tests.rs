@@ -263,3 +263,33 @@ fn downgrade_does_not_reverse() {
     );
     assert!(!silenced.iter().any(|f| f.rule == rule), "{silenced:?}");
 }
+
+fn has(rule: &str, upgrade: &str, transactional: bool) -> bool {
+    rules(upgrade, "SELECT 1;", transactional).iter().any(|r| r == rule)
+}
+
+#[test]
+fn sql_postgresql_rejects_is_an_error() {
+    let text = "-- revision: r1\n-- strata:upgrade\nSELECT 1;\nSELEC 1;\n-- strata:downgrade\nSELECT 1;\n";
+    let revision = parse_revision_file("r1.sql", text).expect("valid");
+    let findings = lint_revision(&revision);
+    let finding = findings.iter().find(|f| f.rule == "syntax-error").expect("a syntax error is a finding");
+    assert_eq!((finding.severity, finding.line), (Severity::Error, 4));
+    assert!(finding.message.contains("syntax error at or near \"SELEC\""), "{}", finding.message);
+    assert!(has("syntax-error", "SELECT 'open", true), "an error no statement owns");
+    assert!(!has("syntax-error", "SELECT 1;", true));
+}
+
+#[test]
+fn a_statement_too_deep_to_analyse_is_an_error_not_dropped() {
+    let cases = format!("SELECT {} 1{};", "CASE WHEN true THEN ".repeat(30), " END".repeat(30));
+    let parentheses = format!("SELECT {}1{};", "(1 + ".repeat(60), ")".repeat(60));
+    for deep in [cases, parentheses] {
+        let text = format!("-- revision: r1\n-- strata:upgrade\nSELECT 1;\n{deep}\n-- strata:downgrade\nSELECT 1;\n");
+        let revision = parse_revision_file("r1.sql", &text).expect("valid");
+        let findings = lint_revision(&revision);
+        let finding = findings.iter().find(|f| f.rule == "too-deeply-nested").expect("reported, not dropped");
+        assert_eq!((finding.severity, finding.line), (Severity::Error, 4));
+    }
+    assert!(!has("too-deeply-nested", &format!("SELECT {}1{};", "(1 + ".repeat(10), ")".repeat(10)), true));
+}
