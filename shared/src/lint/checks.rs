@@ -43,7 +43,8 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
                         if let Some(NodeEnum::ColumnDef(column)) = definition {
                             column_checks(column, &mut hit);
                             let (required, default) = (is_not_null(column), default_of(column));
-                            if existing && required && default.is_none() && !is_generated(column) {
+                            let implicit_default = is_generated(column) || is_serial(column);
+                            if existing && required && default.is_none() && !implicit_default {
                                 hit(
                                     "adding-required-column",
                                     format!("column {} of {table} is NOT NULL without a default", column.colname),
@@ -212,9 +213,7 @@ fn column_checks(column: &ColumnDef, hit: &mut impl FnMut(&'static str, String))
             "prefer-bigint",
             format!("column {name} is {}", if type_name == "int4" { "integer" } else { "smallint" }),
         ),
-        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
-            hit("prefer-identity", format!("column {name} is {type_name}"))
-        }
+        serial if SERIAL_TYPES.contains(&serial) => hit("prefer-identity", format!("column {name} is {type_name}")),
         "timestamp" => hit("prefer-timestamptz", format!("column {name} is timestamp without time zone")),
         "varchar" => hit("prefer-text", format!("column {name} is varchar")),
         _ => {}
@@ -268,6 +267,13 @@ fn is_not_null(column: &ColumnDef) -> bool {
     column.is_not_null
         || has_constraint(column, ConstrType::ConstrNotnull)
         || has_constraint(column, ConstrType::ConstrPrimary)
+}
+
+const SERIAL_TYPES: [&str; 6] = ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"];
+
+/// A serial column brings its own default: its sequence's nextval.
+fn is_serial(column: &ColumnDef) -> bool {
+    type_name(column.type_name.as_ref()).is_some_and(|name| SERIAL_TYPES.contains(&name.as_str()))
 }
 
 fn is_generated(column: &ColumnDef) -> bool {

@@ -293,3 +293,10 @@ fn a_statement_too_deep_to_analyse_is_an_error_not_dropped() {
     }
     assert!(!has("too-deeply-nested", &format!("SELECT {}1{};", "(1 + ".repeat(10), ")".repeat(10)), true));
 }
+
+#[test]
+fn serial_columns_have_a_default() {
+    for column in ["n serial NOT NULL", "n bigserial PRIMARY KEY", "n smallserial"] {
+        assert!(!has("adding-required-column", &format!("ALTER TABLE account ADD COLUMN {column};"), true), "{column}");
+    }
+}
