@@ -142,10 +142,9 @@ pub fn cannot_run_in_transaction(node: &NodeEnum) -> bool {
         NodeEnum::ReindexStmt(stmt) => {
             stmt.params.iter().any(|p| matches!(&p.node, Some(NodeEnum::DefElem(d)) if d.defname == "concurrently"))
         }
-        NodeEnum::VacuumStmt(_)
-        | NodeEnum::CreatedbStmt(_)
-        | NodeEnum::DropdbStmt(_)
-        | NodeEnum::AlterSystemStmt(_) => true,
+        // VACUUM refuses a transaction block; ANALYZE (the same statement node) runs in one.
+        NodeEnum::VacuumStmt(stmt) => stmt.is_vacuumcmd,
+        NodeEnum::CreatedbStmt(_) | NodeEnum::DropdbStmt(_) | NodeEnum::AlterSystemStmt(_) => true,
         _ => false,
     }
 }

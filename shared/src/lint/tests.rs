@@ -300,3 +300,10 @@ fn serial_columns_have_a_default() {
         assert!(!has("adding-required-column", &format!("ALTER TABLE account ADD COLUMN {column};"), true), "{column}");
     }
 }
+
+#[test]
+fn analyze_runs_in_a_transaction_vacuum_does_not() {
+    assert!(!has("cannot-run-in-transaction", "ANALYZE account;", true));
+    assert!(has("cannot-run-in-transaction", "VACUUM account;", true));
+    assert!(!has("needless-non-transactional", "VACUUM account;", false));
+}
