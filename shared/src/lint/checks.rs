@@ -214,7 +214,10 @@ fn column_checks(column: &ColumnDef, hit: &mut impl FnMut(&'static str, String))
         ),
         serial if SERIAL_TYPES.contains(&serial) => hit("prefer-identity", format!("column {name} is {type_name}")),
         "timestamp" => hit("prefer-timestamptz", format!("column {name} is timestamp without time zone")),
-        "varchar" => hit("prefer-text", format!("column {name} is varchar")),
+        // Unbounded varchar is text by another name; only a length limit costs later.
+        "varchar" if column.type_name.as_ref().is_some_and(|t| !t.typmods.is_empty()) => {
+            hit("prefer-text", format!("column {name} is varchar(n)"))
+        }
         _ => {}
     }
 }

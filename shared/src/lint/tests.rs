@@ -307,3 +307,12 @@ fn analyze_runs_in_a_transaction_vacuum_does_not() {
     assert!(has("cannot-run-in-transaction", "VACUUM account;", true));
     assert!(!has("needless-non-transactional", "VACUUM account;", false));
 }
+
+#[test]
+fn prefer_text_only_for_a_length_limit() {
+    fires(
+        "prefer-text",
+        "CREATE TABLE t (name varchar(80));",
+        "CREATE TABLE t (name varchar, other character varying);",
+    );
+}
