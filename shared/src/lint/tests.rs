@@ -316,3 +316,31 @@ fn prefer_text_only_for_a_length_limit() {
         "CREATE TABLE t (name varchar, other character varying);",
     );
 }
+
+/// Lints `r2` of a project whose `r1` upgrade is `first`: `downgrade-does-not-reverse` found?
+fn downgrade_differs(first: &str, upgrade: &str, downgrade: &str) -> bool {
+    use crate::project::{Project, SourceFile};
+    let first = format!("-- revision: r1\n-- strata:upgrade\n{first}\n-- strata:downgrade\nDROP TABLE account;\n");
+    let second =
+        format!("-- revision: r2\n-- revises: r1\n-- strata:upgrade\n{upgrade}\n-- strata:downgrade\n{downgrade}\n");
+    let files = [("r1.sql", first), ("r2.sql", second)].map(|(path, text)| SourceFile { path: path.into(), text });
+    let project = Project::load(files.into());
+    let index = project.graph.index_of("r2").expect("r2 loads");
+    let models = crate::schema::Replayer::new(&project.graph).model_all();
+    lint_revisions(&project.graph, &[index], &models).iter().any(|f| f.rule == "downgrade-does-not-reverse")
+}
+
+#[test]
+fn defaults_that_differ_only_by_a_cast_or_an_explicit_null_reverse() {
+    let first = "CREATE TABLE account (id int, plan varchar(20) DEFAULT 'x'::varchar, email text DEFAULT NULL);";
+    let upgrade = "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'y';\nALTER TABLE account ALTER COLUMN email SET DEFAULT 'e';";
+    let reverses =
+        "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'x';\nALTER TABLE account ALTER COLUMN email DROP DEFAULT;";
+    assert!(!downgrade_differs(first, upgrade, reverses));
+    let explicit_null = "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'x'::character varying;\n\
+                         ALTER TABLE account ALTER COLUMN email SET DEFAULT NULL::text;";
+    assert!(!downgrade_differs(first, upgrade, explicit_null));
+    let other_value =
+        "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'z';\nALTER TABLE account ALTER COLUMN email DROP DEFAULT;";
+    assert!(downgrade_differs(first, upgrade, other_value), "a real difference still shows");
+}
