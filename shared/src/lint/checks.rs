@@ -20,21 +20,38 @@ const VOLATILE: [&str; 7] =
 
 /// What the revision itself made: tables created earlier in the section (new and empty, so
 /// cheap to lock) and, for its downgrade, the tables and columns its upgrade created (dropping
-/// those is what a downgrade is for).
+/// those is what a downgrade is for). Tables are named with their schema (see `qualified`).
 #[derive(Default)]
 pub struct Made {
-    pub tables: Vec<String>,
-    pub columns: Vec<(String, String)>,
+    tables: Vec<String>,
+    columns: Vec<(String, String)>,
+}
+
+impl Made {
+    fn has_table(&self, relation: Option<&RangeVar>) -> bool {
+        self.tables.contains(&qualified(relation))
+    }
+
+    /// Whether the revision made every table a DROP lists.
+    fn made_all(&self, objects: &[Node]) -> bool {
+        objects.iter().all(|object| qualified_object(object).is_some_and(|name| self.tables.contains(&name)))
+    }
+
+    /// Takes note of what `node` creates.
+    pub fn learn(&mut self, node: &NodeEnum) {
+        self.tables.extend(created_table(node));
+        self.columns.extend(added_columns(node));
+    }
 }
 
 pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
-    let created = &made.tables;
     let mut hits = Vec::new();
     let mut hit = |rule: &'static str, message: String| hits.push(Hit { rule, message });
     match node {
         NodeEnum::AlterTableStmt(stmt) => {
             let table = relname(stmt.relation.as_ref());
-            let existing = !created.iter().any(|c| c == table);
+            let key = qualified(stmt.relation.as_ref());
+            let existing = !made.has_table(stmt.relation.as_ref());
             for command in &stmt.cmds {
                 let Some(NodeEnum::AlterTableCmd(command)) = &command.node else { continue };
                 let definition = command.def.as_deref().and_then(|d| d.node.as_ref());
@@ -65,7 +82,7 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
                         hit("setting-not-null", format!("column {} of {table} becomes NOT NULL", command.name));
                     }
                     AlterTableType::AtDropColumn
-                        if !made.columns.iter().any(|(t, c)| t == table && *c == command.name) =>
+                        if !made.columns.iter().any(|(t, c)| *t == key && *c == command.name) =>
                     {
                         hit("dropping-column", format!("column {} of {table} is dropped", command.name))
                     }
@@ -87,7 +104,7 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
         }
         NodeEnum::IndexStmt(stmt) => {
             let table = relname(stmt.relation.as_ref());
-            if !stmt.concurrent && !created.iter().any(|c| c == table) {
+            if !stmt.concurrent && !made.has_table(stmt.relation.as_ref()) {
                 hit(
                     "index-without-concurrently",
                     format!("index {} on {table} is built without CONCURRENTLY", stmt.idxname),
@@ -95,11 +112,8 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
             }
         }
         NodeEnum::DropStmt(stmt) => match ObjectType::try_from(stmt.remove_type).unwrap_or(ObjectType::Undefined) {
-            ObjectType::ObjectTable => {
-                let names = names_of(&stmt.objects);
-                if !names.split(", ").all(|n| created.iter().any(|c| n == c || n.ends_with(&format!(".{c}")))) {
-                    hit("dropping-table", format!("{names} is dropped"));
-                }
+            ObjectType::ObjectTable if !made.made_all(&stmt.objects) => {
+                hit("dropping-table", format!("{} is dropped", names_of(&stmt.objects)));
             }
             ObjectType::ObjectIndex if !stmt.concurrent => hit(
                 "drop-index-without-concurrently",
@@ -157,16 +171,12 @@ pub fn wants_no_transaction(node: &NodeEnum) -> bool {
 
 /// Locks that queue other queries behind them on a table that already exists.
 pub fn takes_strong_lock(node: &NodeEnum, made: &Made) -> bool {
-    let created = &made.tables;
-    let existing = |relation: Option<&RangeVar>| !created.iter().any(|c| c == relname(relation));
+    let existing = |relation: Option<&RangeVar>| !made.has_table(relation);
     match node {
         NodeEnum::AlterTableStmt(stmt) => existing(stmt.relation.as_ref()),
         NodeEnum::IndexStmt(stmt) => !stmt.concurrent && existing(stmt.relation.as_ref()),
         NodeEnum::RenameStmt(stmt) => existing(stmt.relation.as_ref()),
-        NodeEnum::DropStmt(stmt) => {
-            stmt.remove_type == ObjectType::ObjectTable as i32
-                && !names_of(&stmt.objects).split(", ").all(|n| created.iter().any(|c| c == n))
-        }
+        NodeEnum::DropStmt(stmt) => stmt.remove_type == ObjectType::ObjectTable as i32 && !made.made_all(&stmt.objects),
         NodeEnum::TruncateStmt(_) => true,
         _ => false,
     }
@@ -177,19 +187,19 @@ pub fn sets_lock_timeout(node: &NodeEnum) -> bool {
 }
 
 /// The table, view or materialized view a statement creates.
-pub fn created_table(node: &NodeEnum) -> Option<String> {
+fn created_table(node: &NodeEnum) -> Option<String> {
     match node {
-        NodeEnum::CreateStmt(stmt) => Some(relname(stmt.relation.as_ref()).to_owned()),
-        NodeEnum::CreateTableAsStmt(stmt) => Some(relname(stmt.into.as_ref()?.rel.as_ref()).to_owned()),
-        NodeEnum::ViewStmt(stmt) => Some(relname(stmt.view.as_ref()).to_owned()),
+        NodeEnum::CreateStmt(stmt) => Some(qualified(stmt.relation.as_ref())),
+        NodeEnum::CreateTableAsStmt(stmt) => Some(qualified(stmt.into.as_ref()?.rel.as_ref())),
+        NodeEnum::ViewStmt(stmt) => Some(qualified(stmt.view.as_ref())),
         _ => None,
     }
 }
 
 /// The columns a statement adds to a table (`table`, `column`).
-pub fn added_columns(node: &NodeEnum) -> Vec<(String, String)> {
+fn added_columns(node: &NodeEnum) -> Vec<(String, String)> {
     let NodeEnum::AlterTableStmt(stmt) = node else { return Vec::new() };
-    let table = relname(stmt.relation.as_ref());
+    let table = qualified(stmt.relation.as_ref());
     stmt.cmds
         .iter()
         .filter_map(|command| match &command.node {
@@ -297,6 +307,34 @@ fn volatile_call(expression: &Node) -> Option<String> {
             VOLATILE.contains(&name.as_str()).then_some(name)
         }
         _ => None,
+    }
+}
+
+/// A relation's name with its schema, so that `tmp.orders` is not `orders`. An unqualified
+/// name is taken to be in `public`, where the default search_path puts it.
+fn qualified(relation: Option<&RangeVar>) -> String {
+    relation.map_or_else(String::new, |r| in_schema(&r.schemaname, &r.relname))
+}
+
+fn in_schema(schema: &str, name: &str) -> String {
+    format!("{}.{name}", if schema.is_empty() { "public" } else { schema })
+}
+
+/// The qualified name of an object a DROP lists (`[schema.]name`, as a list of strings).
+fn qualified_object(object: &Node) -> Option<String> {
+    let Some(NodeEnum::List(list)) = &object.node else { return None };
+    let parts: Vec<&str> = list
+        .items
+        .iter()
+        .filter_map(|item| match &item.node {
+            Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [.., schema, name] => Some(in_schema(schema, name)),
+        [name] => Some(in_schema("", name)),
+        [] => None,
     }
 }
 

@@ -195,8 +195,7 @@ impl SectionLint<'_> {
             if strong_lock.is_none() && checks::takes_strong_lock(tree, &made) {
                 strong_lock = Some(statement);
             }
-            made.tables.extend(checks::created_table(tree));
-            made.columns.extend(checks::added_columns(tree));
+            made.learn(tree);
         }
         if self.name == "upgrade"
             && !self.revision.transactional

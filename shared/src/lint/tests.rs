@@ -344,3 +344,18 @@ fn defaults_that_differ_only_by_a_cast_or_an_explicit_null_reverse() {
         "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'z';\nALTER TABLE account ALTER COLUMN email DROP DEFAULT;";
     assert!(downgrade_differs(first, upgrade, other_value), "a real difference still shows");
 }
+
+#[test]
+fn made_in_this_revision_means_the_same_schema() {
+    let other_schema = "CREATE TABLE tmp.account (id int);\nALTER TABLE account ADD COLUMN c int NOT NULL;";
+    assert!(has("adding-required-column", other_schema, true));
+    let same = "CREATE TABLE public.account (id int);\nALTER TABLE account ADD COLUMN c int NOT NULL;";
+    assert!(!has("adding-required-column", same, true));
+    assert!(has("dropping-table", "CREATE TABLE tmp.orders (id int);\nDROP TABLE orders;", true));
+    assert!(!has("dropping-table", "CREATE TABLE tmp.orders (id int);\nDROP TABLE tmp.orders;", true));
+    assert!(has(
+        "index-without-concurrently",
+        "CREATE TABLE tmp.orders (id int);\nCREATE INDEX i ON orders (id);",
+        true
+    ));
+}
