@@ -64,7 +64,7 @@ const RULES: &[(&str, &str, &str)] = &[
     (
         "setting-not-null",
         "SET NOT NULL recorre toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
-        "Añada CHECK (col IS NOT NULL) NOT VALID, valídelo y después SET NOT NULL (PostgreSQL 12+ se salta entonces el recorrido).",
+        "Añada CHECK (col IS NOT NULL) NOT VALID, valídelo con VALIDATE CONSTRAINT y después SET NOT NULL (PostgreSQL 12+ se salta entonces el recorrido); en una revisión marcada `transactional: false`, para que cada paso se confirme por separado.",
     ),
     (
         "dropping-table",

@@ -80,7 +80,7 @@ pub const RULES: &[Rule] = &[
         id: "setting-not-null",
         severity: Severity::Warning,
         why: "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.",
-        safer: "Add CHECK (col IS NOT NULL) NOT VALID, validate it, then SET NOT NULL (PostgreSQL 12+ then skips the scan).",
+        safer: "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL (PostgreSQL 12+ then skips the scan); in a revision marked `transactional: false`, so that each step commits on its own.",
     },
     Rule {
         id: "dropping-table",

@@ -2,7 +2,7 @@
 
 use pg_query::NodeEnum;
 use pg_query::protobuf::{
-    AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, ObjectType, RangeVar, TypeName,
+    AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, NullTestType, ObjectType, RangeVar, TypeName,
 };
 
 /// A rule that fired on a statement, with what exactly it saw.
@@ -25,6 +25,10 @@ const VOLATILE: [&str; 7] =
 pub struct Made {
     tables: Vec<String>,
     columns: Vec<(String, String)>,
+    /// Columns with a validated CHECK (col IS NOT NULL): SET NOT NULL then skips its scan.
+    checked_not_null: Vec<(String, String)>,
+    /// Constraints added NOT VALID: table, constraint, and the column of an IS NOT NULL check.
+    not_valid: Vec<(String, String, Option<String>)>,
 }
 
 impl Made {
@@ -37,10 +41,32 @@ impl Made {
         objects.iter().all(|object| qualified_object(object).is_some_and(|name| self.tables.contains(&name)))
     }
 
-    /// Takes note of what `node` creates.
+    /// Takes note of what `node` creates and validates.
     pub fn learn(&mut self, node: &NodeEnum) {
         self.tables.extend(created_table(node));
         self.columns.extend(added_columns(node));
+        let NodeEnum::AlterTableStmt(stmt) = node else { return };
+        let table = qualified(stmt.relation.as_ref());
+        for command in &stmt.cmds {
+            let Some(NodeEnum::AlterTableCmd(command)) = &command.node else { continue };
+            match (AlterTableType::try_from(command.subtype), command.def.as_deref().and_then(|d| d.node.as_ref())) {
+                (Ok(AlterTableType::AtAddConstraint), Some(NodeEnum::Constraint(constraint))) => {
+                    let column = not_null_check(constraint);
+                    if constraint.skip_validation {
+                        self.not_valid.push((table.clone(), constraint.conname.clone(), column));
+                    } else if let Some(column) = column {
+                        self.checked_not_null.push((table.clone(), column));
+                    }
+                }
+                (Ok(AlterTableType::AtValidateConstraint), _) => {
+                    let validated = self.not_valid.iter().find(|(t, name, _)| *t == table && *name == command.name);
+                    if let Some((_, _, Some(column))) = validated {
+                        self.checked_not_null.push((table.clone(), column.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -78,7 +104,9 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
                     AlterTableType::AtAlterColumnType if existing => {
                         hit("changing-column-type", format!("column {} of {table} changes type", command.name));
                     }
-                    AlterTableType::AtSetNotNull if existing => {
+                    AlterTableType::AtSetNotNull
+                        if existing && !made.checked_not_null.contains(&(key.clone(), command.name.clone())) =>
+                    {
                         hit("setting-not-null", format!("column {} of {table} becomes NOT NULL", command.name));
                     }
                     AlterTableType::AtDropColumn
@@ -273,6 +301,21 @@ fn constraints(column: &ColumnDef) -> impl Iterator<Item = &Constraint> {
 
 fn has_constraint(column: &ColumnDef, kind: ConstrType) -> bool {
     constraints(column).any(|c| c.contype == kind as i32)
+}
+
+/// The column of a `CHECK (col IS NOT NULL)`.
+fn not_null_check(constraint: &Constraint) -> Option<String> {
+    if constraint.contype != ConstrType::ConstrCheck as i32 {
+        return None;
+    }
+    let Some(NodeEnum::NullTest(test)) = constraint.raw_expr.as_deref()?.node.as_ref() else { return None };
+    if test.nulltesttype != NullTestType::IsNotNull as i32 {
+        return None;
+    }
+    match test.arg.as_deref()?.node.as_ref()? {
+        NodeEnum::ColumnRef(column) if column.fields.len() == 1 => last_string(&column.fields),
+        _ => None,
+    }
 }
 
 fn is_not_null(column: &ColumnDef) -> bool {

@@ -359,3 +359,18 @@ fn made_in_this_revision_means_the_same_schema() {
         true
     ));
 }
+
+#[test]
+fn setting_not_null_after_a_validated_check_is_quiet() {
+    let recipe = "ALTER TABLE account ADD CONSTRAINT plan_set CHECK (plan IS NOT NULL) NOT VALID;\n\
+                  ALTER TABLE account VALIDATE CONSTRAINT plan_set;\n\
+                  ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(!has("setting-not-null", recipe, false), "the recipe the rule recommends");
+    let other_column = "ALTER TABLE account ADD CONSTRAINT email_set CHECK (email IS NOT NULL) NOT VALID;\n\
+                        ALTER TABLE account VALIDATE CONSTRAINT email_set;\n\
+                        ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(has("setting-not-null", other_column, false));
+    let not_validated = "ALTER TABLE account ADD CONSTRAINT plan_set CHECK (plan IS NOT NULL) NOT VALID;\n\
+                         ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(has("setting-not-null", not_validated, false));
+}
