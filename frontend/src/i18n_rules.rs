@@ -54,7 +54,7 @@ const RULES: &[(&str, &str, &str)] = &[
     (
         "constraint-without-not-valid",
         "Añadir una FOREIGN KEY o un CHECK valida todas las filas mientras mantiene un bloqueo que impide escribir.",
-        "Añádala con NOT VALID y luego VALIDATE CONSTRAINT en otra sentencia (que solo toma un bloqueo SHARE UPDATE EXCLUSIVE).",
+        "Añádala con NOT VALID y luego VALIDATE CONSTRAINT en otra transacción (una revisión posterior, o una revisión marcada `transactional: false`): ahí solo toma un bloqueo SHARE UPDATE EXCLUSIVE.",
     ),
     (
         "constraint-builds-index",
@@ -145,6 +145,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "allow-without-reason",
         "Una línea `-- strata:allow` solo silencia una regla con un motivo, para que los revisores sepan por qué.",
         "Escriba `-- strata:allow <regla> <por qué aquí es seguro>`.",
+    ),
+    (
+        "validate-in-same-transaction",
+        "VALIDATE CONSTRAINT se ejecuta en la transacción que añadió la restricción con NOT VALID, que aún mantiene el bloqueo que tomó el ADD (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE para una clave foránea): la validación bloquea las escrituras como si no se hubiera usado NOT VALID.",
+        "Valide en una revisión posterior, o marque esta revisión `transactional: false` para que cada sentencia se confirme por separado.",
     ),
 ];
 

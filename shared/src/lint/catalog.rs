@@ -68,7 +68,7 @@ pub const RULES: &[Rule] = &[
         id: "constraint-without-not-valid",
         severity: Severity::Warning,
         why: "Adding a FOREIGN KEY or CHECK constraint validates every row while holding a lock that blocks writes.",
-        safer: "Add it with NOT VALID, then VALIDATE CONSTRAINT in a later statement (which only takes a SHARE UPDATE EXCLUSIVE lock).",
+        safer: "Add it with NOT VALID, then VALIDATE CONSTRAINT in another transaction (a later revision, or a revision marked `transactional: false`): there it takes only a SHARE UPDATE EXCLUSIVE lock.",
     },
     Rule {
         id: "constraint-builds-index",
@@ -177,6 +177,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         why: "A `-- strata:allow` line silences a rule only with a reason, so that reviewers know why.",
         safer: "Write `-- strata:allow <rule> <why this is safe here>`.",
+    },
+    Rule {
+        id: "validate-in-same-transaction",
+        severity: Severity::Warning,
+        why: "VALIDATE CONSTRAINT runs in the transaction that added the constraint NOT VALID, which still holds the lock the ADD took (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE for a foreign key): the validation scan blocks writes as if NOT VALID had not been used.",
+        safer: "Validate in a later revision, or mark this revision `transactional: false` so that each statement commits on its own.",
     },
 ];
 

@@ -70,7 +70,8 @@ impl Made {
     }
 }
 
-pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
+/// The rules that fire on `node`; `transactional` tells whether the revision runs in one transaction.
+pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut hit = |rule: &'static str, message: String| hits.push(Hit { rule, message });
     match node {
@@ -113,6 +114,16 @@ pub fn check(node: &NodeEnum, made: &Made) -> Vec<Hit> {
                         if !made.columns.iter().any(|(t, c)| *t == key && *c == command.name) =>
                     {
                         hit("dropping-column", format!("column {} of {table} is dropped", command.name))
+                    }
+                    AlterTableType::AtValidateConstraint
+                        if existing
+                            && transactional
+                            && made.not_valid.iter().any(|(t, name, _)| *t == key && *name == command.name) =>
+                    {
+                        hit(
+                            "validate-in-same-transaction",
+                            format!("{} is validated in the transaction that added it NOT VALID", command.name),
+                        );
                     }
                     AlterTableType::AtAddConstraint => {
                         if let Some(NodeEnum::Constraint(constraint)) = definition {

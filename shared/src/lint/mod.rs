@@ -175,7 +175,7 @@ impl SectionLint<'_> {
                     continue;
                 }
             };
-            for hit in checks::check(tree, &made) {
+            for hit in checks::check(tree, &made, self.revision.transactional) {
                 self.report(statement, &allowed, hit.rule, hit.message);
             }
             for name in checks::long_identifiers(&statement.sql) {

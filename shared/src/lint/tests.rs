@@ -374,3 +374,15 @@ fn setting_not_null_after_a_validated_check_is_quiet() {
                          ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
     assert!(has("setting-not-null", not_validated, false));
 }
+
+#[test]
+fn validating_in_the_transaction_that_added_not_valid_is_flagged() {
+    let rule = "validate-in-same-transaction";
+    let both = "ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (a) REFERENCES account (id) NOT VALID;\n\
+                ALTER TABLE o VALIDATE CONSTRAINT o_fk;";
+    assert!(has(rule, both, true));
+    assert!(!has(rule, both, false), "each statement commits on its own");
+    assert!(!has(rule, "ALTER TABLE o VALIDATE CONSTRAINT o_fk;", true), "added by an earlier revision");
+    let advice = &RULES.iter().find(|r| r.id == "constraint-without-not-valid").expect("rule").safer;
+    assert!(advice.contains("later revision"), "the advice says where to validate: {advice}");
+}
