@@ -191,8 +191,9 @@ impl SectionLint<'_> {
                 );
             }
             needs_no_transaction |= checks::wants_no_transaction(tree);
+            // Only a lock_timeout set before the first strong lock bounds its wait.
             lock_timeout_set |= checks::sets_lock_timeout(tree);
-            if strong_lock.is_none() && checks::takes_strong_lock(tree, &made) {
+            if strong_lock.is_none() && !lock_timeout_set && checks::takes_strong_lock(tree, &made) {
                 strong_lock = Some(statement);
             }
             made.learn(tree);
@@ -206,7 +207,7 @@ impl SectionLint<'_> {
             let message = "marked `transactional: false`, yet no statement needs it".to_owned();
             self.findings.push(finding(self.revision, None, line, None, "needless-non-transactional", message));
         }
-        if let (Some(statement), false) = (strong_lock, lock_timeout_set) {
+        if let Some(statement) = strong_lock {
             let message = "strong locks on existing tables with no lock_timeout in the revision".to_owned();
             self.report(statement, &[], "missing-lock-timeout", message);
         }

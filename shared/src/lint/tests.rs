@@ -386,3 +386,13 @@ fn validating_in_the_transaction_that_added_not_valid_is_flagged() {
     let advice = &RULES.iter().find(|r| r.id == "constraint-without-not-valid").expect("rule").safer;
     assert!(advice.contains("later revision"), "the advice says where to validate: {advice}");
 }
+
+#[test]
+fn a_lock_timeout_set_after_the_ddl_does_not_count() {
+    assert!(has("missing-lock-timeout", "ALTER TABLE account ADD COLUMN plan text;\nSET lock_timeout = '5s';", true));
+    assert!(!has(
+        "missing-lock-timeout",
+        "SET LOCAL lock_timeout = '5s';\nALTER TABLE account ADD COLUMN plan text;",
+        true
+    ));
+}
