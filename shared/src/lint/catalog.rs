@@ -24,7 +24,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "adding-required-column",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         why: "ADD COLUMN ... NOT NULL without a default fails on any table that already has rows.",
         safer: "Add the column nullable (or with a constant default), backfill it, then add the NOT NULL.",
     },
@@ -108,7 +108,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "truncate-cascade",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         why: "TRUNCATE ... CASCADE empties every table that refers to this one too, which is easy to overlook.",
         safer: "Truncate the tables you mean by name.",
     },
@@ -150,7 +150,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "identifier-too-long",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         why: "PostgreSQL silently cuts names longer than 63 bytes, so two long names can collide and later statements miss the object.",
         safer: "Use a name of at most 63 bytes.",
     },

@@ -396,3 +396,21 @@ fn a_lock_timeout_set_after_the_ddl_does_not_count() {
         true
     ));
 }
+
+#[test]
+fn only_sure_harm_is_an_error() {
+    for rule in RULES.iter().filter(|r| r.severity == Severity::Error) {
+        assert!(
+            [
+                "cannot-run-in-transaction",
+                "transaction-control",
+                "dropping-database",
+                "syntax-error",
+                "too-deeply-nested"
+            ]
+            .contains(&rule.id),
+            "{} is an error, yet not sure to hurt",
+            rule.id
+        );
+    }
+}
