@@ -151,6 +151,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "VALIDATE CONSTRAINT se ejecuta en la transacción que añadió la restricción con NOT VALID, que aún mantiene el bloqueo que tomó el ADD (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE para una clave foránea): la validación bloquea las escrituras como si no se hubiera usado NOT VALID.",
         "Valide en una revisión posterior, o marque esta revisión `transactional: false` para que cada sentencia se confirme por separado.",
     ),
+    (
+        "reindex-without-concurrently",
+        "REINDEX sin CONCURRENTLY bloquea las escrituras en la tabla, y las lecturas que usarían el índice, hasta reconstruir todos los índices.",
+        "REINDEX ... CONCURRENTLY (PostgreSQL 12+), en una revisión marcada `transactional: false`.",
+    ),
 ];
 
 #[cfg(test)]

@@ -184,6 +184,12 @@ pub const RULES: &[Rule] = &[
         why: "VALIDATE CONSTRAINT runs in the transaction that added the constraint NOT VALID, which still holds the lock the ADD took (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE for a foreign key): the validation scan blocks writes as if NOT VALID had not been used.",
         safer: "Validate in a later revision, or mark this revision `transactional: false` so that each statement commits on its own.",
     },
+    Rule {
+        id: "reindex-without-concurrently",
+        severity: Severity::Warning,
+        why: "REINDEX without CONCURRENTLY blocks writes to the table, and reads that would use the index, until every index is rebuilt.",
+        safer: "REINDEX ... CONCURRENTLY (PostgreSQL 12+), in a revision marked `transactional: false`.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

@@ -170,6 +170,12 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                 _ => {}
             }
         }
+        NodeEnum::ReindexStmt(stmt)
+            if !has_option(&stmt.params, "concurrently") && !made.has_table(stmt.relation.as_ref()) =>
+        {
+            let what = stmt.relation.as_ref().map_or(stmt.name.as_str(), |r| r.relname.as_str());
+            hit("reindex-without-concurrently", format!("{what} is reindexed without CONCURRENTLY"));
+        }
         NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
             hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
         }
@@ -192,9 +198,7 @@ pub fn cannot_run_in_transaction(node: &NodeEnum) -> bool {
     match node {
         NodeEnum::IndexStmt(stmt) => stmt.concurrent,
         NodeEnum::DropStmt(stmt) => stmt.concurrent,
-        NodeEnum::ReindexStmt(stmt) => {
-            stmt.params.iter().any(|p| matches!(&p.node, Some(NodeEnum::DefElem(d)) if d.defname == "concurrently"))
-        }
+        NodeEnum::ReindexStmt(stmt) => has_option(&stmt.params, "concurrently"),
         // VACUUM refuses a transaction block; ANALYZE (the same statement node) runs in one.
         NodeEnum::VacuumStmt(stmt) => stmt.is_vacuumcmd,
         NodeEnum::CreatedbStmt(_) | NodeEnum::DropdbStmt(_) | NodeEnum::AlterSystemStmt(_) => true,
@@ -287,6 +291,21 @@ fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: 
         }
         _ => {}
     }
+}
+
+/// Whether a statement's options (`(CONCURRENTLY)`, `(FULL, ANALYZE)`) turn `name` on.
+fn has_option(options: &[Node], name: &str) -> bool {
+    options.iter().any(|option| match &option.node {
+        Some(NodeEnum::DefElem(element)) if element.defname == name => {
+            match element.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(NodeEnum::Boolean(value)) => value.boolval,
+                Some(NodeEnum::String(value)) => !matches!(value.sval.to_lowercase().as_str(), "false" | "off" | "0"),
+                Some(NodeEnum::Integer(value)) => value.ival != 0,
+                _ => true,
+            }
+        }
+        _ => false,
+    })
 }
 
 /// Identifiers longer than PostgreSQL keeps. Read from the source: the parse tree already

@@ -414,3 +414,12 @@ fn only_sure_harm_is_an_error() {
         );
     }
 }
+
+#[test]
+fn reindex_without_concurrently() {
+    assert!(has("reindex-without-concurrently", "REINDEX TABLE account;", true));
+    assert!(has("reindex-without-concurrently", "REINDEX (VERBOSE) INDEX account_pkey;", true));
+    assert!(!has("reindex-without-concurrently", "REINDEX TABLE CONCURRENTLY account;", false));
+    assert!(!has("reindex-without-concurrently", "REINDEX (CONCURRENTLY) TABLE account;", false));
+    assert!(!has("cannot-run-in-transaction", "REINDEX TABLE CONCURRENTLY account;", false));
+}
