@@ -156,6 +156,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "REINDEX sin CONCURRENTLY bloquea las escrituras en la tabla, y las lecturas que usarían el índice, hasta reconstruir todos los índices.",
         "REINDEX ... CONCURRENTLY (PostgreSQL 12+), en una revisión marcada `transactional: false`.",
     ),
+    (
+        "vacuum-full-or-cluster",
+        "VACUUM FULL y CLUSTER reescriben toda la tabla con un bloqueo ACCESS EXCLUSIVE: lecturas y escrituras esperan hasta que terminan.",
+        "Un VACUUM normal (que no bloquea lecturas ni escrituras) suele bastar; para recuperar espacio en línea, use pg_repack o pg_squeeze fuera de la migración.",
+    ),
 ];
 
 #[cfg(test)]

@@ -190,6 +190,12 @@ pub const RULES: &[Rule] = &[
         why: "REINDEX without CONCURRENTLY blocks writes to the table, and reads that would use the index, until every index is rebuilt.",
         safer: "REINDEX ... CONCURRENTLY (PostgreSQL 12+), in a revision marked `transactional: false`.",
     },
+    Rule {
+        id: "vacuum-full-or-cluster",
+        severity: Severity::Warning,
+        why: "VACUUM FULL and CLUSTER rewrite the whole table under an ACCESS EXCLUSIVE lock: reads and writes wait until they finish.",
+        safer: "Plain VACUUM (which blocks neither reads nor writes) is usually enough; to reclaim space online, use pg_repack or pg_squeeze outside the migration.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

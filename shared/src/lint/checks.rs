@@ -176,6 +176,13 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
             let what = stmt.relation.as_ref().map_or(stmt.name.as_str(), |r| r.relname.as_str());
             hit("reindex-without-concurrently", format!("{what} is reindexed without CONCURRENTLY"));
         }
+        NodeEnum::VacuumStmt(stmt) if stmt.is_vacuumcmd && has_option(&stmt.options, "full") => {
+            hit("vacuum-full-or-cluster", "VACUUM FULL rewrites the tables it names".to_owned());
+        }
+        NodeEnum::ClusterStmt(stmt) => {
+            let what = stmt.relation.as_ref().map_or("every clustered table", |r| r.relname.as_str());
+            hit("vacuum-full-or-cluster", format!("CLUSTER rewrites {what}"));
+        }
         NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
             hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
         }

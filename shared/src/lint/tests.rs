@@ -423,3 +423,12 @@ fn reindex_without_concurrently() {
     assert!(!has("reindex-without-concurrently", "REINDEX (CONCURRENTLY) TABLE account;", false));
     assert!(!has("cannot-run-in-transaction", "REINDEX TABLE CONCURRENTLY account;", false));
 }
+
+#[test]
+fn vacuum_full_and_cluster() {
+    assert!(has("vacuum-full-or-cluster", "VACUUM FULL account;", false));
+    assert!(has("vacuum-full-or-cluster", "VACUUM (FULL, ANALYZE) account;", false));
+    assert!(has("vacuum-full-or-cluster", "CLUSTER account USING account_pkey;", true));
+    assert!(!has("vacuum-full-or-cluster", "VACUUM (ANALYZE) account;", false));
+    assert!(!has("vacuum-full-or-cluster", "VACUUM (FULL false) account;", false));
+}
