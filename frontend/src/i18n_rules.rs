@@ -161,6 +161,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "VACUUM FULL y CLUSTER reescriben toda la tabla con un bloqueo ACCESS EXCLUSIVE: lecturas y escrituras esperan hasta que terminan.",
         "Un VACUUM normal (que no bloquea lecturas ni escrituras) suele bastar; para recuperar espacio en línea, use pg_repack o pg_squeeze fuera de la migración.",
     ),
+    (
+        "detach-partition-without-concurrently",
+        "DETACH PARTITION sin CONCURRENTLY toma un bloqueo ACCESS EXCLUSIVE sobre la tabla particionada: todas sus consultas esperan.",
+        "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), en una revisión marcada `transactional: false`.",
+    ),
 ];
 
 #[cfg(test)]

@@ -196,6 +196,12 @@ pub const RULES: &[Rule] = &[
         why: "VACUUM FULL and CLUSTER rewrite the whole table under an ACCESS EXCLUSIVE lock: reads and writes wait until they finish.",
         safer: "Plain VACUUM (which blocks neither reads nor writes) is usually enough; to reclaim space online, use pg_repack or pg_squeeze outside the migration.",
     },
+    Rule {
+        id: "detach-partition-without-concurrently",
+        severity: Severity::Warning,
+        why: "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table: every query on it waits.",
+        safer: "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), in a revision marked `transactional: false`.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

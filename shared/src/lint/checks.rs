@@ -2,7 +2,8 @@
 
 use pg_query::NodeEnum;
 use pg_query::protobuf::{
-    AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, NullTestType, ObjectType, RangeVar, TypeName,
+    AlterTableCmd, AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, NullTestType, ObjectType,
+    RangeVar, TypeName,
 };
 
 /// A rule that fired on a statement, with what exactly it saw.
@@ -125,6 +126,12 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                             format!("{} is validated in the transaction that added it NOT VALID", command.name),
                         );
                     }
+                    AlterTableType::AtDetachPartition if existing && !detaches_concurrently(command) => {
+                        hit(
+                            "detach-partition-without-concurrently",
+                            format!("a partition of {table} is detached without CONCURRENTLY"),
+                        );
+                    }
                     AlterTableType::AtAddConstraint => {
                         if let Some(NodeEnum::Constraint(constraint)) = definition {
                             constraint_checks(constraint, table, existing, &mut hit);
@@ -205,6 +212,10 @@ pub fn cannot_run_in_transaction(node: &NodeEnum) -> bool {
     match node {
         NodeEnum::IndexStmt(stmt) => stmt.concurrent,
         NodeEnum::DropStmt(stmt) => stmt.concurrent,
+        NodeEnum::AlterTableStmt(stmt) => stmt.cmds.iter().any(|command| match &command.node {
+            Some(NodeEnum::AlterTableCmd(command)) => detaches_concurrently(command),
+            _ => false,
+        }),
         NodeEnum::ReindexStmt(stmt) => has_option(&stmt.params, "concurrently"),
         // VACUUM refuses a transaction block; ANALYZE (the same statement node) runs in one.
         NodeEnum::VacuumStmt(stmt) => stmt.is_vacuumcmd,
@@ -298,6 +309,11 @@ fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: 
         }
         _ => {}
     }
+}
+
+fn detaches_concurrently(command: &AlterTableCmd) -> bool {
+    command.subtype == AlterTableType::AtDetachPartition as i32
+        && matches!(command.def.as_deref().and_then(|d| d.node.as_ref()), Some(NodeEnum::PartitionCmd(p)) if p.concurrent)
 }
 
 /// Whether a statement's options (`(CONCURRENTLY)`, `(FULL, ANALYZE)`) turn `name` on.

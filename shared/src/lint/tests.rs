@@ -432,3 +432,12 @@ fn vacuum_full_and_cluster() {
     assert!(!has("vacuum-full-or-cluster", "VACUUM (ANALYZE) account;", false));
     assert!(!has("vacuum-full-or-cluster", "VACUUM (FULL false) account;", false));
 }
+
+#[test]
+fn detaching_a_partition() {
+    let rule = "detach-partition-without-concurrently";
+    assert!(has(rule, "ALTER TABLE measurement DETACH PARTITION measurement_2020;", true));
+    let concurrently = "ALTER TABLE measurement DETACH PARTITION measurement_2020 CONCURRENTLY;";
+    assert!(!has(rule, concurrently, false));
+    assert!(has("cannot-run-in-transaction", concurrently, true), "PostgreSQL refuses it in a transaction block");
+}
