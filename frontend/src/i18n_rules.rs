@@ -166,6 +166,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "DETACH PARTITION sin CONCURRENTLY toma un bloqueo ACCESS EXCLUSIVE sobre la tabla particionada: todas sus consultas esperan.",
         "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), en una revisión marcada `transactional: false`.",
     ),
+    (
+        "dropping-database",
+        "DROP DATABASE destruye una base de datos entera con todas sus filas; no se puede deshacer.",
+        "Elimine bases de datos a mano, tras una copia de seguridad, no desde una migración.",
+    ),
 ];
 
 #[cfg(test)]

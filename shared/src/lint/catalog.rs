@@ -202,6 +202,12 @@ pub const RULES: &[Rule] = &[
         why: "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table: every query on it waits.",
         safer: "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), in a revision marked `transactional: false`.",
     },
+    Rule {
+        id: "dropping-database",
+        severity: Severity::Error,
+        why: "DROP DATABASE destroys a whole database and every row in it; it cannot be rolled back.",
+        safer: "Drop databases by hand, after a backup, not from a migration.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

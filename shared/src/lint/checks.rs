@@ -190,6 +190,7 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
             let what = stmt.relation.as_ref().map_or("every clustered table", |r| r.relname.as_str());
             hit("vacuum-full-or-cluster", format!("CLUSTER rewrites {what}"));
         }
+        NodeEnum::DropdbStmt(stmt) => hit("dropping-database", format!("database {} is dropped", stmt.dbname)),
         NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
             hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
         }

@@ -441,3 +441,8 @@ fn detaching_a_partition() {
     assert!(!has(rule, concurrently, false));
     assert!(has("cannot-run-in-transaction", concurrently, true), "PostgreSQL refuses it in a transaction block");
 }
+
+#[test]
+fn dropping_a_database() {
+    fires("dropping-database", "DROP DATABASE legacy;", "DROP TABLE IF EXISTS legacy;");
+}
