@@ -171,6 +171,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "DROP DATABASE destruye una base de datos entera con todas sus filas; no se puede deshacer.",
         "Elimine bases de datos a mano, tras una copia de seguridad, no desde una migración.",
     ),
+    (
+        "domain-constraint-without-not-valid",
+        "ALTER DOMAIN ... ADD CONSTRAINT comprueba todas las columnas del tipo del dominio en todas las tablas, con bloqueos que impiden escribir en ellas mientras tanto.",
+        "Añádala con NOT VALID y luego ALTER DOMAIN ... VALIDATE CONSTRAINT en otra transacción.",
+    ),
 ];
 
 #[cfg(test)]

@@ -208,6 +208,12 @@ pub const RULES: &[Rule] = &[
         why: "DROP DATABASE destroys a whole database and every row in it; it cannot be rolled back.",
         safer: "Drop databases by hand, after a backup, not from a migration.",
     },
+    Rule {
+        id: "domain-constraint-without-not-valid",
+        severity: Severity::Warning,
+        why: "ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain's type in every table, holding locks that block writes to them meanwhile.",
+        safer: "Add it with NOT VALID, then ALTER DOMAIN ... VALIDATE CONSTRAINT in another transaction.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

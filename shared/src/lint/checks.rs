@@ -191,6 +191,14 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
             hit("vacuum-full-or-cluster", format!("CLUSTER rewrites {what}"));
         }
         NodeEnum::DropdbStmt(stmt) => hit("dropping-database", format!("database {} is dropped", stmt.dbname)),
+        NodeEnum::AlterDomainStmt(stmt) if stmt.subtype == "C" => {
+            if let Some(NodeEnum::Constraint(constraint)) = stmt.def.as_deref().and_then(|d| d.node.as_ref())
+                && !constraint.skip_validation
+            {
+                let domain = names_of(&stmt.type_name);
+                hit("domain-constraint-without-not-valid", format!("every column of domain {domain} is checked"));
+            }
+        }
         NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
             hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
         }

@@ -446,3 +446,12 @@ fn detaching_a_partition() {
 fn dropping_a_database() {
     fires("dropping-database", "DROP DATABASE legacy;", "DROP TABLE IF EXISTS legacy;");
 }
+
+#[test]
+fn domain_constraints() {
+    fires(
+        "domain-constraint-without-not-valid",
+        "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0);",
+        "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID;",
+    );
+}
