@@ -176,6 +176,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "ALTER DOMAIN ... ADD CONSTRAINT comprueba todas las columnas del tipo del dominio en todas las tablas, con bloqueos que impiden escribir en ellas mientras tanto.",
         "Añádala con NOT VALID y luego ALTER DOMAIN ... VALIDATE CONSTRAINT en otra transacción.",
     ),
+    (
+        "dropping-not-null",
+        "DROP NOT NULL deja entrar NULL: el código, los informes y otros servicios que cuentan con que la columna tenga valor fallan con el primer NULL.",
+        "Asegúrese de que todos los lectores admiten NULL en una versión anterior a la que elimina la restricción.",
+    ),
 ];
 
 #[cfg(test)]

@@ -214,6 +214,12 @@ pub const RULES: &[Rule] = &[
         why: "ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain's type in every table, holding locks that block writes to them meanwhile.",
         safer: "Add it with NOT VALID, then ALTER DOMAIN ... VALIDATE CONSTRAINT in another transaction.",
     },
+    Rule {
+        id: "dropping-not-null",
+        severity: Severity::Warning,
+        why: "DROP NOT NULL lets NULLs in: code, reports and other services that count on the column having a value break on the first NULL.",
+        safer: "Make sure every reader handles NULL in a release before the one that drops the constraint.",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

@@ -111,6 +111,12 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                     {
                         hit("setting-not-null", format!("column {} of {table} becomes NOT NULL", command.name));
                     }
+                    AlterTableType::AtDropNotNull if existing => {
+                        hit(
+                            "dropping-not-null",
+                            format!("column {} of {table} may hold NULL from now on", command.name),
+                        );
+                    }
                     AlterTableType::AtDropColumn
                         if !made.columns.iter().any(|(t, c)| *t == key && *c == command.name) =>
                     {

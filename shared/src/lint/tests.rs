@@ -455,3 +455,14 @@ fn domain_constraints() {
         "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID;",
     );
 }
+
+#[test]
+fn dropping_not_null_breaks_clients() {
+    fires(
+        "dropping-not-null",
+        "ALTER TABLE account ALTER COLUMN plan DROP NOT NULL;",
+        "CREATE TABLE t (c int NOT NULL); ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+    );
+    let dropping = RULES.iter().find(|r| r.id == "dropping-not-null").expect("rule");
+    assert!(dropping.severity < Severity::Error);
+}
