@@ -23,7 +23,7 @@ const RULES: &[(&str, &str, &str)] = &[
     ),
     (
         "volatile-default",
-        "Un valor por defecto volátil (random(), clock_timestamp(), gen_random_uuid(), ...) hace que ADD COLUMN reescriba toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
+        "Un valor por defecto volátil (random(), clock_timestamp(), gen_random_uuid(), uuidv7(), el nextval() de un serial: cualquier función que PostgreSQL marca como volátil) hace que ADD COLUMN reescriba toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
         "Añada la columna sin valor por defecto, fíjelo después y rellene las filas existentes por lotes.",
     ),
     (

@@ -31,7 +31,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "volatile-default",
         severity: Severity::Warning,
-        why: "A volatile default (random(), clock_timestamp(), gen_random_uuid(), ...) makes ADD COLUMN rewrite the whole table under an ACCESS EXCLUSIVE lock.",
+        why: "A volatile default (random(), clock_timestamp(), gen_random_uuid(), uuidv7(), a serial's nextval(): any function PostgreSQL marks volatile) makes ADD COLUMN rewrite the whole table under an ACCESS EXCLUSIVE lock.",
         safer: "Add the column without a default, set the default afterwards, and backfill existing rows in batches.",
     },
     Rule {

@@ -1,10 +1,11 @@
 //! What each rule looks for in one statement's parse tree (PostgreSQL's own, from pg_query).
 
-use pg_query::NodeEnum;
+use super::volatile_functions::VOLATILE_FUNCTIONS;
 use pg_query::protobuf::{
     AlterTableCmd, AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, NullTestType, ObjectType,
     RangeVar, TypeName,
 };
+use pg_query::{NodeEnum, NodeRef};
 
 /// A rule that fired on a statement, with what exactly it saw.
 pub struct Hit {
@@ -14,10 +15,6 @@ pub struct Hit {
 
 /// PostgreSQL cuts identifiers at 63 bytes.
 const MAX_IDENTIFIER_BYTES: usize = 63;
-
-/// Volatile functions that make a column default rewrite the table.
-const VOLATILE: [&str; 7] =
-    ["random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "nextval"];
 
 /// What the revision itself made: tables created earlier in the section (new and empty, so
 /// cheap to lock) and, for its downgrade, the tables and columns its upgrade created (dropping
@@ -95,11 +92,18 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                                     format!("column {} of {table} is NOT NULL without a default", column.colname),
                                 );
                             }
-                            if let Some(function) = default.and_then(volatile_call) {
+                            let volatile = default.and_then(volatile_call);
+                            if let (true, Some(function)) = (existing, volatile) {
                                 hit(
                                     "volatile-default",
                                     format!("column {} of {table} defaults to {function}()", column.colname),
                                 );
+                            } else if existing && is_serial(column) {
+                                let message = format!(
+                                    "column {} of {table} is serial: nextval() fills every row",
+                                    column.colname
+                                );
+                                hit("volatile-default", message);
                             }
                         }
                     }
@@ -409,16 +413,14 @@ fn default_of(column: &ColumnDef) -> Option<&Node> {
     })
 }
 
-/// The volatile function a default calls, looking through casts.
+/// The first function anywhere in a default that PostgreSQL marks volatile.
 fn volatile_call(expression: &Node) -> Option<String> {
-    match expression.node.as_ref()? {
-        NodeEnum::TypeCast(cast) => volatile_call(cast.arg.as_deref()?),
-        NodeEnum::FuncCall(call) => {
-            let name = last_string(&call.funcname)?;
-            VOLATILE.contains(&name.as_str()).then_some(name)
+    expression.node.as_ref()?.nodes().into_iter().find_map(|(node, ..)| match node {
+        NodeRef::FuncCall(call) => {
+            last_string(&call.funcname).filter(|name| VOLATILE_FUNCTIONS.binary_search(&name.as_str()).is_ok())
         }
         _ => None,
-    }
+    })
 }
 
 /// A relation's name with its schema, so that `tmp.orders` is not `orders`. An unqualified

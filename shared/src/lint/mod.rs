@@ -7,6 +7,7 @@
 
 mod catalog;
 mod checks;
+mod volatile_functions;
 
 pub use catalog::{RULES, Rule};
 

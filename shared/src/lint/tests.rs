@@ -1,4 +1,5 @@
 use super::*;
+use crate::lint::volatile_functions::VOLATILE_FUNCTIONS;
 use crate::revision_file::parse_revision_file;
 
 /// Lints a revision whose upgrade is `upgrade` (and downgrade `downgrade`); the rule ids found.
@@ -465,4 +466,27 @@ fn dropping_not_null_breaks_clients() {
     );
     let dropping = RULES.iter().find(|r| r.id == "dropping-not-null").expect("rule");
     assert!(dropping.severity < Severity::Error);
+}
+
+#[test]
+fn volatile_defaults_are_postgresqls_volatile_functions() {
+    for default in ["uuidv7()", "gen_random_uuid()", "'INV-' || nextval('s')", "random() * 10", "clock_timestamp()"] {
+        assert!(
+            has("volatile-default", &format!("ALTER TABLE account ADD COLUMN c text DEFAULT {default};"), true),
+            "{default}"
+        );
+    }
+    for default in ["now()", "CURRENT_TIMESTAMP", "lower('X')", "'x'"] {
+        assert!(
+            !has("volatile-default", &format!("ALTER TABLE account ADD COLUMN c text DEFAULT {default};"), true),
+            "{default}"
+        );
+    }
+    assert!(!has(
+        "volatile-default",
+        "CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c uuid DEFAULT uuidv7();",
+        true
+    ));
+    assert!(has("volatile-default", "ALTER TABLE account ADD COLUMN n bigserial;", true), "a serial's nextval()");
+    assert!(VOLATILE_FUNCTIONS.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for the binary search");
 }
