@@ -181,6 +181,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "DROP NOT NULL deja entrar NULL: el código, los informes y otros servicios que cuentan con que la columna tenga valor fallan con el primer NULL.",
         "Asegúrese de que todos los lectores admiten NULL en una versión anterior a la que elimina la restricción.",
     ),
+    (
+        "stored-generated-column",
+        "Añadir una columna GENERATED ... STORED la calcula para cada fila: toda la tabla se reescribe con un bloqueo ACCESS EXCLUSIVE.",
+        "Añada una columna normal que admita nulos, rellénela por lotes y manténgala al día con un trigger; o, en PostgreSQL 18+, use una columna generada VIRTUAL (sin reescritura).",
+    ),
 ];
 
 #[cfg(test)]

@@ -220,6 +220,12 @@ pub const RULES: &[Rule] = &[
         why: "DROP NOT NULL lets NULLs in: code, reports and other services that count on the column having a value break on the first NULL.",
         safer: "Make sure every reader handles NULL in a release before the one that drops the constraint.",
     },
+    Rule {
+        id: "stored-generated-column",
+        severity: Severity::Warning,
+        why: "Adding a GENERATED ... STORED column computes it for every row: the whole table is rewritten under an ACCESS EXCLUSIVE lock.",
+        safer: "Add a plain nullable column, fill it in batches and keep it current with a trigger; or, on PostgreSQL 18+, use a VIRTUAL generated column (no rewrite).",
+    },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {

@@ -92,6 +92,10 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                                     format!("column {} of {table} is NOT NULL without a default", column.colname),
                                 );
                             }
+                            if existing && is_stored_generated(column) {
+                                let message = format!("column {} of {table} is computed for every row", column.colname);
+                                hit("stored-generated-column", message);
+                            }
                             let volatile = default.and_then(volatile_call);
                             if let (true, Some(function)) = (existing, volatile) {
                                 hit(
@@ -401,6 +405,11 @@ const SERIAL_TYPES: [&str; 6] = ["serial", "serial4", "bigserial", "serial8", "s
 /// A serial column brings its own default: its sequence's nextval.
 fn is_serial(column: &ColumnDef) -> bool {
     type_name(column.type_name.as_ref()).is_some_and(|name| SERIAL_TYPES.contains(&name.as_str()))
+}
+
+/// `GENERATED ALWAYS AS (...) STORED` (PostgreSQL 18's VIRTUAL ones are computed on read).
+fn is_stored_generated(column: &ColumnDef) -> bool {
+    constraints(column).any(|c| c.contype == ConstrType::ConstrGenerated as i32 && c.generated_kind == "s")
 }
 
 fn is_generated(column: &ColumnDef) -> bool {

@@ -490,3 +490,12 @@ fn volatile_defaults_are_postgresqls_volatile_functions() {
     assert!(has("volatile-default", "ALTER TABLE account ADD COLUMN n bigserial;", true), "a serial's nextval()");
     assert!(VOLATILE_FUNCTIONS.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for the binary search");
 }
+
+#[test]
+fn stored_generated_columns_rewrite_an_existing_table() {
+    fires(
+        "stored-generated-column",
+        "ALTER TABLE account ADD COLUMN total int GENERATED ALWAYS AS (a + b) STORED;",
+        "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (a * 2) STORED;",
+    );
+}
