@@ -96,18 +96,16 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                                 let message = format!("column {} of {table} is computed for every row", column.colname);
                                 hit("stored-generated-column", message);
                             }
-                            let volatile = default.and_then(volatile_call);
-                            if let (true, Some(function)) = (existing, volatile) {
+                            let volatile = if is_serial(column) {
+                                Some("nextval".to_owned()) // of the serial's own sequence
+                            } else {
+                                default.and_then(volatile_call)
+                            };
+                            if let Some(function) = volatile.filter(|_| existing) {
                                 hit(
                                     "volatile-default",
                                     format!("column {} of {table} defaults to {function}()", column.colname),
                                 );
-                            } else if existing && is_serial(column) {
-                                let message = format!(
-                                    "column {} of {table} is serial: nextval() fills every row",
-                                    column.colname
-                                );
-                                hit("volatile-default", message);
                             }
                         }
                     }
