@@ -209,7 +209,7 @@ impl SectionLint<'_> {
             self.findings.push(finding(self.revision, None, line, None, "needless-non-transactional", message));
         }
         if let Some(statement) = strong_lock {
-            let message = "strong locks on existing tables with no lock_timeout in the revision".to_owned();
+            let message = "strong locks on existing tables before any lock_timeout is set".to_owned();
             self.report(statement, &[], "missing-lock-timeout", message);
         }
         Linted { made, statements: analysis.statements.len() }
