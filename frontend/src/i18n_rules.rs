@@ -7,13 +7,23 @@ pub fn spanish(rule: &str) -> Option<(&'static str, &'static str)> {
 
 const RULES: &[(&str, &str, &str)] = &[
     (
+        "syntax-error",
+        "El analizador de PostgreSQL rechaza este SQL: la revisión falla al ejecutarse, y no se comprobó nada más de la sentencia.",
+        "Corrija el SQL donde señala el mensaje de PostgreSQL.",
+    ),
+    (
+        "too-deeply-nested",
+        "La sentencia está anidada a demasiada profundidad para que Strata lea el árbol sintáctico de PostgreSQL: ninguna regla la comprobó y el modelo de esquema la omite.",
+        "Aplane la expresión (menos CASE o paréntesis anidados, o una función auxiliar), o revise la sentencia a mano y déjela en una revisión propia.",
+    ),
+    (
         "adding-required-column",
         "ADD COLUMN ... NOT NULL sin valor por defecto falla en cualquier tabla que ya tenga filas.",
         "Añada la columna admitiendo nulos (o con un valor por defecto constante), rellénela y después añada el NOT NULL.",
     ),
     (
         "volatile-default",
-        "Un valor por defecto volátil (random(), clock_timestamp(), gen_random_uuid(), ...) hace que ADD COLUMN reescriba toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
+        "Un valor por defecto volátil (random(), clock_timestamp(), gen_random_uuid(), uuidv7(), el nextval() de un serial: cualquier función que PostgreSQL marca como volátil) hace que ADD COLUMN reescriba toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
         "Añada la columna sin valor por defecto, fíjelo después y rellene las filas existentes por lotes.",
     ),
     (
@@ -44,7 +54,7 @@ const RULES: &[(&str, &str, &str)] = &[
     (
         "constraint-without-not-valid",
         "Añadir una FOREIGN KEY o un CHECK valida todas las filas mientras mantiene un bloqueo que impide escribir.",
-        "Añádala con NOT VALID y luego VALIDATE CONSTRAINT en otra sentencia (que solo toma un bloqueo SHARE UPDATE EXCLUSIVE).",
+        "Añádala con NOT VALID y luego VALIDATE CONSTRAINT en otra transacción (una revisión posterior, o una revisión marcada `transactional: false`): ahí solo toma un bloqueo SHARE UPDATE EXCLUSIVE.",
     ),
     (
         "constraint-builds-index",
@@ -54,7 +64,7 @@ const RULES: &[(&str, &str, &str)] = &[
     (
         "setting-not-null",
         "SET NOT NULL recorre toda la tabla con un bloqueo ACCESS EXCLUSIVE.",
-        "Añada CHECK (col IS NOT NULL) NOT VALID, valídelo y después SET NOT NULL (PostgreSQL 12+ se salta entonces el recorrido).",
+        "Añada CHECK (col IS NOT NULL) NOT VALID, valídelo con VALIDATE CONSTRAINT y después SET NOT NULL (PostgreSQL 12+ se salta entonces el recorrido); en una revisión marcada `transactional: false`, para que cada paso se confirme por separado.",
     ),
     (
         "dropping-table",
@@ -135,6 +145,46 @@ const RULES: &[(&str, &str, &str)] = &[
         "allow-without-reason",
         "Una línea `-- strata:allow` solo silencia una regla con un motivo, para que los revisores sepan por qué.",
         "Escriba `-- strata:allow <regla> <por qué aquí es seguro>`.",
+    ),
+    (
+        "validate-in-same-transaction",
+        "VALIDATE CONSTRAINT se ejecuta en la transacción que añadió la restricción con NOT VALID, que aún mantiene el bloqueo que tomó el ADD (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE para una clave foránea): la validación bloquea las escrituras como si no se hubiera usado NOT VALID.",
+        "Valide en una revisión posterior, o marque esta revisión `transactional: false` para que cada sentencia se confirme por separado.",
+    ),
+    (
+        "reindex-without-concurrently",
+        "REINDEX sin CONCURRENTLY bloquea las escrituras en la tabla, y las lecturas que usarían el índice, hasta reconstruir todos los índices.",
+        "REINDEX ... CONCURRENTLY (PostgreSQL 12+), en una revisión marcada `transactional: false`.",
+    ),
+    (
+        "vacuum-full-or-cluster",
+        "VACUUM FULL y CLUSTER reescriben toda la tabla con un bloqueo ACCESS EXCLUSIVE: lecturas y escrituras esperan hasta que terminan.",
+        "Un VACUUM normal (que no bloquea lecturas ni escrituras) suele bastar; para recuperar espacio en línea, use pg_repack o pg_squeeze fuera de la migración.",
+    ),
+    (
+        "detach-partition-without-concurrently",
+        "DETACH PARTITION sin CONCURRENTLY toma un bloqueo ACCESS EXCLUSIVE sobre la tabla particionada: todas sus consultas esperan.",
+        "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), en una revisión marcada `transactional: false`.",
+    ),
+    (
+        "dropping-database",
+        "DROP DATABASE destruye una base de datos entera con todas sus filas; no se puede deshacer.",
+        "Elimine bases de datos a mano, tras una copia de seguridad, no desde una migración.",
+    ),
+    (
+        "domain-constraint-without-not-valid",
+        "ALTER DOMAIN ... ADD CONSTRAINT comprueba todas las columnas del tipo del dominio en todas las tablas, con bloqueos que impiden escribir en ellas mientras tanto.",
+        "Añádala con NOT VALID y luego ALTER DOMAIN ... VALIDATE CONSTRAINT en otra transacción.",
+    ),
+    (
+        "dropping-not-null",
+        "DROP NOT NULL deja entrar NULL: el código, los informes y otros servicios que cuentan con que la columna tenga valor fallan con el primer NULL.",
+        "Asegúrese de que todos los lectores admiten NULL en una versión anterior a la que elimina la restricción.",
+    ),
+    (
+        "stored-generated-column",
+        "Añadir una columna GENERATED ... STORED la calcula para cada fila: toda la tabla se reescribe con un bloqueo ACCESS EXCLUSIVE.",
+        "Añada una columna normal que admita nulos, rellénela por lotes y manténgala al día con un trigger; o, en PostgreSQL 18+, use una columna generada VIRTUAL (sin reescritura).",
     ),
 ];
 

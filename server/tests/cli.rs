@@ -260,6 +260,21 @@ fn lint_gates_on_a_chosen_severity_and_answers_in_json() {
 }
 
 #[test]
+fn lint_fails_on_sql_postgresql_rejects_whatever_fail_on() {
+    let folder = tempfile::tempdir().unwrap();
+    let versions = folder.path().join("versions");
+    std::fs::create_dir(&versions).unwrap();
+    let text = "-- revision: a1\n-- strata:upgrade\nSELEC 1;\n-- strata:downgrade\nSELECT 1;\n";
+    std::fs::write(versions.join("a1_broken.sql"), text).unwrap();
+    for fail_on in ["hint", "warning", "error"] {
+        let output = strata(folder.path(), &["lint", "--fail-on", fail_on]);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "--fail-on {fail_on}: {text}");
+        assert!(text.contains("a1_broken.sql:3 error[syntax-error] upgrade:"), "{text}");
+    }
+}
+
+#[test]
 fn schema_diff_and_blame_read_the_model() {
     let sample = support::sample_migrations();
     let schema = stdout_of(&sample, &["schema", "--at", "5d02c7b4e3f1"]);

@@ -300,3 +300,41 @@ async fn an_applied_revision_edited_afterwards_is_reported() {
     assert_eq!(status.edited, ["a1"]);
     sandbox.stop().await.unwrap();
 }
+
+/// A revision whose upgrade runs `failing` from line 10 of its file, after statements that succeed.
+fn failing_late_folder(failing: &str) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    let versions = folder.path().join("versions");
+    std::fs::create_dir(&versions).unwrap();
+    let text = format!(
+        "-- revision: a1\n-- message: fails late\n\n-- strata:upgrade\nCREATE TABLE depot (id integer PRIMARY KEY);\n\n\
+         -- a comment between statements\nINSERT INTO depot (id)\n  VALUES (1);\n{failing}\nSELECT 1;\n\n-- strata:downgrade\nDROP TABLE depot;\n"
+    );
+    std::fs::write(versions.join("a1_fails_late.sql"), text).unwrap();
+    folder
+}
+
+#[tokio::test]
+async fn a_failure_without_a_position_is_reported_at_the_failing_statements_line() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    // Line 10 of the file: a missing relation (no position) and a bad value (a position).
+    let cases = [
+        ("ALTER TABLE no_such_table ADD COLUMN x int;", "42P01", (Some(10), None)),
+        ("DROP TABLE depot;\nDROP TABLE depot;", "42P01", (Some(11), None)),
+        ("INSERT INTO depot (id) VALUES ('two');", "22P02", (Some(10), Some(32))),
+    ];
+    for (n, (failing, sqlstate, place)) in cases.into_iter().enumerate() {
+        let folder = failing_late_folder(failing);
+        let graph = graph(folder.path());
+        for (m, mode) in MODES.into_iter().enumerate() {
+            let db = database(&sandbox, &format!("fails_late_{n}_{m}")).await;
+            let (result, _) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
+            let Err(RunError::Failed { failure, .. }) = result else { panic!("{failing}: the run fails") };
+            assert_eq!(failure.sqlstate.as_deref(), Some(sqlstate), "{failing}: {}", failure.message);
+            assert_eq!((failure.line, failure.column), place, "{failing} ({mode:?}): {}", failure.message);
+            assert!(db.rows().await.is_empty(), "{mode:?}: nothing applied");
+        }
+    }
+    sandbox.stop().await.unwrap();
+}

@@ -10,12 +10,12 @@ use std::process::{Command, Stdio};
 use strata_server::sandbox::Sandbox;
 
 fn strata(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("--migrations")
-        .arg(support::sample_migrations())
-        .args(args)
-        .output()
-        .unwrap();
+    strata_on(&support::sample_migrations(), args)
+}
+
+fn strata_on(migrations: &std::path::Path, args: &[&str]) -> String {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_strata")).arg("--migrations").arg(migrations).args(args).output().unwrap();
     assert!(output.status.success(), "strata {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }
@@ -83,6 +83,31 @@ async fn the_sample_goes_from_base_to_head_and_back_with_psql_in_each_transactio
         assert!(rows.is_empty(), "{mode}: back at base: {rows:?}");
         assert_eq!(user_objects(&pool).await, ["public.alembic_version"], "{mode}: every downgrade undid its upgrade");
         pool.close().await;
+    }
+    admin.close().await;
+    sandbox.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_last_statement_without_a_semicolon_runs_with_psql() {
+    let folder = tempfile::tempdir().unwrap();
+    let versions = folder.path().join("versions");
+    std::fs::create_dir(&versions).unwrap();
+    let text = "-- revision: a1\n-- strata:upgrade\nCREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$\n\
+                -- strata:downgrade\nDROP FUNCTION one() -- no semicolon either\n";
+    std::fs::write(versions.join("a1_function.sql"), text).unwrap();
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.expect("sandbox starts");
+    let admin = PgPool::connect_with(sandbox.connect_options()).await.unwrap();
+    for mode in ["whole-plan", "per-revision"] {
+        let database = format!("unterminated_{}", mode.replace('-', "_"));
+        sqlx::raw_sql(&format!("CREATE DATABASE {database}")).execute(&admin).await.unwrap();
+        psql(&sandbox, &database, &strata_on(folder.path(), &["upgrade", "head", "--sql", "--transactions", mode]));
+        psql(
+            &sandbox,
+            &database,
+            &strata_on(folder.path(), &["downgrade", "head:base", "--sql", "--transactions", mode]),
+        );
     }
     admin.close().await;
     sandbox.stop().await.unwrap();

@@ -91,14 +91,15 @@ pub fn render(graph: &RevisionGraph, plan: &Plan, mode: TransactionMode, table: 
         out.emit(&format!("-- Running {name} {} -> {}", step.from.join(", "), step.to.join(", ")));
         if let Some(revision) = step.revision.as_deref().and_then(|id| graph.get(id)) {
             let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
-            let sql = section.sql.trim();
+            // The version-table write follows: the last statement must end with its `;`.
+            let sql = crate::sql::terminated(section.sql.trim());
             if !sql.is_empty() {
                 // Statements that cannot run in a transaction run between two (Alembic's autocommit block).
                 if revision.transactional {
-                    out.emit(sql);
+                    out.emit(&sql);
                 } else {
                     out.emit("COMMIT;");
-                    out.emit(sql);
+                    out.emit(&sql);
                     out.emit("BEGIN;");
                 }
             }

@@ -3,7 +3,7 @@
 use crate::alembic::read_script;
 use crate::diagnostic::Diagnostic;
 use crate::graph::RevisionGraph;
-use crate::revision_file::parse_revision_file;
+use crate::revision_file::read_revision_file;
 
 /// A file handed in by whoever did the I/O.
 pub struct SourceFile {
@@ -37,7 +37,10 @@ impl Project {
                     script.revision
                 })
             } else {
-                parse_revision_file(&file.path, &file.text)
+                read_revision_file(&file.path, &file.text).map(|read| {
+                    diagnostics.extend(read.warnings);
+                    read.revision
+                })
             };
             match parsed {
                 Ok(revision) => revisions.push(revision),

@@ -29,9 +29,22 @@ pub const DOWNGRADE_MARKER: &str = "-- strata:downgrade";
 const KNOWN_KEYS: [&str; 7] =
     ["revision", "revises", "message", "created", "branch-labels", "depends-on", "transactional"];
 
+/// A revision file that loads, with warnings about the optional fields it could not read.
+pub struct RevisionFile {
+    pub revision: Revision,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Parses one revision file. `path` only labels the diagnostics.
 pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagnostic>> {
-    let mut parser = FileParser { path, errors: Vec::new(), header: Header::default() };
+    read_revision_file(path, text).map(|file| file.revision)
+}
+
+/// Parses one revision file, keeping the warnings. An optional field that cannot be read
+/// (`created`, `transactional`) is a warning at its line, never a reason to drop the revision
+/// and every revision built on it.
+pub fn read_revision_file(path: &str, text: &str) -> Result<RevisionFile, Vec<Diagnostic>> {
+    let mut parser = FileParser { path, errors: Vec::new(), warnings: Vec::new(), header: Header::default() };
     let sections = parser.split_sections(text);
     let upgrade = sections.upgrade.map(|s| s.into_section(text));
     let downgrade = sections.downgrade.map(|s| s.into_section(text));
@@ -55,24 +68,27 @@ pub fn parse_revision_file(path: &str, text: &str) -> Result<Revision, Vec<Diagn
         branch_labels: header.line_of("branch-labels"),
     };
     match (parser.errors.is_empty(), header.revision, upgrade, downgrade) {
-        (true, Some(id), Some(upgrade), Some(downgrade)) => Ok(Revision {
-            id,
-            parents: header.revises,
-            branch_labels: header.branch_labels,
-            depends_on: header.depends_on,
-            message: header.message,
-            created: header.created,
-            transactional: header.transactional.unwrap_or(true),
-            path: path.to_owned(),
-            upgrade,
-            downgrade,
-            lines,
-            format: RevisionFormat::StrataSql,
-            allowed: header.allowed,
-            script: None,
-            doc: None,
+        (true, Some(id), Some(upgrade), Some(downgrade)) => Ok(RevisionFile {
+            revision: Revision {
+                id,
+                parents: header.revises,
+                branch_labels: header.branch_labels,
+                depends_on: header.depends_on,
+                message: header.message,
+                created: header.created,
+                transactional: header.transactional.unwrap_or(true),
+                path: path.to_owned(),
+                upgrade,
+                downgrade,
+                lines,
+                format: RevisionFormat::StrataSql,
+                allowed: header.allowed,
+                script: None,
+                doc: None,
+            },
+            warnings: parser.warnings,
         }),
-        _ => Err(parser.errors),
+        _ => Err(parser.errors.into_iter().chain(parser.warnings).collect()),
     }
 }
 
@@ -125,12 +141,17 @@ enum Marker {
 struct FileParser<'p> {
     path: &'p str,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     header: Header,
 }
 
 impl FileParser<'_> {
     fn error(&mut self, line: u32, message: impl Into<String>) {
         self.errors.push(Diagnostic::at(self.path, line, message));
+    }
+
+    fn warning(&mut self, line: u32, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::at(self.path, line, message).warning());
     }
 
     fn error_in_file(&mut self, message: impl Into<String>) {
@@ -261,16 +282,20 @@ impl FileParser<'_> {
             "depends-on" => self.header.depends_on = self.id_list(value, "depends-on", line_no),
             "branch-labels" => self.header.branch_labels = self.id_list(value, "branch-labels", line_no),
             "message" => self.header.message = (!value.is_empty()).then(|| value.to_owned()),
-            "created" => match check_timestamp(value) {
-                Ok(()) => self.header.created = Some(value.to_owned()),
-                Err(()) => {
-                    self.error(line_no, format!("invalid created date `{value}`: expected `YYYY-MM-DD HH:MM:SS`"))
+            // Alembic keeps its Create Date as text: an unusual one is worth a look, no more.
+            "created" => {
+                if check_timestamp(value).is_err() {
+                    self.warning(line_no, format!("created date `{value}` is not `YYYY-MM-DD HH:MM:SS`; kept as text"));
                 }
-            },
+                self.header.created = (!value.is_empty()).then(|| value.to_owned());
+            }
             "transactional" => match value {
                 "true" => self.header.transactional = Some(true),
                 "false" => self.header.transactional = Some(false),
-                _ => self.error(line_no, format!("transactional must be `true` or `false`, not `{value}`")),
+                _ => self.warning(
+                    line_no,
+                    format!("transactional must be `true` or `false`, not `{value}`; taken as `true`, the default"),
+                ),
             },
             _ => unreachable!("every known key is handled above"),
         }

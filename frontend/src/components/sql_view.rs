@@ -20,6 +20,9 @@ pub fn SqlView(
 ) -> impl IntoView {
     let analysis = sql::analyze(&section);
     let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
+    // A syntax error is also a lint finding (so `strata lint` fails on it); here PostgreSQL's
+    // own message under the line already says it.
+    let findings: Vec<Finding> = findings.into_iter().filter(|f| f.rule != "syntax-error").collect();
     let mut summary = summary(&analysis, errors.len());
     if !findings.is_empty() {
         summary.push_str(&format!(" · {}", counted(findings.len(), "1 lint finding", "{n} lint findings")));

@@ -11,6 +11,7 @@ pub(crate) mod lock;
 use crate::config::EnvironmentConfig;
 use crate::version_table;
 use anyhow::{Context, Result};
+use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection};
 use std::time::Instant;
 use strata_shared::api::{RunEvent, StepFailure};
@@ -274,6 +275,21 @@ impl StepRunner<'_> {
         sqlx::raw_sql(sql).execute(&mut *self.conn).await.map(|_| ())
     }
 
+    /// Runs several statements in one round trip; on failure, also how many completed before
+    /// it (PostgreSQL answers each completed statement with its own CommandComplete), which
+    /// tells the failing statement without a position and without another round trip.
+    async fn execute_counting(&mut self, sql: &str) -> Result<(), (sqlx::Error, usize)> {
+        let mut results = sqlx::raw_sql(sql).execute_many(&mut *self.conn);
+        let mut completed = 0;
+        while let Some(result) = results.next().await {
+            match result {
+                Ok(_) => completed += 1,
+                Err(error) => return Err((error, completed)),
+            }
+        }
+        Ok(())
+    }
+
     async fn run_all(&mut self, plan: &Plan, mode: TransactionMode, purge: Option<&str>) -> Result<(), RunError> {
         let whole_plan = mode == TransactionMode::WholePlan;
         let total = plan.steps.len();
@@ -357,8 +373,10 @@ impl StepRunner<'_> {
         if revision.transactional {
             // The SQL and its version-table write in one round trip.
             let combined = format!("{}\n;\n{}", section.sql, writes.join("\n"));
-            if let Err(error) = self.execute(&combined).await {
-                return Err(failure::describe(&error, Some((path, section, 0)), &combined));
+            if let Err((error, completed)) = self.execute_counting(&combined).await {
+                let statement_at = failure::statement_after(section, completed);
+                let source = failure::Source { path, section, sent_at: 0, statement_at };
+                return Err(failure::describe(&error, Some(source), &combined));
             }
         } else {
             // Outside any transaction, one statement at a time (several in one query would
@@ -371,7 +389,9 @@ impl StepRunner<'_> {
             }
             for statement in strata_shared::sql::analyze(section).statements {
                 if let Err(error) = self.execute(&statement.sql).await {
-                    return Err(failure::describe(&error, Some((path, section, statement.offset)), &statement.sql));
+                    let at = Some(statement.offset);
+                    let source = failure::Source { path, section, sent_at: statement.offset, statement_at: at };
+                    return Err(failure::describe(&error, Some(source), &statement.sql));
                 }
             }
             if let Err(error) = self.execute("BEGIN").await {

@@ -11,15 +11,27 @@ pub struct Rule {
 
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "adding-required-column",
+        id: "syntax-error",
         severity: Severity::Error,
+        why: "PostgreSQL's parser rejects this SQL: the revision fails when it runs, and nothing else in the statement was checked.",
+        safer: "Fix the SQL where PostgreSQL's message points.",
+    },
+    Rule {
+        id: "too-deeply-nested",
+        severity: Severity::Error,
+        why: "The statement is nested too deeply for Strata to read PostgreSQL's parse tree of it, so no rule checked it and the schema model skips it.",
+        safer: "Flatten the expression (fewer nested CASEs or parentheses, or a helper function), or review the statement by hand and keep it in a revision of its own.",
+    },
+    Rule {
+        id: "adding-required-column",
+        severity: Severity::Warning,
         why: "ADD COLUMN ... NOT NULL without a default fails on any table that already has rows.",
         safer: "Add the column nullable (or with a constant default), backfill it, then add the NOT NULL.",
     },
     Rule {
         id: "volatile-default",
         severity: Severity::Warning,
-        why: "A volatile default (random(), clock_timestamp(), gen_random_uuid(), ...) makes ADD COLUMN rewrite the whole table under an ACCESS EXCLUSIVE lock.",
+        why: "A volatile default (random(), clock_timestamp(), gen_random_uuid(), uuidv7(), a serial's nextval(): any function PostgreSQL marks volatile) makes ADD COLUMN rewrite the whole table under an ACCESS EXCLUSIVE lock.",
         safer: "Add the column without a default, set the default afterwards, and backfill existing rows in batches.",
     },
     Rule {
@@ -56,7 +68,7 @@ pub const RULES: &[Rule] = &[
         id: "constraint-without-not-valid",
         severity: Severity::Warning,
         why: "Adding a FOREIGN KEY or CHECK constraint validates every row while holding a lock that blocks writes.",
-        safer: "Add it with NOT VALID, then VALIDATE CONSTRAINT in a later statement (which only takes a SHARE UPDATE EXCLUSIVE lock).",
+        safer: "Add it with NOT VALID, then VALIDATE CONSTRAINT in another transaction (a later revision, or a revision marked `transactional: false`): there it takes only a SHARE UPDATE EXCLUSIVE lock.",
     },
     Rule {
         id: "constraint-builds-index",
@@ -68,7 +80,7 @@ pub const RULES: &[Rule] = &[
         id: "setting-not-null",
         severity: Severity::Warning,
         why: "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock.",
-        safer: "Add CHECK (col IS NOT NULL) NOT VALID, validate it, then SET NOT NULL (PostgreSQL 12+ then skips the scan).",
+        safer: "Add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL (PostgreSQL 12+ then skips the scan); in a revision marked `transactional: false`, so that each step commits on its own.",
     },
     Rule {
         id: "dropping-table",
@@ -96,7 +108,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "truncate-cascade",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         why: "TRUNCATE ... CASCADE empties every table that refers to this one too, which is easy to overlook.",
         safer: "Truncate the tables you mean by name.",
     },
@@ -138,7 +150,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "identifier-too-long",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         why: "PostgreSQL silently cuts names longer than 63 bytes, so two long names can collide and later statements miss the object.",
         safer: "Use a name of at most 63 bytes.",
     },
@@ -165,6 +177,54 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         why: "A `-- strata:allow` line silences a rule only with a reason, so that reviewers know why.",
         safer: "Write `-- strata:allow <rule> <why this is safe here>`.",
+    },
+    Rule {
+        id: "validate-in-same-transaction",
+        severity: Severity::Warning,
+        why: "VALIDATE CONSTRAINT runs in the transaction that added the constraint NOT VALID, which still holds the lock the ADD took (ACCESS EXCLUSIVE; SHARE ROW EXCLUSIVE for a foreign key): the validation scan blocks writes as if NOT VALID had not been used.",
+        safer: "Validate in a later revision, or mark this revision `transactional: false` so that each statement commits on its own.",
+    },
+    Rule {
+        id: "reindex-without-concurrently",
+        severity: Severity::Warning,
+        why: "REINDEX without CONCURRENTLY blocks writes to the table, and reads that would use the index, until every index is rebuilt.",
+        safer: "REINDEX ... CONCURRENTLY (PostgreSQL 12+), in a revision marked `transactional: false`.",
+    },
+    Rule {
+        id: "vacuum-full-or-cluster",
+        severity: Severity::Warning,
+        why: "VACUUM FULL and CLUSTER rewrite the whole table under an ACCESS EXCLUSIVE lock: reads and writes wait until they finish.",
+        safer: "Plain VACUUM (which blocks neither reads nor writes) is usually enough; to reclaim space online, use pg_repack or pg_squeeze outside the migration.",
+    },
+    Rule {
+        id: "detach-partition-without-concurrently",
+        severity: Severity::Warning,
+        why: "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table: every query on it waits.",
+        safer: "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), in a revision marked `transactional: false`.",
+    },
+    Rule {
+        id: "dropping-database",
+        severity: Severity::Error,
+        why: "DROP DATABASE destroys a whole database and every row in it; it cannot be rolled back.",
+        safer: "Drop databases by hand, after a backup, not from a migration.",
+    },
+    Rule {
+        id: "domain-constraint-without-not-valid",
+        severity: Severity::Warning,
+        why: "ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain's type in every table, holding locks that block writes to them meanwhile.",
+        safer: "Add it with NOT VALID, then ALTER DOMAIN ... VALIDATE CONSTRAINT in another transaction.",
+    },
+    Rule {
+        id: "dropping-not-null",
+        severity: Severity::Warning,
+        why: "DROP NOT NULL lets NULLs in: code, reports and other services that count on the column having a value break on the first NULL.",
+        safer: "Make sure every reader handles NULL in a release before the one that drops the constraint.",
+    },
+    Rule {
+        id: "stored-generated-column",
+        severity: Severity::Warning,
+        why: "Adding a GENERATED ... STORED column computes it for every row: the whole table is rewritten under an ACCESS EXCLUSIVE lock.",
+        safer: "Add a plain nullable column, fill it in batches and keep it current with a trigger; or, on PostgreSQL 18+, use a VIRTUAL generated column (no rewrite).",
     },
 ];
 

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod checks;
+mod volatile_functions;
 
 pub use catalog::{RULES, Rule};
 
@@ -149,21 +150,37 @@ struct SectionLint<'a> {
 impl SectionLint<'_> {
     /// Lints the section, knowing what the revision made before it.
     fn run(&mut self, mut made: checks::Made) -> Linted {
-        let analysis = sql::analyze(self.section);
+        let parsed = sql::parse_section(self.section);
+        let analysis = &parsed.analysis;
+        for error in &analysis.errors {
+            self.unreadable(error.position.line, None, "syntax-error", error.message.clone());
+        }
         let (mut needs_no_transaction, mut strong_lock, mut lock_timeout_set) = (false, None, false);
         let mut previous_end = 0;
-        for statement in &analysis.statements {
+        for (statement, tree) in analysis.statements.iter().zip(&parsed.trees) {
             let allowed = self.allows_before(statement, previous_end);
             previous_end = statement.offset + statement.sql.len();
-            let Some(tree) = parse(statement) else { continue }; // syntax errors are shown elsewhere
-            for hit in checks::check(&tree, &made) {
+            let tree = match (tree, &statement.error) {
+                (Some(tree), _) => tree,
+                (None, Some(error)) => {
+                    self.unreadable(error.position.line, Some(statement), "syntax-error", error.message.clone());
+                    continue;
+                }
+                // It parses, but pg_query's tree of it cannot be read: never pass it over in silence.
+                (None, None) => {
+                    let message = "nested deeper than pg_query's parse tree can be read (protobuf decoding stops at 100 levels): no rule checked this statement".to_owned();
+                    self.unreadable(statement.start.line, Some(statement), "too-deeply-nested", message);
+                    continue;
+                }
+            };
+            for hit in checks::check(tree, &made, self.revision.transactional) {
                 self.report(statement, &allowed, hit.rule, hit.message);
             }
             for name in checks::long_identifiers(&statement.sql) {
                 let message = format!("`{name}` is {} bytes long; PostgreSQL keeps 63", name.len());
                 self.report(statement, &allowed, "identifier-too-long", message);
             }
-            if checks::cannot_run_in_transaction(&tree) && self.revision.transactional {
+            if checks::cannot_run_in_transaction(tree) && self.revision.transactional {
                 self.report(
                     statement,
                     &allowed,
@@ -171,13 +188,13 @@ impl SectionLint<'_> {
                     "this statement refuses to run in a transaction".into(),
                 );
             }
-            needs_no_transaction |= checks::wants_no_transaction(&tree);
-            lock_timeout_set |= checks::sets_lock_timeout(&tree);
-            if strong_lock.is_none() && checks::takes_strong_lock(&tree, &made) {
+            needs_no_transaction |= checks::wants_no_transaction(tree);
+            // Only a lock_timeout set before the first strong lock bounds its wait.
+            lock_timeout_set |= checks::sets_lock_timeout(tree);
+            if strong_lock.is_none() && !lock_timeout_set && checks::takes_strong_lock(tree, &made) {
                 strong_lock = Some(statement);
             }
-            made.tables.extend(checks::created_table(&tree));
-            made.columns.extend(checks::added_columns(&tree));
+            made.learn(tree);
         }
         if self.name == "upgrade"
             && !self.revision.transactional
@@ -188,8 +205,8 @@ impl SectionLint<'_> {
             let message = "marked `transactional: false`, yet no statement needs it".to_owned();
             self.findings.push(finding(self.revision, None, line, None, "needless-non-transactional", message));
         }
-        if let (Some(statement), false) = (strong_lock, lock_timeout_set) {
-            let message = "strong locks on existing tables with no lock_timeout in the revision".to_owned();
+        if let Some(statement) = strong_lock {
+            let message = "strong locks on existing tables before any lock_timeout is set".to_owned();
             self.report(statement, &[], "missing-lock-timeout", message);
         }
         Linted { made, statements: analysis.statements.len() }
@@ -215,6 +232,12 @@ impl SectionLint<'_> {
         allows
     }
 
+    /// SQL no rule could read: reported whatever the `-- strata:allow` lines say.
+    fn unreadable(&mut self, line: u32, statement: Option<&Statement>, rule: &'static str, message: String) {
+        let first_line = statement.map(|s| s.sql.lines().next().unwrap_or_default().to_owned());
+        self.findings.push(finding(self.revision, Some(self.name), line, first_line, rule, message));
+    }
+
     fn report(&mut self, statement: &Statement, allowed: &[Allow], rule: &'static str, message: String) {
         let silenced = allowed.iter().chain(&self.revision.allowed).any(|a| a.rule == rule && !a.reason.is_empty());
         if !silenced {
@@ -224,14 +247,6 @@ impl SectionLint<'_> {
             self.findings.push(finding);
         }
     }
-}
-
-fn parse(statement: &Statement) -> Option<pg_query::NodeEnum> {
-    if statement.error.is_some() {
-        return None;
-    }
-    let result = pg_query::parse(&statement.sql, 0).ok()?;
-    result.protobuf.stmts.into_iter().next()?.stmt?.node
 }
 
 fn finding(

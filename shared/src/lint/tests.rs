@@ -1,4 +1,5 @@
 use super::*;
+use crate::lint::volatile_functions::VOLATILE_FUNCTIONS;
 use crate::revision_file::parse_revision_file;
 
 /// Lints a revision whose upgrade is `upgrade` (and downgrade `downgrade`); the rule ids found.
@@ -262,4 +263,239 @@ fn downgrade_does_not_reverse() {
         "-- strata:allow downgrade-does-not-reverse the old plans are gone for good\n",
     );
     assert!(!silenced.iter().any(|f| f.rule == rule), "{silenced:?}");
+}
+
+fn has(rule: &str, upgrade: &str, transactional: bool) -> bool {
+    rules(upgrade, "SELECT 1;", transactional).iter().any(|r| r == rule)
+}
+
+#[test]
+fn sql_postgresql_rejects_is_an_error() {
+    let text = "-- revision: r1\n-- strata:upgrade\nSELECT 1;\nSELEC 1;\n-- strata:downgrade\nSELECT 1;\n";
+    let revision = parse_revision_file("r1.sql", text).expect("valid");
+    let findings = lint_revision(&revision);
+    let finding = findings.iter().find(|f| f.rule == "syntax-error").expect("a syntax error is a finding");
+    assert_eq!((finding.severity, finding.line), (Severity::Error, 4));
+    assert!(finding.message.contains("syntax error at or near \"SELEC\""), "{}", finding.message);
+    assert!(has("syntax-error", "SELECT 'open", true), "an error no statement owns");
+    assert!(!has("syntax-error", "SELECT 1;", true));
+}
+
+#[test]
+fn a_statement_too_deep_to_analyse_is_an_error_not_dropped() {
+    let cases = format!("SELECT {} 1{};", "CASE WHEN true THEN ".repeat(30), " END".repeat(30));
+    let parentheses = format!("SELECT {}1{};", "(1 + ".repeat(60), ")".repeat(60));
+    for deep in [cases, parentheses] {
+        let text = format!("-- revision: r1\n-- strata:upgrade\nSELECT 1;\n{deep}\n-- strata:downgrade\nSELECT 1;\n");
+        let revision = parse_revision_file("r1.sql", &text).expect("valid");
+        let findings = lint_revision(&revision);
+        let finding = findings.iter().find(|f| f.rule == "too-deeply-nested").expect("reported, not dropped");
+        assert_eq!((finding.severity, finding.line), (Severity::Error, 4));
+    }
+    assert!(!has("too-deeply-nested", &format!("SELECT {}1{};", "(1 + ".repeat(10), ")".repeat(10)), true));
+}
+
+#[test]
+fn serial_columns_have_a_default() {
+    for column in ["n serial NOT NULL", "n bigserial PRIMARY KEY", "n smallserial"] {
+        assert!(!has("adding-required-column", &format!("ALTER TABLE account ADD COLUMN {column};"), true), "{column}");
+    }
+}
+
+#[test]
+fn analyze_runs_in_a_transaction_vacuum_does_not() {
+    assert!(!has("cannot-run-in-transaction", "ANALYZE account;", true));
+    assert!(has("cannot-run-in-transaction", "VACUUM account;", true));
+    assert!(!has("needless-non-transactional", "VACUUM account;", false));
+}
+
+#[test]
+fn prefer_text_only_for_a_length_limit() {
+    fires(
+        "prefer-text",
+        "CREATE TABLE t (name varchar(80));",
+        "CREATE TABLE t (name varchar, other character varying);",
+    );
+}
+
+/// Lints `r2` of a project whose `r1` upgrade is `first`: `downgrade-does-not-reverse` found?
+fn downgrade_differs(first: &str, upgrade: &str, downgrade: &str) -> bool {
+    use crate::project::{Project, SourceFile};
+    let first = format!("-- revision: r1\n-- strata:upgrade\n{first}\n-- strata:downgrade\nDROP TABLE account;\n");
+    let second =
+        format!("-- revision: r2\n-- revises: r1\n-- strata:upgrade\n{upgrade}\n-- strata:downgrade\n{downgrade}\n");
+    let files = [("r1.sql", first), ("r2.sql", second)].map(|(path, text)| SourceFile { path: path.into(), text });
+    let project = Project::load(files.into());
+    let index = project.graph.index_of("r2").expect("r2 loads");
+    let models = crate::schema::Replayer::new(&project.graph).model_all();
+    lint_revisions(&project.graph, &[index], &models).iter().any(|f| f.rule == "downgrade-does-not-reverse")
+}
+
+#[test]
+fn defaults_that_differ_only_by_a_cast_or_an_explicit_null_reverse() {
+    let first = "CREATE TABLE account (id int, plan varchar(20) DEFAULT 'x'::varchar, email text DEFAULT NULL);";
+    let upgrade = "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'y';\nALTER TABLE account ALTER COLUMN email SET DEFAULT 'e';";
+    let reverses =
+        "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'x';\nALTER TABLE account ALTER COLUMN email DROP DEFAULT;";
+    assert!(!downgrade_differs(first, upgrade, reverses));
+    let explicit_null = "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'x'::character varying;\n\
+                         ALTER TABLE account ALTER COLUMN email SET DEFAULT NULL::text;";
+    assert!(!downgrade_differs(first, upgrade, explicit_null));
+    let other_value =
+        "ALTER TABLE account ALTER COLUMN plan SET DEFAULT 'z';\nALTER TABLE account ALTER COLUMN email DROP DEFAULT;";
+    assert!(downgrade_differs(first, upgrade, other_value), "a real difference still shows");
+}
+
+#[test]
+fn made_in_this_revision_means_the_same_schema() {
+    let other_schema = "CREATE TABLE tmp.account (id int);\nALTER TABLE account ADD COLUMN c int NOT NULL;";
+    assert!(has("adding-required-column", other_schema, true));
+    let same = "CREATE TABLE public.account (id int);\nALTER TABLE account ADD COLUMN c int NOT NULL;";
+    assert!(!has("adding-required-column", same, true));
+    assert!(has("dropping-table", "CREATE TABLE tmp.orders (id int);\nDROP TABLE orders;", true));
+    assert!(!has("dropping-table", "CREATE TABLE tmp.orders (id int);\nDROP TABLE tmp.orders;", true));
+    assert!(has(
+        "index-without-concurrently",
+        "CREATE TABLE tmp.orders (id int);\nCREATE INDEX i ON orders (id);",
+        true
+    ));
+}
+
+#[test]
+fn setting_not_null_after_a_validated_check_is_quiet() {
+    let recipe = "ALTER TABLE account ADD CONSTRAINT plan_set CHECK (plan IS NOT NULL) NOT VALID;\n\
+                  ALTER TABLE account VALIDATE CONSTRAINT plan_set;\n\
+                  ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(!has("setting-not-null", recipe, false), "the recipe the rule recommends");
+    let other_column = "ALTER TABLE account ADD CONSTRAINT email_set CHECK (email IS NOT NULL) NOT VALID;\n\
+                        ALTER TABLE account VALIDATE CONSTRAINT email_set;\n\
+                        ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(has("setting-not-null", other_column, false));
+    let not_validated = "ALTER TABLE account ADD CONSTRAINT plan_set CHECK (plan IS NOT NULL) NOT VALID;\n\
+                         ALTER TABLE account ALTER COLUMN plan SET NOT NULL;";
+    assert!(has("setting-not-null", not_validated, false));
+}
+
+#[test]
+fn validating_in_the_transaction_that_added_not_valid_is_flagged() {
+    let rule = "validate-in-same-transaction";
+    let both = "ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (a) REFERENCES account (id) NOT VALID;\n\
+                ALTER TABLE o VALIDATE CONSTRAINT o_fk;";
+    assert!(has(rule, both, true));
+    assert!(!has(rule, both, false), "each statement commits on its own");
+    assert!(!has(rule, "ALTER TABLE o VALIDATE CONSTRAINT o_fk;", true), "added by an earlier revision");
+    let advice = &RULES.iter().find(|r| r.id == "constraint-without-not-valid").expect("rule").safer;
+    assert!(advice.contains("later revision"), "the advice says where to validate: {advice}");
+}
+
+#[test]
+fn a_lock_timeout_set_after_the_ddl_does_not_count() {
+    assert!(has("missing-lock-timeout", "ALTER TABLE account ADD COLUMN plan text;\nSET lock_timeout = '5s';", true));
+    assert!(!has(
+        "missing-lock-timeout",
+        "SET LOCAL lock_timeout = '5s';\nALTER TABLE account ADD COLUMN plan text;",
+        true
+    ));
+}
+
+#[test]
+fn only_sure_harm_is_an_error() {
+    for rule in RULES.iter().filter(|r| r.severity == Severity::Error) {
+        assert!(
+            [
+                "cannot-run-in-transaction",
+                "transaction-control",
+                "dropping-database",
+                "syntax-error",
+                "too-deeply-nested"
+            ]
+            .contains(&rule.id),
+            "{} is an error, yet not sure to hurt",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn reindex_without_concurrently() {
+    assert!(has("reindex-without-concurrently", "REINDEX TABLE account;", true));
+    assert!(has("reindex-without-concurrently", "REINDEX (VERBOSE) INDEX account_pkey;", true));
+    assert!(!has("reindex-without-concurrently", "REINDEX TABLE CONCURRENTLY account;", false));
+    assert!(!has("reindex-without-concurrently", "REINDEX (CONCURRENTLY) TABLE account;", false));
+    assert!(!has("cannot-run-in-transaction", "REINDEX TABLE CONCURRENTLY account;", false));
+}
+
+#[test]
+fn vacuum_full_and_cluster() {
+    assert!(has("vacuum-full-or-cluster", "VACUUM FULL account;", false));
+    assert!(has("vacuum-full-or-cluster", "VACUUM (FULL, ANALYZE) account;", false));
+    assert!(has("vacuum-full-or-cluster", "CLUSTER account USING account_pkey;", true));
+    assert!(!has("vacuum-full-or-cluster", "VACUUM (ANALYZE) account;", false));
+    assert!(!has("vacuum-full-or-cluster", "VACUUM (FULL false) account;", false));
+}
+
+#[test]
+fn detaching_a_partition() {
+    let rule = "detach-partition-without-concurrently";
+    assert!(has(rule, "ALTER TABLE measurement DETACH PARTITION measurement_2020;", true));
+    let concurrently = "ALTER TABLE measurement DETACH PARTITION measurement_2020 CONCURRENTLY;";
+    assert!(!has(rule, concurrently, false));
+    assert!(has("cannot-run-in-transaction", concurrently, true), "PostgreSQL refuses it in a transaction block");
+}
+
+#[test]
+fn dropping_a_database() {
+    fires("dropping-database", "DROP DATABASE legacy;", "DROP TABLE IF EXISTS legacy;");
+}
+
+#[test]
+fn domain_constraints() {
+    fires(
+        "domain-constraint-without-not-valid",
+        "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0);",
+        "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID;",
+    );
+}
+
+#[test]
+fn dropping_not_null_breaks_clients() {
+    fires(
+        "dropping-not-null",
+        "ALTER TABLE account ALTER COLUMN plan DROP NOT NULL;",
+        "CREATE TABLE t (c int NOT NULL); ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
+    );
+    let dropping = RULES.iter().find(|r| r.id == "dropping-not-null").expect("rule");
+    assert!(dropping.severity < Severity::Error);
+}
+
+#[test]
+fn volatile_defaults_are_postgresqls_volatile_functions() {
+    for default in ["uuidv7()", "gen_random_uuid()", "'INV-' || nextval('s')", "random() * 10", "clock_timestamp()"] {
+        assert!(
+            has("volatile-default", &format!("ALTER TABLE account ADD COLUMN c text DEFAULT {default};"), true),
+            "{default}"
+        );
+    }
+    for default in ["now()", "CURRENT_TIMESTAMP", "lower('X')", "'x'"] {
+        assert!(
+            !has("volatile-default", &format!("ALTER TABLE account ADD COLUMN c text DEFAULT {default};"), true),
+            "{default}"
+        );
+    }
+    assert!(!has(
+        "volatile-default",
+        "CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN c uuid DEFAULT uuidv7();",
+        true
+    ));
+    assert!(has("volatile-default", "ALTER TABLE account ADD COLUMN n bigserial;", true), "a serial's nextval()");
+    assert!(VOLATILE_FUNCTIONS.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for the binary search");
+}
+
+#[test]
+fn stored_generated_columns_rewrite_an_existing_table() {
+    fires(
+        "stored-generated-column",
+        "ALTER TABLE account ADD COLUMN total int GENERATED ALWAYS AS (a + b) STORED;",
+        "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (a * 2) STORED;",
+    );
 }

@@ -121,3 +121,21 @@ fn the_offline_script_reads_like_alembics() {
          UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';\n\nCOMMIT;\n\n"
     );
 }
+
+#[test]
+fn a_last_statement_without_a_semicolon_is_ended_before_the_version_write() {
+    let mut a1 = revision("a1", &[]);
+    a1.upgrade = crate::revision::SqlSection::written(
+        "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$ -- no semicolon\n",
+        5,
+    );
+    let (graph, diagnostics) = RevisionGraph::build(vec![a1]);
+    assert!(diagnostics.is_empty());
+    let plan = upgrade(&graph, &[], "a1").expect("plan");
+    for mode in [TransactionMode::WholePlan, TransactionMode::PerRevision] {
+        let script = offline::render(&graph, &plan, mode, &VersionTable::default());
+        assert!(script.contains("AS $$ SELECT 1 $$; -- no semicolon\n"), "{script}");
+        let statements = pg_query::parse(&script, 0).expect("the script parses").protobuf.stmts.len();
+        assert_eq!(statements, 5, "BEGIN, the version table, the function, its version row, COMMIT: {script}");
+    }
+}

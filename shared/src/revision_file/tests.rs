@@ -166,19 +166,22 @@ fn invalid_values() {
         [
             "versions/x.sql:1: invalid revision id `a@1`: only ASCII letters, digits and `_` may be used (ids appear in target specs, file names and URLs)",
             "versions/x.sql:2: invalid entry `b1 c1` in `revises`: it contains white space (separate several with commas)",
-            "versions/x.sql:3: invalid created date `yesterday`: expected `YYYY-MM-DD HH:MM:SS`",
-            "versions/x.sql:4: transactional must be `true` or `false`, not `maybe`",
             "versions/x.sql:5: `d1` is listed twice in `depends-on`",
             "versions/x.sql: missing revision id: add a header line `-- revision: <id>`",
+            // Warnings about optional fields come along when the file has errors.
+            "versions/x.sql:3: created date `yesterday` is not `YYYY-MM-DD HH:MM:SS`; kept as text",
+            "versions/x.sql:4: transactional must be `true` or `false`, not `maybe`; taken as `true`, the default",
         ]
     );
 }
 
 #[test]
-fn out_of_range_dates_are_refused() {
+fn out_of_range_dates_are_warned_about() {
     for bad in ["2026-13-01 00:00:00", "2026-01-01 24:00:00", "2026-01-01 10:00:00.", "2026-1-01 10:00:00"] {
-        let errors = errors_of(&file(&format!("-- revision: a1\n-- created: {bad}"), BODY));
-        assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+        let read = read_revision_file("x.sql", &file(&format!("-- revision: a1\n-- created: {bad}"), BODY));
+        let read = read.unwrap_or_else(|errors| panic!("{bad}: {errors:?}"));
+        assert_eq!(read.warnings.len(), 1, "{bad}: {:?}", read.warnings);
+        assert_eq!(read.revision.created.as_deref(), Some(bad));
     }
 }
 
@@ -187,4 +190,26 @@ fn every_problem_of_a_file_is_reported_at_once() {
     let text = "-- author: me\nSELECT 0;\n-- strata:upgrade\n-- strata:upgrade\n";
     let errors = errors_of(text);
     assert_eq!(errors.len(), 5, "{errors:?}"); // unknown key, SQL in header, second upgrade, no downgrade, no id
+}
+
+#[test]
+fn a_malformed_optional_field_warns_at_its_line_and_keeps_the_revision() {
+    use crate::project::{Project, SourceFile};
+    let first = file("-- revision: a1\n-- created: last tuesday", BODY);
+    let second = file("-- revision: b2\n-- revises: a1\n-- transactional: yes please", BODY);
+    let third = file("-- revision: c3\n-- revises: b2", BODY);
+    let files = [("a1.sql", first), ("b2.sql", second), ("c3.sql", third)]
+        .map(|(path, text)| SourceFile { path: path.into(), text });
+    let project = Project::load(files.into());
+    assert!(!project.has_errors(), "{:?}", project.diagnostics);
+    let warnings: Vec<String> = project.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].starts_with("a1.sql:2: "), "{warnings:?}");
+    assert!(warnings[1].starts_with("b2.sql:3: "), "{warnings:?}");
+    assert_eq!(project.graph.len(), 3, "every revision loads");
+    let a1 = project.graph.get("a1").expect("a1 loads");
+    assert_eq!(a1.created.as_deref(), Some("last tuesday"), "kept as text, as Alembic keeps Create Date");
+    assert!(project.graph.get("b2").expect("b2 loads").transactional, "an unreadable value keeps the default");
+    let heads: Vec<&str> = project.graph.heads().iter().map(|&h| project.graph.node(h).revision.id.as_str()).collect();
+    assert_eq!(heads, ["c3"]);
 }

@@ -2,8 +2,8 @@
 //! field), and renamed — an object whose name changed keeps its [`Origin`], so a rename is not
 //! mistaken for a drop and an add.
 
-use super::describe;
 use super::model::{Column, Constraint, Namespace, Origin, Schema, Table, Trigger};
+use super::{describe, expr};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -291,7 +291,7 @@ fn column_entries<'a>(name: &str, table: &'a Table) -> Vec<Entry<'a>> {
         vec![
             ("type".to_owned(), Some(c.data_type.clone())),
             ("nullable".to_owned(), Some(nullable(c))),
-            ("default".to_owned(), c.default.clone()),
+            ("default".to_owned(), c.default.as_deref().and_then(|d| expr::comparable_default(d, &c.data_type))),
             ("identity".to_owned(), c.identity.map(|i| format!("{i:?}").to_lowercase())),
             ("generated".to_owned(), c.generated.clone()),
             ("comment".to_owned(), c.comment.clone()),

@@ -65,6 +65,49 @@ fn quote(name: &str) -> String {
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
 }
 
+/// A column default as PostgreSQL keeps it, for comparing two: a NULL constant is no default
+/// at all, and a constant cast to the column's own type is the constant (PostgreSQL coerces a
+/// default to its column's type either way).
+pub fn comparable_default(default: &str, column_type: &str) -> Option<String> {
+    if !default.contains("::") && !default.eq_ignore_ascii_case("null") {
+        return Some(default.to_owned()); // nothing to see through: no parse
+    }
+    let parsed = pg_query::parse(&format!("SELECT {default}"), 0).ok();
+    let value = parsed.as_ref().and_then(|p| match p.protobuf.stmts.first()?.stmt.as_ref()?.node.as_ref()? {
+        NodeEnum::SelectStmt(select) => match select.target_list.first()?.node.as_ref()? {
+            NodeEnum::ResTarget(target) => target.val.as_deref(),
+            _ => None,
+        },
+        _ => None,
+    });
+    let Some(mut value) = value else { return Some(default.to_owned()) };
+    let own_type = super::types::without_modifiers(column_type);
+    while let Some(NodeEnum::TypeCast(cast)) = &value.node {
+        let Some(argument) = cast.arg.as_deref() else { break };
+        let to_own_type = cast
+            .type_name
+            .as_ref()
+            .is_some_and(|t| super::types::without_modifiers(&super::types::canonical(t)) == own_type);
+        if !to_own_type && !is_null(argument) {
+            break;
+        }
+        value = argument;
+    }
+    match &value.node {
+        _ if is_null(value) => None,
+        Some(NodeEnum::AConst(_)) => Some(deparse(value)),
+        _ => Some(default.to_owned()),
+    }
+}
+
+fn is_null(expression: &Node) -> bool {
+    match &expression.node {
+        Some(NodeEnum::AConst(constant)) => constant.isnull,
+        Some(NodeEnum::TypeCast(cast)) => cast.arg.as_deref().is_some_and(is_null),
+        _ => false,
+    }
+}
+
 /// `'text'`, a bare string literal (its type comes from where it is used).
 pub fn is_string_literal(expression: &str) -> bool {
     pg_query::scan(expression)
@@ -150,5 +193,17 @@ mod tests {
         assert_eq!(figure_name(values[1]), "lower");
         assert_eq!(figure_name(values[2]), "expr");
         assert_eq!(column_names("quantity > 0 AND price::numeric < total"), ["quantity", "price", "total"]);
+    }
+
+    #[test]
+    fn defaults_compare_as_postgresql_stores_them() {
+        let varchar = "character varying(20)";
+        assert_eq!(comparable_default("'x'::varchar", varchar).as_deref(), Some("'x'"));
+        assert_eq!(comparable_default("'x'::character varying", varchar).as_deref(), Some("'x'"));
+        assert_eq!(comparable_default("'x'", varchar).as_deref(), Some("'x'"));
+        assert_eq!(comparable_default("'1'::integer", varchar).as_deref(), Some("'1'::integer"));
+        assert_eq!(comparable_default("NULL", "text"), None);
+        assert_eq!(comparable_default("NULL::text", "integer"), None);
+        assert_eq!(comparable_default("now()", "timestamp with time zone").as_deref(), Some("now()"));
     }
 }

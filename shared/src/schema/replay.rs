@@ -196,7 +196,12 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
                 reason,
             };
             let Some(tree) = tree else {
-                notes.push(note("it has a syntax error".to_owned()));
+                // No tree and no syntax error: pg_query's tree of it is too deep to be read.
+                let reason = match statement.error {
+                    Some(_) => "it has a syntax error",
+                    None => "it is nested too deeply for pg_query's parse tree to be read",
+                };
+                notes.push(note(reason.to_owned()));
                 continue;
             };
             let origin = Origin { revision: revision.id.clone(), downgrade, statement: number as u32, part: 0 };

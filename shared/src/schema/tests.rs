@@ -237,3 +237,18 @@ ALTER TABLE "Weird Name" RENAME COLUMN "Mixed Case" TO "Other";
 CREATE TABLE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb serial UNIQUE);
 SET search_path TO app;
 "#;
+
+#[test]
+fn a_statement_too_deep_to_read_is_not_called_a_syntax_error() {
+    use crate::project::{Project, SourceFile};
+    let deep = format!("SELECT {}1{};", "(1 + ".repeat(60), ")".repeat(60));
+    let text = format!("-- revision: r1\n-- strata:upgrade\nSELEC 1;\n{deep}\n-- strata:downgrade\nSELECT 1;\n");
+    let project = Project::load(vec![SourceFile { path: "r1.sql".into(), text }]);
+    let models = Replayer::new(&project.graph).model_all();
+    let reasons: Vec<(u32, &str)> =
+        models[0].not_modelled.iter().filter(|n| n.section == "upgrade").map(|n| (n.line, n.reason.as_str())).collect();
+    assert_eq!(
+        reasons,
+        [(3, "it has a syntax error"), (4, "it is nested too deeply for pg_query's parse tree to be read")]
+    );
+}

@@ -14,6 +14,7 @@ use crate::revision::SqlSection;
 use crate::text::{LineIndex, Position};
 use pg_query::NodeEnum;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// One statement of a section, with where it lies in the revision file.
@@ -47,6 +48,15 @@ impl SectionAnalysis {
     /// Every syntax error of the section, in file order.
     pub fn syntax_errors(&self) -> impl Iterator<Item = &SyntaxError> {
         self.statements.iter().filter_map(|s| s.error.as_ref()).chain(&self.errors)
+    }
+}
+
+/// `sql` with a `;` after its last statement if that has none (a function body ending in `$$`,
+/// say), so that more statements can follow it in one script.
+pub fn terminated(sql: &str) -> Cow<'_, str> {
+    match split::missing_terminator(sql) {
+        Some(end) => Cow::Owned(format!("{};{}", &sql[..end], &sql[end..])),
+        None => Cow::Borrowed(sql),
     }
 }
 

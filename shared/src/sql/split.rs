@@ -33,6 +33,20 @@ pub(crate) fn statement_ranges(sql: &str) -> Option<Vec<Range<usize>>> {
     Some(ranges)
 }
 
+/// Where a `;` must go for the last statement of `sql` to end: just after its last token, when
+/// that is not a `;` already. `None` when it ends, when there is no statement, or when the
+/// scanner cannot read the text (PostgreSQL reports such text either way).
+pub(crate) fn missing_terminator(sql: &str) -> Option<usize> {
+    if sql.trim().is_empty() {
+        return None; // and pg_query's scan_tokens builds a slice from a null pointer for no tokens
+    }
+    let tokens = pg_query::scan_tokens(sql).ok()?;
+    let last = tokens.iter().rev().find(|token| {
+        !matches!(Token::try_from(token.token).unwrap_or(Token::Nul), Token::SqlComment | Token::CComment)
+    })?;
+    (last.token != Token::Ascii59 as i32).then(|| to_usize(last.end))
+}
+
 fn to_usize(offset: i32) -> usize {
     usize::try_from(offset).unwrap_or(0)
 }
@@ -89,6 +103,14 @@ mod tests {
                 "SELEC",
             ]
         );
+    }
+
+    #[test]
+    fn a_missing_terminator_goes_after_the_last_token() {
+        assert_eq!(missing_terminator("SELECT 1; -- done"), None);
+        assert_eq!(missing_terminator("-- nothing"), None);
+        assert_eq!(missing_terminator(" \n"), None);
+        assert_eq!(missing_terminator("SELECT $$;$$ -- done"), Some(12));
     }
 
     #[test]
