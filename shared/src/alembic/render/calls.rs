@@ -53,7 +53,8 @@ impl<'a> Interp<'a> {
         }
         let name = last_segment(path);
         let sql = match (name, args.as_slice()) {
-            ("text" | "literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
+            ("text", [Value::Str(text)]) if kwargs.is_empty() => dml::text_clause(text),
+            ("literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
             ("true", []) => "true".into(),
             ("false", []) => "false".into(),
             ("null", []) => "NULL".into(),

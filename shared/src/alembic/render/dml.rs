@@ -18,6 +18,29 @@ const ANSI_FUNCTIONS: [&str; 8] = [
     "user",
 ];
 
+/// SQL given to `sa.text(...)` as SQLAlchemy compiles it: `\\:name` (an escaped colon,
+/// so that `:name` is not a bind parameter) loses its backslash.
+pub fn text_clause(sql: &str) -> String {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' && chars.get(i + 1) == Some(&':') {
+            let mut end = i + 2;
+            while chars.get(end).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+                end += 1;
+            }
+            if chars.get(end) != Some(&':') {
+                i += 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 /// A Python value as an SQL literal.
 pub fn literal(value: &Value) -> Option<String> {
     Some(match value {

@@ -30,6 +30,23 @@ const BUILTINS: [&str; 17] = [
 impl<'a> Interp<'a> {
     pub fn eval(&mut self, expr: &'a Expr) -> Eval<Value> {
         self.step(expr)?;
+        self.depth += 1;
+        let value = if self.depth > MAX_NESTING {
+            Err(self.unknown_at(expr, "nested too deeply to evaluate statically"))
+        } else {
+            self.eval_nested(expr)
+        };
+        self.depth -= 1;
+        let too_large = match &value {
+            Ok(Value::Str(text)) => text.len() > MAX_SIZE,
+            Ok(Value::List(items)) => items.len() > MAX_SIZE,
+            Ok(Value::Dict(items)) => items.len() > MAX_SIZE,
+            _ => false,
+        };
+        if too_large { Err(self.unknown_at(expr, "too large to evaluate statically")) } else { value }
+    }
+
+    fn eval_nested(&mut self, expr: &'a Expr) -> Eval<Value> {
         match expr {
             Expr::StringLiteral(string) => Ok(Value::Str(string.value.to_str().to_owned())),
             Expr::NumberLiteral(number) => match &number.value {
@@ -370,6 +387,11 @@ impl<'a> Interp<'a> {
         Some(TableRef { name, schema, columns })
     }
 }
+
+/// How deep expressions may nest, and how large a string or list may grow, before the
+/// renderer gives up (fuzzed input must not exhaust the stack or memory).
+const MAX_NESTING: usize = 200;
+const MAX_SIZE: usize = 1_000_000;
 
 const DATA_OR_UNSUPPORTED: &str = "a test only running Python can decide";
 

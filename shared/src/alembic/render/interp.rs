@@ -22,6 +22,8 @@ pub struct Interp<'a> {
     pub section: RenderedSection,
     pub autocommit: bool,
     steps: u32,
+    /// How deeply the expression being evaluated is nested.
+    pub depth: usize,
 }
 
 /// How a block of statements ended.
@@ -45,6 +47,7 @@ impl<'a> Interp<'a> {
             section: RenderedSection::default(),
             autocommit: false,
             steps: 0,
+            depth: 0,
         }
     }
 

@@ -19,6 +19,7 @@ mod exclude;
 mod imports;
 mod index;
 mod interp;
+mod nesting;
 mod ops;
 mod pystr;
 mod quote;
@@ -38,6 +39,10 @@ use value::Value;
 
 /// Renders both functions. Never fails: what cannot be rendered is listed in each section.
 pub fn render_script(_path: &str, text: &str) -> RenderedScript {
+    if let Some((offset, why)) = nesting::too_deep(text) {
+        let line = Interp::new(text).line_of(ruff_text_size::TextSize::try_from(offset).unwrap_or_default());
+        return RenderedScript { syntax_error: Some((line, why.to_owned())), ..RenderedScript::default() };
+    }
     let parsed = match ruff_python_parser::parse_module(text) {
         Ok(parsed) => parsed,
         Err(error) => {

@@ -232,7 +232,9 @@ fn table_comment(operation: &str, args: &Args) -> Eval<Vec<String>> {
 fn execute(args: &Args) -> Eval<Vec<String>> {
     args.only("execute", &["sqltext", "execution_options"])?;
     match args.get("sqltext", 0) {
-        Some(Value::Str(sql) | Value::Sql(sql)) => Ok(vec![sql.clone()]),
+        // Alembic wraps a plain string in `sa.text(...)`.
+        Some(Value::Str(sql)) => Ok(vec![dml::text_clause(sql)]),
+        Some(Value::Sql(sql)) => Ok(vec![sql.clone()]),
         Some(Value::Dml(statement)) => dml::render(statement)
             .map(|sql| vec![sql])
             .ok_or_else(|| unknown("op.execute(...)", "a statement the renderer cannot write")),

@@ -354,3 +354,14 @@ fn table_options_python_defaults_and_column_order_of_implied_constraints() {
         ]
     );
 }
+
+#[test]
+fn escaped_colons_in_text_and_deep_nesting_are_handled() {
+    // Alembic writes `x\:y` of a text clause as `x:y`.
+    assert_eq!(sql("op.execute(\"select 1::int, 'x\\\\:y'\")"), ["select 1::int, 'x:y'"]);
+    let deep =
+        format!("from alembic import op\ndef upgrade():\n    op.execute({}1{})\n", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(render_script("r1.py", &deep).syntax_error, Some((3, "too many nested parentheses".into())));
+    let minus = format!("from alembic import op\ndef upgrade():\n    op.execute({}1)\n", "-".repeat(100_000));
+    assert!(render_script("r1.py", &minus).syntax_error.is_some());
+}
