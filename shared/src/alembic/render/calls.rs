@@ -67,7 +67,7 @@ impl<'a> Interp<'a> {
             ("not_", [condition]) => {
                 format!("NOT ({})", dml::condition(condition).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?)
             }
-            ("table", _) => {
+            ("table" | "Table", _) => {
                 let table = self.table_ref(&args, &kwargs).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
                 return Ok(Value::Table(Rc::new(table)));
             }
@@ -103,13 +103,15 @@ impl<'a> Interp<'a> {
             _ => {}
         }
         let line = self.line_of(expr.start());
+        // `op.create_table` returns the table, for `op.bulk_insert` to fill.
+        let created = if name == "create_table" { self.table_ref(&args, &kwargs).map(Rc::new) } else { None };
         let Some(statements) = ops::render(name, args, kwargs, batch) else {
             return Err(self.unknown_at(expr, UNKNOWN_OPERATION));
         };
         for sql in statements? {
             self.emit(sql, line);
         }
-        Ok(Value::None)
+        Ok(created.map_or(Value::None, Value::Table))
     }
 
     pub fn call_method(

@@ -2,7 +2,7 @@
 //! Alembic's offline mode compiles them (`literal_binds`).
 
 use super::quote::{ident, qualified, string_literal};
-use super::value::{Dml, DmlKind, TableRef, Value, python_float};
+use super::value::{Dml, DmlKind, TableRef, Value, last_segment, python_float};
 use ruff_python_ast::CmpOp;
 use std::rc::Rc;
 
@@ -184,11 +184,47 @@ pub fn bulk_insert(table: &Rc<TableRef>, rows: &Value) -> Option<Vec<String>> {
     Some(statements)
 }
 
+/// A value written for a column of the given type, as SQLAlchemy's literal processors
+/// write it; `None` where Alembic's offline mode fails (e.g. a string for a DATE column,
+/// any value for a column without a type).
+fn typed_literal(column_type: Option<&Value>, value: &Value) -> Option<String> {
+    if matches!(value, Value::None | Value::Sql(_)) {
+        return literal(value);
+    }
+    let type_name = match column_type? {
+        Value::Path(path) => last_segment(path),
+        Value::Object(object) => object.name(),
+        _ => return None,
+    };
+    match (type_name, value) {
+        ("Integer" | "INTEGER" | "INT" | "BigInteger" | "BIGINT" | "SmallInteger" | "SMALLINT", _) => match value {
+            Value::Int(i) => Some(i.to_string()),
+            Value::Bool(b) => Some(i64::from(*b).to_string()),
+            Value::Float(f) if f.is_finite() => Some((f.trunc() as i64).to_string()),
+            _ => None,
+        },
+        ("Numeric" | "NUMERIC" | "DECIMAL" | "Float" | "FLOAT" | "REAL" | "Double" | "DOUBLE_PRECISION", _) => {
+            match value {
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_python_str(),
+                _ => None,
+            }
+        }
+        (
+            "String" | "VARCHAR" | "Unicode" | "NVARCHAR" | "CHAR" | "NCHAR" | "Text" | "TEXT" | "UnicodeText" | "Enum"
+            | "ENUM",
+            Value::Str(text),
+        ) => Some(string_literal(text)),
+        ("UUID" | "Uuid", _) => Some(string_literal(&value.to_python_str()?)),
+        ("Boolean" | "BOOLEAN", Value::Bool(_)) => literal(value),
+        _ => None,
+    }
+}
+
 fn ordered_values(table: &TableRef, values: &[(String, Value)]) -> Option<Vec<(String, String)>> {
     let mut ordered = Vec::new();
-    for (column, _) in &table.columns {
+    for (column, column_type) in &table.columns {
         if let Some((_, value)) = values.iter().rev().find(|(key, _)| key == column) {
-            ordered.push((column.clone(), literal(value)?));
+            ordered.push((column.clone(), typed_literal(column_type.as_ref(), value)?));
         }
     }
     // SQLAlchemy refuses values for columns the table does not list.

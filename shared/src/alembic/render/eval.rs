@@ -374,15 +374,21 @@ impl<'a> Interp<'a> {
         result.map(Value::Bool).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))
     }
 
-    /// `sa.table('name', sa.column('a', sa.Integer), ..., schema=...)`.
+    /// `sa.table('name', sa.column('a', sa.Integer), ..., schema=...)`, and likewise
+    /// `sa.Table(name, metadata, sa.Column(...), ...)` and what `op.create_table` returns:
+    /// the columns with their types, which decide how values are written.
     pub fn table_ref(&self, args: &[Value], kwargs: &[(String, Value)]) -> Option<TableRef> {
         let name = args.first()?.as_str()?.to_owned();
         let schema =
             kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, value)| value.as_str()).map(str::to_owned);
         let mut columns = Vec::new();
-        for column in args.get(1..).unwrap_or_default() {
-            let object = column.as_object()?;
-            columns.push((object.args.first()?.as_str()?.to_owned(), object.args.get(1).cloned()));
+        for element in args.get(1..).unwrap_or_default() {
+            let object = element.as_object()?;
+            if !matches!(object.name(), "column" | "Column") {
+                continue;
+            }
+            let column_type = object.kwarg("type_").or_else(|| object.args.get(1)).cloned();
+            columns.push((object.arg("name", 0)?.as_str()?.to_owned(), column_type));
         }
         Some(TableRef { name, schema, columns })
     }

@@ -365,3 +365,29 @@ fn escaped_colons_in_text_and_deep_nesting_are_handled() {
     let minus = format!("from alembic import op\ndef upgrade():\n    op.execute({}1)\n", "-".repeat(100_000));
     assert!(render_script("r1.py", &minus).syntax_error.is_some());
 }
+
+#[test]
+fn values_are_written_by_column_type_and_create_table_returns_the_table() {
+    let section = upgrade(
+        "t = op.create_table('kv', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('flag', sa.Boolean()))\n\
+         op.bulk_insert(t, [{'id': 1, 'flag': True}])\n\
+         m = sa.Table('kv2', sa.MetaData(), sa.Column('id', sa.Integer()), sa.Column('name', sa.String(10)), schema='s')\n\
+         op.bulk_insert(m, [{'id': 1.5, 'name': \"o'k\"}])\n\
+         op.execute(m.update().where(m.c.id == 1).values(name='z'))\n\
+         d = sa.table('d', sa.column('day', sa.Date))\n\
+         op.bulk_insert(d, [{'day': '2020-01-01'}])",
+    );
+    let sql: Vec<&str> = section.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE TABLE kv (\n    id SERIAL NOT NULL, \n    flag BOOLEAN, \n    PRIMARY KEY (id)\n)",
+            "INSERT INTO kv (id, flag) VALUES (1, true)",
+            "INSERT INTO s.kv2 (id, name) VALUES (1, 'o''k')",
+            "UPDATE s.kv2 SET name='z' WHERE s.kv2.id = 1",
+        ]
+    );
+    // Alembic's offline mode cannot write a string for a DATE column either.
+    assert_eq!(section.unknown.len(), 1);
+    assert_eq!(section.unknown[0].line, 14);
+}
