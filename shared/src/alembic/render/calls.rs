@@ -22,6 +22,12 @@ impl<'a> Interp<'a> {
         if let Some(name) = path.strip_prefix("builtins.") {
             return super::builtins::call_builtin(name, args).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON));
         }
+        if path == "textwrap.dedent" {
+            return match args.as_slice() {
+                [Value::Str(text)] => Ok(Value::Str(pystr::dedent(text))),
+                _ => Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            };
+        }
         if path.starts_with("logging") || path.starts_with("warnings") || path.starts_with("typing") {
             return Ok(Value::Path("logging".into()));
         }
@@ -53,6 +59,8 @@ impl<'a> Interp<'a> {
         }
         let name = last_segment(path);
         let sql = match (name, args.as_slice()) {
+            // A DDL statement's `%` would be Python formatting: only plain text is certain.
+            ("DDL", [Value::Str(text)]) if kwargs.is_empty() && !text.contains('%') => text.clone(),
             ("text", [Value::Str(text)]) if kwargs.is_empty() => dml::text_clause(text),
             ("literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
             ("true", []) => "true".into(),
@@ -96,6 +104,11 @@ impl<'a> Interp<'a> {
             "batch_alter_table" => {
                 let table =
                     args.first().and_then(Value::as_str).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+                // On PostgreSQL a batch is plain ALTERs unless told to copy the table, which
+                // needs the table as reflected from a database.
+                if kwargs.iter().any(|(key, value)| key == "recreate" && value.as_str() == Some("always")) {
+                    return Err(self.unknown_at(expr, "recreates the table from the database's reflection"));
+                }
                 let schema = kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, v)| v.as_str());
                 return Ok(Value::Batch(table.to_owned(), schema.map(str::to_owned)));
             }
@@ -134,6 +147,8 @@ impl<'a> Interp<'a> {
                 let found = items.into_iter().find(|(k, _)| Some(k) == key).map(|(_, v)| v);
                 Some(found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
             }
+            (Value::Sql(text), "bindparams") if args.is_empty() => dml::bind_params(&text, &kwargs).map(Value::Sql),
+            (Value::Sql(text), "execution_options") => Some(Value::Sql(text)),
             (Value::Table(table), "insert" | "update" | "delete") if args.is_empty() => {
                 let kind = match method {
                     "insert" => DmlKind::Insert,

@@ -41,6 +41,31 @@ pub fn text_clause(sql: &str) -> String {
     out
 }
 
+/// `sa.text(...).bindparams(name=value)`: each `:name` (not after a colon, a word
+/// character or a backslash, nor before a colon) replaced by its value as a literal.
+pub fn bind_params(text: &str, values: &[(String, Value)]) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(&c) = chars.get(at) {
+        let before = at.checked_sub(1).and_then(|i| chars.get(i));
+        if c == ':' && !before.is_some_and(|b| *b == ':' || *b == '\\' || word(b)) {
+            let end = (at + 1..=chars.len()).find(|&i| !chars.get(i).is_some_and(word)).unwrap_or(chars.len());
+            let name: String = chars.get(at + 1..end).unwrap_or_default().iter().collect();
+            let bound = values.iter().find(|(key, _)| *key == name);
+            if let (false, Some((_, value)), false) = (name.is_empty(), bound, chars.get(end) == Some(&':')) {
+                out.push_str(&literal(value)?);
+                at = end;
+                continue;
+            }
+        }
+        out.push(c);
+        at += 1;
+    }
+    Some(out)
+}
+
 /// A Python value as an SQL literal.
 pub fn literal(value: &Value) -> Option<String> {
     Some(match value {

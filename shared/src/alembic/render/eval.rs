@@ -287,6 +287,7 @@ impl<'a> Interp<'a> {
             },
             Value::Table(ref table) if name == "name" => Value::Str(table.name.clone()),
             receiver @ (Value::Str(_)
+            | Value::Sql(_)
             | Value::Dict(_)
             | Value::Table(_)
             | Value::Dml(_)

@@ -391,3 +391,19 @@ fn values_are_written_by_column_type_and_create_table_returns_the_table() {
     assert_eq!(section.unknown.len(), 1);
     assert_eq!(section.unknown[0].line, 14);
 }
+
+#[test]
+fn bound_parameters_ddl_and_dedented_sql() {
+    let statements = sql("import textwrap\n\
+         op.execute(sa.text(\"update t set a = :x where b = :name and c = '1:2' and d = x::text\").bindparams(x=5, name=\"o'k\"))\n\
+         op.execute(sa.DDL('create index i on t (a)'))\n\
+         op.execute(textwrap.dedent(\"\"\"\n    UPDATE t\n       SET a = 1\n     WHERE b = 2\n\"\"\"))");
+    assert_eq!(
+        statements,
+        [
+            "update t set a = 5 where b = 'o''k' and c = '1:2' and d = x::text",
+            "create index i on t (a)",
+            "UPDATE t\n   SET a = 1\n WHERE b = 2",
+        ]
+    );
+}

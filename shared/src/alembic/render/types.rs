@@ -54,6 +54,10 @@ pub fn sql_type(value: &Value) -> Eval<SqlType> {
     };
     let flag = |key: &str| object.kwarg(key).and_then(Value::truthy).unwrap_or(false);
     let name = object.name();
+    // The CHECK constraint a Boolean or non-native Enum may bring is not rendered.
+    if flag("create_constraint") {
+        return Err(unknown(format!("{name}(create_constraint=True)"), super::unknown::UNSUPPORTED_KEYWORD));
+    }
     match name {
         "Integer" | "INTEGER" | "INT" => Ok(integer("INTEGER", "SERIAL")),
         "BigInteger" | "BIGINT" => Ok(integer("BIGINT", "BIGSERIAL")),
