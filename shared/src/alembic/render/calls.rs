@@ -118,7 +118,7 @@ impl<'a> Interp<'a> {
         let line = self.line_of(expr.start());
         // `op.create_table` returns the table, for `op.bulk_insert` to fill.
         let created = if name == "create_table" { self.table_ref(&args, &kwargs).map(Rc::new) } else { None };
-        let Some(statements) = ops::render(name, args, kwargs, batch) else {
+        let Some(statements) = ops::render(name, args, kwargs, batch, &mut self.created_types) else {
             return Err(self.unknown_at(expr, UNKNOWN_OPERATION));
         };
         for sql in statements? {

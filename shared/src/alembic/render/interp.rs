@@ -24,6 +24,8 @@ pub struct Interp<'a> {
     steps: u32,
     /// How deeply the expression being evaluated is nested.
     pub depth: usize,
+    /// Enum types `create_table` has created in this function (each is created once).
+    pub created_types: Vec<String>,
 }
 
 /// How a block of statements ended.
@@ -48,6 +50,7 @@ impl<'a> Interp<'a> {
             autocommit: false,
             steps: 0,
             depth: 0,
+            created_types: Vec::new(),
         }
     }
 

@@ -20,6 +20,7 @@ mod imports;
 mod index;
 mod interp;
 mod nesting;
+mod operators;
 mod ops;
 mod pystr;
 mod quote;
@@ -101,6 +102,7 @@ fn bind_opaque(interp: &mut Interp<'_>, target: &Expr, reason: &str) {
 fn render_function<'a>(interp: &mut Interp<'a>, function: Option<&'a StmtFunctionDef>) -> RenderedSection {
     interp.section = RenderedSection::default();
     interp.autocommit = false;
+    interp.created_types.clear();
     let Some(function) = function else { return RenderedSection::default() };
     if !function.parameters.is_empty() {
         let line = interp.line_of(function.start());

@@ -32,6 +32,7 @@ pub fn render(
     mut args: Vec<Value>,
     mut kwargs: Kwargs,
     batch: Option<(&str, Option<&str>)>,
+    created_types: &mut Vec<String>,
 ) -> Option<Eval<Vec<String>>> {
     if let Some((table, schema)) = batch {
         let table = Value::Str(table.to_owned());
@@ -51,7 +52,7 @@ pub fn render(
     }
     let args = Args { args, kwargs };
     Some(match name {
-        "create_table" => create_table(&args.args, &args.kwargs),
+        "create_table" => create_table(&args.args, &args.kwargs, created_types),
         "drop_table" => drop_table(&args),
         "add_column" => add_column(&args.args, &args.kwargs),
         "drop_column" => drop_column(&args),

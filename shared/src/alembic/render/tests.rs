@@ -407,3 +407,20 @@ fn bound_parameters_ddl_and_dedented_sql() {
         ]
     );
 }
+
+#[test]
+fn each_enum_type_is_created_once_per_run_and_may_inherit_the_table_schema() {
+    let statements = sql("op.create_table('a', sa.Column('s', sa.Enum('x', name='e')))\n\
+         op.create_table('b', sa.Column('s', sa.Enum('x', name='e')))\n\
+         op.create_table('c', sa.Column('s', sa.Enum('x', name='e2', inherit_schema=True)), schema='sc')");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TYPE e AS ENUM ('x')",
+            "CREATE TABLE a (\n    s e\n)",
+            "CREATE TABLE b (\n    s e\n)",
+            "CREATE TYPE sc.e2 AS ENUM ('x')",
+            "CREATE TABLE sc.c (\n    s sc.e2\n)",
+        ]
+    );
+}

@@ -20,6 +20,23 @@ pub struct EnumType {
     pub schema: Option<String>,
     pub values: Vec<String>,
     pub create: bool,
+    /// `inherit_schema=True`: the type lives in its table's schema.
+    pub inherit_schema: bool,
+}
+
+impl SqlType {
+    /// The type in a table of schema `schema`: an enum that inherits the schema moves there.
+    pub fn in_table_schema(mut self, schema: Option<&str>) -> SqlType {
+        let (Some(schema), Some(enum_type)) = (schema, self.enum_type.as_mut()) else { return self };
+        if enum_type.inherit_schema && enum_type.schema.is_none() {
+            let unqualified = enum_type.qualified_name();
+            enum_type.schema = Some(schema.to_owned());
+            if let Some(rest) = self.sql.strip_prefix(&unqualified) {
+                self.sql = format!("{}{rest}", enum_type.qualified_name());
+            }
+        }
+        self
+    }
 }
 
 impl EnumType {
@@ -188,6 +205,7 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
     };
     let schema = object.kwarg("schema").and_then(Value::as_str).map(str::to_owned);
     let create = object.kwarg("create_type").and_then(Value::truthy).unwrap_or(true);
-    let enum_type = EnumType { name, schema, values, create };
+    let inherit_schema = object.kwarg("inherit_schema").and_then(Value::truthy).unwrap_or(false);
+    let enum_type = EnumType { name, schema, values, create, inherit_schema };
     Ok(SqlType { sql: enum_type.qualified_name(), serial: None, enum_type: Some(enum_type) })
 }
