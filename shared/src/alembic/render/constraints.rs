@@ -1,7 +1,7 @@
 //! Constraints and indexes: read from SQLAlchemy constructs or op arguments, written as the
 //! PostgreSQL DDL compiler writes them.
 
-use super::quote::{ident, qualified};
+use super::quote::{check_given_name, ident, qualified};
 use super::unknown::{Eval, unexpected, unknown};
 use super::value::{Object, Value};
 
@@ -25,6 +25,15 @@ pub enum Constraint {
     Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
     Check { name: Option<String>, sql: String },
     ForeignKey(ForeignKey),
+}
+
+/// A constraint's name, if given; SQLAlchemy refuses one beyond PostgreSQL's length.
+pub fn constraint_name(value: Option<&Value>) -> Eval<Option<String>> {
+    let name = optional_str(value, "a constraint name")?;
+    if let Some(name) = &name {
+        check_given_name(name)?;
+    }
+    Ok(name)
 }
 
 pub fn optional_str(value: Option<&Value>, what: &str) -> Eval<Option<String>> {
@@ -90,7 +99,7 @@ fn split_target(target: &str) -> Eval<(Option<String>, String, String)> {
 }
 
 fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
-    fk.name = optional_str(object.kwarg("name"), "a constraint name")?;
+    fk.name = constraint_name(object.kwarg("name"))?;
     fk.ondelete = optional_str(object.kwarg("ondelete"), "ondelete")?;
     fk.onupdate = optional_str(object.kwarg("onupdate"), "onupdate")?;
     fk.initially = optional_str(object.kwarg("initially"), "initially")?;
@@ -101,7 +110,7 @@ fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
 
 /// A constraint object given among `create_table`'s arguments.
 pub fn read_constraint(object: &Object) -> Eval<Constraint> {
-    let name = optional_str(object.kwarg("name"), "a constraint name")?;
+    let name = constraint_name(object.kwarg("name"))?;
     let columns = || -> Eval<Vec<String>> {
         object
             .args

@@ -19,6 +19,7 @@ mod exclude;
 mod imports;
 mod index;
 mod interp;
+mod md5;
 mod nesting;
 mod operators;
 mod ops;

@@ -2,7 +2,7 @@
 //! implementation emits for them in offline mode.
 
 use super::alter::alter_column;
-use super::constraints::{Constraint, ForeignKey, names, optional_str, sql_text};
+use super::constraints::{Constraint, ForeignKey, constraint_name, names, optional_str, sql_text};
 use super::index::read_index;
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
@@ -148,7 +148,7 @@ fn drop_index(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
-    let name = args.string("constraint_name", 0)?;
+    let name = constraint_name(args.get("constraint_name", 0))?;
     let table = args.table("table_name", 1, "schema")?;
     let constraint = match operation {
         "create_unique_constraint" => {
@@ -191,7 +191,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
     ];
     args.only("create_foreign_key", &KEYS)?;
     let fk = ForeignKey {
-        name: args.string("constraint_name", 0)?,
+        name: constraint_name(args.get("constraint_name", 0))?,
         referent_table: args.required("referent_table", 2)?,
         columns: names(args.get("local_cols", 3), "a column name")?,
         referent_columns: names(args.get("remote_cols", 4), "a column name")?,

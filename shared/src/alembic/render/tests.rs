@@ -424,3 +424,18 @@ fn each_enum_type_is_created_once_per_run_and_may_inherit_the_table_schema() {
         ]
     );
 }
+
+#[test]
+fn generated_names_beyond_63_characters_are_cut_and_hashed() {
+    let statements = sql("op.add_column('a_really_long_table_name_for_testing_things', \
+         sa.Column('a_really_long_column_name_for_testing_things', sa.Integer(), index=True))");
+    assert_eq!(
+        statements[1],
+        "CREATE INDEX ix_a_really_long_table_name_for_testing_things_a_really_4bb8 \
+         ON a_really_long_table_name_for_testing_things (a_really_long_column_name_for_testing_things)"
+    );
+    assert_eq!(super::md5::md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+    let long = upgrade(&format!("op.create_index('{}', 't', ['a'])", "x".repeat(70)));
+    assert_eq!(long.statements, vec![]);
+    assert_eq!(long.unknown[0].reason, "a name longer than 63 characters (SQLAlchemy refuses it)");
+}
