@@ -17,6 +17,8 @@ pub struct ForeignKey {
     pub deferrable: Option<bool>,
     pub initially: Option<String>,
     pub match_: Option<String>,
+    /// `use_alter=True`: left out of CREATE TABLE (SQLAlchemy adds it after all tables).
+    pub use_alter: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +107,7 @@ fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
     fk.initially = optional_str(object.kwarg("initially"), "initially")?;
     fk.match_ = optional_str(object.kwarg("match"), "match")?;
     fk.deferrable = deferrable(object.kwarg("deferrable"));
+    fk.use_alter = object.kwarg("use_alter").and_then(Value::truthy).unwrap_or(false);
     Ok(())
 }
 

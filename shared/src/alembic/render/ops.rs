@@ -204,6 +204,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         },
         initially: args.string("initially", 8)?,
         match_: args.string("match", 9)?,
+        use_alter: false,
     };
     let table = args.table("source_table", 1, "source_schema")?;
     Ok(vec![format!("ALTER TABLE {table} ADD {}", fk.sql())])

@@ -72,12 +72,17 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)], created_types: &
     }
     // SQLAlchemy orders constraints by creation: the table's arguments were built before
     // the constraints each column implies (its unique=True, then its ForeignKeys).
-    body.extend(constraints.iter().filter(|c| !matches!(c, Constraint::PrimaryKey { .. })).map(Constraint::sql));
+    let in_body = |c: &&Constraint| match c {
+        Constraint::PrimaryKey { .. } => false,
+        Constraint::ForeignKey(fk) => !fk.use_alter,
+        _ => true,
+    };
+    body.extend(constraints.iter().filter(in_body).map(Constraint::sql));
     for column in &columns {
         if column.unique && !column.index {
             body.push(column_unique(column).sql());
         }
-        body.extend(column.foreign_keys.iter().map(ForeignKey::sql));
+        body.extend(column.foreign_keys.iter().filter(|fk| !fk.use_alter).map(ForeignKey::sql));
     }
     let table = qualified(schema.as_deref(), &name);
     let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };

@@ -439,3 +439,20 @@ fn generated_names_beyond_63_characters_are_cut_and_hashed() {
     assert_eq!(long.statements, vec![]);
     assert_eq!(long.unknown[0].reason, "a name longer than 63 characters (SQLAlchemy refuses it)");
 }
+
+#[test]
+fn autoincrement_use_alter_and_column_checks() {
+    let statements = sql("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=True), \
+         sa.Column('v', sa.Integer(), primary_key=True), sa.Column('o', sa.Integer()), \
+         sa.ForeignKeyConstraint(['o'], ['b.id'], use_alter=True, name='fk_o'), sa.CheckConstraint('o > 0'))\n\
+         op.create_table('e', sa.Column('id', sa.Integer(), sa.ForeignKey('d.id'), primary_key=True, autoincrement=True))\n\
+         op.create_table('f', sa.Column('id', sa.Numeric(), primary_key=True), sa.Column('x', sa.Integer(), sa.CheckConstraint('x > 1')))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TABLE a (\n    id SERIAL NOT NULL, \n    v INTEGER NOT NULL, \n    o INTEGER, \n    PRIMARY KEY (id, v), \n    CHECK (o > 0)\n)",
+            "CREATE TABLE e (\n    id SERIAL NOT NULL, \n    PRIMARY KEY (id), \n    FOREIGN KEY(id) REFERENCES d (id)\n)",
+            "CREATE TABLE f (\n    id NUMERIC NOT NULL, \n    x INTEGER CHECK (x > 1), \n    PRIMARY KEY (id)\n)",
+        ]
+    );
+}
