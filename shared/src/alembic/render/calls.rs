@@ -112,7 +112,7 @@ impl<'a> Interp<'a> {
                 let schema = kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, v)| v.as_str());
                 return Ok(Value::Batch(table.to_owned(), schema.map(str::to_owned)));
             }
-            _ if RUNTIME_OPERATIONS.contains(&name) => return Ok(Value::Opaque(DATA_DEPENDENT.into())),
+            _ if RUNTIME_OPERATIONS.contains(&name) => return Err(self.unknown_at(expr, DATA_DEPENDENT)),
             _ => {}
         }
         let line = self.line_of(expr.start());

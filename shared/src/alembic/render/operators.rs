@@ -71,9 +71,25 @@ impl Interp<'_> {
             Value::Str(text) => left.as_str().map(|needle| text.contains(needle)),
             _ => None,
         };
+        // Equality is only decided between plain data: a library object compared with a
+        // string (`bind.engine.url == ...`) is not known to differ.
+        let data = |value: &Value| {
+            matches!(
+                value,
+                Value::None
+                    | Value::Bool(_)
+                    | Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Str(_)
+                    | Value::List(_)
+                    | Value::Dict(_)
+            )
+        };
+        let against_none = left.is_none() || right.is_none();
+        let equality = (data(left) && data(right) || against_none).then_some(left == right);
         let result = match op {
-            CmpOp::Eq | CmpOp::Is => Some(left == right),
-            CmpOp::NotEq | CmpOp::IsNot => Some(left != right),
+            CmpOp::Eq | CmpOp::Is => equality,
+            CmpOp::NotEq | CmpOp::IsNot => equality.map(|equal| !equal),
             CmpOp::Lt => ordering.map(|o| o.is_lt()),
             CmpOp::LtE => ordering.map(|o| o.is_le()),
             CmpOp::Gt => ordering.map(|o| o.is_gt()),

@@ -456,3 +456,28 @@ fn autoincrement_use_alter_and_column_checks() {
         ]
     );
 }
+
+#[test]
+fn tests_on_the_offline_context_are_decided_and_others_are_not() {
+    let script = r#"from alembic import op, context
+import sqlalchemy as sa
+
+def upgrade():
+    bind = op.get_bind()
+    if bind.engine.name == 'postgresql':
+        op.execute('pg')
+    if bind.engine.url == 'x':
+        op.execute('no')
+    if op.get_context().as_sql and context.is_offline_mode():
+        op.execute('offline')
+    op.execute('end')
+
+def downgrade():
+    pass
+"#;
+    let rendered = render_script("r1.py", script);
+    let sql: Vec<&str> = rendered.upgrade.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql, ["pg", "offline", "end"]);
+    assert_eq!(rendered.upgrade.unknown.len(), 1);
+    assert_eq!(rendered.upgrade.unknown[0].line, 8);
+}
