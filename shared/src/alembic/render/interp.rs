@@ -10,7 +10,7 @@ use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
 
 /// How far evaluation may go before it gives up: fuzzed scripts may loop a long time.
-const STEP_BUDGET: u32 = 200_000;
+const STEP_BUDGET: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 
 pub struct Interp<'a> {
@@ -21,7 +21,7 @@ pub struct Interp<'a> {
     pub frames: Vec<HashMap<String, Value>>,
     pub section: RenderedSection,
     pub autocommit: bool,
-    steps: u32,
+    pub steps: u32,
     /// How deeply the expression being evaluated is nested.
     pub depth: usize,
     /// Enum types `create_table` has created in this function (each is created once).

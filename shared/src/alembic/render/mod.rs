@@ -104,6 +104,7 @@ fn render_function<'a>(interp: &mut Interp<'a>, function: Option<&'a StmtFunctio
     interp.section = RenderedSection::default();
     interp.autocommit = false;
     interp.created_types.clear();
+    interp.steps = 0;
     let Some(function) = function else { return RenderedSection::default() };
     if !function.parameters.is_empty() {
         let line = interp.line_of(function.start());

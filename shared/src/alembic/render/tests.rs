@@ -481,3 +481,25 @@ def downgrade():
     assert_eq!(rendered.upgrade.unknown.len(), 1);
     assert_eq!(rendered.upgrade.unknown[0].line, 8);
 }
+
+#[test]
+fn constraints_added_not_valid_and_if_exists_forms() {
+    let statements =
+        sql("op.create_foreign_key('fk', 'a', 'b', ['x'], ['y'], ondelete='CASCADE', postgresql_not_valid=True)\n\
+         op.create_check_constraint('ck', 't', 'a > 0', postgresql_not_valid=True)\n\
+         op.add_column('t', sa.Column('c', sa.Integer()), if_not_exists=True)\n\
+         op.drop_column('t', 'c', if_exists=True)\n\
+         op.drop_constraint('x', 't', if_exists=True)\n\
+         op.drop_table('t', if_exists=True, schema='s')");
+    assert_eq!(
+        statements,
+        [
+            "ALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY(x) REFERENCES b (y) ON DELETE CASCADE NOT VALID",
+            "ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID",
+            "ALTER TABLE t ADD COLUMN IF NOT EXISTS c INTEGER",
+            "ALTER TABLE t DROP COLUMN IF EXISTS c",
+            "ALTER TABLE t DROP CONSTRAINT IF EXISTS x",
+            "DROP TABLE IF EXISTS s.t",
+        ]
+    );
+}
