@@ -107,8 +107,10 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// A name's value: the innermost frame first, then enclosing calls (so that a helper
+    /// defined inside `upgrade()` sees its variables), then the module.
     pub fn lookup(&self, name: &str) -> Option<Value> {
-        self.frames.last().and_then(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
+        self.frames.iter().rev().find_map(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
     }
 
     pub fn bind(&mut self, name: &str, value: Value) {
