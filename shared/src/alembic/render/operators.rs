@@ -37,7 +37,11 @@ impl Interp<'_> {
             (Operator::Add, Int(a), Int(b)) => a.checked_add(b).map(Int),
             (Operator::Sub, Int(a), Int(b)) => a.checked_sub(b).map(Int),
             (Operator::Mult, Int(a), Int(b)) => a.checked_mul(b).map(Int),
-            (Operator::Mult, Str(a), Int(n)) if (0..=1000).contains(&n) => Some(Str(a.repeat(n as usize))),
+            (Operator::Mult, Str(a), Int(n))
+                if (0..=1000).contains(&n) && a.len().saturating_mul(n as usize) <= 1_000_000 =>
+            {
+                Some(Str(a.repeat(n as usize)))
+            }
             (Operator::Add, Float(a), Float(b)) => Some(Float(a + b)),
             (Operator::Mod, Str(format), args) => super::pystr::percent_format(&format, &args).map(Str),
             (Operator::BitAnd, Sql(a), Sql(b)) => Some(Sql(format!("{a} AND {b}"))),
