@@ -150,11 +150,27 @@ impl Value {
     }
 }
 
-/// A float as Python's `repr` writes it (`1.0`, `0.5`, `1e-07`).
+/// A float as Python's `repr` writes it (`1.0`, `0.5`, `1e-07`, `1.5e+16`): the shortest
+/// digits, in exponent form below 1e-4 and from 1e16 on.
 pub fn python_float(value: f64) -> String {
-    if value.is_finite() && value == value.trunc() && value.abs() < 1e16 {
-        format!("{value:.1}")
-    } else {
-        format!("{value}")
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "nan".into()
+        } else if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        let written = format!("{value:e}");
+        let (mantissa, exponent) = written.split_once('e').unwrap_or((&written, "0"));
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ('-', digits),
+            None => ('+', exponent),
+        };
+        return format!("{mantissa}e{sign}{digits:0>2}");
+    }
+    if value == value.trunc() { format!("{value:.1}") } else { format!("{value}") }
 }

@@ -106,3 +106,22 @@ fn bound_parameters_ddl_and_dedented_sql() {
         ]
     );
 }
+
+#[test]
+fn statement_functions_column_values_and_python_float_spelling() {
+    let statements =
+        sql("t = sa.table('t', sa.column('a', sa.Integer), sa.column('b', sa.Integer), sa.column('f', sa.Float))\n\
+         op.execute(sa.update(t).where(t.c.a == 1).values(b=t.c.a))\n\
+         op.execute(sa.delete(t).where(t.c.a == 1e-07))\n\
+         op.execute(sa.insert(t).values(a=1, f=1.5e16))\n\
+         op.execute(t.update().values(f=0.0001))");
+    assert_eq!(
+        statements,
+        [
+            "UPDATE t SET b=t.a WHERE t.a = 1",
+            "DELETE FROM t WHERE t.a = 1e-07",
+            "INSERT INTO t (a, f) VALUES (1, 1.5e+16)",
+            "UPDATE t SET f=0.0001",
+        ]
+    );
+}
