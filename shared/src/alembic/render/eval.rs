@@ -292,6 +292,15 @@ impl<'a> Interp<'a> {
                 _ => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
             },
             Value::Table(ref table) if name == "name" => Value::Str(table.name.clone()),
+            Value::EnumClass(ref class) => match class.members.iter().position(|(member, _)| member == name) {
+                Some(index) => Value::EnumMember(class.clone(), index),
+                None => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            },
+            Value::EnumMember(ref class, index) => match (name, class.members.get(index)) {
+                ("name", Some((member, _))) => Value::Str(member.clone()),
+                ("value", Some((_, value))) => value.clone(),
+                _ => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            },
             receiver @ (Value::Str(_)
             | Value::Sql(_)
             | Value::Dict(_)

@@ -60,7 +60,7 @@ pub fn render_script(_path: &str, text: &str) -> RenderedScript {
         match stmt {
             Stmt::FunctionDef(function) if function.name.as_str() == "upgrade" => upgrade = Some(function),
             Stmt::FunctionDef(function) if function.name.as_str() == "downgrade" => downgrade = Some(function),
-            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::FunctionDef(_) | Stmt::If(_) => {
+            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::FunctionDef(_) | Stmt::If(_) | Stmt::ClassDef(_) => {
                 interp.run_block(std::slice::from_ref(stmt));
             }
             Stmt::Assign(_) | Stmt::AnnAssign(_) => run_module_assignment(&mut interp, stmt),

@@ -31,6 +31,9 @@ pub enum Value {
     Dml(Rc<Dml>),
     /// `with op.batch_alter_table(name, schema=...) as batch_op`.
     Batch(String, Option<String>),
+    /// A Python `enum.Enum` class defined in the script, and one of its members.
+    EnumClass(Rc<PyEnum>),
+    EnumMember(Rc<PyEnum>, usize),
     /// A value only running Python would give, e.g. `op.get_bind()`; the reason why.
     Opaque(String),
     /// A name imported from outside SQLAlchemy and Alembic, e.g. `myapp.models.Role`.
@@ -44,6 +47,13 @@ pub struct Object {
     pub path: String,
     pub args: Vec<Value>,
     pub kwargs: Vec<(String, Value)>,
+}
+
+/// `class Status(enum.Enum): active = 'ACTIVE'`: its name and members with their values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PyEnum {
+    pub name: String,
+    pub members: Vec<(String, Value)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -144,3 +144,22 @@ fn helpers_defined_inside_upgrade_see_its_variables() {
         ]
     );
 }
+
+#[test]
+fn python_enum_classes_give_their_member_names() {
+    let statements = sql("import enum\n\
+         class Status(str, enum.Enum):\n\
+         \x20   active = 'ACTIVE'\n\
+         \x20   disabled = 'DISABLED'\n\
+         op.create_table('t', sa.Column('s', sa.Enum(Status)), sa.Column('s2', sa.Enum(Status, name='st2')))\n\
+         op.execute(f\"update t set s = '{Status.active.value}' where x = '{Status.disabled.name}'\")");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TYPE status AS ENUM ('active', 'disabled')",
+            "CREATE TYPE st2 AS ENUM ('active', 'disabled')",
+            "CREATE TABLE t (\n    s status, \n    s2 st2\n)",
+            "update t set s = 'ACTIVE' where x = 'disabled'",
+        ]
+    );
+}
