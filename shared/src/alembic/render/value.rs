@@ -124,7 +124,7 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::List(items) => !items.is_empty(),
             Value::Dict(items) => !items.is_empty(),
-            Value::Opaque(_) | Value::Foreign(_) | Value::Path(_) | Value::Method(..) => return None,
+            Value::Opaque(_) | Value::Foreign(_) | Value::Path(_) | Value::Method(..) | Value::Sql(_) => return None,
             _ => true,
         })
     }
