@@ -22,6 +22,12 @@ impl<'a> Interp<'a> {
         if let Some(name) = path.strip_prefix("builtins.") {
             return super::builtins::call_builtin(name, args).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON));
         }
+        if path == "textwrap.dedent" {
+            return match args.as_slice() {
+                [Value::Str(text)] => Ok(Value::Str(pystr::dedent(text))),
+                _ => Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            };
+        }
         if path.starts_with("logging") || path.starts_with("warnings") || path.starts_with("typing") {
             return Ok(Value::Path("logging".into()));
         }
@@ -45,7 +51,7 @@ impl<'a> Interp<'a> {
         Err(self.unknown_at(expr, UNSUPPORTED_PYTHON))
     }
 
-    fn call_sqlalchemy(&mut self, expr: &Expr, path: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
+    fn call_sqlalchemy(&mut self, expr: &'a Expr, path: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
         if let Some(function) = path.split_once(".func.").map(|(_, name)| name) {
             return dml::function_call(function, &args)
                 .map(Value::Sql)
@@ -53,20 +59,25 @@ impl<'a> Interp<'a> {
         }
         let name = last_segment(path);
         let sql = match (name, args.as_slice()) {
-            ("text" | "literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
+            // A DDL statement's `%` would be Python formatting: only plain text is certain.
+            ("DDL", [Value::Str(text)]) if kwargs.is_empty() && !text.contains('%') => text.clone(),
+            ("text", [Value::Str(text)]) if kwargs.is_empty() => dml::text_clause(text),
+            ("literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
             ("true", []) => "true".into(),
             ("false", []) => "false".into(),
             ("null", []) => "NULL".into(),
             ("literal", [value]) => dml::literal(value).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?,
             ("and_" | "or_", conditions) => {
                 let parts: Option<Vec<String>> = conditions.iter().map(dml::condition).collect();
-                let joiner = if name == "and_" { " AND " } else { " OR " };
-                parts.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?.join(joiner)
+                let parts = parts.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+                if name == "and_" { dml::and(&parts) } else { parts.join(" OR ") }
             }
-            ("not_", [condition]) => {
-                format!("NOT ({})", dml::condition(condition).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?)
+            // `sa.insert(t)` / `sa.update(t)` / `sa.delete(t)`, as `t.insert()` etc.
+            ("insert" | "update" | "delete", [Value::Table(_)]) if kwargs.is_empty() => {
+                let receiver = args.into_iter().next().unwrap_or(Value::None);
+                return self.call_method(expr, receiver, name, Vec::new(), Vec::new());
             }
-            ("table", _) => {
+            ("table" | "Table", _) => {
                 let table = self.table_ref(&args, &kwargs).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
                 return Ok(Value::Table(Rc::new(table)));
             }
@@ -95,20 +106,27 @@ impl<'a> Interp<'a> {
             "batch_alter_table" => {
                 let table =
                     args.first().and_then(Value::as_str).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+                // On PostgreSQL a batch is plain ALTERs unless told to copy the table, which
+                // needs the table as reflected from a database.
+                if kwargs.iter().any(|(key, value)| key == "recreate" && value.as_str() == Some("always")) {
+                    return Err(self.unknown_at(expr, "recreates the table from the database's reflection"));
+                }
                 let schema = kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, v)| v.as_str());
                 return Ok(Value::Batch(table.to_owned(), schema.map(str::to_owned)));
             }
-            _ if RUNTIME_OPERATIONS.contains(&name) => return Ok(Value::Opaque(DATA_DEPENDENT.into())),
+            _ if RUNTIME_OPERATIONS.contains(&name) => return Err(self.unknown_at(expr, DATA_DEPENDENT)),
             _ => {}
         }
         let line = self.line_of(expr.start());
-        let Some(statements) = ops::render(name, args, kwargs, batch) else {
+        // `op.create_table` returns the table, for `op.bulk_insert` to fill.
+        let created = if name == "create_table" { self.table_ref(&args, &kwargs).map(Rc::new) } else { None };
+        let Some(statements) = ops::render(name, args, kwargs, batch, &mut self.created_types) else {
             return Err(self.unknown_at(expr, UNKNOWN_OPERATION));
         };
         for sql in statements? {
             self.emit(sql, line);
         }
-        Ok(Value::None)
+        Ok(created.map_or(Value::None, Value::Table))
     }
 
     pub fn call_method(
@@ -131,6 +149,8 @@ impl<'a> Interp<'a> {
                 let found = items.into_iter().find(|(k, _)| Some(k) == key).map(|(_, v)| v);
                 Some(found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
             }
+            (Value::Sql(text), "bindparams") if args.is_empty() => dml::bind_params(&text, &kwargs).map(Value::Sql),
+            (Value::Sql(text), "execution_options") => Some(Value::Sql(text)),
             (Value::Table(table), "insert" | "update" | "delete") if args.is_empty() => {
                 let kind = match method {
                     "insert" => DmlKind::Insert,

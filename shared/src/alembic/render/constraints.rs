@@ -1,8 +1,8 @@
 //! Constraints and indexes: read from SQLAlchemy constructs or op arguments, written as the
 //! PostgreSQL DDL compiler writes them.
 
-use super::quote::{ident, qualified};
-use super::unknown::{Eval, unexpected, unknown};
+use super::quote::{check_given_name, ident, qualified};
+use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::{Object, Value};
 
 #[derive(Clone, Debug, Default)]
@@ -17,14 +17,27 @@ pub struct ForeignKey {
     pub deferrable: Option<bool>,
     pub initially: Option<String>,
     pub match_: Option<String>,
+    /// `use_alter=True`: left out of CREATE TABLE (SQLAlchemy adds it after all tables).
+    pub use_alter: bool,
+    /// `postgresql_not_valid=True`: added without checking the rows already there.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Debug)]
 pub enum Constraint {
     PrimaryKey { name: Option<String>, columns: Vec<String> },
     Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
-    Check { name: Option<String>, sql: String },
+    Check { name: Option<String>, sql: String, not_valid: bool },
     ForeignKey(ForeignKey),
+}
+
+/// A constraint's name, if given; SQLAlchemy refuses one beyond PostgreSQL's length.
+pub fn constraint_name(value: Option<&Value>) -> Eval<Option<String>> {
+    let name = optional_str(value, "a constraint name")?;
+    if let Some(name) = &name {
+        check_given_name(name)?;
+    }
+    Ok(name)
 }
 
 pub fn optional_str(value: Option<&Value>, what: &str) -> Eval<Option<String>> {
@@ -89,19 +102,50 @@ fn split_target(target: &str) -> Eval<(Option<String>, String, String)> {
     }
 }
 
+/// Keyword arguments of constraint objects the renderer writes (or that change no SQL);
+/// any other one could change the SQL in a way the renderer would miss.
+const CONSTRAINT_KEYWORDS: [&str; 15] = [
+    "name",
+    "column",
+    "columns",
+    "refcolumns",
+    "sqltext",
+    "ondelete",
+    "onupdate",
+    "deferrable",
+    "initially",
+    "match",
+    "use_alter",
+    "postgresql_not_valid",
+    "link_to_name",
+    "info",
+    "comment",
+];
+
+fn check_keywords(object: &Object) -> Eval<()> {
+    match object.kwargs.iter().find(|(key, _)| !CONSTRAINT_KEYWORDS.contains(&key.as_str())) {
+        Some((key, _)) => Err(unknown(format!("{}({key}=...)", object.name()), UNSUPPORTED_KEYWORD)),
+        None => Ok(()),
+    }
+}
+
 fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
-    fk.name = optional_str(object.kwarg("name"), "a constraint name")?;
+    check_keywords(object)?;
+    fk.name = constraint_name(object.kwarg("name"))?;
     fk.ondelete = optional_str(object.kwarg("ondelete"), "ondelete")?;
     fk.onupdate = optional_str(object.kwarg("onupdate"), "onupdate")?;
     fk.initially = optional_str(object.kwarg("initially"), "initially")?;
     fk.match_ = optional_str(object.kwarg("match"), "match")?;
     fk.deferrable = deferrable(object.kwarg("deferrable"));
+    fk.use_alter = object.kwarg("use_alter").and_then(Value::truthy).unwrap_or(false);
+    fk.not_valid = object.kwarg("postgresql_not_valid").and_then(Value::truthy).unwrap_or(false);
     Ok(())
 }
 
 /// A constraint object given among `create_table`'s arguments.
 pub fn read_constraint(object: &Object) -> Eval<Constraint> {
-    let name = optional_str(object.kwarg("name"), "a constraint name")?;
+    check_keywords(object)?;
+    let name = constraint_name(object.kwarg("name"))?;
     let columns = || -> Eval<Vec<String>> {
         object
             .args
@@ -119,7 +163,8 @@ pub fn read_constraint(object: &Object) -> Eval<Constraint> {
         }),
         "CheckConstraint" => {
             let sql = sql_text(object.arg("sqltext", 0).unwrap_or(&Value::None), "a check condition")?;
-            Ok(Constraint::Check { name, sql })
+            let not_valid = object.kwarg("postgresql_not_valid").and_then(Value::truthy).unwrap_or(false);
+            Ok(Constraint::Check { name, sql, not_valid })
         }
         "ForeignKeyConstraint" => {
             let columns = names(object.arg("columns", 0), "a column name")?;
@@ -159,6 +204,10 @@ fn deferrability(deferrable: Option<bool>, initially: &Option<String>) -> String
     sql
 }
 
+fn validity(not_valid: bool) -> &'static str {
+    if not_valid { " NOT VALID" } else { "" }
+}
+
 impl ForeignKey {
     pub fn sql(&self) -> String {
         let mut sql = format!(
@@ -178,6 +227,7 @@ impl ForeignKey {
             sql.push_str(&format!(" ON UPDATE {onupdate}"));
         }
         sql.push_str(&deferrability(self.deferrable, &self.initially));
+        sql.push_str(validity(self.not_valid));
         sql
     }
 }
@@ -192,7 +242,9 @@ impl Constraint {
             Constraint::Unique { name, columns, deferrable, initially } => {
                 format!("{}UNIQUE ({}){}", named(name), column_list(columns), deferrability(*deferrable, initially))
             }
-            Constraint::Check { name, sql } => format!("{}CHECK ({sql})", named(name)),
+            Constraint::Check { name, sql, not_valid } => {
+                format!("{}CHECK ({sql}){}", named(name), validity(*not_valid))
+            }
             Constraint::ForeignKey(fk) => fk.sql(),
         }
     }

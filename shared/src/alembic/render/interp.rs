@@ -10,7 +10,7 @@ use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
 
 /// How far evaluation may go before it gives up: fuzzed scripts may loop a long time.
-const STEP_BUDGET: u32 = 200_000;
+const STEP_BUDGET: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 
 pub struct Interp<'a> {
@@ -21,7 +21,11 @@ pub struct Interp<'a> {
     pub frames: Vec<HashMap<String, Value>>,
     pub section: RenderedSection,
     pub autocommit: bool,
-    steps: u32,
+    pub steps: u32,
+    /// How deeply the expression being evaluated is nested.
+    pub depth: usize,
+    /// Enum types `create_table` has created in this function (each is created once).
+    pub created_types: Vec<String>,
 }
 
 /// How a block of statements ended.
@@ -45,6 +49,8 @@ impl<'a> Interp<'a> {
             section: RenderedSection::default(),
             autocommit: false,
             steps: 0,
+            depth: 0,
+            created_types: Vec::new(),
         }
     }
 
@@ -101,8 +107,10 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// A name's value: the innermost frame first, then enclosing calls (so that a helper
+    /// defined inside `upgrade()` sees its variables), then the module.
     pub fn lookup(&self, name: &str) -> Option<Value> {
-        self.frames.last().and_then(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
+        self.frames.iter().rev().find_map(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
     }
 
     pub fn bind(&mut self, name: &str, value: Value) {
@@ -202,6 +210,13 @@ impl<'a> Interp<'a> {
                 let index = self.functions.len() - 1;
                 self.bind(function.name.as_str(), Value::Function(index));
             }
+            Stmt::ClassDef(class) => {
+                // A class that is not a plain Enum stays unknown wherever it is used.
+                let value = self.enum_class(class);
+                let bound = value.clone().unwrap_or_else(|problem| Value::Opaque(problem.reason));
+                self.bind(class.name.as_str(), bound);
+                value?;
+            }
             Stmt::Raise(_) => {
                 return Err(Unknown {
                     line: self.line_of(stmt.start()),
@@ -290,6 +305,9 @@ impl<'a> Interp<'a> {
             Value::Str(text) => Ok(text.chars().map(|c| Value::Str(c.to_string())).collect()),
             Value::Opaque(reason) => Err(self.unknown_at(expr, reason)),
             Value::Foreign(path) => Err(unknown(path, super::unknown::FROM_APPLICATION)),
+            Value::EnumClass(class) => {
+                Ok((0..class.members.len()).map(|index| Value::EnumMember(class.clone(), index)).collect())
+            }
             _ => Err(self.unknown_at(expr, "iterates over a value that is not known")),
         }
     }
@@ -313,62 +331,6 @@ impl<'a> Interp<'a> {
         let flow = self.run_block(&with.body);
         self.autocommit = was_autocommit;
         Ok(flow)
-    }
-
-    /// Calls a function defined in the script with its arguments bound.
-    pub fn call_function(
-        &mut self,
-        call: &'a Expr,
-        index: usize,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
-    ) -> Eval<Value> {
-        let Some(function) = self.functions.get(index).copied() else {
-            return Err(self.unknown_at(call, UNSUPPORTED_PYTHON));
-        };
-        let parameters = &function.parameters;
-        let mut frame = HashMap::new();
-        let mut positional = args.into_iter();
-        for parameter in parameters.posonlyargs.iter().chain(parameters.args.iter()) {
-            let name = parameter.parameter.name.as_str();
-            let value = match positional.next() {
-                Some(value) => value,
-                None => match kwargs.iter().find(|(key, _)| key == name) {
-                    Some((_, value)) => value.clone(),
-                    None => match &parameter.default {
-                        Some(default) => self.eval(default)?,
-                        None => return Err(self.unknown_at(call, format!("missing argument `{name}`"))),
-                    },
-                },
-            };
-            frame.insert(name.to_owned(), value);
-        }
-        for parameter in &parameters.kwonlyargs {
-            let name = parameter.parameter.name.as_str();
-            let value = match kwargs.iter().find(|(key, _)| key == name) {
-                Some((_, value)) => value.clone(),
-                None => match &parameter.default {
-                    Some(default) => self.eval(default)?,
-                    None => return Err(self.unknown_at(call, format!("missing argument `{name}`"))),
-                },
-            };
-            frame.insert(name.to_owned(), value);
-        }
-        if let Some(rest) = &parameters.vararg {
-            frame.insert(rest.name.as_str().to_owned(), Value::List(positional.collect()));
-        }
-        if let Some(rest) = &parameters.kwarg {
-            let extra = kwargs.into_iter().map(|(key, value)| (Value::Str(key), value)).collect();
-            frame.insert(rest.name.as_str().to_owned(), Value::Dict(extra));
-        }
-        self.step(call)?;
-        self.frames.push(frame);
-        let flow = self.run_block(&function.body);
-        self.frames.pop();
-        Ok(match flow {
-            Flow::Return(value) => value,
-            _ => Value::None,
-        })
     }
 }
 

@@ -2,12 +2,12 @@
 //! implementation emits for them in offline mode.
 
 use super::alter::alter_column;
-use super::constraints::{Constraint, ForeignKey, names, optional_str, sql_text};
+use super::constraints::{Constraint, ForeignKey, constraint_name, names, optional_str, sql_text};
 use super::index::read_index;
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
-use super::value::Value;
+use super::value::{Object, Value};
 use super::{dml, exclude};
 
 type Kwargs = Vec<(String, Value)>;
@@ -32,6 +32,7 @@ pub fn render(
     mut args: Vec<Value>,
     mut kwargs: Kwargs,
     batch: Option<(&str, Option<&str>)>,
+    created_types: &mut Vec<String>,
 ) -> Option<Eval<Vec<String>>> {
     if let Some((table, schema)) = batch {
         let table = Value::Str(table.to_owned());
@@ -51,7 +52,7 @@ pub fn render(
     }
     let args = Args { args, kwargs };
     Some(match name {
-        "create_table" => create_table(&args.args, &args.kwargs),
+        "create_table" => create_table(&args.args, &args.kwargs, created_types),
         "drop_table" => drop_table(&args),
         "add_column" => add_column(&args.args, &args.kwargs),
         "drop_column" => drop_column(&args),
@@ -130,7 +131,7 @@ fn create_index(args: &Args) -> Eval<Vec<String>> {
     };
     let kwargs: Kwargs =
         args.kwargs.iter().filter(|(key, _)| !matches!(key.as_str(), "index_name" | "columns")).cloned().collect();
-    Ok(vec![read_index(name, table, schema, &columns, &kwargs)?.create_sql()])
+    Ok(vec![read_index("op.create_index", name, table, schema, &columns, &kwargs)?.create_sql()])
 }
 
 fn drop_index(args: &Args) -> Eval<Vec<String>> {
@@ -147,7 +148,7 @@ fn drop_index(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
-    let name = args.string("constraint_name", 0)?;
+    let name = constraint_name(args.get("constraint_name", 0))?;
     let table = args.table("table_name", 1, "schema")?;
     let constraint = match operation {
         "create_unique_constraint" => {
@@ -160,9 +161,10 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
             Constraint::Unique { name, columns: names(args.get("columns", 2), "a column name")?, deferrable, initially }
         }
         "create_check_constraint" => {
-            args.only(operation, &["constraint_name", "table_name", "condition", "schema"])?;
+            args.only(operation, &["constraint_name", "table_name", "condition", "schema", "postgresql_not_valid"])?;
             let condition = args.get("condition", 2).ok_or_else(|| unknown("condition=", "no condition"))?;
-            Constraint::Check { name, sql: sql_text(condition, "a check condition")? }
+            let not_valid = args.flag("postgresql_not_valid");
+            Constraint::Check { name, sql: sql_text(condition, "a check condition")?, not_valid }
         }
         _ => {
             args.only(operation, &["constraint_name", "table_name", "columns", "schema"])?;
@@ -173,7 +175,7 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
 }
 
 fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 14] = [
         "constraint_name",
         "source_table",
         "referent_table",
@@ -187,10 +189,11 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         "source_schema",
         "referent_schema",
         "use_alter",
+        "postgresql_not_valid",
     ];
     args.only("create_foreign_key", &KEYS)?;
     let fk = ForeignKey {
-        name: args.string("constraint_name", 0)?,
+        name: constraint_name(args.get("constraint_name", 0))?,
         referent_table: args.required("referent_table", 2)?,
         columns: names(args.get("local_cols", 3), "a column name")?,
         referent_columns: names(args.get("remote_cols", 4), "a column name")?,
@@ -203,6 +206,8 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         },
         initially: args.string("initially", 8)?,
         match_: args.string("match", 9)?,
+        use_alter: false,
+        not_valid: args.flag("postgresql_not_valid"),
     };
     let table = args.table("source_table", 1, "source_schema")?;
     Ok(vec![format!("ALTER TABLE {table} ADD {}", fk.sql())])
@@ -232,10 +237,15 @@ fn table_comment(operation: &str, args: &Args) -> Eval<Vec<String>> {
 fn execute(args: &Args) -> Eval<Vec<String>> {
     args.only("execute", &["sqltext", "execution_options"])?;
     match args.get("sqltext", 0) {
-        Some(Value::Str(sql) | Value::Sql(sql)) => Ok(vec![sql.clone()]),
+        // Alembic wraps a plain string in `sa.text(...)`.
+        Some(Value::Str(sql)) => Ok(vec![dml::text_clause(sql)]),
+        Some(Value::Sql(sql)) => Ok(vec![sql.clone()]),
         Some(Value::Dml(statement)) => dml::render(statement)
             .map(|sql| vec![sql])
             .ok_or_else(|| unknown("op.execute(...)", "a statement the renderer cannot write")),
+        Some(Value::Object(object)) if matches!(object.name(), "CreateSequence" | "DropSequence") => {
+            Ok(vec![sequence_ddl(object)?])
+        }
         Some(other) => Err(unexpected(other, "SQL to execute")),
         None => Err(unknown("op.execute()", "no SQL")),
     }
@@ -248,4 +258,35 @@ fn bulk_insert(args: &Args) -> Eval<Vec<String>> {
     };
     let rows = args.get("rows", 1).unwrap_or(&Value::None);
     dml::bulk_insert(table, rows).ok_or_else(|| unknown("op.bulk_insert(...)", "rows the renderer cannot write"))
+}
+
+/// `CreateSequence(sa.Sequence(name, start=, increment=, ...))` and `DropSequence(...)`.
+fn sequence_ddl(statement: &Object) -> Eval<String> {
+    let sequence = statement.args.first().and_then(Value::as_object).filter(|object| object.name() == "Sequence");
+    let Some(sequence) = sequence else { return Err(unexpected(&Value::Path(statement.path.clone()), "a sequence")) };
+    let name =
+        optional_str(sequence.arg("name", 0), "a sequence name")?.ok_or_else(|| unknown("Sequence()", "no name"))?;
+    let schema = optional_str(sequence.kwarg("schema"), "a schema")?;
+    let qualified_name = qualified(schema.as_deref(), &name);
+    let flag = |key: &str| statement.kwarg(key).and_then(Value::truthy).unwrap_or(false);
+    if statement.name() == "DropSequence" {
+        let exists = if flag("if_exists") { "IF EXISTS " } else { "" };
+        return Ok(format!("DROP SEQUENCE {exists}{qualified_name}"));
+    }
+    let mut sql =
+        format!("CREATE SEQUENCE {}{qualified_name}", if flag("if_not_exists") { "IF NOT EXISTS " } else { "" });
+    for (key, words) in
+        [("increment", "INCREMENT BY"), ("start", "START WITH"), ("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE")]
+    {
+        match sequence.kwarg(key) {
+            Some(Value::Int(number)) => sql.push_str(&format!(" {words} {number}")),
+            None | Some(Value::None) => {}
+            Some(other) => return Err(unexpected(other, "a sequence option")),
+        }
+    }
+    let supported = ["name", "schema", "increment", "start", "minvalue", "maxvalue", "metadata", "optional"];
+    if let Some((key, _)) = sequence.kwargs.iter().find(|(key, _)| !supported.contains(&key.as_str())) {
+        return Err(unknown(format!("Sequence({key}=...)"), UNSUPPORTED_KEYWORD));
+    }
+    Ok(sql)
 }

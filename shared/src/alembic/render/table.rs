@@ -5,11 +5,13 @@ use super::columns::{Column, read_column, serial_column};
 use super::constraints::{Constraint, ForeignKey, names, optional_str, read_constraint};
 use super::index::{Index, column_index_name, read_index};
 use super::quote::{ident, qualified, string_literal};
-use super::types::EnumType;
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::Value;
 
-pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<String>> {
+/// `op.create_table(name, *columns_and_constraints, **kw)`. `created_types`: the enum types
+/// created earlier in the same function; Alembic's implementation remembers them for its
+/// whole run and creates each only once.
+pub fn create_table(args: &[Value], kwargs: &[(String, Value)], created_types: &mut Vec<String>) -> Eval<Vec<String>> {
     let name = optional_str(args.first(), "a table name")?.ok_or_else(|| unknown("create_table()", "no table name"))?;
     let mut schema = None;
     let mut comment = None;
@@ -37,7 +39,11 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<Stri
     for element in args.get(1..).unwrap_or_default() {
         let Some(object) = element.as_object() else { return Err(unexpected(element, "a table element")) };
         match object.name() {
-            "Column" => columns.push(read_column(element)?),
+            "Column" => {
+                let mut column = read_column(element)?;
+                column.sql_type = column.sql_type.in_table_schema(schema.as_deref());
+                columns.push(column);
+            }
             "Index" => {
                 let index_name = optional_str(object.args.first(), "an index name")?;
                 let expressions = object.args.get(1..).unwrap_or_default();
@@ -48,12 +54,19 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<Stri
                         _ => return Err(unknown("Index(None, ...)", "an unnamed index on an expression")),
                     },
                 };
-                indexes.push(read_index(index_name, name.clone(), schema.clone(), expressions, &object.kwargs)?);
+                indexes.push(read_index(
+                    "Index",
+                    index_name,
+                    name.clone(),
+                    schema.clone(),
+                    expressions,
+                    &object.kwargs,
+                )?);
             }
             _ => constraints.push(read_constraint(object)?),
         }
     }
-    let mut statements = create_enum_types(&columns);
+    let mut statements = create_enum_types(&columns, created_types);
     let explicit_key = constraints.iter().find_map(|constraint| match constraint {
         Constraint::PrimaryKey { name, columns } => Some((name.clone(), columns.clone())),
         _ => None,
@@ -67,12 +80,17 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<Stri
     }
     // SQLAlchemy orders constraints by creation: the table's arguments were built before
     // the constraints each column implies (its unique=True, then its ForeignKeys).
-    body.extend(constraints.iter().filter(|c| !matches!(c, Constraint::PrimaryKey { .. })).map(Constraint::sql));
+    let in_body = |c: &&Constraint| match c {
+        Constraint::PrimaryKey { .. } => false,
+        Constraint::ForeignKey(fk) => !fk.use_alter,
+        _ => true,
+    };
+    body.extend(constraints.iter().filter(in_body).map(Constraint::sql));
     for column in &columns {
         if column.unique && !column.index {
             body.push(column_unique(column).sql());
         }
-        body.extend(column.foreign_keys.iter().map(ForeignKey::sql));
+        body.extend(column.foreign_keys.iter().filter(|fk| !fk.use_alter).map(ForeignKey::sql));
     }
     let table = qualified(schema.as_deref(), &name);
     let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };
@@ -125,16 +143,16 @@ fn table_options(kwargs: &[(String, Value)]) -> Eval<String> {
 }
 
 /// `CREATE TYPE ... AS ENUM` for each native enum a new table's columns name, once each.
-fn create_enum_types(columns: &[Column]) -> Vec<String> {
-    let mut created: Vec<&EnumType> = Vec::new();
-    for column in columns {
-        if let Some(enum_type) = column.sql_type.enum_type.as_ref().filter(|e| e.create)
-            && !created.iter().any(|e| e.qualified_name() == enum_type.qualified_name())
-        {
-            created.push(enum_type);
+fn create_enum_types(columns: &[Column], created_types: &mut Vec<String>) -> Vec<String> {
+    let mut statements = Vec::new();
+    for enum_type in columns.iter().filter_map(|c| c.sql_type.enum_type.as_ref()).filter(|e| e.create) {
+        let name = enum_type.qualified_name();
+        if !created_types.contains(&name) {
+            created_types.push(name);
+            statements.push(enum_type.create_sql());
         }
     }
-    created.iter().map(|e| e.create_sql()).collect()
+    statements
 }
 
 fn column_unique(column: &Column) -> Constraint {
@@ -161,7 +179,7 @@ pub fn column_comment(table_sql: &str, column: &str, comment: Option<&str>) -> S
 /// constraint, index and comment as separate statements (Alembic's order).
 pub fn add_column(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<String>> {
     let name = optional_str(args.first(), "a table name")?.ok_or_else(|| unknown("add_column()", "no table name"))?;
-    let column = read_column(args.get(1).unwrap_or(&Value::None))?;
+    let mut column = read_column(args.get(1).unwrap_or(&Value::None))?;
     let mut schema = None;
     let mut if_not_exists = false;
     for (key, value) in kwargs {
@@ -172,6 +190,7 @@ pub fn add_column(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<String
             other => return Err(unknown(format!("add_column({other}=...)"), UNSUPPORTED_KEYWORD)),
         }
     }
+    column.sql_type = column.sql_type.in_table_schema(schema.as_deref());
     let table = qualified(schema.as_deref(), &name);
     let serial = column.primary_key && column.may_be_serial();
     let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };

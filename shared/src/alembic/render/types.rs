@@ -20,6 +20,23 @@ pub struct EnumType {
     pub schema: Option<String>,
     pub values: Vec<String>,
     pub create: bool,
+    /// `inherit_schema=True`: the type lives in its table's schema.
+    pub inherit_schema: bool,
+}
+
+impl SqlType {
+    /// The type in a table of schema `schema`: an enum that inherits the schema moves there.
+    pub fn in_table_schema(mut self, schema: Option<&str>) -> SqlType {
+        let (Some(schema), Some(enum_type)) = (schema, self.enum_type.as_mut()) else { return self };
+        if enum_type.inherit_schema && enum_type.schema.is_none() {
+            let unqualified = enum_type.qualified_name();
+            enum_type.schema = Some(schema.to_owned());
+            if let Some(rest) = self.sql.strip_prefix(&unqualified) {
+                self.sql = format!("{}{rest}", enum_type.qualified_name());
+            }
+        }
+        self
+    }
 }
 
 impl EnumType {
@@ -54,6 +71,10 @@ pub fn sql_type(value: &Value) -> Eval<SqlType> {
     };
     let flag = |key: &str| object.kwarg(key).and_then(Value::truthy).unwrap_or(false);
     let name = object.name();
+    // The CHECK constraint a Boolean or non-native Enum may bring is not rendered.
+    if flag("create_constraint") {
+        return Err(unknown(format!("{name}(create_constraint=True)"), super::unknown::UNSUPPORTED_KEYWORD));
+    }
     match name {
         "Integer" | "INTEGER" | "INT" => Ok(integer("INTEGER", "SERIAL")),
         "BigInteger" | "BIGINT" => Ok(integer("BIGINT", "BIGSERIAL")),
@@ -154,9 +175,15 @@ fn integer(sql: &str, serial: &'static str) -> SqlType {
 /// with `native_enum=False` a VARCHAR as long as the longest value.
 fn enum_type(object: &Object) -> Eval<SqlType> {
     let mut values = Vec::new();
+    // `sa.Enum(PythonEnum)`: the members' names, and the class name in lower case.
+    let mut default_name = None;
     for value in &object.args {
         match value {
             Value::Str(text) => values.push(text.clone()),
+            Value::EnumClass(class) if object.args.len() == 1 => {
+                values.extend(class.members.iter().map(|(member, _)| member.clone()));
+                default_name = Some(class.name.to_lowercase());
+            }
             Value::List(items) if object.args.len() == 1 => {
                 for item in items {
                     values.push(item.as_str().ok_or_else(|| unexpected(item, "an enum value"))?.to_owned());
@@ -170,6 +197,9 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
             values.push(item.as_str().ok_or_else(|| unexpected(item, "an enum value"))?.to_owned());
         }
     }
+    if object.kwarg("values_callable").is_some() {
+        return Err(unknown("Enum(values_callable=...)", super::unknown::UNSUPPORTED_KEYWORD));
+    }
     if object.kwarg("native_enum") == Some(&Value::Bool(false)) {
         let length = match object.kwarg("length") {
             Some(Value::Int(length)) => *length as usize,
@@ -180,10 +210,12 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
     let name = match object.kwarg("name") {
         Some(Value::Str(name)) => name.clone(),
         Some(other) => return Err(unexpected(other, "an enum name")),
+        None if default_name.is_some() => default_name.unwrap_or_default(),
         None => return Err(unknown(format!("{}(...)", last_segment(&object.path)), "an enum without a name")),
     };
     let schema = object.kwarg("schema").and_then(Value::as_str).map(str::to_owned);
     let create = object.kwarg("create_type").and_then(Value::truthy).unwrap_or(true);
-    let enum_type = EnumType { name, schema, values, create };
+    let inherit_schema = object.kwarg("inherit_schema").and_then(Value::truthy).unwrap_or(false);
+    let enum_type = EnumType { name, schema, values, create, inherit_schema };
     Ok(SqlType { sql: enum_type.qualified_name(), serial: None, enum_type: Some(enum_type) })
 }
