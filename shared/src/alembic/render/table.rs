@@ -1,0 +1,157 @@
+//! `op.create_table` and `op.add_column`: a column's DDL and everything SQLAlchemy emits
+//! along with it (enum types, constraints, indexes, comments).
+
+use super::columns::{Column, read_column, serial_column};
+use super::constraints::{Constraint, optional_str, read_constraint};
+use super::index::{Index, column_index_name, read_index};
+use super::quote::{ident, qualified, string_literal};
+use super::types::EnumType;
+use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
+use super::value::Value;
+
+pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<String>> {
+    let name = optional_str(args.first(), "a table name")?.ok_or_else(|| unknown("create_table()", "no table name"))?;
+    let mut schema = None;
+    let mut comment = None;
+    let mut if_not_exists = false;
+    for (key, value) in kwargs {
+        match key.as_str() {
+            "schema" => schema = optional_str(Some(value), "a schema")?,
+            "comment" => comment = optional_str(Some(value), "a comment")?,
+            "if_not_exists" => if_not_exists = value.truthy().unwrap_or(false),
+            "info" | "keep_existing" | "extend_existing" => {}
+            other => return Err(unknown(format!("create_table({other}=...)"), UNSUPPORTED_KEYWORD)),
+        }
+    }
+    let mut columns = Vec::new();
+    let mut constraints = Vec::new();
+    let mut indexes = Vec::new();
+    for element in args.get(1..).unwrap_or_default() {
+        let Some(object) = element.as_object() else { return Err(unexpected(element, "a table element")) };
+        match object.name() {
+            "Column" => columns.push(read_column(element)?),
+            "Index" => {
+                let index_name = optional_str(object.args.first(), "an index name")?;
+                let expressions = object.args.get(1..).unwrap_or_default();
+                let index_name = match index_name {
+                    Some(index_name) => index_name,
+                    None => match expressions.first() {
+                        Some(Value::Str(column)) => column_index_name(schema.as_deref(), &name, column),
+                        _ => return Err(unknown("Index(None, ...)", "an unnamed index on an expression")),
+                    },
+                };
+                indexes.push(read_index(index_name, name.clone(), schema.clone(), expressions, &object.kwargs)?);
+            }
+            _ => constraints.push(read_constraint(object)?),
+        }
+    }
+    let mut statements = create_enum_types(&columns);
+    let explicit_key = constraints.iter().find_map(|constraint| match constraint {
+        Constraint::PrimaryKey { name, columns } => Some((name.clone(), columns.clone())),
+        _ => None,
+    });
+    let (key_name, key_columns) = explicit_key
+        .unwrap_or_else(|| (None, columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect()));
+    let serial = serial_column(&columns, &key_columns);
+    let mut body: Vec<String> = columns.iter().enumerate().map(|(i, c)| c.specification(serial == Some(i))).collect();
+    if !key_columns.is_empty() {
+        body.push(Constraint::PrimaryKey { name: key_name, columns: key_columns }.sql());
+    }
+    // SQLAlchemy orders constraints by creation: the table's arguments were built before
+    // the constraints its columns imply (unique=True, then ForeignKey).
+    body.extend(constraints.iter().filter(|c| !matches!(c, Constraint::PrimaryKey { .. })).map(Constraint::sql));
+    for column in columns.iter().filter(|c| c.unique && !c.index) {
+        body.push(
+            Constraint::Unique { name: None, columns: vec![column.name.clone()], deferrable: None, initially: None }
+                .sql(),
+        );
+    }
+    body.extend(columns.iter().flat_map(|c| c.foreign_keys.iter()).map(|fk| fk.sql()));
+    let table = qualified(schema.as_deref(), &name);
+    let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };
+    statements.push(format!("CREATE TABLE {exists}{table} (\n    {}\n)", body.join(", \n    ")));
+    for column in columns.iter().filter(|c| c.index) {
+        statements.push(column_index(column, &name, schema.as_deref()).create_sql());
+    }
+    statements.extend(indexes.iter().map(Index::create_sql));
+    if let Some(comment) = comment {
+        statements.push(format!("COMMENT ON TABLE {table} IS {}", string_literal(&comment)));
+    }
+    for column in &columns {
+        if let Some(comment) = &column.comment {
+            statements.push(column_comment(&table, &column.name, Some(comment)));
+        }
+    }
+    Ok(statements)
+}
+
+/// `CREATE TYPE ... AS ENUM` for each native enum a new table's columns name, once each.
+fn create_enum_types(columns: &[Column]) -> Vec<String> {
+    let mut created: Vec<&EnumType> = Vec::new();
+    for column in columns {
+        if let Some(enum_type) = column.sql_type.enum_type.as_ref().filter(|e| e.create)
+            && !created.iter().any(|e| e.qualified_name() == enum_type.qualified_name())
+        {
+            created.push(enum_type);
+        }
+    }
+    created
+        .iter()
+        .map(|e| {
+            let values: Vec<String> = e.values.iter().map(|v| string_literal(v)).collect();
+            format!("CREATE TYPE {} AS ENUM ({})", e.qualified_name(), values.join(", "))
+        })
+        .collect()
+}
+
+fn column_index(column: &Column, table: &str, schema: Option<&str>) -> Index {
+    Index {
+        name: column_index_name(schema, table, &column.name),
+        table: table.to_owned(),
+        schema: schema.map(str::to_owned),
+        expressions: vec![(ident(&column.name), Some(column.name.clone()))],
+        unique: column.unique,
+        ..Index::default()
+    }
+}
+
+pub fn column_comment(table_sql: &str, column: &str, comment: Option<&str>) -> String {
+    let comment = comment.map_or("NULL".to_owned(), string_literal);
+    format!("COMMENT ON COLUMN {table_sql}.{} IS {comment}", ident(column))
+}
+
+/// `op.add_column(table, column, schema=...)`: the column, then its foreign keys, unique
+/// constraint, index and comment as separate statements (Alembic's order).
+pub fn add_column(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<String>> {
+    let name = optional_str(args.first(), "a table name")?.ok_or_else(|| unknown("add_column()", "no table name"))?;
+    let column = read_column(args.get(1).unwrap_or(&Value::None))?;
+    let mut schema = None;
+    let mut if_not_exists = false;
+    for (key, value) in kwargs {
+        match key.as_str() {
+            "schema" => schema = optional_str(Some(value), "a schema")?,
+            "if_not_exists" => if_not_exists = value.truthy().unwrap_or(false),
+            "insert_before" | "insert_after" => {}
+            other => return Err(unknown(format!("add_column({other}=...)"), UNSUPPORTED_KEYWORD)),
+        }
+    }
+    let table = qualified(schema.as_deref(), &name);
+    let serial = column.primary_key && column.may_be_serial();
+    let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };
+    let mut statements = vec![format!("ALTER TABLE {table} ADD COLUMN {exists}{}", column.specification(serial))];
+    for fk in &column.foreign_keys {
+        statements.push(format!("ALTER TABLE {table} ADD {}", fk.sql()));
+    }
+    if column.unique && !column.index {
+        let unique =
+            Constraint::Unique { name: None, columns: vec![column.name.clone()], deferrable: None, initially: None };
+        statements.push(format!("ALTER TABLE {table} ADD {}", unique.sql()));
+    }
+    if column.index {
+        statements.push(column_index(&column, &name, schema.as_deref()).create_sql());
+    }
+    if let Some(comment) = &column.comment {
+        statements.push(column_comment(&table, &column.name, Some(comment)));
+    }
+    Ok(statements)
+}
