@@ -101,6 +101,8 @@ def plain_types(rng):
         Type(f"sa.Numeric(precision={rng.choice([8, 10, 12])}, scale={rng.choice([0, 2, 4])})", "numeric"),
         Type("sa.Numeric(10, 2)", "numeric"),
         Type("sa.Float()", "float"),
+        Type("sa.Float(precision=24)", "float"),
+        Type("sa.Float(precision=53)", "float"),
         Type("sa.LargeBinary()", "bytes"),
         Type("sa.JSON()", "json"),
         Type("postgresql.JSONB(astext_type=sa.Text())", "jsonb"),
@@ -118,7 +120,7 @@ def defaults_for(kind, rng):
     return {
         "int": ["sa.text('0')", "'7'", "sa.text('42')"],
         "str": ["'none'", "sa.text(\"'it''s'\")", "sa.text(\"'x'\")"],
-        "bool": ["sa.text('false')", "sa.true()", "sa.text('true')"],
+        "bool": ["sa.text('false')", "sa.true()", "sa.text('true')", "sa.false()"],
         "datetime": ["sa.func.now()", "sa.text('CURRENT_TIMESTAMP')", "sa.text(\"'2020-01-01 00:00:00'\")"],
         "datetimetz": ["sa.func.now()", "sa.text('now()')"],
         "date": ["sa.text('CURRENT_DATE')", "'2021-06-01'"],
@@ -160,6 +162,8 @@ class Column:
             parts.append(f"nullable={self.nullable}")
         if self.comment is not None:
             parts.append(f"comment={q(self.comment)}")
+        if not recreate and getattr(self, "flags", None):
+            parts += self.flags
         return f"sa.Column({', '.join(parts)})"
 
 
@@ -216,8 +220,9 @@ class Fk(Constraint):
 
 
 class Index:
-    def __init__(self, name, columns, args, unique=False):
+    def __init__(self, name, columns, args, unique=False, droppable=True):
         self.name, self.columns, self.args, self.unique = name, columns, args, unique
+        self.droppable = droppable
 
 
 class Table:
@@ -255,7 +260,7 @@ class Table:
     def int_pk(self):
         """The single integer primary key column other tables can reference."""
         pks = [c for c in self.columns if c.pk]
-        if len(pks) == 1 and pks[0].type.kind == "int" and pks[0].type.expr == "sa.Integer()":
+        if len(pks) == 1 and pks[0].name == "id" and pks[0].type.expr == "sa.Integer()":
             return pks[0]
         return None
 
@@ -351,13 +356,13 @@ class Gen:
         rng = self.rng
         lines = [f"op.create_table(", f"    {name_expr or q(table.name)},"]
         for col in table.columns:
-            composite = sum(1 for c in table.columns if c.pk) > 1
+            composite = sum(1 for c in table.columns if c.pk) > 1 or getattr(table, "pk_constraint", False) or recreate
             if helper and col.name == helper:
                 lines.append(f"    _{helper}_column(),")
             else:
                 lines.append(f"    {col.expr(recreate=recreate, with_pk=not composite)},")
         pks = [c for c in table.columns if c.pk]
-        if len(pks) > 1:
+        if len(pks) > 1 or (pks and (recreate or getattr(table, "pk_constraint", False))):
             cols = ", ".join(q(c.name) for c in pks)
             pk = next(c for c in table.constraints if c.kind == "pk")
             lines.append(f"    sa.PrimaryKeyConstraint({cols}, name={q(pk.name)}),")
@@ -365,7 +370,7 @@ class Gen:
             expr = con.inline_expr(recreate) if con.kind != "pk" else None
             if expr:
                 lines.append(f"    {expr},")
-        inline_indexes = [] if recreate else [i for i in table.indexes if i.args is None]
+        inline_indexes = [] if recreate else [i for i in table.indexes if i.args is None and i.droppable]
         for ix in inline_indexes:
             cols = ", ".join(q(c) for c in ix.columns)
             unique = ", unique=True" if ix.unique else ""
@@ -408,7 +413,11 @@ class Gen:
         for _ in range(rng.randint(1, 5)):
             table.columns.append(self.random_column(table, True))
         if pk_style in ("identity", "int", "bigint", "uuid"):
-            table.constraints.append(Constraint("pk", f"{table.name}_pkey", ["id"], None, None, droppable=False))
+            if rng.random() < 0.3:
+                table.pk_constraint = True
+                table.constraints.append(Constraint("pk", f"pk_{table.name}", ["id"], None, None, droppable=False))
+            else:
+                table.constraints.append(Constraint("pk", f"{table.name}_pkey", ["id"], None, None, droppable=False))
         elif pk_style == "composite":
             a = Column("part_a", Type("sa.Integer()", "int"), nullable=False, pk=True)
             b = Column("part_b", Type(f"sa.String(length=20)", "str", length=20), nullable=False, pk=True)
@@ -457,6 +466,19 @@ class Gen:
                 table.constraints.append(Constraint("unique", name, [c.name],
                                                     f"sa.UniqueConstraint({q(c.name)}, name={q(name)})",
                                                     ("create_unique_constraint", [q(name)], [f"[{q(c.name)}]"])))
+        # unique=True / index=True on a column.
+        flagged = [c for c in plain if not c.fk and not any(c.name in x.columns for x in table.constraints)]
+        if flagged and rng.random() < 0.3:
+            c = rng.choice(flagged)
+            if rng.random() < 0.5:
+                c.flags = ["unique=True"]
+                name = f"{table.name}_{c.name}_key"
+                con = Constraint("unique", name, [c.name], None, None, droppable=False)
+                con.named = f"sa.UniqueConstraint({q(c.name)}, name={q(name)})"
+                table.constraints.append(con)
+            else:
+                c.flags = ["index=True"]
+                table.indexes.append(Index(f"ix_{table.name}_{c.name}", [c.name], None, droppable=False))
         if plain and rng.random() < 0.4:
             c = rng.choice(plain)
             cond = check_condition(c)
@@ -466,7 +488,7 @@ class Gen:
                                                 ("create_check_constraint", [q(name)], [q(cond)])))
         if plain and rng.random() < 0.4:
             c = rng.choice(plain)
-            table.indexes.append(Index(f"ix_{table.name}_{c.name}", [c.name], None, unique=rng.random() < 0.3))
+            table.indexes.append(Index(f"ix_{table.name}_{c.name}_{self.uniq()}", [c.name], None, unique=rng.random() < 0.3))
         if rng.random() < 0.3:
             table.comment = rng.choice(["Things we keep", "The team's list", "plain"])
         name_expr = None
@@ -521,6 +543,9 @@ class Gen:
         col = self.random_column(table, False)
         if col.type.enum and isinstance(col.type.enum, tuple):
             return None
+        if col.type.enum and self.rng.random() < 0.5:
+            # Alembic's add_column makes no type: sa.Enum names an existing one.
+            col.type = Type(enum_expr(col.type.enum, self.enums[col.type.enum]), "enum", enum=col.type.enum)
         if self.rng.random() < 0.15 and not table.rows:
             col.identity = "sa.Identity()"
             col.type = Type("sa.Integer()", "int")
@@ -567,6 +592,9 @@ class Gen:
                 return None
             up += [f"nullable={not col.nullable}", f"existing_type={col.type.expr}"]
             down += [f"nullable={col.nullable}", f"existing_type={col.type.expr}"]
+            if col.default is not None and rng.random() < 0.5:
+                up.append(f"existing_server_default={col.default}")
+                down.append(f"existing_server_default={col.default}")
             col.nullable = not col.nullable
         elif what == "default":
             choices = defaults_for(col.type.kind, rng)
@@ -597,7 +625,7 @@ class Gen:
             col.name = new
         elif what == "comment":
             new = rng.choice(["renamed note", "what it's for", "units: ms"])
-            up += [f"comment={q(new)}", f"existing_type={col.type.expr}"]
+            up += [f"comment={q(new)}", f"existing_type={col.type.expr}", f"existing_nullable={col.nullable}"]
             down += [f"comment={q(col.comment) if col.comment is not None else 'None'}",
                      f"existing_type={col.type.expr}"]
             if col.comment is not None:
@@ -659,10 +687,10 @@ class Gen:
                 [Call("drop_index", table, pre=[name_expr], post=drop_post, table_kw="table_name")])
 
     def op_drop_index(self, module):
-        table = self.pick_table(lambda t: t.indexes)
+        table = self.pick_table(lambda t: any(i.droppable for i in t.indexes))
         if not table:
             return None
-        ix = self.rng.choice(table.indexes)
+        ix = self.rng.choice([i for i in table.indexes if i.droppable])
         if ix.unique and table.rows:
             return None
         table.indexes.remove(ix)
@@ -695,20 +723,29 @@ class Gen:
             down = [Call("drop_constraint", source, pre=[q(name)], post=["type_='foreignkey'"]),
                     Call("drop_column", source, post=[q(col.name)])]
             return up, down
-        table = self.pick_table(lambda t: not t.rows and any(
-            c.type.kind in ("int", "str") and not c.computed and not c.pk for c in t.columns))
+        if kind == "pk":
+            table = self.pick_table(lambda t: not t.rows and not any(c.pk for c in t.columns))
+            if not table:
+                return None
+        else:
+            table = self.pick_table(lambda t: not t.rows and any(
+                c.type.kind in ("int", "str") and not c.computed and not c.pk for c in t.columns))
         if not table:
             return None
         cols = [c for c in table.columns if c.type.kind in ("int", "str") and not c.computed and not c.pk]
-        col = rng.choice(cols)
+        col = rng.choice(cols) if cols else None
         if kind == "pk":
-            if any(c.pk for c in table.columns) or col.nullable:
+            if any(c.pk for c in table.columns):
                 return None
             name = f"pk_{table.name}"
+            col = Column(self.fresh("key"), Type(rng.choice(["sa.Integer()", "sa.BigInteger()"]), "int"), nullable=False)
+            table.columns.append(col)
             col.pk = True
             table.constraints.append(Constraint("pk", name, [col.name], None, None, droppable=False))
-            return ([Call("create_primary_key", table, pre=[q(name)], post=[f"[{q(col.name)}]"])],
-                    [Call("drop_constraint", table, pre=[q(name)], post=["type_='primary'"]), ])
+            return ([Call("add_column", table, post=[col.expr(with_pk=False)]),
+                     Call("create_primary_key", table, pre=[q(name)], post=[f"[{q(col.name)}]"])],
+                    [Call("drop_constraint", table, pre=[q(name)], post=["type_='primary'"]),
+                     Call("drop_column", table, post=[q(col.name)])])
         if kind == "unique":
             if any(c.kind in ("unique", "pk") and c.columns == [col.name] for c in table.constraints):
                 return None
@@ -785,6 +822,9 @@ class Gen:
                     [f"op.execute(sa.text({q('DROP SEQUENCE ' + name)}))"])
         col = rng.choice([c for c in table.columns if c.type.kind == "int" and not c.computed and not c.identity])
         qual = table.qualified()
+        if style == "string" and rng.random() < 0.4:
+            sql = f"\n        UPDATE {qual}\n        SET {col.name} = {col.name}\n        WHERE {col.name} < -10\n    "
+            return ([f'op.execute("""{sql}""")'], [f"op.execute({q(f'SELECT 1 FROM {qual} LIMIT 0')})"])
         if style == "string":
             return ([f"op.execute({q(f'UPDATE {qual} SET {col.name} = {col.name} WHERE {col.name} < 0')})"],
                     [f"op.execute({q(f'UPDATE {qual} SET {col.name} = {col.name} WHERE false')})"])
@@ -880,9 +920,9 @@ class Gen:
             ups.append(result[0])
             downs.append(result[1])
         # Batch: a revision of one op whose calls are all on one table may use batch_alter_table.
-        batch = rng.random() < 0.25
+        batch = [rng.random() < 0.3 for _ in ups]
         up_body = render_body(ups, batch)
-        down_body = render_body(downs[::-1], batch)
+        down_body = render_body(downs[::-1], batch[::-1])
         return module, up_body, down_body
 
 
@@ -976,15 +1016,22 @@ def flatten(ops):
 
 
 def render_body(ops, batch):
+    """`batch`: per op, whether its calls (all on one table) go in a batch_alter_table block."""
     lines = []
-    items = list(flatten(ops))
-    calls = [i for i in items if isinstance(i, Call)]
-    if batch and calls and len(calls) == len(items) and len({(c.name, c.schema) for c in calls}) == 1:
-        c = calls[0]
-        schema = f", schema={q(c.schema)}" if c.schema else ""
-        lines.append(f"with op.batch_alter_table({q(c.name)}{schema}) as batch_op:")
-        lines += ["    " + call.render(batch=True) for call in calls]
-        return lines
+    for op, in_batch in zip(ops, batch):
+        calls = [i for i in op if isinstance(i, Call)]
+        if in_batch and calls and len(calls) == len(op) and len({(c.name, c.schema) for c in calls}) == 1:
+            c = calls[0]
+            schema = f", schema={q(c.schema)}" if c.schema else ""
+            lines.append(f"with op.batch_alter_table({q(c.name)}{schema}) as batch_op:")
+            lines += ["    " + call.render(batch=True) for call in calls]
+        else:
+            lines += render_items(op)
+    return lines or ["pass"]
+
+
+def render_items(items):
+    lines = []
     for item in items:
         if isinstance(item, Call):
             lines.append(item.render())
@@ -994,7 +1041,7 @@ def render_body(ops, batch):
                 lines.append("    " + (call.render() if isinstance(call, Call) else call))
         else:
             lines.append(item)
-    return lines or ["pass"]
+    return lines
 
 
 def script(rev, down, index, module, up_body, down_body, rng):
