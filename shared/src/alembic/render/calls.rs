@@ -3,7 +3,7 @@
 use super::interp::Interp;
 use super::unknown::{DATA_DEPENDENT, Eval, UNKNOWN_OPERATION, UNSUPPORTED_PYTHON};
 use super::value::{Dml, DmlKind, Object, Value, last_segment};
-use super::{dml, ops, pystr};
+use super::{dml, ops, pystr, types};
 use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 use std::rc::Rc;
@@ -11,19 +11,31 @@ use std::rc::Rc;
 type Kwargs = Vec<(String, Value)>;
 
 /// `op.*` names that only run Python and need a database connection.
-const RUNTIME_OPERATIONS: [&str; 6] =
-    ["get_bind", "run_async", "invoke", "implementation_for", "register_operation", "get_context_impl"];
+const RUNTIME_OPERATIONS: [&str; 5] =
+    ["run_async", "invoke", "implementation_for", "register_operation", "get_context_impl"];
+
+/// What `op.get_bind()` gives: in offline mode a connection that writes what it executes.
+pub const BIND: &str = "alembic.bind";
 
 impl<'a> Interp<'a> {
     pub fn call_path(&mut self, expr: &'a Expr, path: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
         if let Some(name) = path.strip_prefix("builtins.") {
             return super::builtins::call_builtin(name, args).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON));
         }
+        if path == "textwrap.dedent" {
+            return match args.as_slice() {
+                [Value::Str(text)] => Ok(Value::Str(pystr::dedent(text))),
+                _ => Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            };
+        }
         if path.starts_with("logging") || path.starts_with("warnings") || path.starts_with("typing") {
             return Ok(Value::Path("logging".into()));
         }
         if path.ends_with("get_context.autocommit_block") {
             return Ok(Value::Object(Rc::new(Object { path: "alembic.autocommit_block".into(), args, kwargs })));
+        }
+        if let Some(method) = path.strip_prefix("alembic.bind.") {
+            return self.call_bind(expr, method, args, kwargs);
         }
         if let Some(name) = path.strip_prefix("alembic.op.") {
             return self.call_op(expr, name, args, kwargs, None);
@@ -47,7 +59,10 @@ impl<'a> Interp<'a> {
         }
         let name = last_segment(path);
         let sql = match (name, args.as_slice()) {
-            ("text" | "literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
+            // A DDL statement's `%` would be Python formatting: only plain text is certain.
+            ("DDL", [Value::Str(text)]) if kwargs.is_empty() && !text.contains('%') => text.clone(),
+            ("text", [Value::Str(text)]) if kwargs.is_empty() => dml::text_clause(text),
+            ("literal_column", [Value::Str(text)]) if kwargs.is_empty() => text.clone(),
             ("true", []) => "true".into(),
             ("false", []) => "false".into(),
             ("null", []) => "NULL".into(),
@@ -60,7 +75,7 @@ impl<'a> Interp<'a> {
             ("not_", [condition]) => {
                 format!("NOT ({})", dml::condition(condition).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?)
             }
-            ("table", _) => {
+            ("table" | "Table", _) => {
                 let table = self.table_ref(&args, &kwargs).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
                 return Ok(Value::Table(Rc::new(table)));
             }
@@ -85,9 +100,15 @@ impl<'a> Interp<'a> {
                 return value.map(Value::Sql).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON));
             }
             "get_context" => return Ok(Value::Path("alembic.op.get_context".into())),
+            "get_bind" => return Ok(Value::Path(BIND.into())),
             "batch_alter_table" => {
                 let table =
                     args.first().and_then(Value::as_str).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+                // On PostgreSQL a batch is plain ALTERs unless told to copy the table, which
+                // needs the table as reflected from a database.
+                if kwargs.iter().any(|(key, value)| key == "recreate" && value.as_str() == Some("always")) {
+                    return Err(self.unknown_at(expr, "recreates the table from the database's reflection"));
+                }
                 let schema = kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, v)| v.as_str());
                 return Ok(Value::Batch(table.to_owned(), schema.map(str::to_owned)));
             }
@@ -95,13 +116,15 @@ impl<'a> Interp<'a> {
             _ => {}
         }
         let line = self.line_of(expr.start());
-        let Some(statements) = ops::render(name, args, kwargs, batch) else {
+        // `op.create_table` returns the table, for `op.bulk_insert` to fill.
+        let created = if name == "create_table" { self.table_ref(&args, &kwargs).map(Rc::new) } else { None };
+        let Some(statements) = ops::render(name, args, kwargs, batch, &mut self.created_types) else {
             return Err(self.unknown_at(expr, UNKNOWN_OPERATION));
         };
         for sql in statements? {
             self.emit(sql, line);
         }
-        Ok(Value::None)
+        Ok(created.map_or(Value::None, Value::Table))
     }
 
     pub fn call_method(
@@ -124,6 +147,8 @@ impl<'a> Interp<'a> {
                 let found = items.into_iter().find(|(k, _)| Some(k) == key).map(|(_, v)| v);
                 Some(found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
             }
+            (Value::Sql(text), "bindparams") if args.is_empty() => dml::bind_params(&text, &kwargs).map(Value::Sql),
+            (Value::Sql(text), "execution_options") => Some(Value::Sql(text)),
             (Value::Table(table), "insert" | "update" | "delete") if args.is_empty() => {
                 let kind = match method {
                     "insert" => DmlKind::Insert,
@@ -137,9 +162,52 @@ impl<'a> Interp<'a> {
             (Value::Batch(table, schema), _) => {
                 return self.call_op(expr, method, args, kwargs, Some((&table, schema.as_deref())));
             }
+            (Value::Object(object), "create" | "drop") if matches!(object.name(), "Enum" | "ENUM") => {
+                return self.create_or_drop_enum(expr, &object, method, &args, &kwargs);
+            }
             (Value::Opaque(reason), _) => return Err(self.unknown_at(expr, reason)),
             _ => None,
         };
         result.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))
+    }
+}
+
+impl<'a> Interp<'a> {
+    /// `op.get_bind().execute(statement)`: offline, the statement is written like
+    /// `op.execute`'s; its result is only known to a database.
+    fn call_bind(&mut self, expr: &'a Expr, method: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
+        match (method, args.as_slice()) {
+            ("execute", [Value::Sql(_) | Value::Dml(_)]) if kwargs.is_empty() => {
+                self.call_op(expr, "execute", args, kwargs, None)?;
+                Ok(Value::Opaque(DATA_DEPENDENT.into()))
+            }
+            _ => Err(self.unknown_at(expr, DATA_DEPENDENT)),
+        }
+    }
+
+    /// `sa.Enum(..., name=...).create(bind)` / `.drop(bind)`: offline, Alembic's connection
+    /// writes CREATE TYPE / DROP TYPE whatever `checkfirst` says.
+    fn create_or_drop_enum(
+        &mut self,
+        expr: &'a Expr,
+        object: &Object,
+        method: &str,
+        args: &[Value],
+        kwargs: &Kwargs,
+    ) -> Eval<Value> {
+        let bind = kwargs.iter().find(|(key, _)| key == "bind").map(|(_, value)| value).or(args.first());
+        if bind != Some(&Value::Path(BIND.into())) {
+            return Err(self.unknown_at(expr, DATA_DEPENDENT));
+        }
+        let enum_type = types::sql_type(&Value::Object(Rc::new(object.clone())))?
+            .enum_type
+            .ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+        let sql = if method == "create" {
+            enum_type.create_sql()
+        } else {
+            format!("DROP TYPE {}", enum_type.qualified_name())
+        };
+        self.emit(sql, self.line_of(expr.start()));
+        Ok(Value::None)
     }
 }

@@ -1,6 +1,6 @@
 //! `sa.Column(...)` read into what DDL needs, and its PostgreSQL column specification.
 
-use super::constraints::{ForeignKey, foreign_key_from_column};
+use super::constraints::{ForeignKey, foreign_key_from_column, read_constraint};
 use super::dml::literal;
 use super::quote::ident;
 use super::types::{SqlType, sql_type};
@@ -26,8 +26,13 @@ pub struct Column {
     pub foreign_keys: Vec<ForeignKey>,
     pub computed: Option<String>,
     pub identity: Option<String>,
-    /// `autoincrement=False` turns SERIAL off; `True` and `"auto"` leave it to the rules.
-    pub autoincrement: bool,
+    /// `autoincrement=`: `Some(false)` turns SERIAL off, `Some(true)` asks for it (even in a
+    /// composite key or with a foreign key), `None` is SQLAlchemy's `"auto"`.
+    pub autoincrement: Option<bool>,
+    /// Column-level `sa.CheckConstraint(...)`s, written after the column's specification.
+    pub checks: Vec<String>,
+    /// A Python-side `default=`: SQLAlchemy then does not make the column SERIAL.
+    pub python_default: bool,
 }
 
 /// A column's `server_default=` as SQL: strings quoted, `sa.text(...)`/functions as written.
@@ -53,11 +58,16 @@ pub fn read_column(value: &Value) -> Eval<Column> {
     let mut foreign_keys = Vec::new();
     let mut computed = None;
     let mut identity = None;
+    let mut checks = Vec::new();
     for arg in positional {
         match arg.as_object().map(Object::name) {
             Some("ForeignKey") => foreign_keys.push(arg.clone()),
             Some("Computed") => computed = Some(arg.clone()),
             Some("Identity") => identity = Some(arg.clone()),
+            Some("CheckConstraint") => {
+                let object = arg.as_object().ok_or_else(|| unexpected(arg, "a check constraint"))?;
+                checks.push(read_constraint(object)?.sql());
+            }
             _ if column_type.is_none() => column_type = Some(arg.clone()),
             _ => return Err(unexpected(arg, "a column argument")),
         }
@@ -103,7 +113,12 @@ pub fn read_column(value: &Value) -> Eval<Column> {
         },
         computed: computed.map(|computed| computed_sql(&computed)).transpose()?,
         identity,
-        autoincrement: object.kwarg("autoincrement") != Some(&Value::Bool(false)),
+        autoincrement: match object.kwarg("autoincrement") {
+            Some(Value::Bool(explicit)) => Some(*explicit),
+            _ => None,
+        },
+        checks,
+        python_default: object.kwarg("default").is_some_and(|default| !default.is_none()),
         foreign_keys,
         sql_type,
         name,
@@ -142,24 +157,34 @@ impl Column {
             (true, true) if self.explicit_nullable => spec.push_str(" NULL"),
             _ => {}
         }
+        for check in &self.checks {
+            spec.push(' ');
+            spec.push_str(check);
+        }
         spec
     }
 
-    /// Whether SQLAlchemy would make this (sole primary key) column SERIAL.
+    /// Whether SQLAlchemy could make this primary-key column SERIAL (`"auto"` also wants
+    /// no foreign key).
     pub fn may_be_serial(&self) -> bool {
         self.sql_type.serial.is_some()
-            && self.autoincrement
+            && self.autoincrement != Some(false)
+            && !self.python_default
             && self.identity.is_none()
             && self.computed.is_none()
             && self.server_default.is_none()
-            && self.foreign_keys.is_empty()
+            && (self.foreign_keys.is_empty() || self.autoincrement == Some(true))
     }
 }
 
-/// The one column SQLAlchemy treats as autoincrementing: the only primary-key column.
+/// The column SQLAlchemy treats as autoincrementing: the only primary-key column, or in a
+/// composite key the one marked `autoincrement=True`.
 pub fn serial_column(columns: &[Column], primary_key: &[String]) -> Option<usize> {
-    let [only] = primary_key else { return None };
-    columns.iter().position(|column| &column.name == only && column.may_be_serial())
+    let candidate = |name: &String| columns.iter().position(|column| &column.name == name && column.may_be_serial());
+    match primary_key {
+        [only] => candidate(only),
+        several => several.iter().filter_map(candidate).find(|&i| columns[i].autoincrement == Some(true)),
+    }
 }
 
 fn computed_sql(value: &Value) -> Eval<String> {

@@ -1,7 +1,7 @@
 //! Constraints and indexes: read from SQLAlchemy constructs or op arguments, written as the
 //! PostgreSQL DDL compiler writes them.
 
-use super::quote::{ident, qualified};
+use super::quote::{check_given_name, ident, qualified};
 use super::unknown::{Eval, unexpected, unknown};
 use super::value::{Object, Value};
 
@@ -17,6 +17,8 @@ pub struct ForeignKey {
     pub deferrable: Option<bool>,
     pub initially: Option<String>,
     pub match_: Option<String>,
+    /// `use_alter=True`: left out of CREATE TABLE (SQLAlchemy adds it after all tables).
+    pub use_alter: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -25,6 +27,15 @@ pub enum Constraint {
     Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
     Check { name: Option<String>, sql: String },
     ForeignKey(ForeignKey),
+}
+
+/// A constraint's name, if given; SQLAlchemy refuses one beyond PostgreSQL's length.
+pub fn constraint_name(value: Option<&Value>) -> Eval<Option<String>> {
+    let name = optional_str(value, "a constraint name")?;
+    if let Some(name) = &name {
+        check_given_name(name)?;
+    }
+    Ok(name)
 }
 
 pub fn optional_str(value: Option<&Value>, what: &str) -> Eval<Option<String>> {
@@ -90,18 +101,19 @@ fn split_target(target: &str) -> Eval<(Option<String>, String, String)> {
 }
 
 fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
-    fk.name = optional_str(object.kwarg("name"), "a constraint name")?;
+    fk.name = constraint_name(object.kwarg("name"))?;
     fk.ondelete = optional_str(object.kwarg("ondelete"), "ondelete")?;
     fk.onupdate = optional_str(object.kwarg("onupdate"), "onupdate")?;
     fk.initially = optional_str(object.kwarg("initially"), "initially")?;
     fk.match_ = optional_str(object.kwarg("match"), "match")?;
     fk.deferrable = deferrable(object.kwarg("deferrable"));
+    fk.use_alter = object.kwarg("use_alter").and_then(Value::truthy).unwrap_or(false);
     Ok(())
 }
 
 /// A constraint object given among `create_table`'s arguments.
 pub fn read_constraint(object: &Object) -> Eval<Constraint> {
-    let name = optional_str(object.kwarg("name"), "a constraint name")?;
+    let name = constraint_name(object.kwarg("name"))?;
     let columns = || -> Eval<Vec<String>> {
         object
             .args

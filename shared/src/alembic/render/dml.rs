@@ -2,7 +2,7 @@
 //! Alembic's offline mode compiles them (`literal_binds`).
 
 use super::quote::{ident, qualified, string_literal};
-use super::value::{Dml, DmlKind, TableRef, Value, python_float};
+use super::value::{Dml, DmlKind, TableRef, Value, last_segment, python_float};
 use ruff_python_ast::CmpOp;
 use std::rc::Rc;
 
@@ -18,6 +18,54 @@ const ANSI_FUNCTIONS: [&str; 8] = [
     "user",
 ];
 
+/// SQL given to `sa.text(...)` as SQLAlchemy compiles it: `\\:name` (an escaped colon,
+/// so that `:name` is not a bind parameter) loses its backslash.
+pub fn text_clause(sql: &str) -> String {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' && chars.get(i + 1) == Some(&':') {
+            let mut end = i + 2;
+            while chars.get(end).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+                end += 1;
+            }
+            if chars.get(end) != Some(&':') {
+                i += 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// `sa.text(...).bindparams(name=value)`: each `:name` (not after a colon, a word
+/// character or a backslash, nor before a colon) replaced by its value as a literal.
+pub fn bind_params(text: &str, values: &[(String, Value)]) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(&c) = chars.get(at) {
+        let before = at.checked_sub(1).and_then(|i| chars.get(i));
+        if c == ':' && !before.is_some_and(|b| *b == ':' || *b == '\\' || word(b)) {
+            let end = (at + 1..=chars.len()).find(|&i| !chars.get(i).is_some_and(word)).unwrap_or(chars.len());
+            let name: String = chars.get(at + 1..end).unwrap_or_default().iter().collect();
+            let bound = values.iter().find(|(key, _)| *key == name);
+            if let (false, Some((_, value)), false) = (name.is_empty(), bound, chars.get(end) == Some(&':')) {
+                out.push_str(&literal(value)?);
+                at = end;
+                continue;
+            }
+        }
+        out.push(c);
+        at += 1;
+    }
+    Some(out)
+}
+
 /// A Python value as an SQL literal.
 pub fn literal(value: &Value) -> Option<String> {
     Some(match value {
@@ -29,6 +77,8 @@ pub fn literal(value: &Value) -> Option<String> {
         Value::None => "NULL".into(),
         Value::Sql(sql) => sql.clone(),
         Value::ColumnRef(table, column) => column_sql(table, column),
+        // `sa.column('name')` outside a table: the bare name.
+        Value::Object(object) if object.name() == "column" => ident(object.args.first()?.as_str()?),
         _ => return None,
     })
 }
@@ -90,7 +140,7 @@ pub fn column_method(table: &TableRef, column: &str, method: &str, args: &[Value
         ("in_" | "not_in" | "notin_", [Value::List(items)]) => {
             let items: Option<Vec<String>> = items.iter().map(literal).collect();
             let not = if method == "in_" { "" } else { "NOT " };
-            format!("({left} {not}IN ({}))", items?.join(", "))
+            format!("{left} {not}IN ({})", items?.join(", "))
         }
         ("is_", [value]) => format!("{left} IS {}", literal(value)?),
         ("is_not" | "isnot", [value]) => format!("{left} IS NOT {}", literal(value)?),
@@ -159,11 +209,47 @@ pub fn bulk_insert(table: &Rc<TableRef>, rows: &Value) -> Option<Vec<String>> {
     Some(statements)
 }
 
+/// A value written for a column of the given type, as SQLAlchemy's literal processors
+/// write it; `None` where Alembic's offline mode fails (e.g. a string for a DATE column,
+/// any value for a column without a type).
+fn typed_literal(column_type: Option<&Value>, value: &Value) -> Option<String> {
+    if matches!(value, Value::None | Value::Sql(_)) {
+        return literal(value);
+    }
+    let type_name = match column_type? {
+        Value::Path(path) => last_segment(path),
+        Value::Object(object) => object.name(),
+        _ => return None,
+    };
+    match (type_name, value) {
+        ("Integer" | "INTEGER" | "INT" | "BigInteger" | "BIGINT" | "SmallInteger" | "SMALLINT", _) => match value {
+            Value::Int(i) => Some(i.to_string()),
+            Value::Bool(b) => Some(i64::from(*b).to_string()),
+            Value::Float(f) if f.is_finite() => Some((f.trunc() as i64).to_string()),
+            _ => None,
+        },
+        ("Numeric" | "NUMERIC" | "DECIMAL" | "Float" | "FLOAT" | "REAL" | "Double" | "DOUBLE_PRECISION", _) => {
+            match value {
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_python_str(),
+                _ => None,
+            }
+        }
+        (
+            "String" | "VARCHAR" | "Unicode" | "NVARCHAR" | "CHAR" | "NCHAR" | "Text" | "TEXT" | "UnicodeText" | "Enum"
+            | "ENUM",
+            Value::Str(text),
+        ) => Some(string_literal(text)),
+        ("UUID" | "Uuid", _) => Some(string_literal(&value.to_python_str()?)),
+        ("Boolean" | "BOOLEAN", Value::Bool(_)) => literal(value),
+        _ => None,
+    }
+}
+
 fn ordered_values(table: &TableRef, values: &[(String, Value)]) -> Option<Vec<(String, String)>> {
     let mut ordered = Vec::new();
-    for (column, _) in &table.columns {
+    for (column, column_type) in &table.columns {
         if let Some((_, value)) = values.iter().rev().find(|(key, _)| key == column) {
-            ordered.push((column.clone(), literal(value)?));
+            ordered.push((column.clone(), typed_literal(column_type.as_ref(), value)?));
         }
     }
     // SQLAlchemy refuses values for columns the table does not list.

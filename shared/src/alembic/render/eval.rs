@@ -3,7 +3,7 @@
 use super::interp::Interp;
 use super::unknown::{Eval, FROM_APPLICATION, UNSUPPORTED_PYTHON, Unknown, unknown};
 use super::value::{TableRef, Value};
-use ruff_python_ast::{CmpOp, ConversionFlag, Expr, ExprCall, InterpolatedStringElement, Number, Operator, UnaryOp};
+use ruff_python_ast::{ConversionFlag, Expr, ExprCall, InterpolatedStringElement, Number, UnaryOp};
 use ruff_text_size::Ranged;
 
 /// Builtins the renderer evaluates; they become `builtins.<name>` paths.
@@ -30,6 +30,23 @@ const BUILTINS: [&str; 17] = [
 impl<'a> Interp<'a> {
     pub fn eval(&mut self, expr: &'a Expr) -> Eval<Value> {
         self.step(expr)?;
+        self.depth += 1;
+        let value = if self.depth > MAX_NESTING {
+            Err(self.unknown_at(expr, "nested too deeply to evaluate statically"))
+        } else {
+            self.eval_nested(expr)
+        };
+        self.depth -= 1;
+        let too_large = match &value {
+            Ok(Value::Str(text)) => text.len() > MAX_SIZE,
+            Ok(Value::List(items)) => items.len() > MAX_SIZE,
+            Ok(Value::Dict(items)) => items.len() > MAX_SIZE,
+            _ => false,
+        };
+        if too_large { Err(self.unknown_at(expr, "too large to evaluate statically")) } else { value }
+    }
+
+    fn eval_nested(&mut self, expr: &'a Expr) -> Eval<Value> {
         match expr {
             Expr::StringLiteral(string) => Ok(Value::Str(string.value.to_str().to_owned())),
             Expr::NumberLiteral(number) => match &number.value {
@@ -257,6 +274,10 @@ impl<'a> Interp<'a> {
 
     fn attribute(&mut self, expr: &Expr, value: Value, name: &str) -> Eval<Value> {
         Ok(match value {
+            // The dialect of Alembic's connection or context, for `if ...dialect.name == ...`.
+            Value::Path(path) if name == "name" && path.starts_with("alembic.") && path.ends_with(".dialect") => {
+                Value::Str("postgresql".into())
+            }
             Value::Path(path) => Value::Path(format!("{path}.{name}")),
             Value::Foreign(path) => Value::Foreign(format!("{path}.{name}")),
             Value::Opaque(reason) => Value::Opaque(reason),
@@ -266,6 +287,7 @@ impl<'a> Interp<'a> {
             },
             Value::Table(ref table) if name == "name" => Value::Str(table.name.clone()),
             receiver @ (Value::Str(_)
+            | Value::Sql(_)
             | Value::Dict(_)
             | Value::Table(_)
             | Value::Dml(_)
@@ -276,96 +298,30 @@ impl<'a> Interp<'a> {
         })
     }
 
-    fn index(&self, expr: &Expr, value: Value, index: Value) -> Eval<Value> {
-        let found = match (&value, &index) {
-            (Value::List(items), Value::Int(i)) => {
-                let at = if *i < 0 { items.len() as i64 + i } else { *i };
-                usize::try_from(at).ok().and_then(|at| items.get(at)).cloned()
-            }
-            (Value::Str(text), Value::Int(i)) => {
-                let chars: Vec<char> = text.chars().collect();
-                let at = if *i < 0 { chars.len() as i64 + i } else { *i };
-                usize::try_from(at).ok().and_then(|at| chars.get(at)).map(|c| Value::Str(c.to_string()))
-            }
-            (Value::Dict(items), key) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
-            (Value::Method(table, c), Value::Str(column)) if c == "c" => match table.as_ref() {
-                Value::Table(table) => Some(Value::ColumnRef(table.clone(), column.clone())),
-                _ => None,
-            },
-            (Value::Opaque(_) | Value::Foreign(_), _) => return Err(self.value_problem(expr, &value)),
-            _ => None,
-        };
-        found.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))
-    }
-
-    pub fn binary(&self, expr: &Expr, left: Value, op: Operator, right: Value) -> Eval<Value> {
-        use Value::{Float, Int, List, Sql, Str};
-        let result = match (op, left, right) {
-            (Operator::Add, Str(a), Str(b)) => Some(Str(a + &b)),
-            (Operator::Add, List(a), List(b)) => Some(List(a.into_iter().chain(b).collect())),
-            (Operator::Add, Int(a), Int(b)) => a.checked_add(b).map(Int),
-            (Operator::Sub, Int(a), Int(b)) => a.checked_sub(b).map(Int),
-            (Operator::Mult, Int(a), Int(b)) => a.checked_mul(b).map(Int),
-            (Operator::Mult, Str(a), Int(n)) if (0..=1000).contains(&n) => Some(Str(a.repeat(n as usize))),
-            (Operator::Add, Float(a), Float(b)) => Some(Float(a + b)),
-            (Operator::Mod, Str(format), args) => super::pystr::percent_format(&format, &args).map(Str),
-            (Operator::BitAnd, Sql(a), Sql(b)) => Some(Sql(format!("{a} AND {b}"))),
-            (Operator::BitOr, Sql(a), Sql(b)) => Some(Sql(format!("{a} OR {b}"))),
-            (_, value @ (Value::Opaque(_) | Value::Foreign(_)), _)
-            | (_, _, value @ (Value::Opaque(_) | Value::Foreign(_))) => return Err(self.value_problem(expr, &value)),
-            _ => None,
-        };
-        result.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))
-    }
-
-    fn compare(&self, expr: &Expr, left: &Value, op: CmpOp, right: &Value) -> Eval<Value> {
-        if let Value::ColumnRef(table, column) = left {
-            return super::dml::column_comparison(table, column, op, right)
-                .ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON));
-        }
-        for value in [left, right] {
-            if matches!(value, Value::Opaque(_) | Value::Foreign(_)) {
-                return Err(self.value_problem(expr, value));
-            }
-        }
-        let ordering = match (left, right) {
-            (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
-            (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
-            (Value::Float(a), Value::Float(b)) => a.partial_cmp(b),
-            _ => None,
-        };
-        let contains = |haystack: &Value| match haystack {
-            Value::List(items) => Some(items.contains(left)),
-            Value::Dict(items) => Some(items.iter().any(|(key, _)| key == left)),
-            Value::Str(text) => left.as_str().map(|needle| text.contains(needle)),
-            _ => None,
-        };
-        let result = match op {
-            CmpOp::Eq | CmpOp::Is => Some(left == right),
-            CmpOp::NotEq | CmpOp::IsNot => Some(left != right),
-            CmpOp::Lt => ordering.map(|o| o.is_lt()),
-            CmpOp::LtE => ordering.map(|o| o.is_le()),
-            CmpOp::Gt => ordering.map(|o| o.is_gt()),
-            CmpOp::GtE => ordering.map(|o| o.is_ge()),
-            CmpOp::In => contains(right),
-            CmpOp::NotIn => contains(right).map(|found| !found),
-        };
-        result.map(Value::Bool).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))
-    }
-
-    /// `sa.table('name', sa.column('a', sa.Integer), ..., schema=...)`.
+    /// `sa.table('name', sa.column('a', sa.Integer), ..., schema=...)`, and likewise
+    /// `sa.Table(name, metadata, sa.Column(...), ...)` and what `op.create_table` returns:
+    /// the columns with their types, which decide how values are written.
     pub fn table_ref(&self, args: &[Value], kwargs: &[(String, Value)]) -> Option<TableRef> {
         let name = args.first()?.as_str()?.to_owned();
         let schema =
             kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, value)| value.as_str()).map(str::to_owned);
         let mut columns = Vec::new();
-        for column in args.get(1..).unwrap_or_default() {
-            let object = column.as_object()?;
-            columns.push((object.args.first()?.as_str()?.to_owned(), object.args.get(1).cloned()));
+        for element in args.get(1..).unwrap_or_default() {
+            let object = element.as_object()?;
+            if !matches!(object.name(), "column" | "Column") {
+                continue;
+            }
+            let column_type = object.kwarg("type_").or_else(|| object.args.get(1)).cloned();
+            columns.push((object.arg("name", 0)?.as_str()?.to_owned(), column_type));
         }
         Some(TableRef { name, schema, columns })
     }
 }
+
+/// How deep expressions may nest, and how large a string or list may grow, before the
+/// renderer gives up (fuzzed input must not exhaust the stack or memory).
+const MAX_NESTING: usize = 200;
+const MAX_SIZE: usize = 1_000_000;
 
 const DATA_OR_UNSUPPORTED: &str = "a test only running Python can decide";
 

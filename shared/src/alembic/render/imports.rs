@@ -5,8 +5,9 @@ use super::interp::Interp;
 use super::value::Value;
 use ruff_python_ast::{StmtImport, StmtImportFrom};
 
-/// Modules whose names the renderer understands; `logging` and `warnings` calls emit no SQL.
-const KNOWN_ROOTS: [&str; 6] = ["sqlalchemy", "alembic", "typing", "__future__", "logging", "warnings"];
+/// Modules whose names the renderer understands (`textwrap.dedent`); `logging` and
+/// `warnings` calls emit no SQL.
+const KNOWN_ROOTS: [&str; 7] = ["sqlalchemy", "alembic", "typing", "__future__", "logging", "warnings", "textwrap"];
 
 /// Standard-library modules: their values exist only when Python runs.
 const STANDARD_LIBRARY: [&str; 11] =

@@ -1,7 +1,7 @@
 //! Indexes: `op.create_index`, `sa.Index` among a table's arguments, `column(index=True)`.
 
 use super::constraints::{names, optional_str, sql_text};
-use super::quote::{ident, qualified};
+use super::quote::{check_given_name, generated_name, ident, qualified};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::Value;
 
@@ -27,10 +27,10 @@ pub struct Index {
 /// The name SQLAlchemy's default naming convention gives `column(index=True)`:
 /// `ix_<schema>_<table>_<column>`.
 pub fn column_index_name(schema: Option<&str>, table: &str, column: &str) -> String {
-    match schema {
+    generated_name(match schema {
         Some(schema) => format!("ix_{schema}_{table}_{column}"),
         None => format!("ix_{table}_{column}"),
-    }
+    })
 }
 
 /// Reads an index's expressions (names, `sa.text(...)`) and keyword arguments.
@@ -41,6 +41,7 @@ pub fn read_index(
     expressions: &[Value],
     kwargs: &[(String, Value)],
 ) -> Eval<Index> {
+    check_given_name(&name)?;
     let mut index = Index { name, table, schema, ..Index::default() };
     for expression in expressions {
         match expression {

@@ -22,6 +22,10 @@ pub struct Interp<'a> {
     pub section: RenderedSection,
     pub autocommit: bool,
     steps: u32,
+    /// How deeply the expression being evaluated is nested.
+    pub depth: usize,
+    /// Enum types `create_table` has created in this function (each is created once).
+    pub created_types: Vec<String>,
 }
 
 /// How a block of statements ended.
@@ -45,6 +49,8 @@ impl<'a> Interp<'a> {
             section: RenderedSection::default(),
             autocommit: false,
             steps: 0,
+            depth: 0,
+            created_types: Vec::new(),
         }
     }
 
@@ -57,7 +63,8 @@ impl<'a> Interp<'a> {
     /// The source of a node, on one line and shortened; a call's arguments become `...`.
     pub fn construct(&self, expr: &Expr) -> String {
         match expr {
-            Expr::Call(call) => format!("{}(...)", self.text(&*call.func)),
+            Expr::Call(call) => format!("{}(...)", self.construct(&call.func)),
+            Expr::Attribute(attribute) => format!("{}.{}", self.construct(&attribute.value), attribute.attr),
             other => self.text(other),
         }
     }

@@ -19,6 +19,9 @@ mod exclude;
 mod imports;
 mod index;
 mod interp;
+mod md5;
+mod nesting;
+mod operators;
 mod ops;
 mod pystr;
 mod quote;
@@ -38,6 +41,10 @@ use value::Value;
 
 /// Renders both functions. Never fails: what cannot be rendered is listed in each section.
 pub fn render_script(_path: &str, text: &str) -> RenderedScript {
+    if let Some((offset, why)) = nesting::too_deep(text) {
+        let line = Interp::new(text).line_of(ruff_text_size::TextSize::try_from(offset).unwrap_or_default());
+        return RenderedScript { syntax_error: Some((line, why.to_owned())), ..RenderedScript::default() };
+    }
     let parsed = match ruff_python_parser::parse_module(text) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -96,6 +103,7 @@ fn bind_opaque(interp: &mut Interp<'_>, target: &Expr, reason: &str) {
 fn render_function<'a>(interp: &mut Interp<'a>, function: Option<&'a StmtFunctionDef>) -> RenderedSection {
     interp.section = RenderedSection::default();
     interp.autocommit = false;
+    interp.created_types.clear();
     let Some(function) = function else { return RenderedSection::default() };
     if !function.parameters.is_empty() {
         let line = interp.line_of(function.start());

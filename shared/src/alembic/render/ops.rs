@@ -2,7 +2,7 @@
 //! implementation emits for them in offline mode.
 
 use super::alter::alter_column;
-use super::constraints::{Constraint, ForeignKey, names, optional_str, sql_text};
+use super::constraints::{Constraint, ForeignKey, constraint_name, names, optional_str, sql_text};
 use super::index::read_index;
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
@@ -32,6 +32,7 @@ pub fn render(
     mut args: Vec<Value>,
     mut kwargs: Kwargs,
     batch: Option<(&str, Option<&str>)>,
+    created_types: &mut Vec<String>,
 ) -> Option<Eval<Vec<String>>> {
     if let Some((table, schema)) = batch {
         let table = Value::Str(table.to_owned());
@@ -51,7 +52,7 @@ pub fn render(
     }
     let args = Args { args, kwargs };
     Some(match name {
-        "create_table" => create_table(&args.args, &args.kwargs),
+        "create_table" => create_table(&args.args, &args.kwargs, created_types),
         "drop_table" => drop_table(&args),
         "add_column" => add_column(&args.args, &args.kwargs),
         "drop_column" => drop_column(&args),
@@ -147,7 +148,7 @@ fn drop_index(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
-    let name = args.string("constraint_name", 0)?;
+    let name = constraint_name(args.get("constraint_name", 0))?;
     let table = args.table("table_name", 1, "schema")?;
     let constraint = match operation {
         "create_unique_constraint" => {
@@ -190,7 +191,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
     ];
     args.only("create_foreign_key", &KEYS)?;
     let fk = ForeignKey {
-        name: args.string("constraint_name", 0)?,
+        name: constraint_name(args.get("constraint_name", 0))?,
         referent_table: args.required("referent_table", 2)?,
         columns: names(args.get("local_cols", 3), "a column name")?,
         referent_columns: names(args.get("remote_cols", 4), "a column name")?,
@@ -203,6 +204,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         },
         initially: args.string("initially", 8)?,
         match_: args.string("match", 9)?,
+        use_alter: false,
     };
     let table = args.table("source_table", 1, "source_schema")?;
     Ok(vec![format!("ALTER TABLE {table} ADD {}", fk.sql())])
@@ -232,7 +234,9 @@ fn table_comment(operation: &str, args: &Args) -> Eval<Vec<String>> {
 fn execute(args: &Args) -> Eval<Vec<String>> {
     args.only("execute", &["sqltext", "execution_options"])?;
     match args.get("sqltext", 0) {
-        Some(Value::Str(sql) | Value::Sql(sql)) => Ok(vec![sql.clone()]),
+        // Alembic wraps a plain string in `sa.text(...)`.
+        Some(Value::Str(sql)) => Ok(vec![dml::text_clause(sql)]),
+        Some(Value::Sql(sql)) => Ok(vec![sql.clone()]),
         Some(Value::Dml(statement)) => dml::render(statement)
             .map(|sql| vec![sql])
             .ok_or_else(|| unknown("op.execute(...)", "a statement the renderer cannot write")),

@@ -96,3 +96,21 @@ pub fn string_method(text: &str, method: &str, args: &[Value], kwargs: &[(String
         _ => return None,
     })
 }
+
+/// `textwrap.dedent`: the whitespace every non-blank line starts with, removed; lines of
+/// only whitespace become empty.
+pub fn dedent(text: &str) -> String {
+    let margin = text
+        .split('\n')
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| &line[..line.len() - line.trim_start_matches([' ', '\t']).len()])
+        .reduce(|common, indent| {
+            let shared = common.chars().zip(indent.chars()).take_while(|(a, b)| a == b).count();
+            &common[..common.char_indices().nth(shared).map_or(common.len(), |(at, _)| at)]
+        })
+        .unwrap_or("");
+    text.split('\n')
+        .map(|line| if line.trim().is_empty() { "" } else { line.strip_prefix(margin).unwrap_or(line) })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

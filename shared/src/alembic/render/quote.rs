@@ -128,3 +128,28 @@ pub fn qualified(schema: Option<&str>, name: &str) -> String {
 pub fn string_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
+
+/// PostgreSQL's identifier length, which SQLAlchemy's dialect enforces.
+const MAX_IDENTIFIER: usize = 63;
+
+/// A name SQLAlchemy generates (e.g. `ix_<table>_<column>`): beyond 63 characters it is cut
+/// to 55 and given `_` and the last 4 hex digits of its MD5.
+pub fn generated_name(name: String) -> String {
+    if name.chars().count() <= MAX_IDENTIFIER {
+        return name;
+    }
+    let digest = super::md5::md5_hex(name.as_bytes());
+    let kept: String = name.chars().take(MAX_IDENTIFIER - 8).collect();
+    format!("{kept}_{}", &digest[digest.len() - 4..])
+}
+
+/// A name given explicitly: SQLAlchemy refuses one beyond 63 characters.
+pub fn check_given_name(name: &str) -> Result<(), super::unknown::Unknown> {
+    if name.chars().count() > MAX_IDENTIFIER {
+        return Err(super::unknown::unknown(
+            format!("'{}'", super::unknown::shorten(name)),
+            "a name longer than 63 characters (SQLAlchemy refuses it)",
+        ));
+    }
+    Ok(())
+}

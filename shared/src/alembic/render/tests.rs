@@ -303,13 +303,14 @@ def downgrade():
 "#;
     let rendered = render_script("r1.py", script);
     let sql: Vec<&str> = rendered.upgrade.statements.iter().map(|s| s.sql.as_str()).collect();
-    assert_eq!(sql, ["first", "last"]);
+    // Offline, Alembic's connection writes what it executes; only the result is unknown.
+    assert_eq!(sql, ["first", "select id from a", "last"]);
     let unknown: Vec<(u32, &str, &str)> =
         rendered.upgrade.unknown.iter().map(|u| (u.line, u.construct.as_str(), u.reason.as_str())).collect();
     assert_eq!(
         unknown,
         [
-            (9, "conn.execute(...)", "data-dependent Python"),
+            (9, "conn.execute(...).fetchall(...)", "data-dependent Python"),
             (10, "rows", "data-dependent Python"),
             (12, "myapp.models.Role", "imported from the application"),
             (13, "postgresql_foo=", "unsupported keyword argument"),
@@ -326,4 +327,132 @@ fn a_syntax_error_gives_its_line() {
     let rendered = render_script("r1.py", "from alembic import op\n\ndef upgrade(:\n    pass\n");
     assert_eq!(rendered.syntax_error.map(|(line, _)| line), Some(3));
     assert!(rendered.upgrade.statements.is_empty());
+}
+
+#[test]
+fn offline_connection_writes_what_it_executes_and_enum_types_it_creates() {
+    let statements = sql("conn = op.get_bind()\n\
+         conn.execute(sa.text('update x set y=1'))\n\
+         sa.Enum('a', name='e8').create(conn, checkfirst=True)\n\
+         if conn.dialect.name == 'postgresql':\n\
+         \x20   postgresql.ENUM(name='e7').drop(conn, checkfirst=True)");
+    assert_eq!(statements, ["update x set y=1", "CREATE TYPE e8 AS ENUM ('a')", "DROP TYPE e7"]);
+}
+
+#[test]
+fn table_options_python_defaults_and_column_order_of_implied_constraints() {
+    let statements = sql("op.create_table('m', sa.Column('id', sa.Integer()), sa.Column('d', sa.Date()), \
+         postgresql_partition_by='RANGE (d)', postgresql_tablespace='Fast', prefixes=['UNLOGGED'])\n\
+         op.create_table('p3', sa.Column('id', sa.Integer(), primary_key=True, default=5))\n\
+         op.create_table('a', sa.Column('f', sa.Integer(), sa.ForeignKey('o.id')), sa.Column('u', sa.Integer(), unique=True))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE UNLOGGED TABLE m (\n    id INTEGER, \n    d DATE\n)\n PARTITION BY RANGE (d)\n TABLESPACE \"Fast\"",
+            "CREATE TABLE p3 (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n)",
+            "CREATE TABLE a (\n    f INTEGER, \n    u INTEGER, \n    FOREIGN KEY(f) REFERENCES o (id), \n    UNIQUE (u)\n)",
+        ]
+    );
+}
+
+#[test]
+fn escaped_colons_in_text_and_deep_nesting_are_handled() {
+    // Alembic writes `x\:y` of a text clause as `x:y`.
+    assert_eq!(sql("op.execute(\"select 1::int, 'x\\\\:y'\")"), ["select 1::int, 'x:y'"]);
+    let deep =
+        format!("from alembic import op\ndef upgrade():\n    op.execute({}1{})\n", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(render_script("r1.py", &deep).syntax_error, Some((3, "too many nested parentheses".into())));
+    let minus = format!("from alembic import op\ndef upgrade():\n    op.execute({}1)\n", "-".repeat(100_000));
+    assert!(render_script("r1.py", &minus).syntax_error.is_some());
+}
+
+#[test]
+fn values_are_written_by_column_type_and_create_table_returns_the_table() {
+    let section = upgrade(
+        "t = op.create_table('kv', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('flag', sa.Boolean()))\n\
+         op.bulk_insert(t, [{'id': 1, 'flag': True}])\n\
+         m = sa.Table('kv2', sa.MetaData(), sa.Column('id', sa.Integer()), sa.Column('name', sa.String(10)), schema='s')\n\
+         op.bulk_insert(m, [{'id': 1.5, 'name': \"o'k\"}])\n\
+         op.execute(m.update().where(m.c.id == 1).values(name='z'))\n\
+         d = sa.table('d', sa.column('day', sa.Date))\n\
+         op.bulk_insert(d, [{'day': '2020-01-01'}])",
+    );
+    let sql: Vec<&str> = section.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE TABLE kv (\n    id SERIAL NOT NULL, \n    flag BOOLEAN, \n    PRIMARY KEY (id)\n)",
+            "INSERT INTO kv (id, flag) VALUES (1, true)",
+            "INSERT INTO s.kv2 (id, name) VALUES (1, 'o''k')",
+            "UPDATE s.kv2 SET name='z' WHERE s.kv2.id = 1",
+        ]
+    );
+    // Alembic's offline mode cannot write a string for a DATE column either.
+    assert_eq!(section.unknown.len(), 1);
+    assert_eq!(section.unknown[0].line, 14);
+}
+
+#[test]
+fn bound_parameters_ddl_and_dedented_sql() {
+    let statements = sql("import textwrap\n\
+         op.execute(sa.text(\"update t set a = :x where b = :name and c = '1:2' and d = x::text\").bindparams(x=5, name=\"o'k\"))\n\
+         op.execute(sa.DDL('create index i on t (a)'))\n\
+         op.execute(textwrap.dedent(\"\"\"\n    UPDATE t\n       SET a = 1\n     WHERE b = 2\n\"\"\"))");
+    assert_eq!(
+        statements,
+        [
+            "update t set a = 5 where b = 'o''k' and c = '1:2' and d = x::text",
+            "create index i on t (a)",
+            "UPDATE t\n   SET a = 1\n WHERE b = 2",
+        ]
+    );
+}
+
+#[test]
+fn each_enum_type_is_created_once_per_run_and_may_inherit_the_table_schema() {
+    let statements = sql("op.create_table('a', sa.Column('s', sa.Enum('x', name='e')))\n\
+         op.create_table('b', sa.Column('s', sa.Enum('x', name='e')))\n\
+         op.create_table('c', sa.Column('s', sa.Enum('x', name='e2', inherit_schema=True)), schema='sc')");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TYPE e AS ENUM ('x')",
+            "CREATE TABLE a (\n    s e\n)",
+            "CREATE TABLE b (\n    s e\n)",
+            "CREATE TYPE sc.e2 AS ENUM ('x')",
+            "CREATE TABLE sc.c (\n    s sc.e2\n)",
+        ]
+    );
+}
+
+#[test]
+fn generated_names_beyond_63_characters_are_cut_and_hashed() {
+    let statements = sql("op.add_column('a_really_long_table_name_for_testing_things', \
+         sa.Column('a_really_long_column_name_for_testing_things', sa.Integer(), index=True))");
+    assert_eq!(
+        statements[1],
+        "CREATE INDEX ix_a_really_long_table_name_for_testing_things_a_really_4bb8 \
+         ON a_really_long_table_name_for_testing_things (a_really_long_column_name_for_testing_things)"
+    );
+    assert_eq!(super::md5::md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+    let long = upgrade(&format!("op.create_index('{}', 't', ['a'])", "x".repeat(70)));
+    assert_eq!(long.statements, vec![]);
+    assert_eq!(long.unknown[0].reason, "a name longer than 63 characters (SQLAlchemy refuses it)");
+}
+
+#[test]
+fn autoincrement_use_alter_and_column_checks() {
+    let statements = sql("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True, autoincrement=True), \
+         sa.Column('v', sa.Integer(), primary_key=True), sa.Column('o', sa.Integer()), \
+         sa.ForeignKeyConstraint(['o'], ['b.id'], use_alter=True, name='fk_o'), sa.CheckConstraint('o > 0'))\n\
+         op.create_table('e', sa.Column('id', sa.Integer(), sa.ForeignKey('d.id'), primary_key=True, autoincrement=True))\n\
+         op.create_table('f', sa.Column('id', sa.Numeric(), primary_key=True), sa.Column('x', sa.Integer(), sa.CheckConstraint('x > 1')))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TABLE a (\n    id SERIAL NOT NULL, \n    v INTEGER NOT NULL, \n    o INTEGER, \n    PRIMARY KEY (id, v), \n    CHECK (o > 0)\n)",
+            "CREATE TABLE e (\n    id SERIAL NOT NULL, \n    PRIMARY KEY (id), \n    FOREIGN KEY(id) REFERENCES d (id)\n)",
+            "CREATE TABLE f (\n    id NUMERIC NOT NULL, \n    x INTEGER CHECK (x > 1), \n    PRIMARY KEY (id)\n)",
+        ]
+    );
 }

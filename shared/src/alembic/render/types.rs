@@ -1,6 +1,6 @@
 //! SQLAlchemy column types as the PostgreSQL dialect compiles them.
 
-use super::quote::{ident, qualified};
+use super::quote::{ident, qualified, string_literal};
 use super::unknown::{Eval, unexpected, unknown};
 use super::value::{Object, Value, last_segment};
 
@@ -20,11 +20,33 @@ pub struct EnumType {
     pub schema: Option<String>,
     pub values: Vec<String>,
     pub create: bool,
+    /// `inherit_schema=True`: the type lives in its table's schema.
+    pub inherit_schema: bool,
+}
+
+impl SqlType {
+    /// The type in a table of schema `schema`: an enum that inherits the schema moves there.
+    pub fn in_table_schema(mut self, schema: Option<&str>) -> SqlType {
+        let (Some(schema), Some(enum_type)) = (schema, self.enum_type.as_mut()) else { return self };
+        if enum_type.inherit_schema && enum_type.schema.is_none() {
+            let unqualified = enum_type.qualified_name();
+            enum_type.schema = Some(schema.to_owned());
+            if let Some(rest) = self.sql.strip_prefix(&unqualified) {
+                self.sql = format!("{}{rest}", enum_type.qualified_name());
+            }
+        }
+        self
+    }
 }
 
 impl EnumType {
     pub fn qualified_name(&self) -> String {
         qualified(self.schema.as_deref(), &self.name)
+    }
+
+    pub fn create_sql(&self) -> String {
+        let values: Vec<String> = self.values.iter().map(|v| string_literal(v)).collect();
+        format!("CREATE TYPE {} AS ENUM ({})", self.qualified_name(), values.join(", "))
     }
 }
 
@@ -49,6 +71,10 @@ pub fn sql_type(value: &Value) -> Eval<SqlType> {
     };
     let flag = |key: &str| object.kwarg(key).and_then(Value::truthy).unwrap_or(false);
     let name = object.name();
+    // The CHECK constraint a Boolean or non-native Enum may bring is not rendered.
+    if flag("create_constraint") {
+        return Err(unknown(format!("{name}(create_constraint=True)"), super::unknown::UNSUPPORTED_KEYWORD));
+    }
     match name {
         "Integer" | "INTEGER" | "INT" => Ok(integer("INTEGER", "SERIAL")),
         "BigInteger" | "BIGINT" => Ok(integer("BIGINT", "BIGSERIAL")),
@@ -179,6 +205,7 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
     };
     let schema = object.kwarg("schema").and_then(Value::as_str).map(str::to_owned);
     let create = object.kwarg("create_type").and_then(Value::truthy).unwrap_or(true);
-    let enum_type = EnumType { name, schema, values, create };
+    let inherit_schema = object.kwarg("inherit_schema").and_then(Value::truthy).unwrap_or(false);
+    let enum_type = EnumType { name, schema, values, create, inherit_schema };
     Ok(SqlType { sql: enum_type.qualified_name(), serial: None, enum_type: Some(enum_type) })
 }
