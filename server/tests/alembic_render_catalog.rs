@@ -16,7 +16,7 @@ use strata_shared::alembic::render::render_script;
 use support::catalog::{self, Facts};
 
 const SEED: u64 = 7_2026;
-const REVISIONS: usize = 60;
+const REVISIONS: usize = 120;
 
 fn python() -> PathBuf {
     std::env::var_os("STRATA_ALEMBIC_PYTHON")

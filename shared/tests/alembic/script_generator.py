@@ -112,6 +112,17 @@ def plain_types(rng):
         Type("postgresql.UUID(as_uuid=True)", "uuid"),
         Type("postgresql.ARRAY(sa.Integer())", "intarray"),
         Type("sa.ARRAY(sa.String())", "strarray"),
+        Type("postgresql.ARRAY(sa.Integer(), dimensions=2)", "intarray"),
+        Type("sa.Numeric()", "numeric"),
+        Type("sa.Numeric(precision=10)", "numeric"),
+        Type("postgresql.INET()", "inet"),
+        Type("postgresql.MACADDR()", "macaddr"),
+        Type("postgresql.TIMESTAMP(timezone=True)", "datetimetz"),
+        Type("postgresql.TIME(timezone=True)", "timetz"),
+        Type("sa.Enum('on', 'off', 'standby', name='power_state', native_enum=False)", "other"),
+        Type("postgresql.BYTEA()", "bytes"),
+        Type("sa.Unicode(length=30)", "str", length=30),
+        Type("sa.UnicodeText()", "str"),
     ]
 
 
@@ -122,7 +133,8 @@ def defaults_for(kind, rng):
         "str": ["'none'", "sa.text(\"'it''s'\")", "sa.text(\"'x'\")"],
         "bool": ["sa.text('false')", "sa.true()", "sa.text('true')", "sa.false()"],
         "datetime": ["sa.func.now()", "sa.text('CURRENT_TIMESTAMP')", "sa.text(\"'2020-01-01 00:00:00'\")"],
-        "datetimetz": ["sa.func.now()", "sa.text('now()')"],
+        "datetimetz": ["sa.func.now()", "sa.text('now()')", "sa.func.current_timestamp()"],
+        "inet": ["sa.text(\"'127.0.0.1'::inet\")", "'10.0.0.1'"],
         "date": ["sa.text('CURRENT_DATE')", "'2021-06-01'"],
         "time": ["sa.text(\"'12:00:00'\")"],
         "interval": ["sa.text(\"'1 day'::interval\")"],
@@ -130,7 +142,7 @@ def defaults_for(kind, rng):
         "float": ["sa.text('0.5')"],
         "json": ["sa.text(\"'{}'::json\")"],
         "jsonb": ["sa.text(\"'{}'::jsonb\")", "sa.text(\"'[]'::jsonb\")"],
-        "uuid": ["sa.text('gen_random_uuid()')"],
+        "uuid": ["sa.text('gen_random_uuid()')", "sa.func.gen_random_uuid()"],
         "intarray": ["sa.text(\"'{}'\")", "sa.text(\"'{1,2}'::integer[]\")"],
         "strarray": ["sa.text(\"'{}'\")"],
     }.get(kind, [])
@@ -203,6 +215,10 @@ class Fk(Constraint):
     def __init__(self, name, column, target, opts, from_column=False):
         super().__init__("fk", name, [column], None, None, droppable=not from_column, referenced=target)
         self.column, self.opts, self.from_column = column, opts, from_column
+        if "DEFERRED" in opts:
+            # Rows changed under a deferred key leave trigger events that block DDL in the
+            # same transaction: no rows for either table.
+            target.deferred = True
 
     def inline_expr(self, recreate):
         if self.from_column and not recreate:
@@ -370,6 +386,8 @@ class Gen:
             expr = con.inline_expr(recreate) if con.kind != "pk" else None
             if expr:
                 lines.append(f"    {expr},")
+        for ix in [] if recreate else [i for i in table.indexes if getattr(i, "inline", None)]:
+            lines.append(f"    {ix.inline},")
         inline_indexes = [] if recreate else [i for i in table.indexes if i.args is None and i.droppable]
         for ix in inline_indexes:
             cols = ", ".join(q(c) for c in ix.columns)
@@ -398,12 +416,17 @@ class Gen:
         schema = SCHEMA if self.schema_created and rng.random() < 0.3 else None
         table = Table(self.fresh("t"), schema)
         up_pre, down_post = [], []
-        pk_style = rng.choice(["identity", "int", "uuid", "composite", "none", "bigint"])
+        pk_style = rng.choice(["identity", "int", "uuid", "composite", "none", "bigint", "serial"])
         if pk_style == "identity":
             ident = rng.choice(["sa.Identity()", "sa.Identity(always=True)", "sa.Identity(start=100, increment=5)"])
             table.columns.append(Column("id", Type("sa.Integer()", "int"), nullable=False, identity=ident, pk=True))
         elif pk_style == "int":
             table.columns.append(Column("id", Type("sa.Integer()", "int"), nullable=False, pk=True))
+            if rng.random() < 0.3:
+                table.columns[-1].flags = ["autoincrement=False"]
+        elif pk_style == "serial":
+            kind = rng.choice(["sa.BigInteger()", "sa.SmallInteger()"])
+            table.columns.append(Column("id", Type(kind, "int"), nullable=False, pk=True))
         elif pk_style == "bigint":
             table.columns.append(Column("id", Type("sa.BigInteger()", "int"), nullable=False, pk=True,
                                         identity="sa.Identity(always=False)"))
@@ -412,7 +435,15 @@ class Gen:
                                         default="sa.text('gen_random_uuid()')"))
         for _ in range(rng.randint(1, 5)):
             table.columns.append(self.random_column(table, True))
-        if pk_style in ("identity", "int", "bigint", "uuid"):
+        if rng.random() < 0.2:
+            # A name that needs quoting; kinds "qint"/"qstr" keep it out of SQL written as text.
+            special = Column(rng.choice(["order", "user", "MixedCase", "from", "Weird Name"]),
+                             rng.choice([Type("sa.Integer()", "qint"), Type("sa.String(length=50)", "qstr", length=50)]))
+            special.special = True
+            if rng.random() < 0.5:
+                special.comment = "naïve — ünïcode"
+            table.columns.append(special)
+        if pk_style in ("identity", "int", "bigint", "uuid", "serial"):
             if rng.random() < 0.3:
                 table.pk_constraint = True
                 table.constraints.append(Constraint("pk", f"pk_{table.name}", ["id"], None, None, droppable=False))
@@ -451,6 +482,7 @@ class Gen:
                 table.columns.append(col)
                 name = op_f_name(f"fk_{table.name}_{col.name}")
                 table.constraints.append(Fk(name, col.name, target, self.fk_options()))
+                table.deferred = getattr(table, "deferred", False) or getattr(target, "deferred", False)
         # Unique and check constraints, indexes.
         plain = [c for c in table.columns if not c.pk and c.type.kind in ("int", "str") and not c.computed]
         if plain and rng.random() < 0.4:
@@ -486,18 +518,26 @@ class Gen:
             table.constraints.append(Constraint("check", name, [c.name],
                                                 f"sa.CheckConstraint({q(cond)}, name={q(name)})",
                                                 ("create_check_constraint", [q(name)], [q(cond)])))
+        jsonb = [c for c in table.columns if c.type.kind == "jsonb"]
+        if jsonb and rng.random() < 0.5:
+            c = rng.choice(jsonb)
+            name = f"ix_{table.name}_{c.name}_gin"
+            ix = Index(name, [c.name], [q(name), f"[{q(c.name)}]", "postgresql_using='gin'"])
+            ix.inline = f"sa.Index({q(name)}, {q(c.name)}, postgresql_using='gin')"
+            table.indexes.append(ix)
         if plain and rng.random() < 0.4:
             c = rng.choice(plain)
             table.indexes.append(Index(f"ix_{table.name}_{c.name}_{self.uniq()}", [c.name], None, unique=rng.random() < 0.3))
         if rng.random() < 0.3:
-            table.comment = rng.choice(["Things we keep", "The team's list", "plain"])
+            table.comment = rng.choice(["Things we keep", "The team's list", "plain", "line one\nline two", "ünïcode ✓"])
         name_expr = None
         if rng.random() < 0.3:
             const = f"{table.name.upper()}_TABLE"
             module.constants.append(f"{const} = {q(table.name)}")
             name_expr = const
         helper = None
-        cands = [c for c in table.columns if not c.pk and not c.fk and not c.computed and not c.type.enum]
+        cands = [c for c in table.columns if not c.pk and not c.fk and not c.computed and not c.type.enum
+                 and not getattr(c, "special", False)]
         if cands and rng.random() < 0.25:
             c = rng.choice(cands)
             helper = c.name
@@ -587,6 +627,8 @@ class Gen:
             if back_using:
                 down.append(f"postgresql_using={q(back_using)}")
             col.type = new_type
+            if getattr(col, "special", False):
+                new_type.kind = "q" + new_type.kind
         elif what == "nullable":
             if col.nullable and table.rows:
                 return None
@@ -716,6 +758,7 @@ class Gen:
             source.columns.append(col)
             name = op_f_name(f"fk_{source.name}_{col.name}")
             fk = Fk(name, col.name, target, self.fk_options())
+            source.deferred = getattr(source, "deferred", False) or getattr(target, "deferred", False)
             source.constraints.append(fk)
             _, pre, post = fk.create_call()
             post = post_with_source_schema(post, source)
@@ -841,7 +884,7 @@ class Gen:
 
     def op_bulk_insert(self, module):
         rng = self.rng
-        table = self.pick_table(lambda t: not t.rows and insertable(t) is not None)
+        table = self.pick_table(lambda t: not t.rows and not getattr(t, "deferred", False) and insertable(t) is not None)
         if not table:
             return None
         used = []
@@ -951,6 +994,11 @@ def type_change(col, rng):
     e = col.type.expr
     if col.default is not None or col.type.enum:
         return None
+    if getattr(col, "special", False):
+        # USING is SQL text: the name quoted.
+        quoted = Column('"' + col.name + '"', col.type)
+        change = type_change(quoted, rng)
+        return change
     if e == "sa.Integer()":
         return rng.choice([
             (Type("sa.BigInteger()", "int"), None, None),
