@@ -7,7 +7,9 @@
 //!
 //! Alembic runs in the venv scripts/setup creates (`.tools/alembic-venv`, or
 //! `$STRATA_ALEMBIC_PYTHON`). More projects locally: `STRATA_RENDER_SEEDS=1,2,3,4`
-//! (comma-separated) and `STRATA_RENDER_REVISIONS=400` (revisions per project).
+//! (comma-separated) and `STRATA_RENDER_REVISIONS=400` (revisions per project);
+//! `STRATA_RENDER_EDGE=0` leaves out the generator's rarer spellings (some valid offline only),
+//! `STRATA_RENDER_EDGE=2` adds those the renderer does not render yet.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,9 +26,12 @@ fn python() -> PathBuf {
 fn run_python(args: &[&str], dir: &Path) -> String {
     let python = python();
     assert!(python.exists(), "no Alembic venv at {}: run scripts/setup", python.display());
+    // The generator's rarer spellings, some valid offline only: on unless set otherwise.
+    let edge = std::env::var("STRATA_RENDER_EDGE").unwrap_or_else(|_| "1".to_owned());
     let output = Command::new(&python)
         .args(args)
         .current_dir(dir)
+        .env("STRATA_RENDER_EDGE", edge)
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONWARNINGS", "ignore")
         .output()
