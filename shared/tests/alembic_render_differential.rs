@@ -116,14 +116,19 @@ fn alembic_statements(output: &str) -> HashMap<String, Vec<Statement>> {
     by_revision
 }
 
+/// Strata's statements, cut as Alembic's output is cut (one `op.execute` may carry several).
 fn from_section(section: &RenderedSection) -> Vec<Statement> {
     section
         .statements
         .iter()
-        .map(|RenderedStatement { sql, line, autocommit }| Statement {
-            sql: sql.trim().trim_end_matches(';').trim().to_owned(),
-            autocommit: *autocommit,
-            line: Some(*line),
+        .flat_map(|RenderedStatement { sql, line, autocommit }| {
+            let pieces = pg_query::split_with_scanner(sql).unwrap_or_else(|_| vec![sql.as_str()]);
+            pieces
+                .into_iter()
+                .map(|piece| piece.trim().trim_end_matches(';').trim())
+                .filter(|piece| !piece.is_empty())
+                .map(|piece| Statement { sql: piece.to_owned(), autocommit: *autocommit, line: Some(*line) })
+                .collect::<Vec<_>>()
         })
         .collect()
 }

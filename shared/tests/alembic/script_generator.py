@@ -978,6 +978,22 @@ class Gen:
              "    sa.Column('e', sa.Numeric(5, 2), server_default=sa.text('0.00')),",
              ")"],
         ]
+        const = f"EDGE_{n}"
+        module.constants += [f"{const} = {q(t)}", f"{const}_LEN = 25"]
+        module.helpers.append(f"def _edge_{n}_col(name, nullable=True):\n"
+                              f"    return sa.Column(name, sa.String(length={const}_LEN), nullable=nullable)\n")
+        snippets += [
+            # names and lengths from constants, f-strings, % and .format, a helper with arguments,
+            # the created table given to bulk_insert
+            [f"edge = op.create_table({const}, sa.Column('id', sa.Integer(), primary_key=True), "
+             f"_edge_{n}_col('a'), _edge_{n}_col(name='b', nullable=False))",
+             "op.bulk_insert(edge, [{'id': 1, 'a': 'x', 'b': 'y'}, {'id': 2, 'a': None, 'b': 'z'}])",
+             f"op.execute(f\"UPDATE {{{const}}} SET a = 'q' WHERE id = {{1 + 1}}\")",
+             f"op.execute(\"UPDATE %s SET b = 'r'\" % {const})",
+             f"op.execute(\"DELETE FROM {{}} WHERE id > {{}}\".format({const}, 10))",
+             f"op.create_index('ix_' + {const} + '_a', {const}, ['a'])",
+             f"op.execute(\"UPDATE {{0}} SET a = 'm'; UPDATE {{0}} SET b = 'n' WHERE a = 'm';\".format({const}))"],
+        ]
         if os.environ.get("STRATA_RENDER_EDGE") == "2":
             # What the renderer leaves unknown so far: datetime values in bulk_insert rows, a
             # SQLAlchemy expression as a CHECK condition.
