@@ -51,7 +51,7 @@ impl<'a> Interp<'a> {
         Err(self.unknown_at(expr, UNSUPPORTED_PYTHON))
     }
 
-    fn call_sqlalchemy(&mut self, expr: &Expr, path: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
+    fn call_sqlalchemy(&mut self, expr: &'a Expr, path: &str, args: Vec<Value>, kwargs: Kwargs) -> Eval<Value> {
         if let Some(function) = path.split_once(".func.").map(|(_, name)| name) {
             return dml::function_call(function, &args)
                 .map(Value::Sql)
@@ -74,6 +74,11 @@ impl<'a> Interp<'a> {
             }
             ("not_", [condition]) => {
                 format!("NOT ({})", dml::condition(condition).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?)
+            }
+            // `sa.insert(t)` / `sa.update(t)` / `sa.delete(t)`, as `t.insert()` etc.
+            ("insert" | "update" | "delete", [Value::Table(_)]) if kwargs.is_empty() => {
+                let receiver = args.into_iter().next().unwrap_or(Value::None);
+                return self.call_method(expr, receiver, name, Vec::new(), Vec::new());
             }
             ("table" | "Table", _) => {
                 let table = self.table_ref(&args, &kwargs).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
@@ -112,7 +117,7 @@ impl<'a> Interp<'a> {
                 let schema = kwargs.iter().find(|(key, _)| key == "schema").and_then(|(_, v)| v.as_str());
                 return Ok(Value::Batch(table.to_owned(), schema.map(str::to_owned)));
             }
-            _ if RUNTIME_OPERATIONS.contains(&name) => return Ok(Value::Opaque(DATA_DEPENDENT.into())),
+            _ if RUNTIME_OPERATIONS.contains(&name) => return Err(self.unknown_at(expr, DATA_DEPENDENT)),
             _ => {}
         }
         let line = self.line_of(expr.start());

@@ -19,13 +19,15 @@ pub struct ForeignKey {
     pub match_: Option<String>,
     /// `use_alter=True`: left out of CREATE TABLE (SQLAlchemy adds it after all tables).
     pub use_alter: bool,
+    /// `postgresql_not_valid=True`: added without checking the rows already there.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Debug)]
 pub enum Constraint {
     PrimaryKey { name: Option<String>, columns: Vec<String> },
     Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
-    Check { name: Option<String>, sql: String },
+    Check { name: Option<String>, sql: String, not_valid: bool },
     ForeignKey(ForeignKey),
 }
 
@@ -108,6 +110,7 @@ fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
     fk.match_ = optional_str(object.kwarg("match"), "match")?;
     fk.deferrable = deferrable(object.kwarg("deferrable"));
     fk.use_alter = object.kwarg("use_alter").and_then(Value::truthy).unwrap_or(false);
+    fk.not_valid = object.kwarg("postgresql_not_valid").and_then(Value::truthy).unwrap_or(false);
     Ok(())
 }
 
@@ -131,7 +134,8 @@ pub fn read_constraint(object: &Object) -> Eval<Constraint> {
         }),
         "CheckConstraint" => {
             let sql = sql_text(object.arg("sqltext", 0).unwrap_or(&Value::None), "a check condition")?;
-            Ok(Constraint::Check { name, sql })
+            let not_valid = object.kwarg("postgresql_not_valid").and_then(Value::truthy).unwrap_or(false);
+            Ok(Constraint::Check { name, sql, not_valid })
         }
         "ForeignKeyConstraint" => {
             let columns = names(object.arg("columns", 0), "a column name")?;
@@ -171,6 +175,10 @@ fn deferrability(deferrable: Option<bool>, initially: &Option<String>) -> String
     sql
 }
 
+fn validity(not_valid: bool) -> &'static str {
+    if not_valid { " NOT VALID" } else { "" }
+}
+
 impl ForeignKey {
     pub fn sql(&self) -> String {
         let mut sql = format!(
@@ -190,6 +198,7 @@ impl ForeignKey {
             sql.push_str(&format!(" ON UPDATE {onupdate}"));
         }
         sql.push_str(&deferrability(self.deferrable, &self.initially));
+        sql.push_str(validity(self.not_valid));
         sql
     }
 }
@@ -204,7 +213,9 @@ impl Constraint {
             Constraint::Unique { name, columns, deferrable, initially } => {
                 format!("{}UNIQUE ({}){}", named(name), column_list(columns), deferrability(*deferrable, initially))
             }
-            Constraint::Check { name, sql } => format!("{}CHECK ({sql})", named(name)),
+            Constraint::Check { name, sql, not_valid } => {
+                format!("{}CHECK ({sql}){}", named(name), validity(*not_valid))
+            }
             Constraint::ForeignKey(fk) => fk.sql(),
         }
     }

@@ -213,7 +213,7 @@ pub fn bulk_insert(table: &Rc<TableRef>, rows: &Value) -> Option<Vec<String>> {
 /// write it; `None` where Alembic's offline mode fails (e.g. a string for a DATE column,
 /// any value for a column without a type).
 fn typed_literal(column_type: Option<&Value>, value: &Value) -> Option<String> {
-    if matches!(value, Value::None | Value::Sql(_)) {
+    if matches!(value, Value::None | Value::Sql(_) | Value::ColumnRef(..)) {
         return literal(value);
     }
     let type_name = match column_type? {

@@ -275,9 +275,15 @@ impl<'a> Interp<'a> {
     fn attribute(&mut self, expr: &Expr, value: Value, name: &str) -> Eval<Value> {
         Ok(match value {
             // The dialect of Alembic's connection or context, for `if ...dialect.name == ...`.
-            Value::Path(path) if name == "name" && path.starts_with("alembic.") && path.ends_with(".dialect") => {
+            Value::Path(path)
+                if name == "name"
+                    && path.starts_with("alembic.")
+                    && (path.ends_with(".dialect") || path.ends_with(".engine")) =>
+            {
                 Value::Str("postgresql".into())
             }
+            // The migration context's `as_sql` is what offline mode means.
+            Value::Path(path) if name == "as_sql" && path == "alembic.op.get_context" => Value::Bool(true),
             Value::Path(path) => Value::Path(format!("{path}.{name}")),
             Value::Foreign(path) => Value::Foreign(format!("{path}.{name}")),
             Value::Opaque(reason) => Value::Opaque(reason),
@@ -286,6 +292,15 @@ impl<'a> Interp<'a> {
                 _ => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
             },
             Value::Table(ref table) if name == "name" => Value::Str(table.name.clone()),
+            Value::EnumClass(ref class) => match class.members.iter().position(|(member, _)| member == name) {
+                Some(index) => Value::EnumMember(class.clone(), index),
+                None => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            },
+            Value::EnumMember(ref class, index) => match (name, class.members.get(index)) {
+                ("name", Some((member, _))) => Value::Str(member.clone()),
+                ("value", Some((_, value))) => value.clone(),
+                _ => return Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),
+            },
             receiver @ (Value::Str(_)
             | Value::Sql(_)
             | Value::Dict(_)

@@ -10,7 +10,7 @@ use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
 
 /// How far evaluation may go before it gives up: fuzzed scripts may loop a long time.
-const STEP_BUDGET: u32 = 200_000;
+const STEP_BUDGET: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 
 pub struct Interp<'a> {
@@ -21,7 +21,7 @@ pub struct Interp<'a> {
     pub frames: Vec<HashMap<String, Value>>,
     pub section: RenderedSection,
     pub autocommit: bool,
-    steps: u32,
+    pub steps: u32,
     /// How deeply the expression being evaluated is nested.
     pub depth: usize,
     /// Enum types `create_table` has created in this function (each is created once).
@@ -107,8 +107,10 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// A name's value: the innermost frame first, then enclosing calls (so that a helper
+    /// defined inside `upgrade()` sees its variables), then the module.
     pub fn lookup(&self, name: &str) -> Option<Value> {
-        self.frames.last().and_then(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
+        self.frames.iter().rev().find_map(|frame| frame.get(name)).or_else(|| self.globals.get(name)).cloned()
     }
 
     pub fn bind(&mut self, name: &str, value: Value) {
@@ -208,6 +210,13 @@ impl<'a> Interp<'a> {
                 let index = self.functions.len() - 1;
                 self.bind(function.name.as_str(), Value::Function(index));
             }
+            Stmt::ClassDef(class) => {
+                // A class that is not a plain Enum stays unknown wherever it is used.
+                let value = self.enum_class(class);
+                let bound = value.clone().unwrap_or_else(|problem| Value::Opaque(problem.reason));
+                self.bind(class.name.as_str(), bound);
+                value?;
+            }
             Stmt::Raise(_) => {
                 return Err(Unknown {
                     line: self.line_of(stmt.start()),
@@ -296,6 +305,9 @@ impl<'a> Interp<'a> {
             Value::Str(text) => Ok(text.chars().map(|c| Value::Str(c.to_string())).collect()),
             Value::Opaque(reason) => Err(self.unknown_at(expr, reason)),
             Value::Foreign(path) => Err(unknown(path, super::unknown::FROM_APPLICATION)),
+            Value::EnumClass(class) => {
+                Ok((0..class.members.len()).map(|index| Value::EnumMember(class.clone(), index)).collect())
+            }
             _ => Err(self.unknown_at(expr, "iterates over a value that is not known")),
         }
     }
@@ -319,6 +331,34 @@ impl<'a> Interp<'a> {
         let flow = self.run_block(&with.body);
         self.autocommit = was_autocommit;
         Ok(flow)
+    }
+
+    /// A class is understood when it is an `Enum` whose body assigns its members.
+    fn enum_class(&mut self, class: &'a ruff_python_ast::StmtClassDef) -> Eval<Value> {
+        let bases = class.arguments.as_ref().map(|arguments| &arguments.args[..]).unwrap_or_default();
+        let is_enum = bases.iter().any(|base| self.text(base).ends_with("Enum"));
+        let problem = Unknown {
+            line: self.line_of(class.start()),
+            ..unknown(format!("class {}", class.name), UNSUPPORTED_PYTHON)
+        };
+        let unsupported = || problem.clone();
+        if !is_enum {
+            return Err(unsupported());
+        }
+        let mut members = Vec::new();
+        for stmt in &class.body {
+            match stmt {
+                Stmt::Assign(assign) => {
+                    let [Expr::Name(target)] = &assign.targets[..] else { return Err(unsupported()) };
+                    members.push((target.id.as_str().to_owned(), self.eval(&assign.value)?));
+                }
+                Stmt::Expr(expr) if matches!(*expr.value, Expr::StringLiteral(_)) => {}
+                Stmt::Pass(_) => {}
+                _ => return Err(unsupported()),
+            }
+        }
+        let class = super::value::PyEnum { name: class.name.as_str().to_owned(), members };
+        Ok(Value::EnumClass(std::rc::Rc::new(class)))
     }
 
     /// Calls a function defined in the script with its arguments bound.

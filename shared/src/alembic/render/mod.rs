@@ -60,7 +60,7 @@ pub fn render_script(_path: &str, text: &str) -> RenderedScript {
         match stmt {
             Stmt::FunctionDef(function) if function.name.as_str() == "upgrade" => upgrade = Some(function),
             Stmt::FunctionDef(function) if function.name.as_str() == "downgrade" => downgrade = Some(function),
-            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::FunctionDef(_) | Stmt::If(_) => {
+            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::FunctionDef(_) | Stmt::If(_) | Stmt::ClassDef(_) => {
                 interp.run_block(std::slice::from_ref(stmt));
             }
             Stmt::Assign(_) | Stmt::AnnAssign(_) => run_module_assignment(&mut interp, stmt),
@@ -104,6 +104,7 @@ fn render_function<'a>(interp: &mut Interp<'a>, function: Option<&'a StmtFunctio
     interp.section = RenderedSection::default();
     interp.autocommit = false;
     interp.created_types.clear();
+    interp.steps = 0;
     let Some(function) = function else { return RenderedSection::default() };
     if !function.parameters.is_empty() {
         let line = interp.line_of(function.start());

@@ -37,7 +37,11 @@ impl Interp<'_> {
             (Operator::Add, Int(a), Int(b)) => a.checked_add(b).map(Int),
             (Operator::Sub, Int(a), Int(b)) => a.checked_sub(b).map(Int),
             (Operator::Mult, Int(a), Int(b)) => a.checked_mul(b).map(Int),
-            (Operator::Mult, Str(a), Int(n)) if (0..=1000).contains(&n) => Some(Str(a.repeat(n as usize))),
+            (Operator::Mult, Str(a), Int(n))
+                if (0..=1000).contains(&n) && a.len().saturating_mul(n as usize) <= 1_000_000 =>
+            {
+                Some(Str(a.repeat(n as usize)))
+            }
             (Operator::Add, Float(a), Float(b)) => Some(Float(a + b)),
             (Operator::Mod, Str(format), args) => super::pystr::percent_format(&format, &args).map(Str),
             (Operator::BitAnd, Sql(a), Sql(b)) => Some(Sql(format!("{a} AND {b}"))),
@@ -71,9 +75,25 @@ impl Interp<'_> {
             Value::Str(text) => left.as_str().map(|needle| text.contains(needle)),
             _ => None,
         };
+        // Equality is only decided between plain data: a library object compared with a
+        // string (`bind.engine.url == ...`) is not known to differ.
+        let data = |value: &Value| {
+            matches!(
+                value,
+                Value::None
+                    | Value::Bool(_)
+                    | Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Str(_)
+                    | Value::List(_)
+                    | Value::Dict(_)
+            )
+        };
+        let against_none = left.is_none() || right.is_none();
+        let equality = (data(left) && data(right) || against_none).then_some(left == right);
         let result = match op {
-            CmpOp::Eq | CmpOp::Is => Some(left == right),
-            CmpOp::NotEq | CmpOp::IsNot => Some(left != right),
+            CmpOp::Eq | CmpOp::Is => equality,
+            CmpOp::NotEq | CmpOp::IsNot => equality.map(|equal| !equal),
             CmpOp::Lt => ordering.map(|o| o.is_lt()),
             CmpOp::LtE => ordering.map(|o| o.is_le()),
             CmpOp::Gt => ordering.map(|o| o.is_gt()),

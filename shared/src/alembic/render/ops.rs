@@ -161,9 +161,10 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
             Constraint::Unique { name, columns: names(args.get("columns", 2), "a column name")?, deferrable, initially }
         }
         "create_check_constraint" => {
-            args.only(operation, &["constraint_name", "table_name", "condition", "schema"])?;
+            args.only(operation, &["constraint_name", "table_name", "condition", "schema", "postgresql_not_valid"])?;
             let condition = args.get("condition", 2).ok_or_else(|| unknown("condition=", "no condition"))?;
-            Constraint::Check { name, sql: sql_text(condition, "a check condition")? }
+            let not_valid = args.flag("postgresql_not_valid");
+            Constraint::Check { name, sql: sql_text(condition, "a check condition")?, not_valid }
         }
         _ => {
             args.only(operation, &["constraint_name", "table_name", "columns", "schema"])?;
@@ -174,7 +175,7 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
 }
 
 fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 14] = [
         "constraint_name",
         "source_table",
         "referent_table",
@@ -188,6 +189,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         "source_schema",
         "referent_schema",
         "use_alter",
+        "postgresql_not_valid",
     ];
     args.only("create_foreign_key", &KEYS)?;
     let fk = ForeignKey {
@@ -205,6 +207,7 @@ fn create_foreign_key(args: &Args) -> Eval<Vec<String>> {
         initially: args.string("initially", 8)?,
         match_: args.string("match", 9)?,
         use_alter: false,
+        not_valid: args.flag("postgresql_not_valid"),
     };
     let table = args.table("source_table", 1, "source_schema")?;
     Ok(vec![format!("ALTER TABLE {table} ADD {}", fk.sql())])

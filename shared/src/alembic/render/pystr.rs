@@ -4,6 +4,9 @@ use super::value::Value;
 
 /// `format % args` with `%s`, `%r`, `%d`, `%i` and `%%`.
 pub fn percent_format(format: &str, args: &Value) -> Option<String> {
+    if let Value::Dict(items) = args {
+        return named_percent_format(format, items);
+    }
     let values: Vec<Value> = match args {
         Value::List(items) => items.clone(),
         single => vec![single.clone()],
@@ -29,6 +32,37 @@ pub fn percent_format(format: &str, args: &Value) -> Option<String> {
         }
     }
     values.next().is_none().then_some(out)
+}
+
+/// `format % {'name': value}` with `%(name)s`, `%(name)r`, `%(name)d` and `%%`.
+fn named_percent_format(format: &str, items: &[(Value, Value)]) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('%') {
+            out.push('%');
+            rest = after;
+            continue;
+        }
+        let (name, after) = rest.strip_prefix('(')?.split_once(')')?;
+        let value = &items.iter().find(|(key, _)| key.as_str() == Some(name))?.1;
+        let mut conversion = after.chars();
+        let text = match conversion.next()? {
+            's' => value.to_python_str()?,
+            'r' => value.to_python_repr()?,
+            'd' | 'i' => match value {
+                Value::Int(i) => i.to_string(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        out.push_str(&text);
+        rest = conversion.as_str();
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// `format.format(*args, **kwargs)` with `{}`, `{0}`, `{name}` and `{{`/`}}`.

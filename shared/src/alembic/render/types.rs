@@ -175,9 +175,15 @@ fn integer(sql: &str, serial: &'static str) -> SqlType {
 /// with `native_enum=False` a VARCHAR as long as the longest value.
 fn enum_type(object: &Object) -> Eval<SqlType> {
     let mut values = Vec::new();
+    // `sa.Enum(PythonEnum)`: the members' names, and the class name in lower case.
+    let mut default_name = None;
     for value in &object.args {
         match value {
             Value::Str(text) => values.push(text.clone()),
+            Value::EnumClass(class) if object.args.len() == 1 => {
+                values.extend(class.members.iter().map(|(member, _)| member.clone()));
+                default_name = Some(class.name.to_lowercase());
+            }
             Value::List(items) if object.args.len() == 1 => {
                 for item in items {
                     values.push(item.as_str().ok_or_else(|| unexpected(item, "an enum value"))?.to_owned());
@@ -201,6 +207,7 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
     let name = match object.kwarg("name") {
         Some(Value::Str(name)) => name.clone(),
         Some(other) => return Err(unexpected(other, "an enum name")),
+        None if default_name.is_some() => default_name.unwrap_or_default(),
         None => return Err(unknown(format!("{}(...)", last_segment(&object.path)), "an enum without a name")),
     };
     let schema = object.kwarg("schema").and_then(Value::as_str).map(str::to_owned);

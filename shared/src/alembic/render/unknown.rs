@@ -43,6 +43,8 @@ pub fn describe(value: &Value) -> String {
         Value::Dict(_) => "a dict".into(),
         Value::Sql(sql) => shorten(sql),
         Value::Function(_) => "a function".into(),
+        Value::EnumClass(class) => class.name.clone(),
+        Value::EnumMember(class, _) => format!("a member of {}", class.name),
         Value::Method(_, name) => format!(".{name}"),
         Value::Table(table) => format!("table {}", table.name),
         Value::ColumnRef(table, column) => format!("{}.c.{column}", table.name),

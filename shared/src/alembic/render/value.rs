@@ -31,6 +31,9 @@ pub enum Value {
     Dml(Rc<Dml>),
     /// `with op.batch_alter_table(name, schema=...) as batch_op`.
     Batch(String, Option<String>),
+    /// A Python `enum.Enum` class defined in the script, and one of its members.
+    EnumClass(Rc<PyEnum>),
+    EnumMember(Rc<PyEnum>, usize),
     /// A value only running Python would give, e.g. `op.get_bind()`; the reason why.
     Opaque(String),
     /// A name imported from outside SQLAlchemy and Alembic, e.g. `myapp.models.Role`.
@@ -44,6 +47,13 @@ pub struct Object {
     pub path: String,
     pub args: Vec<Value>,
     pub kwargs: Vec<(String, Value)>,
+}
+
+/// `class Status(enum.Enum): active = 'ACTIVE'`: its name and members with their values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PyEnum {
+    pub name: String,
+    pub members: Vec<(String, Value)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,7 +124,7 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::List(items) => !items.is_empty(),
             Value::Dict(items) => !items.is_empty(),
-            Value::Opaque(_) => return None,
+            Value::Opaque(_) | Value::Foreign(_) | Value::Path(_) | Value::Method(..) => return None,
             _ => true,
         })
     }
@@ -150,11 +160,27 @@ impl Value {
     }
 }
 
-/// A float as Python's `repr` writes it (`1.0`, `0.5`, `1e-07`).
+/// A float as Python's `repr` writes it (`1.0`, `0.5`, `1e-07`, `1.5e+16`): the shortest
+/// digits, in exponent form below 1e-4 and from 1e16 on.
 pub fn python_float(value: f64) -> String {
-    if value.is_finite() && value == value.trunc() && value.abs() < 1e16 {
-        format!("{value:.1}")
-    } else {
-        format!("{value}")
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "nan".into()
+        } else if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        let written = format!("{value:e}");
+        let (mantissa, exponent) = written.split_once('e').unwrap_or((&written, "0"));
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ('-', digits),
+            None => ('+', exponent),
+        };
+        return format!("{mantissa}e{sign}{digits:0>2}");
+    }
+    if value == value.trunc() { format!("{value:.1}") } else { format!("{value}") }
 }
