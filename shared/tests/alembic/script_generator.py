@@ -994,6 +994,14 @@ class Gen:
              f"op.create_index('ix_' + {const} + '_a', {const}, ['a'])",
              f"op.execute(\"UPDATE {{0}} SET a = 'm'; UPDATE {{0}} SET b = 'n' WHERE a = 'm';\".format({const}))"],
         ]
+        cls = f"Mood{n}"
+        module.helpers.append(f"class {cls}(enum.Enum):\n    happy = 'h'\n    so_so = 's'\n    SAD = 'x'\n")
+        snippets += [
+            # a Python Enum class: member names are the labels; the type dropped by hand
+            [f"op.create_table({q(t)}, sa.Column('m', sa.Enum({cls}, name='mood_{n}'), server_default={cls}.happy.name))",
+             f"op.execute(\"UPDATE {t} SET m = '\" + {cls}.SAD.name + \"'\")"],
+        ]
+        module.drop_types = getattr(module, "drop_types", []) + [f"mood_{n}"]
         if os.environ.get("STRATA_RENDER_EDGE") == "2":
             # What the renderer leaves unknown so far: datetime values in bulk_insert rows, a
             # SQLAlchemy expression as a CHECK condition.
@@ -1006,7 +1014,10 @@ class Gen:
             ]
         up = rng.choice(snippets)
         module.needs_datetime = True
-        return up, [f"op.drop_table({q(t)})"]
+        down = [f"op.drop_table({q(t)})"]
+        if any(f"mood_{n}" in line for line in up):
+            down.append(f"op.execute('DROP TYPE mood_{n}')")
+        return up, down
 
     # ---------------------------------------------------------------- revisions
 
@@ -1176,7 +1187,7 @@ def script(rev, down, index, module, up_body, down_body, rng):
             "Create Date: 2026-01-01 00:00:00.000000", "", '"""']
     imports = ["from alembic import op", "import sqlalchemy as sa", "from sqlalchemy.dialects import postgresql"]
     if getattr(module, "needs_datetime", False):
-        imports.insert(0, "import datetime")
+        imports[0:0] = ["import datetime", "import enum"]
     body = head + imports + ["", "# revision identifiers, used by Alembic.",
                              f"revision = {q(rev)}", f"down_revision = {q(down) if down else 'None'}",
                              "branch_labels = None", "depends_on = None", ""]
