@@ -31,7 +31,8 @@ pub struct Column {
     pub autoincrement: Option<bool>,
     /// Column-level `sa.CheckConstraint(...)`s, written after the column's specification.
     pub checks: Vec<String>,
-    /// A Python-side `default=`: SQLAlchemy then does not make the column SERIAL.
+    /// A Python-side `default=` or a `sa.Sequence(...)`: SQLAlchemy then does not make the
+    /// column SERIAL.
     pub python_default: bool,
 }
 
@@ -59,11 +60,13 @@ pub fn read_column(value: &Value) -> Eval<Column> {
     let mut computed = None;
     let mut identity = None;
     let mut checks = Vec::new();
+    let mut sequence = false;
     for arg in positional {
         match arg.as_object().map(Object::name) {
             Some("ForeignKey") => foreign_keys.push(arg.clone()),
             Some("Computed") => computed = Some(arg.clone()),
             Some("Identity") => identity = Some(arg.clone()),
+            Some("Sequence") => sequence = true,
             Some("CheckConstraint") => {
                 let object = arg.as_object().ok_or_else(|| unexpected(arg, "a check constraint"))?;
                 checks.push(read_constraint(object)?.sql());
@@ -118,7 +121,7 @@ pub fn read_column(value: &Value) -> Eval<Column> {
             _ => None,
         },
         checks,
-        python_default: object.kwarg("default").is_some_and(|default| !default.is_none()),
+        python_default: sequence || object.kwarg("default").is_some_and(|default| !default.is_none()),
         foreign_keys,
         sql_type,
         name,

@@ -2,7 +2,7 @@
 //! PostgreSQL DDL compiler writes them.
 
 use super::quote::{check_given_name, ident, qualified};
-use super::unknown::{Eval, unexpected, unknown};
+use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::{Object, Value};
 
 #[derive(Clone, Debug, Default)]
@@ -102,7 +102,35 @@ fn split_target(target: &str) -> Eval<(Option<String>, String, String)> {
     }
 }
 
+/// Keyword arguments of constraint objects the renderer writes (or that change no SQL);
+/// any other one could change the SQL in a way the renderer would miss.
+const CONSTRAINT_KEYWORDS: [&str; 15] = [
+    "name",
+    "column",
+    "columns",
+    "refcolumns",
+    "sqltext",
+    "ondelete",
+    "onupdate",
+    "deferrable",
+    "initially",
+    "match",
+    "use_alter",
+    "postgresql_not_valid",
+    "link_to_name",
+    "info",
+    "comment",
+];
+
+fn check_keywords(object: &Object) -> Eval<()> {
+    match object.kwargs.iter().find(|(key, _)| !CONSTRAINT_KEYWORDS.contains(&key.as_str())) {
+        Some((key, _)) => Err(unknown(format!("{}({key}=...)", object.name()), UNSUPPORTED_KEYWORD)),
+        None => Ok(()),
+    }
+}
+
 fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
+    check_keywords(object)?;
     fk.name = constraint_name(object.kwarg("name"))?;
     fk.ondelete = optional_str(object.kwarg("ondelete"), "ondelete")?;
     fk.onupdate = optional_str(object.kwarg("onupdate"), "onupdate")?;
@@ -116,6 +144,7 @@ fn read_fk_options(fk: &mut ForeignKey, object: &Object) -> Eval<()> {
 
 /// A constraint object given among `create_table`'s arguments.
 pub fn read_constraint(object: &Object) -> Eval<Constraint> {
+    check_keywords(object)?;
     let name = constraint_name(object.kwarg("name"))?;
     let columns = || -> Eval<Vec<String>> {
         object

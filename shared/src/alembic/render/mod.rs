@@ -16,6 +16,7 @@ mod constraints;
 mod dml;
 mod eval;
 mod exclude;
+mod functions;
 mod imports;
 mod index;
 mod interp;

@@ -7,7 +7,7 @@ use super::index::read_index;
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
-use super::value::Value;
+use super::value::{Object, Value};
 use super::{dml, exclude};
 
 type Kwargs = Vec<(String, Value)>;
@@ -243,6 +243,9 @@ fn execute(args: &Args) -> Eval<Vec<String>> {
         Some(Value::Dml(statement)) => dml::render(statement)
             .map(|sql| vec![sql])
             .ok_or_else(|| unknown("op.execute(...)", "a statement the renderer cannot write")),
+        Some(Value::Object(object)) if matches!(object.name(), "CreateSequence" | "DropSequence") => {
+            Ok(vec![sequence_ddl(object)?])
+        }
         Some(other) => Err(unexpected(other, "SQL to execute")),
         None => Err(unknown("op.execute()", "no SQL")),
     }
@@ -255,4 +258,35 @@ fn bulk_insert(args: &Args) -> Eval<Vec<String>> {
     };
     let rows = args.get("rows", 1).unwrap_or(&Value::None);
     dml::bulk_insert(table, rows).ok_or_else(|| unknown("op.bulk_insert(...)", "rows the renderer cannot write"))
+}
+
+/// `CreateSequence(sa.Sequence(name, start=, increment=, ...))` and `DropSequence(...)`.
+fn sequence_ddl(statement: &Object) -> Eval<String> {
+    let sequence = statement.args.first().and_then(Value::as_object).filter(|object| object.name() == "Sequence");
+    let Some(sequence) = sequence else { return Err(unexpected(&Value::Path(statement.path.clone()), "a sequence")) };
+    let name =
+        optional_str(sequence.arg("name", 0), "a sequence name")?.ok_or_else(|| unknown("Sequence()", "no name"))?;
+    let schema = optional_str(sequence.kwarg("schema"), "a schema")?;
+    let qualified_name = qualified(schema.as_deref(), &name);
+    let flag = |key: &str| statement.kwarg(key).and_then(Value::truthy).unwrap_or(false);
+    if statement.name() == "DropSequence" {
+        let exists = if flag("if_exists") { "IF EXISTS " } else { "" };
+        return Ok(format!("DROP SEQUENCE {exists}{qualified_name}"));
+    }
+    let mut sql =
+        format!("CREATE SEQUENCE {}{qualified_name}", if flag("if_not_exists") { "IF NOT EXISTS " } else { "" });
+    for (key, words) in
+        [("increment", "INCREMENT BY"), ("start", "START WITH"), ("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE")]
+    {
+        match sequence.kwarg(key) {
+            Some(Value::Int(number)) => sql.push_str(&format!(" {words} {number}")),
+            None | Some(Value::None) => {}
+            Some(other) => return Err(unexpected(other, "a sequence option")),
+        }
+    }
+    let supported = ["name", "schema", "increment", "start", "minvalue", "maxvalue", "metadata", "optional"];
+    if let Some((key, _)) = sequence.kwargs.iter().find(|(key, _)| !supported.contains(&key.as_str())) {
+        return Err(unknown(format!("Sequence({key}=...)"), UNSUPPORTED_KEYWORD));
+    }
+    Ok(sql)
 }

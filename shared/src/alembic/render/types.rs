@@ -197,6 +197,9 @@ fn enum_type(object: &Object) -> Eval<SqlType> {
             values.push(item.as_str().ok_or_else(|| unexpected(item, "an enum value"))?.to_owned());
         }
     }
+    if object.kwarg("values_callable").is_some() {
+        return Err(unknown("Enum(values_callable=...)", super::unknown::UNSUPPORTED_KEYWORD));
+    }
     if object.kwarg("native_enum") == Some(&Value::Bool(false)) {
         let length = match object.kwarg("length") {
             Some(Value::Int(length)) => *length as usize,

@@ -254,3 +254,21 @@ fn constraints_added_not_valid_and_if_exists_forms() {
         ]
     );
 }
+
+#[test]
+fn sequences_created_dropped_and_given_to_a_column() {
+    let statements = sql("from sqlalchemy.schema import CreateSequence, DropSequence, Sequence\n\
+         op.execute(CreateSequence(Sequence('Seq_b', start=10, increment=5, schema='s')))\n\
+         op.execute(DropSequence(Sequence('seq_a')))\n\
+         op.execute(CreateSequence(Sequence('seq_c'), if_not_exists=True))\n\
+         op.create_table('t', sa.Column('id', sa.Integer(), sa.Sequence('t_seq'), primary_key=True))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE SEQUENCE s.\"Seq_b\" INCREMENT BY 5 START WITH 10",
+            "DROP SEQUENCE seq_a",
+            "CREATE SEQUENCE IF NOT EXISTS seq_c",
+            "CREATE TABLE t (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id)\n)",
+        ]
+    );
+}

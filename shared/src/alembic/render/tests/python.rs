@@ -163,3 +163,22 @@ fn python_enum_classes_give_their_member_names() {
         ]
     );
 }
+
+#[test]
+fn keyword_arguments_that_would_change_the_sql_are_reported() {
+    let section = super::upgrade(
+        "op.create_table('t', sa.Column('a', sa.Integer()), sa.UniqueConstraint('a', postgresql_nulls_not_distinct=True))\n\
+         op.add_column('t', sa.Column('s', sa.Enum('A', name='s', values_callable=lambda e: [x.value for x in e])))\n\
+         op.execute('after')",
+    );
+    let sql: Vec<&str> = section.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql, ["after"]);
+    let found: Vec<(&str, &str)> = section.unknown.iter().map(|u| (u.construct.as_str(), u.reason.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("UniqueConstraint(postgresql_nulls_not_distinct=...)", "unsupported keyword argument"),
+            ("lambda e: [x.value for x in e]", "Python the renderer does not evaluate"),
+        ]
+    );
+}
