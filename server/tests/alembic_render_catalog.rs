@@ -15,7 +15,10 @@ use strata_shared::alembic::RenderedSection;
 use strata_shared::alembic::render::render_script;
 use support::catalog::{self, Facts};
 
-const SEED: u64 = 7_2026;
+/// Another project locally: `STRATA_RENDER_CATALOG_SEED=N`.
+fn seed() -> u64 {
+    std::env::var("STRATA_RENDER_CATALOG_SEED").map(|s| s.trim().parse().expect("a number")).unwrap_or(7_2026)
+}
 const REVISIONS: usize = 120;
 
 fn python() -> PathBuf {
@@ -41,7 +44,7 @@ fn run_python(args: &[&str], env: &[(&str, &str)]) -> String {
 fn generate(dir: &Path) -> Vec<(String, PathBuf)> {
     let generator = support::workspace_root().join("shared/tests/alembic/script_generator.py");
     let listing = run_python(
-        &[generator.to_str().unwrap(), dir.to_str().unwrap(), &SEED.to_string(), &REVISIONS.to_string()],
+        &[generator.to_str().unwrap(), dir.to_str().unwrap(), &seed().to_string(), &REVISIONS.to_string()],
         // Without the spellings valid offline only.
         &[("STRATA_RENDER_EDGE", "0")],
     );
