@@ -69,11 +69,8 @@ impl<'a> Interp<'a> {
             ("literal", [value]) => dml::literal(value).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?,
             ("and_" | "or_", conditions) => {
                 let parts: Option<Vec<String>> = conditions.iter().map(dml::condition).collect();
-                let joiner = if name == "and_" { " AND " } else { " OR " };
-                parts.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?.join(joiner)
-            }
-            ("not_", [condition]) => {
-                format!("NOT ({})", dml::condition(condition).ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?)
+                let parts = parts.ok_or_else(|| self.unknown_at(expr, UNSUPPORTED_PYTHON))?;
+                if name == "and_" { dml::and(&parts) } else { parts.join(" OR ") }
             }
             // `sa.insert(t)` / `sa.update(t)` / `sa.delete(t)`, as `t.insert()` etc.
             ("insert" | "update" | "delete", [Value::Table(_)]) if kwargs.is_empty() => {

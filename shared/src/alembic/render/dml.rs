@@ -92,6 +92,30 @@ pub fn condition(value: &Value) -> Option<String> {
     }
 }
 
+/// Conditions joined with AND; one holding an OR is parenthesized, as SQLAlchemy groups it.
+/// (Negation is left unknown: SQLAlchemy folds `not_(a = b)` into `a != b`.)
+pub fn and(conditions: &[String]) -> String {
+    let grouped: Vec<String> =
+        conditions.iter().map(|c| if has_top_level_or(c) { format!("({c})") } else { c.clone() }).collect();
+    grouped.join(" AND ")
+}
+
+/// Whether ` OR ` appears outside parentheses and string literals.
+fn has_top_level_or(condition: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for (at, c) in condition.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            ' ' if !quoted && depth == 0 && condition[at..].starts_with(" OR ") => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// `sa.func.name(args)`.
 pub fn function_call(name: &str, args: &[Value]) -> Option<String> {
     if args.is_empty() && ANSI_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str()) {
@@ -188,7 +212,7 @@ pub fn render(statement: &Dml) -> Option<String> {
     };
     if !statement.wheres.is_empty() && statement.kind != DmlKind::Insert {
         sql.push_str(" WHERE ");
-        sql.push_str(&statement.wheres.join(" AND "));
+        sql.push_str(&and(&statement.wheres));
     }
     Some(sql)
 }

@@ -119,7 +119,6 @@ impl<'a> Interp<'a> {
             Expr::UnaryOp(unary) => {
                 let operand = self.eval(&unary.operand)?;
                 match (unary.op, operand) {
-                    (UnaryOp::Not, Value::Sql(sql)) => Ok(Value::Sql(format!("NOT ({sql})"))),
                     (UnaryOp::Not, value) => match value.truthy() {
                         Some(known) if !matches!(value, Value::Opaque(_)) => Ok(Value::Bool(!known)),
                         _ => Err(self.unknown_at(expr, UNSUPPORTED_PYTHON)),

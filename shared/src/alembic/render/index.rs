@@ -34,7 +34,9 @@ pub fn column_index_name(schema: Option<&str>, table: &str, column: &str) -> Str
 }
 
 /// Reads an index's expressions (names, `sa.text(...)`) and keyword arguments.
+/// `label` names the call in diagnostics: `op.create_index` or `Index`.
 pub fn read_index(
+    label: &str,
     name: String,
     table: String,
     schema: Option<String>,
@@ -93,7 +95,7 @@ pub fn read_index(
                 other => return Err(unexpected(other, "operator classes")),
             },
             "schema" | "table_name" | "info" | "quote" | "_table" => {}
-            other => return Err(unknown(format!("{other}="), UNSUPPORTED_KEYWORD)),
+            other => return Err(unknown(format!("{label}({other}=...)"), UNSUPPORTED_KEYWORD)),
         }
     }
     Ok(index)

@@ -44,7 +44,7 @@ impl Interp<'_> {
             }
             (Operator::Add, Float(a), Float(b)) => Some(Float(a + b)),
             (Operator::Mod, Str(format), args) => super::pystr::percent_format(&format, &args).map(Str),
-            (Operator::BitAnd, Sql(a), Sql(b)) => Some(Sql(format!("{a} AND {b}"))),
+            (Operator::BitAnd, Sql(a), Sql(b)) => Some(Sql(super::dml::and(&[a, b]))),
             (Operator::BitOr, Sql(a), Sql(b)) => Some(Sql(format!("{a} OR {b}"))),
             (_, value @ (Value::Opaque(_) | Value::Foreign(_)), _)
             | (_, _, value @ (Value::Opaque(_) | Value::Foreign(_))) => return Err(self.value_problem(expr, &value)),

@@ -131,7 +131,7 @@ fn create_index(args: &Args) -> Eval<Vec<String>> {
     };
     let kwargs: Kwargs =
         args.kwargs.iter().filter(|(key, _)| !matches!(key.as_str(), "index_name" | "columns")).cloned().collect();
-    Ok(vec![read_index(name, table, schema, &columns, &kwargs)?.create_sql()])
+    Ok(vec![read_index("op.create_index", name, table, schema, &columns, &kwargs)?.create_sql()])
 }
 
 fn drop_index(args: &Args) -> Eval<Vec<String>> {

@@ -8,8 +8,9 @@ use super::quote::{ident, qualified, string_literal};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::Value;
 
-/// `created_types`: the enum types created earlier in the same run. Alembic's
-/// implementation remembers them and creates each only once.
+/// `op.create_table(name, *columns_and_constraints, **kw)`. `created_types`: the enum types
+/// created earlier in the same function; Alembic's implementation remembers them for its
+/// whole run and creates each only once.
 pub fn create_table(args: &[Value], kwargs: &[(String, Value)], created_types: &mut Vec<String>) -> Eval<Vec<String>> {
     let name = optional_str(args.first(), "a table name")?.ok_or_else(|| unknown("create_table()", "no table name"))?;
     let mut schema = None;
@@ -53,7 +54,14 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)], created_types: &
                         _ => return Err(unknown("Index(None, ...)", "an unnamed index on an expression")),
                     },
                 };
-                indexes.push(read_index(index_name, name.clone(), schema.clone(), expressions, &object.kwargs)?);
+                indexes.push(read_index(
+                    "Index",
+                    index_name,
+                    name.clone(),
+                    schema.clone(),
+                    expressions,
+                    &object.kwargs,
+                )?);
             }
             _ => constraints.push(read_constraint(object)?),
         }

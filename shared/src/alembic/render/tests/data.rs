@@ -125,3 +125,22 @@ fn statement_functions_column_values_and_python_float_spelling() {
         ]
     );
 }
+
+#[test]
+fn or_inside_and_is_grouped_and_negation_stays_unknown() {
+    let section = upgrade(
+        "t = sa.table('t', sa.column('a', sa.Integer), sa.column('b', sa.Integer))\n\
+         op.execute(t.delete().where(sa.and_(sa.or_(t.c.a == 1, t.c.b == 2), t.c.a > 0)))\n\
+         op.execute(t.delete().where((t.c.a == 1) | (t.c.b == 2)).where(t.c.a != 5))\n\
+         op.execute(t.delete().where(sa.not_(t.c.a == 1)))",
+    );
+    let sql: Vec<&str> = section.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sql,
+        [
+            "DELETE FROM t WHERE (t.a = 1 OR t.b = 2) AND t.a > 0",
+            "DELETE FROM t WHERE (t.a = 1 OR t.b = 2) AND t.a != 5"
+        ]
+    );
+    assert_eq!(section.unknown.len(), 1);
+}

@@ -75,7 +75,7 @@ def downgrade():
             (9, "conn.execute(...).fetchall(...)", "data-dependent Python"),
             (10, "rows", "data-dependent Python"),
             (12, "myapp.models.Role", "imported from the application"),
-            (13, "postgresql_foo=", "unsupported keyword argument"),
+            (13, "op.create_index(postgresql_foo=...)", "unsupported keyword argument"),
             (14, "op.something(...)", "unknown operation"),
             (15, "os.environ.get(...)", "computed by Python at run time"),
         ]
