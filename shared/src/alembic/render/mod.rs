@@ -20,7 +20,6 @@ mod functions;
 mod imports;
 mod index;
 mod interp;
-mod md5;
 mod nesting;
 mod operators;
 mod ops;

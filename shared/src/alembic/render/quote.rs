@@ -138,7 +138,8 @@ pub fn generated_name(name: String) -> String {
     if name.chars().count() <= MAX_IDENTIFIER {
         return name;
     }
-    let digest = super::md5::md5_hex(name.as_bytes());
+    use md5::Digest;
+    let digest: String = md5::Md5::digest(name.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     let kept: String = name.chars().take(MAX_IDENTIFIER - 8).collect();
     format!("{kept}_{}", &digest[digest.len() - 4..])
 }

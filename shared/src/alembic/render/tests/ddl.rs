@@ -210,7 +210,6 @@ fn generated_names_beyond_63_characters_are_cut_and_hashed() {
         "CREATE INDEX ix_a_really_long_table_name_for_testing_things_a_really_4bb8 \
          ON a_really_long_table_name_for_testing_things (a_really_long_column_name_for_testing_things)"
     );
-    assert_eq!(crate::alembic::render::md5::md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
     let long = upgrade(&format!("op.create_index('{}', 't', ['a'])", "x".repeat(70)));
     assert_eq!(long.statements, vec![]);
     assert_eq!(long.unknown[0].reason, "a name longer than 63 characters (SQLAlchemy refuses it)");
