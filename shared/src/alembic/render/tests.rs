@@ -49,6 +49,25 @@ fn create_table_with_columns_constraints_enum_indexes_and_comments() {
 }
 
 #[test]
+fn a_key_column_with_a_table_level_foreign_key_is_not_serial() {
+    // CTFd 8369118943a1 (dynamic_challenge); a foreign key on another column leaves SERIAL.
+    let statements = sql("op.create_table('dynamic_challenge', sa.Column('id', sa.Integer(), nullable=False), \
+         sa.Column('initial', sa.Integer(), nullable=True), sa.ForeignKeyConstraint(['id'], ['challenges.id']), \
+         sa.PrimaryKeyConstraint('id'))\n\
+         op.create_table('t2', sa.Column('id', sa.Integer(), nullable=False), sa.Column('b', sa.Integer()), \
+         sa.ForeignKeyConstraint(['b'], ['o.id'], name='fk_b'), sa.PrimaryKeyConstraint('id'))");
+    assert_eq!(
+        statements,
+        [
+            "CREATE TABLE dynamic_challenge (\n    id INTEGER NOT NULL, \n    initial INTEGER, \n    PRIMARY KEY (id), \n    \
+             FOREIGN KEY(id) REFERENCES challenges (id)\n)",
+            "CREATE TABLE t2 (\n    id SERIAL NOT NULL, \n    b INTEGER, \n    PRIMARY KEY (id), \n    \
+             CONSTRAINT fk_b FOREIGN KEY(b) REFERENCES o (id)\n)",
+        ]
+    );
+}
+
+#[test]
 fn column_constraints_follow_the_tables_own() {
     let statements = sql("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True), \
          sa.Column('u', sa.String(), unique=True), sa.Column('f', sa.Integer(), sa.ForeignKey('s2.b.id'), unique=True), \
