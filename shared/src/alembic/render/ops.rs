@@ -134,7 +134,24 @@ fn create_index(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn drop_index(args: &Args) -> Eval<Vec<String>> {
-    args.only("drop_index", &["index_name", "table_name", "schema", "if_exists", "postgresql_concurrently"])?;
+    // The index's other PostgreSQL options do not change DROP INDEX (Alembic accepts and drops them).
+    args.only(
+        "drop_index",
+        &[
+            "index_name",
+            "table_name",
+            "schema",
+            "if_exists",
+            "postgresql_concurrently",
+            "postgresql_using",
+            "postgresql_where",
+            "postgresql_include",
+            "postgresql_with",
+            "postgresql_ops",
+            "postgresql_nulls_not_distinct",
+            "postgresql_tablespace",
+        ],
+    )?;
     let mut sql = String::from("DROP INDEX ");
     if args.flag("postgresql_concurrently") {
         sql.push_str("CONCURRENTLY ");

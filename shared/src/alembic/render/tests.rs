@@ -68,6 +68,15 @@ fn a_key_column_with_a_table_level_foreign_key_is_not_serial() {
 }
 
 #[test]
+fn drop_index_accepts_the_index_options_it_does_not_need() {
+    // dispatch 9fcf205ba6a5 (postgresql_using), polar (postgresql_where).
+    let statements =
+        sql("op.drop_index('feedback_search_vector_idx', table_name='feedback', postgresql_using='gin')\n\
+         op.drop_index('ix_x', table_name='t', postgresql_where=sa.text('a > 1'), postgresql_using='btree')");
+    assert_eq!(statements, ["DROP INDEX feedback_search_vector_idx", "DROP INDEX ix_x"]);
+}
+
+#[test]
 fn column_constraints_follow_the_tables_own() {
     let statements = sql("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True), \
          sa.Column('u', sa.String(), unique=True), sa.Column('f', sa.Integer(), sa.ForeignKey('s2.b.id'), unique=True), \
