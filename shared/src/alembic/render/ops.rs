@@ -3,7 +3,7 @@
 
 use super::alter::alter_column;
 use super::constraints::{Constraint, ForeignKey, names, optional_str, sql_text};
-use super::index::read_index;
+use super::index::{column_index_name, read_index};
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
@@ -120,13 +120,23 @@ fn drop_column(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn create_index(args: &Args) -> Eval<Vec<String>> {
-    let name = args.required("index_name", 0)?;
     let table = args.required("table_name", 1)?;
     let schema = args.string("schema", usize::MAX)?;
     let columns = match args.get("columns", 2) {
         Some(Value::List(items)) => items.clone(),
         Some(single) => vec![single.clone()],
         None => Vec::new(),
+    };
+    // No name: SQLAlchemy's default naming convention, `ix_%(column_0_label)s`.
+    let name = match (args.get("index_name", 0), columns.first()) {
+        (None | Some(Value::None), Some(Value::Str(column))) => {
+            let name = column_index_name(schema.as_deref(), &table, column);
+            if name.len() > 63 {
+                return Err(unknown("create_index(None, ...)", "a generated name SQLAlchemy shortens with a hash"));
+            }
+            name
+        }
+        _ => args.required("index_name", 0)?,
     };
     let kwargs: Kwargs =
         args.kwargs.iter().filter(|(key, _)| !matches!(key.as_str(), "index_name" | "columns")).cloned().collect();

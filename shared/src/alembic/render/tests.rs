@@ -68,6 +68,29 @@ fn a_key_column_with_a_table_level_foreign_key_is_not_serial() {
 }
 
 #[test]
+fn create_index_without_a_name_follows_the_default_naming_convention() {
+    // indico 640584a3987e: `op.create_index(None, ...)`; a name over 63 characters stays unknown.
+    let statements = sql("op.create_index(None, 'attachment_principals', ['event_role_id'], schema='attachments')\n\
+         op.create_index(None, 'principals', ['event_role_id'], unique=True, postgresql_where=sa.text('x > 1'))\n\
+         op.create_index(None, 'principals', ['a', 'b'])");
+    assert_eq!(
+        statements,
+        [
+            "CREATE INDEX ix_attachments_attachment_principals_event_role_id ON attachments.attachment_principals \
+             (event_role_id)",
+            "CREATE UNIQUE INDEX ix_principals_event_role_id ON principals (event_role_id) WHERE x > 1",
+            "CREATE INDEX ix_principals_a ON principals (a, b)",
+        ]
+    );
+    let long = upgrade(
+        "op.create_index(None, 'a_very_long_table_name_for_testing_truncation', \
+         ['a_very_long_column_name_for_testing_x'], schema='someschema')",
+    );
+    assert_eq!(long.statements, vec![]);
+    assert_eq!(long.unknown.len(), 1);
+}
+
+#[test]
 fn drop_index_accepts_the_index_options_it_does_not_need() {
     // dispatch 9fcf205ba6a5 (postgresql_using), polar (postgresql_where).
     let statements =
