@@ -100,6 +100,25 @@ fn drop_index_accepts_the_index_options_it_does_not_need() {
 }
 
 #[test]
+fn postgresql_ops_name_a_text_expression_by_its_text() {
+    // indico 0c4bb2973536; a key written differently from the expression does not match.
+    let statements = sql("op.create_index('ix_u', 'users', [sa.text('indico.indico_unaccent(lower(affiliation))')], \
+         postgresql_using='gin', postgresql_ops={'indico.indico_unaccent(lower(affiliation))': 'gin_trgm_ops'}, \
+         schema='users')\n\
+         op.create_index('ix_v', 'users', [sa.text('lower(a)'), 'b'], \
+         postgresql_ops={'lower(a)': 'text_pattern_ops', 'b': 'int4_ops'})\n\
+         op.create_index('ix_w', 'users', [sa.text('lower(a)')], postgresql_ops={'lower( a)': 'text_pattern_ops'})");
+    assert_eq!(
+        statements,
+        [
+            "CREATE INDEX ix_u ON users.users USING gin (indico.indico_unaccent(lower(affiliation)) gin_trgm_ops)",
+            "CREATE INDEX ix_v ON users (lower(a) text_pattern_ops, b int4_ops)",
+            "CREATE INDEX ix_w ON users (lower(a))",
+        ]
+    );
+}
+
+#[test]
 fn column_constraints_follow_the_tables_own() {
     let statements = sql("op.create_table('a', sa.Column('id', sa.Integer(), primary_key=True), \
          sa.Column('u', sa.String(), unique=True), sa.Column('f', sa.Integer(), sa.ForeignKey('s2.b.id'), unique=True), \
