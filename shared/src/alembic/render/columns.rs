@@ -28,6 +28,9 @@ pub struct Column {
     pub identity: Option<String>,
     /// `autoincrement=False` turns SERIAL off; `True` and `"auto"` leave it to the rules.
     pub autoincrement: bool,
+    /// `autoincrement=True`: SERIAL even with a server default, a Python default or a foreign
+    /// key (SQLAlchemy's `_validate_autoinc`; the server default is then not written).
+    pub forced_autoincrement: bool,
     /// A Python-side `default=`: SQLAlchemy then does not make the column SERIAL.
     pub python_default: bool,
 }
@@ -106,6 +109,7 @@ pub fn read_column(value: &Value) -> Eval<Column> {
         computed: computed.map(|computed| computed_sql(&computed)).transpose()?,
         identity,
         autoincrement: object.kwarg("autoincrement") != Some(&Value::Bool(false)),
+        forced_autoincrement: object.kwarg("autoincrement") == Some(&Value::Bool(true)),
         python_default: object.kwarg("default").is_some_and(|default| !default.is_none()),
         foreign_keys,
         sql_type,
@@ -152,11 +156,10 @@ impl Column {
     pub fn may_be_serial(&self) -> bool {
         self.sql_type.serial.is_some()
             && self.autoincrement
-            && !self.python_default
             && self.identity.is_none()
             && self.computed.is_none()
-            && self.server_default.is_none()
-            && self.foreign_keys.is_empty()
+            && (self.forced_autoincrement
+                || (!self.python_default && self.server_default.is_none() && self.foreign_keys.is_empty()))
     }
 }
 

@@ -62,7 +62,10 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)]) -> Eval<Vec<Stri
         .unwrap_or_else(|| (None, columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect()));
     // A key column a table-level ForeignKeyConstraint refers from is not SERIAL either.
     let serial = serial_column(&columns, &key_columns).filter(|&i| {
-        !constraints.iter().any(|c| matches!(c, Constraint::ForeignKey(fk) if fk.columns.contains(&columns[i].name)))
+        columns[i].forced_autoincrement
+            || !constraints
+                .iter()
+                .any(|c| matches!(c, Constraint::ForeignKey(fk) if fk.columns.contains(&columns[i].name)))
     });
     let mut body: Vec<String> = columns.iter().enumerate().map(|(i, c)| c.specification(serial == Some(i))).collect();
     if !key_columns.is_empty() {
