@@ -21,9 +21,22 @@ pub struct ForeignKey {
 
 #[derive(Clone, Debug)]
 pub enum Constraint {
-    PrimaryKey { name: Option<String>, columns: Vec<String> },
-    Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
-    Check { name: Option<String>, sql: String },
+    PrimaryKey {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    Unique {
+        name: Option<String>,
+        columns: Vec<String>,
+        deferrable: Option<bool>,
+        initially: Option<String>,
+        /// `postgresql_nulls_not_distinct=`: `NULLS NOT DISTINCT` (True) or `NULLS DISTINCT` (False).
+        nulls_not_distinct: Option<bool>,
+    },
+    Check {
+        name: Option<String>,
+        sql: String,
+    },
     ForeignKey(ForeignKey),
 }
 
@@ -53,6 +66,10 @@ pub fn sql_text(value: &Value, what: &str) -> Eval<String> {
         Value::Str(text) | Value::Sql(text) => Ok(text.clone()),
         other => Err(unexpected(other, what)),
     }
+}
+
+pub fn nulls_not_distinct(value: Option<&Value>) -> Option<bool> {
+    if let Some(Value::Bool(b)) = value { Some(*b) } else { None }
 }
 
 fn deferrable(value: Option<&Value>) -> Option<bool> {
@@ -116,6 +133,7 @@ pub fn read_constraint(object: &Object) -> Eval<Constraint> {
             columns: columns()?,
             deferrable: deferrable(object.kwarg("deferrable")),
             initially: optional_str(object.kwarg("initially"), "initially")?,
+            nulls_not_distinct: nulls_not_distinct(object.kwarg("postgresql_nulls_not_distinct")),
         }),
         "CheckConstraint" => {
             let sql = sql_text(object.arg("sqltext", 0).unwrap_or(&Value::None), "a check condition")?;
@@ -189,8 +207,18 @@ impl Constraint {
             Constraint::PrimaryKey { name, columns } => {
                 format!("{}PRIMARY KEY ({})", named(name), column_list(columns))
             }
-            Constraint::Unique { name, columns, deferrable, initially } => {
-                format!("{}UNIQUE ({}){}", named(name), column_list(columns), deferrability(*deferrable, initially))
+            Constraint::Unique { name, columns, deferrable, initially, nulls_not_distinct } => {
+                let nulls = match nulls_not_distinct {
+                    Some(true) => "NULLS NOT DISTINCT ",
+                    Some(false) => "NULLS DISTINCT ",
+                    None => "",
+                };
+                format!(
+                    "{}UNIQUE {nulls}({}){}",
+                    named(name),
+                    column_list(columns),
+                    deferrability(*deferrable, initially)
+                )
             }
             Constraint::Check { name, sql } => format!("{}CHECK ({sql})", named(name)),
             Constraint::ForeignKey(fk) => fk.sql(),

@@ -2,7 +2,7 @@
 //! implementation emits for them in offline mode.
 
 use super::alter::alter_column;
-use super::constraints::{Constraint, ForeignKey, names, optional_str, sql_text};
+use super::constraints::{Constraint, ForeignKey, names, nulls_not_distinct, optional_str, sql_text};
 use super::index::{column_index_name, read_index};
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
@@ -178,13 +178,30 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
     let table = args.table("table_name", 1, "schema")?;
     let constraint = match operation {
         "create_unique_constraint" => {
-            args.only(operation, &["constraint_name", "table_name", "columns", "schema", "deferrable", "initially"])?;
+            args.only(
+                operation,
+                &[
+                    "constraint_name",
+                    "table_name",
+                    "columns",
+                    "schema",
+                    "deferrable",
+                    "initially",
+                    "postgresql_nulls_not_distinct",
+                ],
+            )?;
             let deferrable = match args.get("deferrable", usize::MAX) {
                 Some(Value::Bool(b)) => Some(*b),
                 _ => None,
             };
             let initially = args.string("initially", usize::MAX)?;
-            Constraint::Unique { name, columns: names(args.get("columns", 2), "a column name")?, deferrable, initially }
+            Constraint::Unique {
+                name,
+                columns: names(args.get("columns", 2), "a column name")?,
+                deferrable,
+                initially,
+                nulls_not_distinct: nulls_not_distinct(args.get("postgresql_nulls_not_distinct", usize::MAX)),
+            }
         }
         "create_check_constraint" => {
             args.only(operation, &["constraint_name", "table_name", "condition", "schema"])?;

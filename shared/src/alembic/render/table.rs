@@ -144,7 +144,13 @@ fn create_enum_types(columns: &[Column]) -> Vec<String> {
 }
 
 fn column_unique(column: &Column) -> Constraint {
-    Constraint::Unique { name: None, columns: vec![column.name.clone()], deferrable: None, initially: None }
+    Constraint::Unique {
+        name: None,
+        columns: vec![column.name.clone()],
+        deferrable: None,
+        initially: None,
+        nulls_not_distinct: None,
+    }
 }
 
 fn column_index(column: &Column, table: &str, schema: Option<&str>) -> Index {
