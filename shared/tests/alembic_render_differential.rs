@@ -7,15 +7,15 @@
 //!
 //! Alembic runs in the venv scripts/setup creates (`.tools/alembic-venv`, or
 //! `$STRATA_ALEMBIC_PYTHON`). More projects locally: `STRATA_RENDER_SEEDS=1,2,3,4`
-//! (comma-separated) and `STRATA_RENDER_REVISIONS=400` (revisions per project);
-//! `STRATA_RENDER_EDGE=0` leaves out the generator's rarer spellings (some valid offline only),
-//! `STRATA_RENDER_EDGE=2` adds those the renderer does not render yet.
+//! (comma-separated) and `STRATA_RENDER_REVISIONS=400` (revisions per project).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use strata_shared::alembic::render::render_script;
-use strata_shared::alembic::{RenderedSection, RenderedStatement};
+
+#[path = "common/alembic_sql.rs"]
+mod alembic_sql;
+use alembic_sql::{Difference, Statement, alembic_statements, compare, from_section};
 
 fn python() -> PathBuf {
     std::env::var_os("STRATA_ALEMBIC_PYTHON")
@@ -26,12 +26,9 @@ fn python() -> PathBuf {
 fn run_python(args: &[&str], dir: &Path) -> String {
     let python = python();
     assert!(python.exists(), "no Alembic venv at {}: run scripts/setup", python.display());
-    // The generator's rarer spellings, some valid offline only: on unless set otherwise.
-    let edge = std::env::var("STRATA_RENDER_EDGE").unwrap_or_else(|_| "1".to_owned());
     let output = Command::new(&python)
         .args(args)
         .current_dir(dir)
-        .env("STRATA_RENDER_EDGE", edge)
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONWARNINGS", "ignore")
         .output()
@@ -58,111 +55,6 @@ fn generate(seed: u64, count: usize) -> (PathBuf, Vec<(String, PathBuf)>) {
     (dir, revisions)
 }
 
-/// One statement as Alembic or Strata gives it.
-#[derive(Clone, Debug)]
-struct Statement {
-    sql: String,
-    autocommit: bool,
-    /// The script line (Strata's side only).
-    line: Option<u32>,
-}
-
-/// Alembic's offline output cut per revision (the `-- Running upgrade A -> B` comments): the
-/// statements of each, without BEGIN/COMMIT and the version table's. A statement between a
-/// COMMIT and the next BEGIN ran in `autocommit_block`.
-fn alembic_statements(output: &str) -> HashMap<String, Vec<Statement>> {
-    let mut by_revision: HashMap<String, Vec<Statement>> = HashMap::new();
-    let mut current: Option<String> = None;
-    let mut in_transaction = false;
-    let mut chunk = String::new();
-    let mut flush = |chunk: &mut String, current: &Option<String>, in_transaction: &mut bool| {
-        for statement in pg_query::split_with_scanner(chunk).unwrap_or_else(|e| panic!("{e}: {chunk}")) {
-            let sql = statement.trim();
-            let upper = sql.to_ascii_uppercase();
-            if upper == "BEGIN" {
-                *in_transaction = true;
-                continue;
-            }
-            if upper == "COMMIT" {
-                *in_transaction = false;
-                continue;
-            }
-            if sql.is_empty() || upper.contains("ALEMBIC_VERSION") {
-                continue;
-            }
-            let revision = current.clone().unwrap_or_else(|| panic!("a statement before any revision: {sql}"));
-            by_revision.entry(revision).or_default().push(Statement {
-                sql: sql.to_owned(),
-                autocommit: !*in_transaction,
-                line: None,
-            });
-        }
-        chunk.clear();
-    };
-    for line in output.lines() {
-        let running = line.strip_prefix("-- Running upgrade ").or_else(|| line.strip_prefix("-- Running downgrade "));
-        if let Some(step) = running {
-            flush(&mut chunk, &current, &mut in_transaction);
-            let (from, to) = step.split_once(" -> ").unwrap();
-            // Upgrades name the revision on the right, downgrades on the left.
-            let revision = if line.contains("upgrade") { to } else { from };
-            current = Some(revision.trim().to_owned());
-            continue;
-        }
-        chunk.push_str(line);
-        chunk.push('\n');
-    }
-    flush(&mut chunk, &current, &mut in_transaction);
-    by_revision
-}
-
-/// Strata's statements, cut as Alembic's output is cut (one `op.execute` may carry several).
-fn from_section(section: &RenderedSection) -> Vec<Statement> {
-    section
-        .statements
-        .iter()
-        .flat_map(|RenderedStatement { sql, line, autocommit }| {
-            let pieces = pg_query::split_with_scanner(sql).unwrap_or_else(|_| vec![sql.as_str()]);
-            pieces
-                .into_iter()
-                .map(|piece| piece.trim().trim_end_matches(';').trim())
-                .filter(|piece| !piece.is_empty())
-                .map(|piece| Statement { sql: piece.to_owned(), autocommit: *autocommit, line: Some(*line) })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// The statement as a parse tree, printed back by pg_query; None when it does not parse.
-fn tree(sql: &str) -> Option<String> {
-    let parsed = pg_query::parse(sql, 0).ok()?;
-    pg_query::deparse(&parsed.protobuf, pg_query::DeparseOptions::default()).ok()
-}
-
-/// Alembic creates a new table's indexes in the order of a Python set (`Table.indexes`, hashed by
-/// object id), so the order of two or more is arbitrary: the CREATE INDEX statements right after
-/// a CREATE TABLE are put in one order (by their trees) on both sides.
-fn canonical_order(statements: &mut [Statement]) {
-    let is = |s: &Statement, prefix: &str| s.sql.to_ascii_uppercase().starts_with(prefix);
-    let mut i = 0;
-    while i < statements.len() {
-        if is(&statements[i], "CREATE TABLE") {
-            let start = i + 1;
-            let mut end = start;
-            while end < statements.len()
-                && (is(&statements[end], "CREATE INDEX") || is(&statements[end], "CREATE UNIQUE INDEX"))
-                && !is(&statements[end], "CREATE INDEX CONCURRENTLY")
-            {
-                end += 1;
-            }
-            statements[start..end].sort_by_cached_key(|s| tree(&s.sql).unwrap_or_else(|| s.sql.clone()));
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-}
-
 #[derive(Default)]
 struct Figures {
     revisions: usize,
@@ -175,49 +67,17 @@ struct Figures {
 impl Figures {
     /// Compares one function of one revision, statement by statement; stops at the first
     /// difference (what follows it is shifted).
-    fn compare(&mut self, what: &str, script: &Path, mut alembic: Vec<Statement>, mut strata: Vec<Statement>) {
-        canonical_order(&mut alembic);
-        canonical_order(&mut strata);
+    fn compare(&mut self, what: &str, script: &Path, alembic: Vec<Statement>, strata: Vec<Statement>) {
         let file = script.file_name().unwrap().to_string_lossy();
-        self.statements += alembic.len();
-        for (index, expected) in alembic.iter().enumerate() {
-            let Some(ours) = strata.get(index) else {
-                self.mismatches.push(format!(
-                    "{what} ({file}), statement {}: Strata renders nothing; Alembic:\n    {}",
-                    index + 1,
-                    expected.sql
-                ));
-                return;
-            };
-            let expected_tree = tree(&expected.sql).unwrap_or_else(|| panic!("Alembic's SQL parses: {}", expected.sql));
-            let same_tree = tree(&ours.sql).as_deref() == Some(expected_tree.as_str());
-            if !same_tree || ours.autocommit != expected.autocommit {
-                self.mismatches.push(format!(
-                    "{what} ({file}), statement {} (script line {}){}:\n    Alembic: {}\n    Strata:  {}",
-                    index + 1,
-                    ours.line.unwrap_or(0),
-                    if same_tree {
-                        format!(" autocommit: Alembic {}, Strata {}", expected.autocommit, ours.autocommit)
-                    } else {
-                        String::new()
-                    },
-                    expected.sql.replace('\n', "\n             "),
-                    ours.sql.replace('\n', "\n             "),
-                ));
-                return;
+        let comparison = compare(alembic, strata);
+        self.statements += comparison.statements;
+        self.equal_trees += comparison.equal_trees;
+        self.equal_text += comparison.equal_text;
+        if let Some(difference) = &comparison.difference {
+            if let Difference::AlembicUnparsable { alembic, .. } = difference {
+                panic!("Alembic's SQL parses: {}", alembic.sql);
             }
-            self.equal_trees += 1;
-            if ours.sql == expected.sql {
-                self.equal_text += 1;
-            }
-        }
-        if let Some(extra) = strata.get(alembic.len()) {
-            self.mismatches.push(format!(
-                "{what} ({file}), statement {} (script line {}): Alembic has no more; Strata renders:\n    {}",
-                alembic.len() + 1,
-                extra.line.unwrap_or(0),
-                extra.sql
-            ));
+            self.mismatches.push(format!("{what} ({file}), {}", difference.describe()));
         }
     }
 }
@@ -266,7 +126,7 @@ fn rendered_sql_equals_alembics_offline_sql_on_generated_scripts() {
                         unknown.reason
                     ));
                 }
-                let expected = alembic.get(id).cloned().unwrap_or_default();
+                let expected = alembic.statements.get(id).cloned().unwrap_or_default();
                 figures.compare(&what(function), script, expected, from_section(section));
             }
         }

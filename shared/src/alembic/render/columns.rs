@@ -26,8 +26,9 @@ pub struct Column {
     pub foreign_keys: Vec<ForeignKey>,
     pub computed: Option<String>,
     pub identity: Option<String>,
-    /// `autoincrement=`: `Some(false)` turns SERIAL off, `Some(true)` asks for it (even in a
-    /// composite key or with a foreign key), `None` is SQLAlchemy's `"auto"`.
+    /// `autoincrement=`: `Some(false)` turns SERIAL off; `Some(true)` asks for it even in a
+    /// composite key, with a foreign key or a server default (SQLAlchemy's `_validate_autoinc`;
+    /// the server default is then not written); `None` is SQLAlchemy's `"auto"`.
     pub autoincrement: Option<bool>,
     /// Column-level `sa.CheckConstraint(...)`s, written after the column's specification.
     pub checks: Vec<String>,
@@ -169,14 +170,18 @@ impl Column {
 
     /// Whether SQLAlchemy could make this primary-key column SERIAL (`"auto"` also wants
     /// no foreign key).
+    /// `autoincrement=True`: SERIAL whatever else the column has.
+    pub fn forced_autoincrement(&self) -> bool {
+        self.autoincrement == Some(true)
+    }
+
     pub fn may_be_serial(&self) -> bool {
         self.sql_type.serial.is_some()
             && self.autoincrement != Some(false)
-            && !self.python_default
             && self.identity.is_none()
             && self.computed.is_none()
-            && self.server_default.is_none()
-            && (self.foreign_keys.is_empty() || self.autoincrement == Some(true))
+            && (self.forced_autoincrement()
+                || (!self.python_default && self.server_default.is_none() && self.foreign_keys.is_empty()))
     }
 }
 

@@ -25,9 +25,23 @@ pub struct ForeignKey {
 
 #[derive(Clone, Debug)]
 pub enum Constraint {
-    PrimaryKey { name: Option<String>, columns: Vec<String> },
-    Unique { name: Option<String>, columns: Vec<String>, deferrable: Option<bool>, initially: Option<String> },
-    Check { name: Option<String>, sql: String, not_valid: bool },
+    PrimaryKey {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    Unique {
+        name: Option<String>,
+        columns: Vec<String>,
+        deferrable: Option<bool>,
+        initially: Option<String>,
+        /// `postgresql_nulls_not_distinct=`: `NULLS NOT DISTINCT` (True) or `NULLS DISTINCT` (False).
+        nulls_not_distinct: Option<bool>,
+    },
+    Check {
+        name: Option<String>,
+        sql: String,
+        not_valid: bool,
+    },
     ForeignKey(ForeignKey),
 }
 
@@ -68,6 +82,10 @@ pub fn sql_text(value: &Value, what: &str) -> Eval<String> {
     }
 }
 
+pub fn nulls_not_distinct(value: Option<&Value>) -> Option<bool> {
+    if let Some(Value::Bool(b)) = value { Some(*b) } else { None }
+}
+
 fn deferrable(value: Option<&Value>) -> Option<bool> {
     match value {
         Some(Value::Bool(b)) => Some(*b),
@@ -104,7 +122,7 @@ fn split_target(target: &str) -> Eval<(Option<String>, String, String)> {
 
 /// Keyword arguments of constraint objects the renderer writes (or that change no SQL);
 /// any other one could change the SQL in a way the renderer would miss.
-const CONSTRAINT_KEYWORDS: [&str; 15] = [
+const CONSTRAINT_KEYWORDS: [&str; 16] = [
     "name",
     "column",
     "columns",
@@ -117,6 +135,7 @@ const CONSTRAINT_KEYWORDS: [&str; 15] = [
     "match",
     "use_alter",
     "postgresql_not_valid",
+    "postgresql_nulls_not_distinct",
     "link_to_name",
     "info",
     "comment",
@@ -160,6 +179,7 @@ pub fn read_constraint(object: &Object) -> Eval<Constraint> {
             columns: columns()?,
             deferrable: deferrable(object.kwarg("deferrable")),
             initially: optional_str(object.kwarg("initially"), "initially")?,
+            nulls_not_distinct: nulls_not_distinct(object.kwarg("postgresql_nulls_not_distinct")),
         }),
         "CheckConstraint" => {
             let sql = sql_text(object.arg("sqltext", 0).unwrap_or(&Value::None), "a check condition")?;
@@ -239,8 +259,18 @@ impl Constraint {
             Constraint::PrimaryKey { name, columns } => {
                 format!("{}PRIMARY KEY ({})", named(name), column_list(columns))
             }
-            Constraint::Unique { name, columns, deferrable, initially } => {
-                format!("{}UNIQUE ({}){}", named(name), column_list(columns), deferrability(*deferrable, initially))
+            Constraint::Unique { name, columns, deferrable, initially, nulls_not_distinct } => {
+                let nulls = match nulls_not_distinct {
+                    Some(true) => "NULLS NOT DISTINCT ",
+                    Some(false) => "NULLS DISTINCT ",
+                    None => "",
+                };
+                format!(
+                    "{}UNIQUE {nulls}({}){}",
+                    named(name),
+                    column_list(columns),
+                    deferrability(*deferrable, initially)
+                )
             }
             Constraint::Check { name, sql, not_valid } => {
                 format!("{}CHECK ({sql}){}", named(name), validity(*not_valid))

@@ -122,7 +122,9 @@ impl Index {
             .expressions
             .iter()
             .map(|(expression, column)| {
-                let class = column.as_ref().and_then(|c| self.ops.iter().find(|(name, _)| name == c));
+                // A column by its name; a `sa.text(...)` expression by its text exactly as written.
+                let key = column.as_ref().unwrap_or(expression);
+                let class = self.ops.iter().find(|(name, _)| name == key);
                 match class {
                     Some((_, class)) => format!("{expression} {class}"),
                     None => expression.clone(),

@@ -2,8 +2,8 @@
 //! implementation emits for them in offline mode.
 
 use super::alter::alter_column;
-use super::constraints::{Constraint, ForeignKey, constraint_name, names, optional_str, sql_text};
-use super::index::read_index;
+use super::constraints::{Constraint, ForeignKey, constraint_name, names, nulls_not_distinct, optional_str, sql_text};
+use super::index::{column_index_name, read_index};
 use super::quote::{ident, qualified, string_literal};
 use super::table::{add_column, create_table};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
@@ -121,7 +121,6 @@ fn drop_column(args: &Args) -> Eval<Vec<String>> {
 }
 
 fn create_index(args: &Args) -> Eval<Vec<String>> {
-    let name = args.required("index_name", 0)?;
     let table = args.required("table_name", 1)?;
     let schema = args.string("schema", usize::MAX)?;
     let columns = match args.get("columns", 2) {
@@ -129,13 +128,35 @@ fn create_index(args: &Args) -> Eval<Vec<String>> {
         Some(single) => vec![single.clone()],
         None => Vec::new(),
     };
+    // No name: SQLAlchemy's default naming convention, `ix_%(column_0_label)s`.
+    let name = match (args.get("index_name", 0), columns.first()) {
+        (None | Some(Value::None), Some(Value::Str(column))) => column_index_name(schema.as_deref(), &table, column),
+        _ => args.required("index_name", 0)?,
+    };
     let kwargs: Kwargs =
         args.kwargs.iter().filter(|(key, _)| !matches!(key.as_str(), "index_name" | "columns")).cloned().collect();
     Ok(vec![read_index("op.create_index", name, table, schema, &columns, &kwargs)?.create_sql()])
 }
 
 fn drop_index(args: &Args) -> Eval<Vec<String>> {
-    args.only("drop_index", &["index_name", "table_name", "schema", "if_exists", "postgresql_concurrently"])?;
+    // The index's other PostgreSQL options do not change DROP INDEX (Alembic accepts and drops them).
+    args.only(
+        "drop_index",
+        &[
+            "index_name",
+            "table_name",
+            "schema",
+            "if_exists",
+            "postgresql_concurrently",
+            "postgresql_using",
+            "postgresql_where",
+            "postgresql_include",
+            "postgresql_with",
+            "postgresql_ops",
+            "postgresql_nulls_not_distinct",
+            "postgresql_tablespace",
+        ],
+    )?;
     let mut sql = String::from("DROP INDEX ");
     if args.flag("postgresql_concurrently") {
         sql.push_str("CONCURRENTLY ");
@@ -152,13 +173,30 @@ fn add_constraint(operation: &str, args: &Args) -> Eval<Vec<String>> {
     let table = args.table("table_name", 1, "schema")?;
     let constraint = match operation {
         "create_unique_constraint" => {
-            args.only(operation, &["constraint_name", "table_name", "columns", "schema", "deferrable", "initially"])?;
+            args.only(
+                operation,
+                &[
+                    "constraint_name",
+                    "table_name",
+                    "columns",
+                    "schema",
+                    "deferrable",
+                    "initially",
+                    "postgresql_nulls_not_distinct",
+                ],
+            )?;
             let deferrable = match args.get("deferrable", usize::MAX) {
                 Some(Value::Bool(b)) => Some(*b),
                 _ => None,
             };
             let initially = args.string("initially", usize::MAX)?;
-            Constraint::Unique { name, columns: names(args.get("columns", 2), "a column name")?, deferrable, initially }
+            Constraint::Unique {
+                name,
+                columns: names(args.get("columns", 2), "a column name")?,
+                deferrable,
+                initially,
+                nulls_not_distinct: nulls_not_distinct(args.get("postgresql_nulls_not_distinct", usize::MAX)),
+            }
         }
         "create_check_constraint" => {
             args.only(operation, &["constraint_name", "table_name", "condition", "schema", "postgresql_not_valid"])?;

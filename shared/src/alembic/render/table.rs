@@ -73,7 +73,13 @@ pub fn create_table(args: &[Value], kwargs: &[(String, Value)], created_types: &
     });
     let (key_name, key_columns) = explicit_key
         .unwrap_or_else(|| (None, columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect()));
-    let serial = serial_column(&columns, &key_columns);
+    // A key column a table-level ForeignKeyConstraint refers from is not SERIAL either.
+    let serial = serial_column(&columns, &key_columns).filter(|&i| {
+        columns[i].forced_autoincrement()
+            || !constraints
+                .iter()
+                .any(|c| matches!(c, Constraint::ForeignKey(fk) if fk.columns.contains(&columns[i].name)))
+    });
     let mut body: Vec<String> = columns.iter().enumerate().map(|(i, c)| c.specification(serial == Some(i))).collect();
     if !key_columns.is_empty() {
         body.push(Constraint::PrimaryKey { name: key_name, columns: key_columns }.sql());
@@ -156,7 +162,13 @@ fn create_enum_types(columns: &[Column], created_types: &mut Vec<String>) -> Vec
 }
 
 fn column_unique(column: &Column) -> Constraint {
-    Constraint::Unique { name: None, columns: vec![column.name.clone()], deferrable: None, initially: None }
+    Constraint::Unique {
+        name: None,
+        columns: vec![column.name.clone()],
+        deferrable: None,
+        initially: None,
+        nulls_not_distinct: None,
+    }
 }
 
 fn column_index(column: &Column, table: &str, schema: Option<&str>) -> Index {

@@ -167,7 +167,7 @@ fn python_enum_classes_give_their_member_names() {
 #[test]
 fn keyword_arguments_that_would_change_the_sql_are_reported() {
     let section = super::upgrade(
-        "op.create_table('t', sa.Column('a', sa.Integer()), sa.UniqueConstraint('a', postgresql_nulls_not_distinct=True))\n\
+        "op.create_table('t', sa.Column('a', sa.Integer()), sa.UniqueConstraint('a', postgresql_frobnicate=True))\n\
          op.add_column('t', sa.Column('s', sa.Enum('A', name='s', values_callable=lambda e: [x.value for x in e])))\n\
          op.execute('after')",
     );
@@ -177,7 +177,7 @@ fn keyword_arguments_that_would_change_the_sql_are_reported() {
     assert_eq!(
         found,
         [
-            ("UniqueConstraint(postgresql_nulls_not_distinct=...)", "unsupported keyword argument"),
+            ("UniqueConstraint(postgresql_frobnicate=...)", "unsupported keyword argument"),
             ("lambda e: [x.value for x in e]", "Python the renderer does not evaluate"),
         ]
     );
