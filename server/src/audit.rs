@@ -97,8 +97,9 @@ pub fn csv(entries: &[AuditEntry]) -> String {
 }
 
 fn csv_field(text: &str) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet: quote it with a '.
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
+    // A leading = + - @ would run as a formula in a spreadsheet, and so would one after a
+    // leading tab or carriage return (OWASP's list): quote it with a '.
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     if text.contains([',', '"', '\r', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
 
@@ -133,11 +134,15 @@ mod tests {
             subject: Some("1a2b".to_owned()),
             detail: "said \"no\", twice\n=cmd".to_owned(),
         };
-        let text = csv(&[entry.clone(), AuditEntry { detail: "=HYPERLINK()".to_owned(), ..entry }]);
+        let text = csv(&[entry.clone(), AuditEntry { detail: "=HYPERLINK()".to_owned(), ..entry.clone() }]);
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0], "id,at,actor,action,environment,subject,detail");
         assert_eq!(lines[1], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,\"said \"\"no\"\", twice\n=cmd\"");
         assert_eq!(lines[2], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'=HYPERLINK()");
+        let hidden = csv(&[AuditEntry { detail: "\t=cmd".to_owned(), ..entry.clone() }]);
+        assert_eq!(hidden.split("\r\n").nth(1), Some("7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'\t=cmd"));
+        let returned = csv(&[AuditEntry { detail: "\r=cmd".to_owned(), ..entry }]);
+        assert!(returned.contains(",\"'\r=cmd\""), "{returned}");
     }
 
     #[test]

@@ -159,6 +159,34 @@ async fn a_failing_statement_leaves_the_database_as_promised_in_each_mode() {
     sandbox.stop().await.unwrap();
 }
 
+/// A step that runs outside any transaction commits as it goes: its version row (and its
+/// journal record) must be committed with it, or a later failure of a whole-plan run leaves
+/// `alembic_version` behind what the database holds, and the next run fails on it.
+#[tokio::test]
+async fn alembic_version_holds_a_committed_step_outside_a_transaction_when_a_later_one_fails() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let graph = graph(&support::workspace_root().join("server/tests/fixtures/outside_transaction"));
+    for (n, mode) in MODES.into_iter().enumerate() {
+        let db = database(&sandbox, &format!("outside_{n}")).await;
+        let (result, _) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
+        let Err(RunError::Failed { step, .. }) = result else { panic!("{mode:?}: the run fails") };
+        assert_eq!(step, 2, "{mode:?}: the third step fails");
+        let index = db.scalar("SELECT to_regclass('shipment_status_idx')::text").await;
+        assert_eq!(index.as_deref(), Some("shipment_status_idx"), "{mode:?}: the concurrent index was built");
+        assert_eq!(db.rows().await, ["b2"], "{mode:?}: the version table says what the database holds");
+        let applied = db
+            .scalar("SELECT string_agg(revision, ',' ORDER BY position) FROM strata_history WHERE outcome = 'applied'")
+            .await;
+        assert_eq!(applied.as_deref(), Some("a1,b2"), "{mode:?}: the journal too");
+        // The next run goes on from there (and fails on the same broken step, nothing else).
+        let (again, _) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
+        let Err(RunError::Failed { failure, .. }) = again else { panic!("{mode:?}: the broken step fails again") };
+        assert_eq!(failure.path.as_deref(), Some("versions/c3_backfill.sql"), "{mode:?}");
+    }
+    sandbox.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn of_two_concurrent_runs_exactly_one_proceeds() {
     let state = support::state_dir();

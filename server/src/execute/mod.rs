@@ -257,6 +257,13 @@ async fn run_locked(
     outcome
 }
 
+/// A step that ran: the checksum of its SQL, and whether it committed on its own (a revision
+/// outside any transaction, with its version row).
+struct StepDone {
+    checksum: Option<String>,
+    committed: bool,
+}
+
 struct StepRunner<'r> {
     conn: &'r mut PgConnection,
     graph: &'r RevisionGraph,
@@ -313,8 +320,16 @@ impl StepRunner<'_> {
             let outcome = self.run_step(step).await;
             let duration_ms = started.elapsed().as_millis() as u64;
             match outcome {
-                Ok(checksum) => {
-                    self.record(index, step, checksum, duration_ms, None).await?;
+                Ok(done) => {
+                    let record = self.step_record(index, step, done.checksum, duration_ms, None);
+                    if done.committed {
+                        // Its work, its version row and its record are committed already;
+                        // the plan goes on in a new transaction.
+                        self.journal.record_steps(self.conn, std::slice::from_ref(&record)).await?;
+                        self.execute("BEGIN").await?;
+                    } else {
+                        self.record(record).await?;
+                    }
                     if !whole_plan {
                         self.commit(step)
                             .await
@@ -326,7 +341,7 @@ impl StepRunner<'_> {
                     // Without a transaction open (a non-transactional step), this only warns.
                     self.execute("ROLLBACK").await?;
                     self.deferred.clear();
-                    self.record(index, step, None, duration_ms, Some(&failure)).await?;
+                    self.record(self.step_record(index, step, None, duration_ms, Some(&failure))).await?;
                     (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
                     return Err(RunError::Failed { step: index, failure: Box::new(failure) });
                 }
@@ -362,11 +377,11 @@ impl StepRunner<'_> {
     }
 
     /// The step's SQL and its version-table writes; the checksum of the SQL that ran.
-    async fn run_step(&mut self, step: &Step) -> Result<Option<String>, StepFailure> {
+    async fn run_step(&mut self, step: &Step) -> Result<StepDone, StepFailure> {
         let writes: Vec<String> = step.writes.iter().map(|w| self.table.write_sql(w)).collect();
         let Some(revision) = step.revision.as_deref().and_then(|id| self.graph.get(id)) else {
             // A stamp: only version-table writes.
-            return self.execute_writes(&writes).await.map(|()| None);
+            return self.execute_writes(&writes).await.map(|()| StepDone { checksum: None, committed: false });
         };
         let section = if step.direction == Direction::Up { &revision.upgrade } else { &revision.downgrade };
         let path = revision.path.as_str();
@@ -394,12 +409,12 @@ impl StepRunner<'_> {
                     return Err(failure::describe(&error, Some(source), &statement.sql));
                 }
             }
-            if let Err(error) = self.execute("BEGIN").await {
-                return Err(failure::describe(&error, None, "BEGIN"));
-            }
+            // The version row is written at once, outside any transaction too: what this step
+            // did is committed, so whatever fails later, `alembic_version` must say so.
             self.execute_writes(&writes).await?;
+            return Ok(StepDone { checksum: Some(section.checksum()), committed: true });
         }
-        Ok(Some(section.checksum()))
+        Ok(StepDone { checksum: Some(section.checksum()), committed: false })
     }
 
     async fn execute_writes(&mut self, writes: &[String]) -> Result<(), StepFailure> {
@@ -410,15 +425,15 @@ impl StepRunner<'_> {
         self.execute(&sql).await.map_err(|error| failure::describe(&error, None, &sql))
     }
 
-    async fn record(
-        &mut self,
+    fn step_record(
+        &self,
         index: usize,
         step: &Step,
         checksum: Option<String>,
         duration_ms: u64,
         failure: Option<&StepFailure>,
-    ) -> Result<(), RunError> {
-        let record = journal::StepRecord {
+    ) -> journal::StepRecord {
+        journal::StepRecord {
             run_id: self.run_id.to_owned(),
             position: index,
             revision: step.revision.clone(),
@@ -427,8 +442,12 @@ impl StepRunner<'_> {
             rows_after: step.rows_after.clone(),
             duration_ms: duration_ms as i64,
             failure: failure.cloned(),
-        };
-        if self.defer_records && failure.is_none() {
+        }
+    }
+
+    /// In whole-plan mode a step's record waits for the commit that makes the step real.
+    async fn record(&mut self, record: journal::StepRecord) -> Result<(), RunError> {
+        if self.defer_records && record.failure.is_none() {
             self.deferred.push(record);
         } else {
             self.journal.record_steps(self.conn, std::slice::from_ref(&record)).await?;
