@@ -54,3 +54,29 @@ async fn an_empty_version_table_means_base() {
     pool.close().await;
     sandbox.stop().await.unwrap();
 }
+
+/// Run as root from a private folder (mode 700, like a project in root's home), the `postgres`
+/// user the sandbox runs as cannot reach the state folder: the cluster lives where it can.
+#[tokio::test]
+async fn starts_from_a_folder_the_postgres_user_cannot_enter() {
+    use std::os::unix::fs::PermissionsExt;
+    let outer = support::state_dir();
+    let private = outer.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let state = private.join(".strata");
+    let sandbox = Sandbox::start(&state).await.expect("the sandbox starts from a private folder");
+    let pool = PgPool::connect_with(sandbox.connect_options()).await.unwrap();
+    assert_eq!(current_heads(&pool).await.unwrap(), Vec::<String>::new());
+    pool.close().await;
+    let attached = strata_server::sandbox::running_state_options(&state).await.unwrap();
+    assert!(attached.is_some(), "a second strata finds the running sandbox of that state folder");
+    let cluster = sandbox.dir().to_owned();
+    // SAFETY: geteuid has no preconditions.
+    let as_root = unsafe { libc::geteuid() } == 0;
+    assert_eq!(cluster.starts_with(&private), !as_root, "as root, the cluster lives where `postgres` may enter");
+    sandbox.stop().await.unwrap();
+    if as_root {
+        std::fs::remove_dir_all(cluster).unwrap();
+    }
+}

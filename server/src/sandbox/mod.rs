@@ -18,7 +18,7 @@ use sqlx::{ConnectOptions, Connection};
 use std::fs;
 use std::io::Write;
 use std::net::TcpListener;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -46,10 +46,8 @@ impl Sandbox {
     }
 
     pub async fn start_with(state_dir: &Path, durability: Durability) -> Result<Self> {
-        let dir = state_dir.join("sandbox");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let dir = dir.canonicalize()?;
         let user = OsUser::for_postgres()?;
+        let dir = cluster_dir(state_dir, user)?;
         if let Some(user) = user {
             user.give(&dir)?;
         }
@@ -96,6 +94,11 @@ impl Sandbox {
     }
 
     /// The postmaster's process id, while it runs.
+    /// The folder that holds the cluster, its password and its log.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn pid(&self) -> Option<u32> {
         self.postmaster.as_ref().map(Child::id)
     }
@@ -198,7 +201,7 @@ async fn stop_stale_postmaster(dir: &Path) -> Result<()> {
 /// The state database of the sandbox under `state_dir` when a postmaster runs it now (a
 /// studio is up): how to reach it. `None` when nothing runs there.
 pub async fn running_state_options(state_dir: &Path) -> Result<Option<PgConnectOptions>> {
-    let dir = state_dir.join("sandbox");
+    let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
     let Ok(pid_file) = fs::read_to_string(dir.join("data/postmaster.pid")) else { return Ok(None) };
     let mut lines = pid_file.lines();
     let pid: Option<Pid> = lines.next().and_then(|l| l.trim().parse().ok());
@@ -240,6 +243,23 @@ async fn ensure_state_database(admin: PgConnectOptions) -> Result<PgConnectOptio
 
 fn read_pid(path: &Path) -> Option<Pid> {
     fs::read_to_string(path).ok()?.lines().next()?.trim().parse().ok()
+}
+
+/// Where the cluster of `state_dir` lives: `<state_dir>/sandbox`, unless the OS user the
+/// sandbox runs as cannot enter it (a project in a private folder, such as root's home): then
+/// a folder of its own in the system's temp folder, named after the state folder, so every
+/// strata using that state folder finds the same cluster.
+fn cluster_dir(state_dir: &Path, user: Option<OsUser>) -> Result<PathBuf> {
+    let beside = state_dir.join("sandbox");
+    fs::create_dir_all(&beside).with_context(|| format!("cannot create {}", beside.display()))?;
+    let beside = beside.canonicalize()?;
+    let Some(user) = user.filter(|user| !user.can_enter(&beside)) else { return Ok(beside) };
+    let name = strata_shared::digest::sha256_hex(beside.as_os_str().as_encoded_bytes());
+    let elsewhere = std::env::temp_dir().join(format!("strata-sandbox-{}", &name[..16]));
+    fs::create_dir_all(&elsewhere).with_context(|| format!("cannot create {}", elsewhere.display()))?;
+    fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o700))?;
+    user.give(&elsewhere)?;
+    Ok(elsewhere)
 }
 
 /// Creates the cluster if it does not exist yet; returns its superuser password.

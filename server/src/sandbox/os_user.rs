@@ -36,6 +36,23 @@ impl OsUser {
         command.uid(self.uid).gid(self.gid);
     }
 
+    /// Whether this user may enter `path`: every folder on the way needs its search (x) bit
+    /// for the user as owner, group member (primary group only) or other.
+    pub fn can_enter(self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        path.ancestors().all(|folder| {
+            let Ok(meta) = std::fs::metadata(folder) else { return false };
+            let mode = meta.mode();
+            if meta.uid() == self.uid {
+                mode & 0o100 != 0
+            } else if meta.gid() == self.gid {
+                mode & 0o010 != 0
+            } else {
+                mode & 0o001 != 0
+            }
+        })
+    }
+
     pub fn give(self, path: &Path) -> Result<()> {
         std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid))
             .with_context(|| format!("cannot hand {} to the `{SANDBOX_USER}` user", path.display()))
