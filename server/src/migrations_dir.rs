@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use strata_shared::diagnostic::Diagnostic;
-use strata_shared::project::{Project, SourceFile};
+use strata_shared::project::{ParsedFile, Project, SourceFile};
 
 /// Reads every revision file and loads the project. Files that cannot be read become
 /// diagnostics like any other broken file; only a missing folder is an error.
@@ -30,8 +30,8 @@ pub fn load(dir: &Path) -> Result<Project> {
             _ => {}
         }
     }
-    let (files, unreadable) = read_all(&paths);
-    let mut project = Project::load(files);
+    let (parsed, unreadable) = read_all(&paths);
+    let mut project = Project::assemble(parsed);
     project.diagnostics.extend(unreadable);
     project.diagnostics.extend(symlinks);
     Ok(project)
@@ -41,13 +41,14 @@ fn is_revision_file(name: &str) -> bool {
     (name.ends_with(".sql") || name.ends_with(".py")) && name != "__init__.py" && !name.starts_with(".#")
 }
 
-/// Reads the files on every core: for long histories the time goes into opening and reading.
-fn read_all(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// Reads and parses the files on every core: for long histories the time goes into opening,
+/// reading and (for Alembic scripts) rendering.
+fn read_all(paths: &[PathBuf]) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = paths.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> =
-            paths.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(read_one).collect::<Vec<_>>())).collect();
+            paths.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(read_and_parse).collect::<Vec<_>>())).collect();
         let mut files = Vec::with_capacity(paths.len());
         let mut unreadable = Vec::new();
         for worker in workers {
@@ -60,6 +61,10 @@ fn read_all(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
         (files, unreadable)
     })
+}
+
+fn read_and_parse(path: &PathBuf) -> Result<ParsedFile, Diagnostic> {
+    read_one(path).map(|file| ParsedFile::parse(&file))
 }
 
 fn read_one(path: &PathBuf) -> Result<SourceFile, Diagnostic> {
