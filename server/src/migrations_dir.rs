@@ -47,8 +47,10 @@ fn read_all(paths: &[PathBuf]) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = paths.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let workers: Vec<_> =
-            paths.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(read_and_parse).collect::<Vec<_>>())).collect();
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(read_and_parse).collect::<Vec<_>>()))
+            .collect();
         let mut files = Vec::with_capacity(paths.len());
         let mut unreadable = Vec::new();
         for worker in workers {

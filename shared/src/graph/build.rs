@@ -289,15 +289,27 @@ fn link_children(nodes: &mut [Node]) {
 
 /// Alembic's `_normalize_depends_on`: a dependency that an ancestor (through `revises`)
 /// already depends on is implied, and left out of the normalized list.
+/// A dependency is normalized away when an ancestor already declares it (Alembic's
+/// `_normalized_down_revisions`). What the ancestors declare is carried down once, parents
+/// first, as bitsets over the dependency targets: linear in the history, where walking every
+/// dependent revision's ancestors was dependents × history.
 fn normalize_dependencies(nodes: &mut [Node]) {
-    for index in 0..nodes.len() {
-        let mut normalized = nodes[index].dependencies.clone();
-        if !normalized.is_empty() {
-            let ancestors = super::walk::related(nodes, &[index], |n| &n.down);
-            for ancestor in ancestors.iter().filter(|&a| a != index) {
-                normalized.retain(|d| !nodes[ancestor].dependencies.contains(d));
-            }
+    let mut targets: Vec<usize> = nodes.iter().flat_map(|n| n.dependencies.iter().copied()).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let bit = |target: usize| targets.binary_search(&target).unwrap_or_default();
+    let mut declared_above: Vec<NodeSet> = vec![NodeSet::new(targets.len()); nodes.len()];
+    for index in super::walk::parents_first(nodes) {
+        for &parent in &nodes[index].down {
+            let mut from_parent = declared_above[parent].clone();
+            nodes[parent].dependencies.iter().for_each(|&d| {
+                from_parent.insert(bit(d));
+            });
+            declared_above[index].union_with(&from_parent);
         }
+        let node = &nodes[index];
+        let normalized: Vec<usize> =
+            node.dependencies.iter().copied().filter(|&d| !declared_above[index].contains(bit(d))).collect();
         nodes[index].normalized_down = dedupe(nodes[index].down.iter().chain(&normalized).copied().collect());
         nodes[index].normalized_dependencies = normalized;
     }

@@ -18,7 +18,7 @@ use super::set::NodeSet;
 pub(super) fn propagate(nodes: &mut [Node], names: &[String]) {
     let own: Vec<NodeSet> = nodes.iter().map(|node| bits(&node.revision.branch_labels, names)).collect();
     let mut carried = own.clone();
-    for index in parents_first(nodes) {
+    for index in super::walk::parents_first(nodes) {
         for &parent in &nodes[index].down {
             let (parent_labels, labels) = pick_two(&mut carried, parent, index);
             labels.union_with(parent_labels);
@@ -59,23 +59,6 @@ fn walk_down(nodes: &[Node], head: usize) -> Vec<usize> {
         }
     }
     walk
-}
-
-/// Every node after all of its parents (the graph has no cycles: they were left out).
-fn parents_first(nodes: &[Node]) -> Vec<usize> {
-    let mut waiting: Vec<usize> = nodes.iter().map(|n| n.down.len()).collect();
-    let mut ready: Vec<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
-    let mut order = Vec::with_capacity(nodes.len());
-    while let Some(index) = ready.pop() {
-        order.push(index);
-        for &child in &nodes[index].children {
-            waiting[child] -= 1;
-            if waiting[child] == 0 {
-                ready.push(child);
-            }
-        }
-    }
-    order
 }
 
 /// `(&sets[read], &mut sets[write])` for two different indices.

@@ -16,6 +16,23 @@ pub(super) fn related(nodes: &[Node], start: &[usize], next: fn(&Node) -> &Vec<u
     seen
 }
 
+/// Every node after all of its parents (the graph has no cycles: they were left out).
+pub(super) fn parents_first(nodes: &[Node]) -> Vec<usize> {
+    let mut waiting: Vec<usize> = nodes.iter().map(|n| n.down.len()).collect();
+    let mut ready: Vec<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut order = Vec::with_capacity(nodes.len());
+    while let Some(index) = ready.pop() {
+        order.push(index);
+        for &child in &nodes[index].children {
+            waiting[child] -= 1;
+            if waiting[child] == 0 {
+                ready.push(child);
+            }
+        }
+    }
+    order
+}
+
 impl RevisionGraph {
     /// `targets` and everything they build on; with dependencies, through `depends_on` too.
     pub fn ancestors(&self, targets: &[usize], with_dependencies: bool) -> NodeSet {
