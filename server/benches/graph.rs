@@ -5,7 +5,6 @@
 //!
 //! Run with `scripts/bench` (needs the Alembic venv from scripts/setup).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::measure::measure;
@@ -69,19 +68,17 @@ fn write_history(root: &Path, count: usize, labelled: bool) {
 fn main() {
     let strata = PathBuf::from(env!("CARGO_BIN_EXE_strata"));
     let alembic = support::alembic::alembic_bin();
-    let mut table = String::new();
-    writeln!(
-        table,
+    // Each row as soon as it is measured: the last case takes Alembic many minutes.
+    println!(
         "| revisions | history | operation | strata (s) | alembic (s) | speed-up | strata peak (MiB) | alembic peak (MiB) |"
-    )
-    .unwrap();
-    writeln!(table, "|---:|---|---|---:|---:|---:|---:|---:|").unwrap();
+    );
+    println!("|---:|---|---|---:|---:|---:|---:|---:|");
     let operations: [(&str, &[&str], &[&str]); 3] = [
         ("load + heads", &["heads"], &["heads"]),
         ("history", &["history"], &["history"]),
         ("upgrade base:head --sql", &["upgrade", "base:head", "--sql"], &["upgrade", "base:head", "--sql"]),
     ];
-    // Alembic needs minutes per command on 50,000 labelled revisions: heads only there.
+    // Alembic needs many minutes per command on 50,000 labelled revisions: heads only there.
     let cases = [(1_000, false, 3), (10_000, false, 3), (10_000, true, 3), (50_000, true, 1)];
     for (count, labelled, operation_count) in cases {
         let root = tempfile::tempdir().unwrap();
@@ -97,18 +94,14 @@ fn main() {
                     .env("PYTHONWARNINGS", "ignore"),
             );
             assert_eq!((s.exit_code, a.exit_code), (0, 0), "{name}: both succeed");
-            writeln!(
-                table,
+            println!(
                 "| {count} | {kind} | {name} | {:.3} | {:.2} | {:.0}x | {:.1} | {:.1} |",
                 s.seconds,
                 a.seconds,
                 a.seconds / s.seconds,
                 s.peak_mib,
                 a.peak_mib
-            )
-            .unwrap();
-            eprintln!("{count} {kind} {name}: done");
+            );
         }
     }
-    println!("{table}");
 }

