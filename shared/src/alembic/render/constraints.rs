@@ -207,11 +207,13 @@ fn column_list(columns: &[String]) -> String {
     columns.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ")
 }
 
-fn named(name: &Option<String>) -> String {
+/// `CONSTRAINT name ` before a constraint's body, when it has a name.
+pub fn named(name: &Option<String>) -> String {
     name.as_ref().map(|name| format!("CONSTRAINT {} ", ident(name))).unwrap_or_default()
 }
 
-fn deferrability(deferrable: Option<bool>, initially: &Option<String>) -> String {
+/// ` [NOT] DEFERRABLE [INITIALLY …]` after a constraint's body.
+pub fn deferrability(deferrable: Option<bool>, initially: &Option<String>) -> String {
     let mut sql = String::new();
     match deferrable {
         Some(true) => sql.push_str(" DEFERRABLE"),

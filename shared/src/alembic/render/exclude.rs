@@ -1,6 +1,6 @@
 //! `op.create_exclude_constraint(name, table, (column, operator), ..., where=, using=)`.
 
-use super::constraints::optional_str;
+use super::constraints::{deferrability, named, optional_str};
 use super::quote::{ident, qualified};
 use super::unknown::{Eval, UNSUPPORTED_KEYWORD, unexpected, unknown};
 use super::value::Value;
@@ -42,20 +42,11 @@ pub fn create_exclude_constraint(args: &[Value], kwargs: &[(String, Value)]) -> 
         elements.push(format!("{expression} WITH {operator}"));
     }
     let mut sql = format!("ALTER TABLE {} ADD ", qualified(schema.as_deref(), &table));
-    if let Some(name) = name {
-        sql.push_str(&format!("CONSTRAINT {} ", ident(&name)));
-    }
+    sql.push_str(&named(&name));
     sql.push_str(&format!("EXCLUDE USING {using} ({})", elements.join(", ")));
     if let Some(condition) = where_ {
         sql.push_str(&format!(" WHERE ({condition})"));
     }
-    match deferrable {
-        Some(true) => sql.push_str(" DEFERRABLE"),
-        Some(false) => sql.push_str(" NOT DEFERRABLE"),
-        None => {}
-    }
-    if let Some(initially) = initially {
-        sql.push_str(&format!(" INITIALLY {initially}"));
-    }
+    sql.push_str(&deferrability(deferrable, &initially));
     Ok(vec![sql])
 }
