@@ -521,17 +521,22 @@ fn base_label_base_and_odd_specs_answer_as_alembic_does() {
     }
 }
 
+/// `strata import alembic SCRIPTS --out OUT`.
+fn import_alembic(scripts: &Path, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["import", "alembic"])
+        .arg(scripts)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn import_alembic_writes_the_same_history_as_strata_files() {
     let (root, script_dir) = alembic_sample();
     let out = root.path().join("imported");
-    let import = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(["import", "alembic"])
-        .arg(&script_dir)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let import = import_alembic(&script_dir, &out);
     let stderr = String::from_utf8_lossy(&import.stderr);
     for args in [&["heads"][..], &["history"], &["branches"], &["history", "-r", "sales@base:sales@head"]] {
         assert_eq!(stdout_of(&out, args), stdout_of(&script_dir, args), "strata {args:?}");
@@ -566,13 +571,7 @@ fn import_alembic_writes_the_same_history_as_strata_files() {
         assert!(stderr.lines().any(|l| l.starts_with("error: ") && l.contains(".py:")), "file and line: {stderr}");
     }
     // A second import into the same folder refuses to overwrite.
-    let again = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(["import", "alembic"])
-        .arg(&script_dir)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let again = import_alembic(&script_dir, &out);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("will not overwrite existing files"));
 }
