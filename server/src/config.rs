@@ -120,6 +120,11 @@ impl Config {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
         };
+        Self::parse(path, &text)
+    }
+
+    /// The configuration in `text`, read from `path` (named in every error).
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
         let config: Config = toml::from_str(&text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].lines().count().max(1));
             let at = line.map_or(String::new(), |line| format!(":{line}"));
@@ -264,5 +269,53 @@ mod tests {
         assert!(error(&format!("{base}approver_roles = [\"root\"]\n")).contains("strata.toml:4"));
         assert!(error(&format!("{base}approvals_required = 0\n")).contains("needs 0 approvals"));
         assert!(error("[state]\nurl = \"postgresql://h/s\"\nurl_env = \"S\"\n").contains("[state] gives both"));
+    }
+
+    #[test]
+    fn no_strata_toml_makes_the_reader_panic() {
+        use crate::fuzz_engine::{Target, fuzz};
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The examples the documentation gives, and this module's own.
+        let docs = std::fs::read_to_string(root.join("../docs/environments.md")).unwrap();
+        let mut seeds: Vec<String> =
+            docs.split("```toml\n").skip(1).filter_map(|b| b.split_once("```")).map(|(t, _)| t.into()).collect();
+        seeds
+            .push("[environments.prod]\nurl = \"postgresql://h/db\"\nprotected = true\nafter = [\"staging\"]\n".into());
+        let dictionary = [
+            "[environments.",
+            "]",
+            "[",
+            "\n",
+            "=",
+            "\"",
+            "'",
+            "\"\"\"",
+            "url",
+            "url_env",
+            "protected",
+            "true",
+            "approvals_required",
+            "-1",
+            "18446744073709551616",
+            "approver_roles",
+            "after",
+            "lock_timeout",
+            "[state]",
+            "[auth]",
+            "session_minutes",
+            "transaction_mode",
+            "{",
+            "}",
+            ",",
+            "#",
+            "é",
+            "\\u0000",
+        ];
+        let target = Target { name: "strata_toml", seeds, dictionary: &dictionary };
+        let corpus = root.join("../shared/tests/fuzz/corpus");
+        let crashes = root.join("../target/fuzz-crashes");
+        fuzz(target, &corpus, &crashes, |text| {
+            let _ = Config::parse(Path::new("strata.toml"), text);
+        });
     }
 }

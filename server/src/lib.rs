@@ -17,3 +17,8 @@ pub mod sandbox;
 pub mod sign_off;
 pub mod state;
 pub mod version_table;
+
+/// The fuzzing harness of `shared/tests/fuzz`, for the server's own reader of `strata.toml`.
+#[cfg(test)]
+#[path = "../../shared/tests/fuzz/engine.rs"]
+mod fuzz_engine;
