@@ -1,12 +1,11 @@
 //! Who runs strata, and fresh random ids.
 
-use anyhow::Result;
-use std::io::Read;
+use anyhow::{Result, anyhow};
 
-/// `count` random bytes from the kernel.
+/// `count` random bytes from the operating system's generator.
 pub fn random_bytes(count: usize) -> Result<Vec<u8>> {
     let mut buffer = vec![0u8; count];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    getrandom::fill(&mut buffer).map_err(|error| anyhow!("no random bytes from the operating system: {error}"))?;
     Ok(buffer)
 }
 

@@ -5,7 +5,6 @@ use crate::cli::NewRevisionArgs;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 use strata_shared::new_revision::{self, NewRevision};
 use strata_shared::revision::check_id;
 
@@ -75,40 +74,21 @@ fn write(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `YYYY-MM-DD HH:MM:SS.ffffff` in UTC.
+/// `YYYY-MM-DD HH:MM:SS.ffffff` in UTC, as Alembic writes `Create Date`.
 fn now_utc() -> String {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since_epoch.as_secs();
-    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
-    let time = seconds % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06}",
-        time / 3600,
-        time / 60 % 60,
-        time % 60,
-        since_epoch.subsec_micros()
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's algorithm.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]");
+    time::OffsetDateTime::now_utc().format(format).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_778), (2026, 11, 21));
-        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+    fn the_create_date_is_written_as_alembic_writes_it() {
+        let now = super::now_utc();
+        let shape: String = now.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect();
+        assert_eq!(shape, "9999-99-99 99:99:99.999999", "{now}");
+        let today = time::OffsetDateTime::now_utc().date();
+        assert!(now.starts_with(&format!("{:04}-{:02}-{:02}", today.year(), u8::from(today.month()), today.day())));
     }
 }
