@@ -37,6 +37,26 @@ pub fn load(dir: &Path) -> Result<Project> {
     Ok(project)
 }
 
+/// A hash of every entry of `versions/` (name, size, modification time): equal hashes mean
+/// an unchanged folder, found without opening a file.
+pub fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut entries: Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> =
+        std::fs::read_dir(dir.join("versions"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let metadata = entry.metadata().ok()?;
+                Some((entry.file_name(), metadata.len(), metadata.modified().ok()))
+            })
+            .collect();
+    entries.sort();
+    let mut hasher = DefaultHasher::new();
+    entries.hash(&mut hasher);
+    hasher.finish()
+}
+
 fn is_revision_file(name: &str) -> bool {
     (name.ends_with(".sql") || name.ends_with(".py")) && name != "__init__.py" && !name.starts_with(".#")
 }

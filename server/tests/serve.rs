@@ -40,6 +40,46 @@ fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
     assert!(!is_running(postmaster), "the sandbox stopped with strata");
 }
 
+/// The loaded project is kept between requests; any change of the files is seen by the very
+/// next request, even one that keeps the file's size.
+#[test]
+fn the_kept_project_follows_every_change_of_the_files() {
+    let state = support::state_dir();
+    let migrations = tempfile::tempdir().unwrap();
+    copy_folder(&support::sample_migrations(), migrations.path());
+    let studio = Studio::start(migrations.path(), state.path());
+    let message_of = |id: &str| {
+        let project: serde_json::Value = serde_json::from_str(&studio.get("/api/project").1).unwrap();
+        let revisions = project["revisions"].as_array().unwrap().clone();
+        let revision = revisions.iter().find(|r| r["id"] == id).cloned();
+        (revisions.len(), revision.map(|r| r["message"].as_str().unwrap().to_owned()))
+    };
+    assert_eq!(message_of("1975ea83b712"), (35, Some("create accounts".to_owned())));
+
+    let file = migrations.path().join("versions/1975ea83b712_create_accounts.sql");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("-- message: create accounts", "-- message: create ACCOUNTS")).unwrap();
+    assert_eq!(message_of("1975ea83b712"), (35, Some("create ACCOUNTS".to_owned())), "same size, new text");
+
+    let added = "-- revision: 5ee5ee5ee5ee\n-- revises: 9f2b4d6e8a1c\n-- message: added\n\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\nSELECT 2;\n";
+    std::fs::write(migrations.path().join("versions/5ee5ee5ee5ee_added.sql"), added).unwrap();
+    assert_eq!(message_of("5ee5ee5ee5ee"), (36, Some("added".to_owned())));
+    let (status, body) = studio.get("/api/schema?at=5ee5ee5ee5ee");
+    assert_eq!(status, 200, "every endpoint sees the new file: {body}");
+}
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn a_postmaster_left_by_a_crashed_strata_is_stopped_on_the_next_start() {
     let state = support::state_dir();

@@ -5,15 +5,16 @@ use super::error::ApiError;
 use super::{AppState, Environment, approvals, audit_log, events, reviews, schema};
 use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
-use crate::{database_status, identity, migrations_dir};
+use crate::{database_status, identity};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{
-    EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
+    EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
 use strata_shared::project::Project;
 
@@ -52,14 +53,14 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
 }
 
-/// The folder is read on every request, so the studio always shows the files as they are.
-pub(super) async fn load(state: &AppState) -> Result<Project, ApiError> {
-    let dir = state.migrations_dir.clone();
-    Ok(tokio::task::spawn_blocking(move || migrations_dir::load(&dir)).await.map_err(anyhow::Error::from)??)
+/// The project as the files are now (loaded again only when the folder changed).
+pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
+    Ok(state.project.project().await?)
 }
 
-async fn project(State(state): AppStateRef) -> Result<Json<ProjectSnapshot>, ApiError> {
-    Ok(Json(ProjectSnapshot::of(&load(&state).await?)))
+async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    let json = state.project.snapshot_json().await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
 async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentStatus>>, ApiError> {

@@ -6,6 +6,7 @@ mod audit_log;
 pub mod auth;
 mod error;
 mod events;
+mod project_cache;
 mod reviews;
 mod schema;
 mod watch;
@@ -23,6 +24,8 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub struct AppState {
     pub migrations_dir: PathBuf,
+    /// The migrations folder loaded, until its files change.
+    project: project_cache::ProjectCache,
     pub environments: Vec<Environment>,
     /// Progress of every run, for `/api/events`.
     pub events: broadcast::Sender<ServerRunEvent>,
@@ -71,6 +74,7 @@ impl AppState {
         let (project_changes, _) = broadcast::channel(16);
         let (sign_off_changes, _) = broadcast::channel(64);
         Self {
+            project: project_cache::ProjectCache::new(migrations_dir.clone()),
             migrations_dir,
             environments,
             events,

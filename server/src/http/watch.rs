@@ -4,7 +4,7 @@
 //! cheap and works where inotify does not (network and container file systems).
 
 use super::AppState;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use crate::migrations_dir;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,24 +26,7 @@ pub fn spawn(state: Arc<AppState>) {
     });
 }
 
-/// A hash of every entry of `versions/`: name, size and modification time.
 async fn fingerprint(dir: &Path) -> u64 {
-    let versions = dir.join("versions");
-    tokio::task::spawn_blocking(move || {
-        let mut entries: Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> = std::fs::read_dir(&versions)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|entry| {
-                let metadata = entry.metadata().ok()?;
-                Some((entry.file_name(), metadata.len(), metadata.modified().ok()))
-            })
-            .collect();
-        entries.sort();
-        let mut hasher = DefaultHasher::new();
-        entries.hash(&mut hasher);
-        hasher.finish()
-    })
-    .await
-    .unwrap_or_default()
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || migrations_dir::fingerprint(&dir)).await.unwrap_or_default()
 }
