@@ -55,6 +55,8 @@ fn the_kept_project_follows_every_change_of_the_files() {
         (revisions.len(), revision.map(|r| r["message"].as_str().unwrap().to_owned()))
     };
     assert_eq!(message_of("1975ea83b712"), (35, Some("create accounts".to_owned())));
+    let models: serde_json::Value = serde_json::from_str(&studio.get("/api/models").1).unwrap();
+    assert_eq!(models.as_array().unwrap().len(), 35);
 
     let file = migrations.path().join("versions/1975ea83b712_create_accounts.sql");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -66,6 +68,8 @@ fn the_kept_project_follows_every_change_of_the_files() {
     assert_eq!(message_of("5ee5ee5ee5ee"), (36, Some("added".to_owned())));
     let (status, body) = studio.get("/api/schema?at=5ee5ee5ee5ee");
     assert_eq!(status, 200, "every endpoint sees the new file: {body}");
+    let models: serde_json::Value = serde_json::from_str(&studio.get("/api/models").1).unwrap();
+    assert_eq!(models.as_array().unwrap().len(), 36, "the kept models too");
 }
 
 fn copy_folder(from: &std::path::Path, to: &std::path::Path) {

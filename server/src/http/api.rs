@@ -2,6 +2,7 @@
 
 use super::auth::{self, Caller};
 use super::error::ApiError;
+use super::project_cache::Body;
 use super::{AppState, Environment, approvals, audit_log, events, reviews, schema};
 use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
@@ -59,7 +60,7 @@ pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
-    let json = state.project.snapshot_json().await?;
+    let json = state.project.json(Body::Snapshot).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use strata_shared::api::ProjectSnapshot;
 use strata_shared::project::Project;
+use strata_shared::schema::{Replayer, RevisionModel};
 use tokio::sync::Mutex;
 
 pub struct ProjectCache {
@@ -20,8 +21,23 @@ pub struct ProjectCache {
 struct Loaded {
     fingerprint: u64,
     project: Arc<Project>,
-    /// `/api/project`'s body, serialized once per version of the folder.
-    snapshot: Arc<OnceLock<Bytes>>,
+    /// Bodies derived from the whole project, made once per version of the folder.
+    bodies: Arc<Bodies>,
+}
+
+#[derive(Default)]
+struct Bodies {
+    /// `/api/project`.
+    snapshot: OnceLock<Bytes>,
+    /// `/api/models`: every revision's schema model (replaying the history is the costly part).
+    models: OnceLock<Bytes>,
+}
+
+/// A body derived from the whole project.
+#[derive(Clone, Copy)]
+pub enum Body {
+    Snapshot,
+    Models,
 }
 
 impl ProjectCache {
@@ -34,30 +50,43 @@ impl ProjectCache {
         Ok(self.loaded().await?.0)
     }
 
-    /// The project's snapshot as JSON, as the files are now.
-    pub async fn snapshot_json(&self) -> Result<Bytes> {
-        let (project, snapshot) = self.loaded().await?;
+    /// `body` as JSON, as the files are now.
+    pub async fn json(&self, body: Body) -> Result<Bytes> {
+        let (project, bodies) = self.loaded().await?;
         let bytes = tokio::task::spawn_blocking(move || {
-            snapshot
-                .get_or_init(|| serde_json::to_vec(&ProjectSnapshot::of(&project)).unwrap_or_default().into())
-                .clone()
+            let (cell, make): (_, fn(&Project) -> Vec<u8>) = match body {
+                Body::Snapshot => (&bodies.snapshot, |p| to_json(&ProjectSnapshot::of(p))),
+                Body::Models => (&bodies.models, |p| to_json(&models_newest_first(p))),
+            };
+            cell.get_or_init(|| make(&project).into()).clone()
         })
         .await?;
         Ok(bytes)
     }
 
-    async fn loaded(&self) -> Result<(Arc<Project>, Arc<OnceLock<Bytes>>)> {
+    async fn loaded(&self) -> Result<(Arc<Project>, Arc<Bodies>)> {
         let dir = self.dir.clone();
         let fingerprint = tokio::task::spawn_blocking(move || migrations_dir::fingerprint(&dir)).await?;
         let mut current = self.current.lock().await;
         if let Some(loaded) = current.as_ref().filter(|l| l.fingerprint == fingerprint) {
-            return Ok((loaded.project.clone(), loaded.snapshot.clone()));
+            return Ok((loaded.project.clone(), loaded.bodies.clone()));
         }
         let dir = self.dir.clone();
         let project = Arc::new(tokio::task::spawn_blocking(move || migrations_dir::load(&dir)).await??);
-        let loaded = Loaded { fingerprint, project, snapshot: Arc::default() };
-        let handles = (loaded.project.clone(), loaded.snapshot.clone());
+        let loaded = Loaded { fingerprint, project, bodies: Arc::default() };
+        let handles = (loaded.project.clone(), loaded.bodies.clone());
         *current = Some(loaded);
         Ok(handles)
     }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("API types serialize")
+}
+
+/// Every revision's model (changes, statements not modelled, downgrade check), newest first.
+fn models_newest_first(project: &Project) -> Vec<RevisionModel> {
+    let graph = &project.graph;
+    let mut models: Vec<Option<RevisionModel>> = Replayer::new(graph).model_all().into_iter().map(Some).collect();
+    graph.history_order().into_iter().filter_map(|i| models[i].take()).collect()
 }

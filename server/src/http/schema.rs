@@ -3,15 +3,17 @@
 //! long histories). The browser runs the same code in wasm for the revision it shows.
 
 use super::error::ApiError;
+use super::project_cache::Body;
 use super::{AppState, api::load};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use std::sync::Arc;
 use strata_shared::graph::GraphError;
+use strata_shared::schema::BlameEntry;
 use strata_shared::schema::query::{self, Comparison, SchemaAt};
-use strata_shared::schema::{BlameEntry, Replayer, RevisionModel};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -57,9 +59,7 @@ pub async fn blame(State(state): AppStateRef, Query(blame): Query<Blame>) -> Res
 }
 
 /// Every revision's model (changes, statements not modelled, downgrade check), newest first.
-pub async fn models(State(state): AppStateRef) -> Result<Json<Vec<RevisionModel>>, ApiError> {
-    let project = load(&state).await?;
-    let graph = &project.graph;
-    let mut models: Vec<Option<RevisionModel>> = Replayer::new(graph).model_all().into_iter().map(Some).collect();
-    Ok(Json(graph.history_order().into_iter().filter_map(|i| models[i].take()).collect()))
+pub async fn models(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    let json = state.project.json(Body::Models).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
