@@ -84,7 +84,7 @@ pub fn read_migrations(dir: &Path, layout: Layout) -> Vec<Migration> {
                 let migration = Migration {
                     version: version.to_owned(),
                     name: name.to_owned(),
-                    transactional: !up.lines().next().is_some_and(|l| l.trim() == "-- no-transaction"),
+                    transactional: up.lines().next().is_none_or(|l| l.trim() != "-- no-transaction"),
                     up,
                     down: if down.is_file() { read(&down) } else { String::new() },
                     source: path.clone(),
