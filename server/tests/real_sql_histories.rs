@@ -36,12 +36,11 @@ mod support;
 use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use strata_server::config::EnvironmentConfig;
-use strata_server::execute::{self, Environment, Request, RunError};
 use strata_server::sandbox::Sandbox;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Severity};
-use strata_shared::offline::TransactionMode;
 use strata_shared::revision::SqlSection;
 use strata_shared::schema::Replayer;
 use strata_shared::sql;
@@ -81,9 +80,6 @@ const DIESEL_VERSION_TABLE: &str = "CREATE TABLE __diesel_schema_migrations (
     version VARCHAR(50) PRIMARY KEY NOT NULL,
     run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
 
-/// Numbers the runs: each needs its own id in the run journal.
-static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 struct Database {
     url: String,
     config: EnvironmentConfig,
@@ -98,19 +94,20 @@ impl Database {
         Database { config: EnvironmentConfig::for_url(url.clone()), url }
     }
 
-    fn environment(&self) -> Environment<'_> {
-        Environment { name: "real", config: &self.config, mode: TransactionMode::PerRevision }
-    }
-
-    /// Runs `request` through Strata's executor, as `strata upgrade/downgrade` does.
-    async fn run(&self, graph: &RevisionGraph, request: Request) -> Result<(), RunError> {
-        let environment = self.environment();
-        let mut conn = execute::connect(&environment).await?;
-        let prepared = execute::prepare(&mut conn, &environment, graph, &request).await?;
-        conn.close().await?;
-        let run_id = format!("real-{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        let by = execute::RunBy { run_id: &run_id, who: "tester" };
-        execute::run(&environment, graph, &request, &prepared.fingerprint, by, &mut |_| {}).await
+    /// `strata upgrade|downgrade TARGET --yes`, one transaction per revision as diesel and sqlx
+    /// run them; the command's output when it fails.
+    fn run(&self, project: &Path, command: &str, target: &str) -> Result<(), String> {
+        let output = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--migrations")
+            .arg(project)
+            .args([command, "--yes", "--transactions", "per-revision", "--url", &self.url, "--", target])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        match output.status.success() {
+            true => Ok(()),
+            false => Err(String::from_utf8_lossy(&output.stderr).trim().to_owned()),
+        }
     }
 
     /// Whether PostgreSQL itself runs `section` here, as the tool would: in a transaction
@@ -228,7 +225,7 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
     let mut upgrade_stop = None;
     let middle = ids[ids.len() / 2].clone();
     for (place, target) in [("middle", middle.as_str()), ("head", "head")] {
-        if let Err(error) = database.run(graph, Request::Upgrade(target.to_owned())).await {
+        if let Err(error) = database.run(project_dir.path(), "upgrade", target) {
             // Each revision commits on its own: the database is at the last one that ran.
             let failed = next_revision(&database, graph).await;
             let revision = graph.get(&failed).unwrap();
@@ -249,7 +246,7 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
     let mut downgrade_stop = None;
     while !database.at(graph).await.is_empty() {
         let top = graph.id(database.at(graph).await[0]).to_owned();
-        match database.run(graph, Request::Downgrade("-1".into())).await {
+        match database.run(project_dir.path(), "downgrade", "-1") {
             Ok(()) => downgraded += 1,
             Err(error) => {
                 let revision = graph.get(&top).unwrap();
