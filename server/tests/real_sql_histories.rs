@@ -223,6 +223,7 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
     let mut rates = Vec::new();
     let mut mismatches = Vec::new();
     let mut upgrade_stop = None;
+    let order: Vec<usize> = graph.history_order().into_iter().rev().collect();
     let middle = ids[ids.len() / 2].clone();
     for (place, target) in [("middle", middle.as_str()), ("head", "head")] {
         if let Err(error) = database.run(project_dir.path(), "upgrade", target) {
@@ -240,25 +241,23 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
         mismatches.extend(wrong.into_iter().map(|w| format!("{name} at {place}: {w}")));
     }
 
-    // Downgrade one revision at a time: a step PostgreSQL itself refuses ends the history's
-    // way down; a step Strata fails but PostgreSQL accepts is Strata's failure.
-    let mut downgraded = 0;
+    // Downgrade to base, one transaction per revision: the run stops at the first step that
+    // fails, with the database at that revision. A step PostgreSQL itself refuses ends the
+    // history's way down; a step Strata fails but PostgreSQL accepts is Strata's failure.
+    let position = |at: Vec<usize>| at.first().map_or(0, |top| order.iter().position(|i| i == top).unwrap() + 1);
+    let before = position(database.at(graph).await);
     let mut downgrade_stop = None;
-    while !database.at(graph).await.is_empty() {
+    if let Err(error) = database.run(project_dir.path(), "downgrade", "base") {
         let top = graph.id(database.at(graph).await[0]).to_owned();
-        match database.run(project_dir.path(), "downgrade", "-1") {
-            Ok(()) => downgraded += 1,
-            Err(error) => {
-                let revision = graph.get(&top).unwrap();
-                assert!(
-                    !database.postgresql_runs(&revision.downgrade, revision.transactional).await,
-                    "{name}: Strata failed to downgrade {top}, which PostgreSQL runs: {error}"
-                );
-                downgrade_stop = Some(format!("{top}: {error}"));
-                break;
-            }
-        }
+        let revision = graph.get(&top).unwrap();
+        assert!(
+            !database.postgresql_runs(&revision.downgrade, revision.transactional).await,
+            "{name}: Strata failed to downgrade {top}, which PostgreSQL runs: {error}"
+        );
+        let reason = error.find("error: ").map_or(error.as_str(), |at| &error[at..]).replace('\n', " ");
+        downgrade_stop = Some(format!("{top}: {reason}"));
     }
+    let downgraded = before - position(database.at(graph).await);
 
     let chosen: Vec<usize> = graph.history_order().into_iter().rev().collect();
     let models = Replayer::new(graph).model_all();
