@@ -135,6 +135,11 @@ impl Database {
     }
 }
 
+/// The `error: ...` part of a failed command's output (after its progress lines), on one line.
+fn failure_of(output: &str) -> String {
+    output.find("error: ").map_or(output, |at| &output[at..]).replace('\n', " ")
+}
+
 /// The revision after the one the database is at (the first when it is at none).
 async fn next_revision(database: &Database, graph: &RevisionGraph) -> String {
     let order: Vec<usize> = graph.history_order().into_iter().rev().collect();
@@ -234,9 +239,11 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
                 !database.postgresql_runs(&revision.upgrade, revision.transactional).await,
                 "{name}: Strata failed to upgrade {failed}, which PostgreSQL runs: {error}"
             );
-            upgrade_stop = Some(format!("{failed}: {error}"));
+            upgrade_stop = Some(format!("{failed}: {}", failure_of(&error)));
         }
         let (rate, wrong) = compare_here(&database, graph, &mut replayer).await;
+        // Where PostgreSQL refused a revision on the way, the figures are of the furthest one run.
+        let place = if upgrade_stop.is_some() { "furthest" } else { place };
         rates.push((place, rate));
         mismatches.extend(wrong.into_iter().map(|w| format!("{name} at {place}: {w}")));
     }
@@ -254,8 +261,7 @@ async fn check_history(sandbox: &Sandbox, root: &Path, name: &'static str, layou
             !database.postgresql_runs(&revision.downgrade, revision.transactional).await,
             "{name}: Strata failed to downgrade {top}, which PostgreSQL runs: {error}"
         );
-        let reason = error.find("error: ").map_or(error.as_str(), |at| &error[at..]).replace('\n', " ");
-        downgrade_stop = Some(format!("{top}: {reason}"));
+        downgrade_stop = Some(format!("{top}: {}", failure_of(&error)));
     }
     let downgraded = before - position(database.at(graph).await);
 
