@@ -129,7 +129,7 @@ async fn a_failing_statement_leaves_the_database_as_promised_in_each_mode() {
     for (n, mode) in MODES.into_iter().enumerate() {
         let db = database(&sandbox, &format!("failing_{n}")).await;
         let (result, events) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
-        let Err(RunError::Failed { step, failure }) = result else { panic!("{mode:?}: the run fails") };
+        let Err(RunError::Failed { step, failure, rolled_back }) = result else { panic!("{mode:?}: the run fails") };
         assert_eq!(step, 1, "{mode:?}: the second step fails");
         assert_eq!(failure.sqlstate.as_deref(), Some("22P02"));
         assert!(failure.message.contains("invalid input syntax for type integer"), "{}", failure.message);
@@ -137,6 +137,7 @@ async fn a_failing_statement_leaves_the_database_as_promised_in_each_mode() {
         // PostgreSQL points at the opening quote of 'two'.
         assert_eq!((failure.line, failure.column), (Some(9), Some(42)), "PostgreSQL's position, in the file");
         assert!(events.iter().any(|e| matches!(e, RunEvent::StepFailed { index: 1, .. })));
+        assert!(rolled_back, "{mode:?}: a transactional step's failure is rolled back");
 
         let bin_exists = db.scalar("SELECT to_regclass('bin')::text").await;
         assert_eq!(bin_exists, None, "{mode:?}: the failed step's work is rolled back");
@@ -183,6 +184,37 @@ async fn alembic_version_holds_a_committed_step_outside_a_transaction_when_a_lat
         let (again, _) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
         let Err(RunError::Failed { failure, .. }) = again else { panic!("{mode:?}: the broken step fails again") };
         assert_eq!(failure.path.as_deref(), Some("versions/c3_backfill.sql"), "{mode:?}");
+    }
+    sandbox.stop().await.unwrap();
+}
+
+/// A revision outside any transaction that fails midway keeps the statements it ran: the
+/// failure must say so (found on crates.io's history, whose wrong `down.sql` for a concurrent
+/// index was reported as "rolled back"), and no stray ROLLBACK is sent.
+#[tokio::test]
+async fn a_failure_outside_a_transaction_says_what_stays_applied() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("versions")).unwrap();
+    std::fs::write(
+        folder.path().join("versions/a1_half.sql"),
+        "-- revision: a1\n-- transactional: false\n-- strata:upgrade\nCREATE TABLE kept (id int);\n\
+         CREATE INDEX CONCURRENTLY missing_idx ON missing (id);\n-- strata:downgrade\nDROP TABLE kept;\n",
+    )
+    .unwrap();
+    let graph = graph(folder.path());
+    for (n, mode) in MODES.into_iter().enumerate() {
+        let db = database(&sandbox, &format!("half_{n}")).await;
+        let (result, _) = run(&db, mode, &graph, Request::Upgrade("head".into())).await;
+        let Err(error @ RunError::Failed { rolled_back: false, .. }) = result else {
+            panic!("{mode:?}: the run fails outside a transaction: {result:?}")
+        };
+        let message = error.to_string();
+        assert!(message.contains("its statements before this one stay applied"), "{message}");
+        assert!(!message.contains("rolled back"), "{message}");
+        assert_eq!(db.scalar("SELECT to_regclass('kept')::text").await.as_deref(), Some("kept"), "{mode:?}");
+        assert!(db.rows().await.is_empty(), "{mode:?}: the revision is not recorded as applied");
     }
     sandbox.stop().await.unwrap();
 }

@@ -80,10 +80,12 @@ pub enum RunError {
     Locked(String),
     /// The files or the database changed since the plan was shown.
     Changed,
-    /// A step failed; everything since the last commit was rolled back.
+    /// A step failed. In a transaction, everything since the last commit was rolled back;
+    /// a revision outside any transaction keeps the statements it ran before the failing one.
     Failed {
         step: usize,
         failure: Box<StepFailure>,
+        rolled_back: bool,
     },
     Other(anyhow::Error),
 }
@@ -107,7 +109,7 @@ impl std::fmt::Display for RunError {
             RunError::Changed => f.write_str(
                 "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one",
             ),
-            RunError::Failed { step, failure } => {
+            RunError::Failed { step, failure, rolled_back } => {
                 let place = match (&failure.path, failure.line) {
                     (Some(path), Some(line)) => format!(" at {path}:{line}"),
                     (Some(path), None) => format!(" in {path}"),
@@ -117,7 +119,11 @@ impl std::fmt::Display for RunError {
                 if let Some(detail) = &failure.detail {
                     write!(f, " ({detail})")?;
                 }
-                f.write_str("; the open transaction was rolled back")
+                f.write_str(if *rolled_back {
+                    "; the open transaction was rolled back"
+                } else {
+                    "; the revision runs outside a transaction: its statements before this one stay applied, as do the steps before it"
+                })
             }
             RunError::Other(error) => write!(f, "{error:#}"),
         }
@@ -248,6 +254,7 @@ async fn run_locked(
         on_event,
         deferred: Vec::new(),
         defer_records: environment.mode == TransactionMode::WholePlan,
+        outside_transaction: false,
     };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
@@ -275,6 +282,8 @@ struct StepRunner<'r> {
     /// for all of them, in the same transaction); a rollback drops them with their steps.
     deferred: Vec<journal::StepRecord>,
     defer_records: bool,
+    /// A non-transactional revision is running its statements, with no transaction open.
+    outside_transaction: bool,
 }
 
 impl StepRunner<'_> {
@@ -331,26 +340,34 @@ impl StepRunner<'_> {
                         self.record(record).await?;
                     }
                     if !whole_plan {
-                        self.commit(step)
-                            .await
-                            .map_err(|failure| RunError::Failed { step: index, failure: Box::new(failure) })?;
+                        self.commit(step).await.map_err(|failure| RunError::Failed {
+                            step: index,
+                            failure: Box::new(failure),
+                            rolled_back: true,
+                        })?;
                     }
                     (self.on_event)(RunEvent::StepFinished { index, duration_ms });
                 }
                 Err(failure) => {
-                    // Without a transaction open (a non-transactional step), this only warns.
-                    self.execute("ROLLBACK").await?;
+                    // A revision outside any transaction has nothing to roll back (a ROLLBACK
+                    // would only warn): what it ran stays, and the failure says so.
+                    let rolled_back = !self.outside_transaction;
+                    if rolled_back {
+                        self.execute("ROLLBACK").await?;
+                    }
                     self.deferred.clear();
                     self.record(self.step_record(index, step, None, duration_ms, Some(&failure))).await?;
                     (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
-                    return Err(RunError::Failed { step: index, failure: Box::new(failure) });
+                    return Err(RunError::Failed { step: index, failure: Box::new(failure), rolled_back });
                 }
             }
         }
         if whole_plan && let Some(last) = plan.steps.last() {
-            self.commit(last)
-                .await
-                .map_err(|failure| RunError::Failed { step: total - 1, failure: Box::new(failure) })?;
+            self.commit(last).await.map_err(|failure| RunError::Failed {
+                step: total - 1,
+                failure: Box::new(failure),
+                rolled_back: true,
+            })?;
         } else if whole_plan {
             self.execute("COMMIT").await?;
         }
@@ -402,6 +419,7 @@ impl StepRunner<'_> {
             if let Err(error) = self.execute("COMMIT").await {
                 return Err(failure::describe(&error, None, "COMMIT"));
             }
+            self.outside_transaction = true;
             for statement in strata_shared::sql::analyze(section).statements {
                 if let Err(error) = self.execute(&statement.sql).await {
                     let at = Some(statement.offset);
@@ -412,6 +430,7 @@ impl StepRunner<'_> {
             // The version row is written at once, outside any transaction too: what this step
             // did is committed, so whatever fails later, `alembic_version` must say so.
             self.execute_writes(&writes).await?;
+            self.outside_transaction = false;
             return Ok(StepDone { checksum: Some(section.checksum()), committed: true });
         }
         Ok(StepDone { checksum: Some(section.checksum()), committed: false })

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod chrome;
 pub mod ddl_history;
 pub mod measure;
+pub mod real_history;
 pub mod targets;
 
 use std::io::{BufRead, BufReader, Read, Write};
