@@ -59,10 +59,70 @@ fn identifier(token: &str) -> String {
     }
 }
 
-fn quote(name: &str) -> String {
+/// An identifier as `quote_identifier` writes it (keywords aside): bare when plain.
+pub fn quote(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
+}
+
+/// `expression` with its casts `::old` (or `::old[]`) to a renamed type written `::new`;
+/// `None` when it has none. `old`/`new` as `format_type` prints them.
+pub fn rename_cast(expression: &str, old: &str, new: &str) -> Option<String> {
+    let needle = format!("::{old}");
+    let mut renamed = String::with_capacity(expression.len());
+    let mut rest = expression;
+    let mut changed = false;
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+        renamed.push_str(&rest[..at]);
+        renamed.push_str(if whole { "::" } else { &needle });
+        if whole {
+            renamed.push_str(new);
+            changed = true;
+        }
+        rest = after;
+    }
+    renamed.push_str(rest);
+    changed.then_some(renamed)
+}
+
+/// Whether `expression` calls the function `name` (written bare or schema-qualified).
+pub fn calls(expression: &str, name: &super::model::QualifiedName) -> bool {
+    let Ok(scan) = pg_query::scan(expression) else { return false };
+    let tokens = &scan.tokens;
+    tokens.iter().enumerate().any(|(i, token)| {
+        let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
+        let text = identifier(&expression[token.start as usize..token.end as usize]);
+        let qualifier = (i >= 2 && tokens[i - 1].token == Token::Ascii46 as i32)
+            .then(|| identifier(&expression[tokens[i - 2].start as usize..tokens[i - 2].end as usize]));
+        before_call
+            && text == name.name
+            && qualifier.as_deref().unwrap_or(super::model::DEFAULT_SCHEMA) == name.schema
+    })
+}
+
+/// `expression` with the string literal `'old'` written `'new'`; `None` when it has none.
+pub fn rename_literal(expression: &str, old: &str, new: &str) -> Option<String> {
+    let scan = pg_query::scan(expression).ok()?;
+    let quoted = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    let (old, new) = (quoted(old), quoted(new));
+    let mut renamed = String::with_capacity(expression.len());
+    let mut copied = 0;
+    for token in scan.tokens.iter().filter(|t| t.token == Token::Sconst as i32) {
+        let (start, end) = (token.start as usize, token.end as usize);
+        if expression[start..end] == old {
+            renamed.push_str(&expression[copied..start]);
+            renamed.push_str(&new);
+            copied = end;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    renamed.push_str(&expression[copied..]);
+    Some(renamed)
 }
 
 /// A column default as PostgreSQL keeps it, for comparing two: a NULL constant is no default

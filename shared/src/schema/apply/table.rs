@@ -57,6 +57,12 @@ impl Applier<'_> {
             Some(NodeEnum::AlterTableCmd(command)) => Some(command.as_ref()),
             _ => None,
         });
+        if kind == ObjectType::ObjectIndex {
+            for command in commands {
+                self.alter_index_command(&name, command, stmt.missing_ok);
+            }
+            return;
+        }
         if kind != ObjectType::ObjectTable {
             for command in commands.filter(|c| !without_schema_effect(c)) {
                 self.skip(format!("ALTER {} … {} is not modelled", words(kind), words(subtype(command))));
@@ -152,6 +158,21 @@ impl Applier<'_> {
                     self.skip(format!("constraint {column_name} of {table} is not in the model"));
                 }
             }
+            AlterTableType::AtAlterConstraint => {
+                let Some(NodeEnum::AtalterConstraint(change)) = definition else { return };
+                if change.alter_enforceability || change.alter_inheritability {
+                    self.skip("ALTER CONSTRAINT … [NOT] ENFORCED / INHERIT is not modelled");
+                }
+                let Some(table_entry) = self.table_mut(table) else { return };
+                match table_entry.constraints.iter_mut().find(|c| c.name == change.conname) {
+                    Some(constraint) if change.alter_deferrability => {
+                        constraint.deferrable = change.deferrable;
+                        constraint.initially_deferred = change.initdeferred;
+                    }
+                    Some(_) => {}
+                    None => self.skip(format!("constraint {} of {table} is not in the model", change.conname)),
+                }
+            }
             AlterTableType::AtValidateConstraint => {
                 let Some(table_entry) = self.table_mut(table) else { return };
                 match table_entry.constraints.iter_mut().find(|c| c.name == column_name) {
@@ -161,6 +182,35 @@ impl Applier<'_> {
             }
             _ if without_schema_effect(command) => {}
             other => self.skip(format!("ALTER TABLE … {} is not modelled", words(other))),
+        }
+    }
+
+    /// ALTER INDEX … SET/RESET (storage parameters), which `pg_get_indexdef` prints.
+    fn alter_index_command(&mut self, index: &QualifiedName, command: &AlterTableCmd, missing_ok: bool) {
+        let kind = subtype(command);
+        let options = match command.def.as_deref().and_then(|d| d.node.as_ref()) {
+            Some(NodeEnum::List(list)) => list.items.as_slice(),
+            _ => &[],
+        };
+        match kind {
+            AlterTableType::AtSetRelOptions | AlterTableType::AtResetRelOptions => {
+                let Some(entry) = self.schema.indexes.get_mut(index) else {
+                    if !missing_ok {
+                        self.skip(format!("index {index} is not in the model"));
+                    }
+                    return;
+                };
+                let entry = Arc::make_mut(entry);
+                let changed: Vec<String> = super::objects::storage_parameters(options);
+                let name_of = |option: &str| option.split_once('=').map_or(option, |(n, _)| n).to_owned();
+                let names: Vec<String> = changed.iter().map(|o| name_of(o)).collect();
+                entry.options.retain(|o| !names.contains(&name_of(o)));
+                if kind == AlterTableType::AtSetRelOptions {
+                    entry.options.extend(changed);
+                }
+            }
+            _ if without_schema_effect(command) => {}
+            other => self.skip(format!("ALTER INDEX … {} is not modelled", words(other))),
         }
     }
 
@@ -307,6 +357,8 @@ impl Applier<'_> {
             expression,
             references,
             validated: !node.skip_validation,
+            deferrable: node.deferrable,
+            initially_deferred: node.initdeferred,
             comment: None,
         })
     }
@@ -338,7 +390,12 @@ impl Applier<'_> {
             entry
                 .constraints
                 .retain(|c| !c.columns.iter().any(|c| c == column) && !c.expression.as_deref().is_some_and(mentions));
+            entry.triggers.retain(|t| {
+                !t.update_columns.iter().any(|c| c == column) && !t.condition.as_deref().is_some_and(mentions)
+            });
         }
+        self.schema.statistics.retain(|_, s| s.table != *table || !s.keys.iter().any(|k| mentions(k)));
+        self.drop_views_over_column(table, column);
         self.schema.indexes.retain(|_, index| {
             index.table != *table
                 || !(index.keys.iter().any(|k| mentions(k)) || index.predicate.as_deref().is_some_and(mentions))
