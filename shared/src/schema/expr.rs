@@ -160,6 +160,28 @@ pub fn comparable_default(default: &str, column_type: &str) -> Option<String> {
     }
 }
 
+/// A default as PostgreSQL stores it: none for a NULL constant (cast or not).
+pub fn default(expression: &Node) -> Option<String> {
+    (!is_null(expression)).then(|| deparse(expression))
+}
+
+/// An index key expression as `pg_get_indexdef` prints it: in parentheses unless it reads as
+/// a function call.
+pub fn index_key(expression: &Node) -> String {
+    let function_like = matches!(
+        &expression.node,
+        Some(
+            NodeEnum::FuncCall(_)
+                | NodeEnum::CoalesceExpr(_)
+                | NodeEnum::MinMaxExpr(_)
+                | NodeEnum::SqlvalueFunction(_)
+                | NodeEnum::XmlExpr(_)
+        )
+    ) || matches!(&expression.node, Some(NodeEnum::AExpr(e)) if e.kind == protobuf::AExprKind::AexprNullif as i32);
+    let text = deparse(expression);
+    if function_like { text } else { format!("({text})") }
+}
+
 fn is_null(expression: &Node) -> bool {
     match &expression.node {
         Some(NodeEnum::AConst(constant)) => constant.isnull,

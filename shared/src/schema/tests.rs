@@ -465,3 +465,22 @@ fn statistics_are_named_renamed_and_dropped() {
         schema.statistics.iter().map(|(n, s)| format!("{n} {}", describe::statistics(s))).collect();
     assert_eq!(all, ["s_bc (ndistinct, mcv) ON b, d FROM t", "t_a_b_stat ON a, b FROM t"]);
 }
+
+#[test]
+fn expression_keys_view_column_lists_and_null_defaults_read_as_postgresql_keeps_them() {
+    let schema = replay(
+        "CREATE TABLE s (id int, name text, note varchar DEFAULT NULL, other text DEFAULT NULL::text);
+         ALTER TABLE s ADD COLUMN reason varchar DEFAULT NULL;
+         ALTER TABLE s ALTER COLUMN name SET DEFAULT NULL;
+         CREATE UNIQUE INDEX one_row_only ON s ((TRUE));
+         CREATE INDEX s_expr ON s ((id + 1), lower(name), (coalesce(name, '')));
+         CREATE MATERIALIZED VIEW counts (sid, total) AS SELECT id, sum(id) FROM s GROUP BY id;
+         CREATE VIEW names (n) AS SELECT name, id FROM s;",
+    );
+    assert_eq!(columns(&schema, "s"), ["id integer", "name text", "note character varying", "other text", "reason character varying"]);
+    assert_eq!(index_of(&schema, "one_row_only"), "UNIQUE btree ((true))");
+    assert_eq!(index_of(&schema, "s_expr"), "btree ((id + 1), lower(name), COALESCE(name, ''))");
+    let view = |name: &str| schema.views[&QualifiedName::parse(name)].definition.clone();
+    assert_eq!(view("counts"), "SELECT id AS sid, sum(id) AS total FROM s GROUP BY id");
+    assert_eq!(view("names"), "SELECT name AS n, id FROM s");
+}

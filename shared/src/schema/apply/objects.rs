@@ -28,7 +28,7 @@ impl Applier<'_> {
         for param in &stmt.index_params {
             let Some(NodeEnum::IndexElem(element)) = &param.node else { continue };
             let (mut key, name) = match element.expr.as_deref() {
-                Some(expression) => (expr::deparse(expression), expr::figure_name(expression)),
+                Some(expression) => (expr::index_key(expression), expr::figure_name(expression)),
                 None => (element.name.clone(), element.name.clone()),
             };
             if let Some(collation) = strings(&element.collation).last() {
@@ -167,8 +167,8 @@ impl Applier<'_> {
 
     pub(super) fn create_view(&mut self, stmt: &ViewStmt) {
         let name = relation(stmt.view.as_ref());
-        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
-        self.put_view(name, definition, false, stmt.replace, false);
+        let Some(query) = self.with_column_names(stmt.query.as_deref(), &strings(&stmt.aliases)) else { return };
+        self.put_view(name, deparse_query(&query), false, stmt.replace, false);
     }
 
     pub(super) fn create_table_as(&mut self, stmt: &CreateTableAsStmt) {
@@ -179,8 +179,44 @@ impl Applier<'_> {
             }
             return;
         }
-        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
-        self.put_view(name, definition, true, false, stmt.if_not_exists);
+        let names = stmt.into.as_ref().map(|i| strings(&i.col_names)).unwrap_or_default();
+        let Some(query) = self.with_column_names(stmt.query.as_deref(), &names) else { return };
+        self.put_view(name, deparse_query(&query), true, false, stmt.if_not_exists);
+    }
+
+    /// A view's query with its column list (`CREATE VIEW v (a, b) AS …`) written into the
+    /// select list as `AS a`, `AS b`, as `pg_get_viewdef` shows it. `None` (and a note) when
+    /// the list does not meet plain select-list items.
+    fn with_column_names(&mut self, query: Option<&Node>, names: &[String]) -> Option<Node> {
+        let mut query = query?.clone();
+        if names.is_empty() {
+            return Some(query);
+        }
+        let named = match &mut query.node {
+            Some(NodeEnum::SelectStmt(select)) if select.op == pg_query::protobuf::SetOperation::SetopNone as i32 => {
+                let targets = &mut select.target_list;
+                let plain = targets.len() >= names.len()
+                    && targets.iter().take(names.len()).all(|t| {
+                        matches!(&t.node, Some(NodeEnum::ResTarget(r))
+                            if !matches!(r.val.as_deref().and_then(|v| v.node.as_ref()),
+                                Some(NodeEnum::ColumnRef(c)) if matches!(c.fields.last().and_then(|f| f.node.as_ref()), Some(NodeEnum::AStar(_)))))
+                    });
+                if plain {
+                    for (target, name) in targets.iter_mut().zip(names) {
+                        if let Some(NodeEnum::ResTarget(target)) = &mut target.node {
+                            target.name = name.clone();
+                        }
+                    }
+                }
+                plain
+            }
+            _ => false,
+        };
+        if !named {
+            self.skip("a view's column list over `*` or a set operation is not modelled");
+            return None;
+        }
+        Some(query)
     }
 
     /// `CREATE TABLE … AS` / `SELECT … INTO`: the query's columns, nullable, without

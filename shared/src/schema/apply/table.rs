@@ -112,7 +112,7 @@ impl Applier<'_> {
                 column.data_type = data_type;
             }
             AlterTableType::AtColumnDefault if has_column => {
-                let default = command.def.as_deref().map(expr::deparse);
+                let default = command.def.as_deref().and_then(expr::default);
                 self.column_mut(table, column_name).default = default;
             }
             AlterTableType::AtSetNotNull if has_column => self.column_mut(table, column_name).not_null = true,
@@ -232,7 +232,7 @@ impl Applier<'_> {
             origin: self.new_origin(),
             data_type,
             not_null: definition.is_not_null,
-            default: definition.raw_default.as_deref().map(expr::deparse),
+            default: definition.raw_default.as_deref().and_then(expr::default),
             identity: None,
             generated: None,
             comment: None,
@@ -242,7 +242,7 @@ impl Applier<'_> {
             match ConstrType::try_from(constraint.contype).unwrap_or(ConstrType::Undefined) {
                 ConstrType::ConstrNotnull => column.not_null = true,
                 ConstrType::ConstrNull => column.not_null = false,
-                ConstrType::ConstrDefault => column.default = constraint.raw_expr.as_deref().map(expr::deparse),
+                ConstrType::ConstrDefault => column.default = constraint.raw_expr.as_deref().and_then(expr::default),
                 ConstrType::ConstrIdentity => {
                     column.identity = Some(identity(&constraint.generated_when));
                     column.not_null = true;
