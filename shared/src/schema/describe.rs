@@ -1,7 +1,9 @@
 //! Objects as one-line definitions, in the words of `\d` and `pg_get_*def`: what diffs
 //! compare and what `strata schema` prints.
 
-use super::model::{Column, Constraint, ConstraintKind, Identity, Index, Sequence, Statistics, Trigger, TypeKind, View};
+use super::model::{
+    Column, Constraint, ConstraintKind, Identity, Index, Sequence, Statistics, Trigger, TypeKind, View,
+};
 
 /// `bigint not null default now() generated always as identity`.
 pub fn column(column: &Column) -> String {

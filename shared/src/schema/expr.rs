@@ -30,6 +30,12 @@ pub fn deparse(expression: &Node) -> String {
 /// `expression` with the column `from` called `to`. Function names and qualified names
 /// (`other.from`) stay as they are.
 pub fn rename_column(expression: &str, from: &str, to: &str) -> String {
+    rename_column_qualified(expression, from, to, &[])
+}
+
+/// [`rename_column`], also where the column is qualified by one of `qualifiers` (a trigger's
+/// `old.` and `new.`).
+pub fn rename_column_qualified(expression: &str, from: &str, to: &str, qualifiers: &[&str]) -> String {
     let Ok(scan) = pg_query::scan(expression) else { return expression.to_owned() };
     let tokens = &scan.tokens;
     let mut renamed = String::with_capacity(expression.len());
@@ -39,6 +45,12 @@ pub fn rename_column(expression: &str, from: &str, to: &str) -> String {
         let reserved = token.keyword_kind == KeywordKind::ReservedKeyword as i32;
         let is_name = token.token == Token::Ident as i32 || (token.keyword_kind != 0 && !reserved);
         let after_dot = i > 0 && tokens[i - 1].token == Token::Ascii46 as i32;
+        let qualified_by_ours = after_dot && i >= 2 && {
+            let qualifier = &tokens[i - 2];
+            qualifiers.contains(&identifier(&expression[qualifier.start as usize..qualifier.end as usize]).as_str())
+                && !(i >= 3 && tokens[i - 3].token == Token::Ascii46 as i32)
+        };
+        let after_dot = after_dot && !qualified_by_ours;
         let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
         let before_dot = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii46 as i32);
         if is_name && !after_dot && !before_call && !before_dot && identifier(&expression[start..end]) == from {
@@ -97,9 +109,7 @@ pub fn calls(expression: &str, name: &super::model::QualifiedName) -> bool {
         let text = identifier(&expression[token.start as usize..token.end as usize]);
         let qualifier = (i >= 2 && tokens[i - 1].token == Token::Ascii46 as i32)
             .then(|| identifier(&expression[tokens[i - 2].start as usize..tokens[i - 2].end as usize]));
-        before_call
-            && text == name.name
-            && qualifier.as_deref().unwrap_or(super::model::DEFAULT_SCHEMA) == name.schema
+        before_call && text == name.name && qualifier.as_deref().unwrap_or(super::model::DEFAULT_SCHEMA) == name.schema
     })
 }
 

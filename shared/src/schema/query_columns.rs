@@ -6,9 +6,7 @@
 use super::model::{QualifiedName, Schema, UNKNOWN_TYPE};
 use super::types;
 use pg_query::NodeEnum;
-use pg_query::protobuf::{
-    AExprKind, Node, SelectStmt, SetOperation, SqlValueFunctionOp, SubLinkType, a_const,
-};
+use pg_query::protobuf::{AExprKind, Node, SelectStmt, SetOperation, SqlValueFunctionOp, SubLinkType, a_const};
 use std::collections::BTreeMap;
 
 /// A column of a query's result.
@@ -66,7 +64,8 @@ impl Reader<'_> {
                 left.into_iter()
                     .enumerate()
                     .map(|(i, column)| {
-                        let agrees = right.as_ref().and_then(|r| r.get(i)).is_some_and(|r| r.data_type == column.data_type);
+                        let agrees =
+                            right.as_ref().and_then(|r| r.get(i)).is_some_and(|r| r.data_type == column.data_type);
                         let data_type = if agrees { column.data_type } else { UNKNOWN_TYPE.to_owned() };
                         OutputColumn { name: column.name, data_type }
                     })
@@ -194,11 +193,13 @@ impl Reader<'_> {
                     [.., alias, name] => (Some(alias), name),
                     [] => return None,
                 };
-                let mut found = scope.iter().filter(|s| alias.is_none_or(|a| s.alias == *a)).filter_map(|s| {
-                    s.columns.as_ref().map(|columns| columns.iter().find(|c| c.name == *name))
-                });
+                let mut found = scope
+                    .iter()
+                    .filter(|s| alias.is_none_or(|a| s.alias == *a))
+                    .filter_map(|s| s.columns.as_ref().map(|columns| columns.iter().find(|c| c.name == *name)));
                 // Any unknown relation in scope might hold the name: then it is not knowable.
-                let all_known = scope.iter().filter(|s| alias.is_none_or(|a| s.alias == *a)).all(|s| s.columns.is_some());
+                let all_known =
+                    scope.iter().filter(|s| alias.is_none_or(|a| s.alias == *a)).all(|s| s.columns.is_some());
                 let column = found.find_map(|c| c)?;
                 if !all_known && alias.is_none() {
                     return None;
@@ -330,8 +331,8 @@ impl Reader<'_> {
                     "timestamp with time zone"
                 }
                 "lower" | "upper" | "btrim" | "ltrim" | "rtrim" | "concat" | "concat_ws" | "md5" | "replace"
-                | "substr" | "left" | "right" | "initcap" | "to_char" | "string_agg" | "format" | "repeat"
-                | "lpad" | "rpad" | "split_part" | "translate" | "reverse" | "quote_ident" | "quote_literal" => "text",
+                | "substr" | "left" | "right" | "initcap" | "to_char" | "string_agg" | "format" | "repeat" | "lpad"
+                | "rpad" | "split_part" | "translate" | "reverse" | "quote_ident" | "quote_literal" => "text",
                 "length" | "char_length" | "character_length" | "octet_length" | "strpos" | "ntile" => "integer",
                 "gen_random_uuid" | "uuid_generate_v4" => "uuid",
                 "bool_and" | "bool_or" | "every" => "boolean",
@@ -375,9 +376,21 @@ fn aggregate_input(data_type: &str) -> Option<String> {
     let base = types::without_modifiers(data_type);
     Some(match base.as_str() {
         "character varying" | "text" => "text".into(),
-        "smallint" | "integer" | "bigint" | "real" | "double precision" | "numeric" | "date" | "interval"
-        | "timestamp with time zone" | "timestamp without time zone" | "time without time zone"
-        | "time with time zone" | "money" | "inet" | "oid" => base,
+        "smallint"
+        | "integer"
+        | "bigint"
+        | "real"
+        | "double precision"
+        | "numeric"
+        | "date"
+        | "interval"
+        | "timestamp with time zone"
+        | "timestamp without time zone"
+        | "time without time zone"
+        | "time with time zone"
+        | "money"
+        | "inet"
+        | "oid" => base,
         _ => return None,
     })
 }
@@ -458,8 +471,9 @@ fn figured(value: &Node) -> Option<String> {
         NodeEnum::AExpr(expression) if AExprKind::try_from(expression.kind) == Ok(AExprKind::AexprNullif) => {
             Some("nullif".into())
         }
-        NodeEnum::TypeCast(cast) => figured(cast.arg.as_deref()?)
-            .or_else(|| strings(&cast.type_name.as_ref()?.names).pop()),
+        NodeEnum::TypeCast(cast) => {
+            figured(cast.arg.as_deref()?).or_else(|| strings(&cast.type_name.as_ref()?.names).pop())
+        }
         NodeEnum::CollateClause(collate) => figured(collate.arg.as_deref()?),
         NodeEnum::SubLink(link) => match SubLinkType::try_from(link.sub_link_type).ok()? {
             SubLinkType::ExistsSublink => Some("exists".into()),
@@ -484,9 +498,7 @@ fn figured(value: &Node) -> Option<String> {
                     "current_timestamp"
                 }
                 SqlValueFunctionOp::SvfopLocaltime | SqlValueFunctionOp::SvfopLocaltimeN => "localtime",
-                SqlValueFunctionOp::SvfopLocaltimestamp | SqlValueFunctionOp::SvfopLocaltimestampN => {
-                    "localtimestamp"
-                }
+                SqlValueFunctionOp::SvfopLocaltimestamp | SqlValueFunctionOp::SvfopLocaltimestampN => "localtimestamp",
                 SqlValueFunctionOp::SvfopCurrentRole => "current_role",
                 SqlValueFunctionOp::SvfopCurrentUser => "current_user",
                 SqlValueFunctionOp::SvfopUser => "user",

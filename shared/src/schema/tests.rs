@@ -388,12 +388,13 @@ fn triggers_keep_their_clauses_and_follow_renames() {
              FOR EACH ROW EXECUTE FUNCTION note();
          ALTER FUNCTION note() RENAME TO record_change;
          ALTER TRIGGER batch ON item RENAME TO bulk;
-         ALTER TABLE item RENAME COLUMN stock TO on_hand;",
+         ALTER TABLE item RENAME COLUMN stock TO on_hand;
+         ALTER TABLE item RENAME COLUMN price TO cost;",
     );
     assert_eq!(
         triggers(&schema, "item"),
         [
-            "price_changed AFTER UPDATE OF price, on_hand FOR EACH ROW WHEN (old.price IS DISTINCT FROM new.price) \
+            "price_changed AFTER UPDATE OF cost, on_hand FOR EACH ROW WHEN (old.cost IS DISTINCT FROM new.cost) \
              EXECUTE FUNCTION record_change('price', 'it''s')",
             "bulk AFTER INSERT OR DELETE REFERENCING NEW TABLE AS added FOR EACH STATEMENT \
              EXECUTE FUNCTION record_change()",
@@ -437,7 +438,8 @@ fn function_results_read_as_pg_get_function_result() {
 fn constraint_deferrability_is_kept_and_altered() {
     let schema = replay(
         "CREATE TABLE a (id int PRIMARY KEY);
-         CREATE TABLE b (a_id int REFERENCES a DEFERRABLE INITIALLY DEFERRED, c int REFERENCES a);
+         CREATE TABLE b (a_id int REFERENCES a DEFERRABLE INITIALLY DEFERRED, c int REFERENCES a,
+             d int REFERENCES a INITIALLY DEFERRED, e int, FOREIGN KEY (e) REFERENCES a DEFERRABLE);
          ALTER TABLE b ALTER CONSTRAINT b_c_fkey DEFERRABLE;
          ALTER TABLE b ALTER CONSTRAINT b_a_id_fkey NOT DEFERRABLE;",
     );
@@ -446,6 +448,8 @@ fn constraint_deferrability_is_kept_and_altered() {
         [
             "b_a_id_fkey FOREIGN KEY (a_id) REFERENCES a (id)",
             "b_c_fkey FOREIGN KEY (c) REFERENCES a (id) DEFERRABLE",
+            "b_d_fkey FOREIGN KEY (d) REFERENCES a (id) DEFERRABLE INITIALLY DEFERRED",
+            "b_e_fkey FOREIGN KEY (e) REFERENCES a (id) DEFERRABLE",
         ]
     );
 }
@@ -461,8 +465,7 @@ fn statistics_are_named_renamed_and_dropped() {
          ALTER TABLE t RENAME COLUMN c TO d;
          DROP STATISTICS s3;",
     );
-    let all: Vec<String> =
-        schema.statistics.iter().map(|(n, s)| format!("{n} {}", describe::statistics(s))).collect();
+    let all: Vec<String> = schema.statistics.iter().map(|(n, s)| format!("{n} {}", describe::statistics(s))).collect();
     assert_eq!(all, ["s_bc (ndistinct, mcv) ON b, d FROM t", "t_a_b_stat ON a, b FROM t"]);
 }
 
@@ -477,7 +480,10 @@ fn expression_keys_view_column_lists_and_null_defaults_read_as_postgresql_keeps_
          CREATE MATERIALIZED VIEW counts (sid, total) AS SELECT id, sum(id) FROM s GROUP BY id;
          CREATE VIEW names (n) AS SELECT name, id FROM s;",
     );
-    assert_eq!(columns(&schema, "s"), ["id integer", "name text", "note character varying", "other text", "reason character varying"]);
+    assert_eq!(
+        columns(&schema, "s"),
+        ["id integer", "name text", "note character varying", "other text", "reason character varying"]
+    );
     assert_eq!(index_of(&schema, "one_row_only"), "UNIQUE btree ((true))");
     assert_eq!(index_of(&schema, "s_expr"), "btree ((id + 1), lower(name), COALESCE(name, ''))");
     let view = |name: &str| schema.views[&QualifiedName::parse(name)].definition.clone();

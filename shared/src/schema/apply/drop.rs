@@ -83,7 +83,8 @@ impl Applier<'_> {
     /// DROP COLUMN … CASCADE: the views that read the column (or all of the table, `*`).
     pub(super) fn drop_views_over_column(&mut self, table: &QualifiedName, column: &str) {
         self.drop_views_over(|relation, definition| {
-            relation == table && (definition.contains('*') || expr::column_names(definition).iter().any(|c| c == column))
+            relation == table
+                && (definition.contains('*') || expr::column_names(definition).iter().any(|c| c == column))
         });
     }
 
@@ -145,7 +146,9 @@ impl Applier<'_> {
             .schema
             .functions
             .iter()
-            .filter(|(_, f)| f.arguments.split(", ").chain([f.returns.as_str()]).any(|t| of_type(t.trim_start_matches("SETOF "))))
+            .filter(|(_, f)| {
+                f.arguments.split(", ").chain([f.returns.as_str()]).any(|t| of_type(t.trim_start_matches("SETOF ")))
+            })
             .map(|(k, _)| k.clone())
             .collect();
         for function in functions {
@@ -197,5 +200,10 @@ fn object_name(object: &Node) -> QualifiedName {
 
 /// The relations a view's query reads.
 fn view_relations(definition: &str) -> Vec<QualifiedName> {
-    pg_query::parse(definition, 0).map(|parsed| parsed.tables()).unwrap_or_default().iter().map(|t| QualifiedName::parse(t)).collect()
+    pg_query::parse(definition, 0)
+        .map(|parsed| parsed.tables())
+        .unwrap_or_default()
+        .iter()
+        .map(|t| QualifiedName::parse(t))
+        .collect()
 }

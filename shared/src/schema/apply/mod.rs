@@ -53,7 +53,9 @@ impl Applier<'_> {
             NodeEnum::SelectStmt(stmt) if stmt.into_clause.is_some() => {
                 // SELECT … INTO t: a CREATE TABLE t AS over the same query, without its INTO.
                 let into = stmt.into_clause.as_deref().cloned().unwrap_or_default();
-                let query = Node { node: Some(NodeEnum::SelectStmt(Box::new(SelectStmt { into_clause: None, ..(**stmt).clone() }))) };
+                let query = Node {
+                    node: Some(NodeEnum::SelectStmt(Box::new(SelectStmt { into_clause: None, ..(**stmt).clone() }))),
+                };
                 self.table_from_query(&into, &query, false);
             }
             NodeEnum::VariableSetStmt(stmt) if stmt.name == "search_path" => {

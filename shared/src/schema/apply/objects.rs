@@ -4,15 +4,16 @@
 use super::{Applier, qualified, relation, strings, words};
 use crate::schema::expr;
 use crate::schema::model::{
-    Column, DEFAULT_SCHEMA, Extension, Function, Index, Namespace, Origin, QualifiedName, Schema, Sequence,
-    Statistics, Table, Trigger, TypeDef, TypeKind, View,
+    Column, DEFAULT_SCHEMA, Extension, Function, Index, Namespace, Origin, QualifiedName, Schema, Sequence, Statistics,
+    Table, Trigger, TypeDef, TypeKind, View,
 };
 use crate::schema::{names, query_columns, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{
-    AlterEnumStmt, AlterSeqStmt, CommentStmt, CompositeTypeStmt, ConstrType, CreateDomainStmt, CreateEnumStmt, CreateExtensionStmt, CreateStatsStmt,
-    CreateFunctionStmt, CreateSchemaStmt, CreateSeqStmt, CreateTableAsStmt, CreateTrigStmt, DefElem, FunctionParameter,
-    FunctionParameterMode, IndexStmt, IntoClause, Node, ObjectType, ObjectWithArgs, SortByDir, SortByNulls, ViewStmt,
+    AlterEnumStmt, AlterSeqStmt, CommentStmt, CompositeTypeStmt, ConstrType, CreateDomainStmt, CreateEnumStmt,
+    CreateExtensionStmt, CreateFunctionStmt, CreateSchemaStmt, CreateSeqStmt, CreateStatsStmt, CreateTableAsStmt,
+    CreateTrigStmt, DefElem, FunctionParameter, FunctionParameterMode, IndexStmt, IntoClause, Node, ObjectType,
+    ObjectWithArgs, SortByDir, SortByNulls, ViewStmt,
 };
 use std::sync::Arc;
 
@@ -565,8 +566,7 @@ fn trigger(stmt: &CreateTrigStmt, origin: Origin) -> Trigger {
         clauses.push(referencing.join(" "));
     }
     clauses.push(format!("FOR EACH {}", if stmt.row || stmt.timing & ROW != 0 { "ROW" } else { "STATEMENT" }));
-    let arguments: Vec<String> =
-        strings(&stmt.args).iter().map(|a| format!("'{}'", a.replace('\'', "''"))).collect();
+    let arguments: Vec<String> = strings(&stmt.args).iter().map(|a| format!("'{}'", a.replace('\'', "''"))).collect();
     Trigger {
         name: stmt.trigname.clone(),
         origin,
@@ -628,7 +628,8 @@ fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: 
     let renamed = |default: &str| expr::rename_literal(default, old, new);
     for table in schema.tables.values_mut() {
         let uses = |c: &Column| {
-            types::without_array(&c.data_type) == type_name && c.default.as_deref().is_some_and(|d| renamed(d).is_some())
+            types::without_array(&c.data_type) == type_name
+                && c.default.as_deref().is_some_and(|d| renamed(d).is_some())
         };
         if table.columns.iter().any(uses) {
             for column in &mut Arc::make_mut(table).columns {

@@ -129,7 +129,13 @@ impl Applier<'_> {
             c.name == index.name
                 && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion)
         };
-        let Some(table) = self.schema.tables.iter().find(|(n, t)| n.schema == index.schema && t.constraints.iter().any(backs)).map(|(n, _)| n.clone()) else {
+        let Some(table) = self
+            .schema
+            .tables
+            .iter()
+            .find(|(n, t)| n.schema == index.schema && t.constraints.iter().any(backs))
+            .map(|(n, _)| n.clone())
+        else {
             return false;
         };
         let Some(entry) = self.table_mut(&table) else { return false };
@@ -196,6 +202,9 @@ impl Applier<'_> {
         }
         for trigger in &mut entry.triggers {
             rename_in(&mut trigger.update_columns, old, new);
+            if let Some(condition) = trigger.condition.as_mut() {
+                *condition = expr::rename_column_qualified(condition, old, new, &["old", "new"]);
+            }
         }
         for constraint in &mut entry.constraints {
             rename_in(&mut constraint.columns, old, new);
@@ -209,6 +218,7 @@ impl Applier<'_> {
             for key in &mut index.keys {
                 *key = expr::rename_column(key, old, new);
             }
+            rename_in(&mut index.include, old, new);
             if let Some(predicate) = index.predicate.as_mut() {
                 *predicate = expr::rename_column(predicate, old, new);
             }

@@ -16,6 +16,16 @@ use std::sync::Arc;
 struct Pending<'a> {
     node: &'a ConstraintNode,
     column: Option<String>,
+    /// `REFERENCES t DEFERRABLE INITIALLY DEFERRED` in a column: the parser gives the
+    /// attributes as nodes of their own after the constraint.
+    deferrable: Option<bool>,
+    initially_deferred: Option<bool>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(node: &'a ConstraintNode, column: Option<String>) -> Self {
+        Pending { node, column, deferrable: None, initially_deferred: None }
+    }
 }
 
 impl Applier<'_> {
@@ -42,7 +52,7 @@ impl Applier<'_> {
         for element in &stmt.table_elts {
             match &element.node {
                 Some(NodeEnum::ColumnDef(column)) => self.add_column(&name, column, &mut pending),
-                Some(NodeEnum::Constraint(node)) => pending.push(Pending { node, column: None }),
+                Some(NodeEnum::Constraint(node)) => pending.push(Pending::new(node, None)),
                 Some(NodeEnum::TableLikeClause(_)) => self.skip("CREATE TABLE … (LIKE …) is not modelled"),
                 _ => {}
             }
@@ -148,7 +158,7 @@ impl Applier<'_> {
             | AlterTableType::AtDropExpression => missing_column(self),
             AlterTableType::AtAddConstraint => {
                 let Some(NodeEnum::Constraint(node)) = definition else { return };
-                self.add_constraints(table, vec![Pending { node, column: None }]);
+                self.add_constraints(table, vec![Pending::new(node, None)]);
             }
             AlterTableType::AtDropConstraint => {
                 let Some(table_entry) = self.table_mut(table) else { return };
@@ -253,7 +263,21 @@ impl Applier<'_> {
                 | ConstrType::ConstrUnique
                 | ConstrType::ConstrForeign
                 | ConstrType::ConstrExclusion => {
-                    pending.push(Pending { node: constraint, column: Some(definition.colname.clone()) })
+                    pending.push(Pending::new(constraint, Some(definition.colname.clone())))
+                }
+                ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrNotDeferrable => {
+                    if let Some(last) = pending.last_mut() {
+                        last.deferrable = Some(constraint.contype == ConstrType::ConstrAttrDeferrable as i32);
+                    }
+                }
+                ConstrType::ConstrAttrDeferred | ConstrType::ConstrAttrImmediate => {
+                    if let Some(last) = pending.last_mut() {
+                        last.initially_deferred = Some(constraint.contype == ConstrType::ConstrAttrDeferred as i32);
+                        // INITIALLY DEFERRED implies DEFERRABLE.
+                        if last.initially_deferred == Some(true) {
+                            last.deferrable.get_or_insert(true);
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -273,10 +297,12 @@ impl Applier<'_> {
     }
 
     fn add_constraints(&mut self, table: &QualifiedName, pending: Vec<Pending<'_>>) {
-        for Pending { node, column } in pending {
-            if let Some(constraint) = self.constraint(table, node, column)
+        for Pending { node, column, deferrable, initially_deferred } in pending {
+            if let Some(mut constraint) = self.constraint(table, node, column)
                 && let Some(entry) = self.table_mut(table)
             {
+                constraint.deferrable = deferrable.unwrap_or(constraint.deferrable);
+                constraint.initially_deferred = initially_deferred.unwrap_or(constraint.initially_deferred);
                 entry.constraints.push(constraint);
             }
         }
@@ -357,7 +383,7 @@ impl Applier<'_> {
             expression,
             references,
             validated: !node.skip_validation,
-            deferrable: node.deferrable,
+            deferrable: node.deferrable || node.initdeferred,
             initially_deferred: node.initdeferred,
             comment: None,
         })
@@ -398,7 +424,9 @@ impl Applier<'_> {
         self.drop_views_over_column(table, column);
         self.schema.indexes.retain(|_, index| {
             index.table != *table
-                || !(index.keys.iter().any(|k| mentions(k)) || index.predicate.as_deref().is_some_and(mentions))
+                || !(index.keys.iter().any(|k| mentions(k))
+                    || index.include.iter().any(|c| c == column)
+                    || index.predicate.as_deref().is_some_and(mentions))
         });
         self.drop_references(|reference| reference.table == *table && reference.columns.iter().any(|c| c == column));
         self.schema.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column));
