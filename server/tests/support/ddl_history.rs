@@ -512,7 +512,8 @@ fn create_function(random: &mut Random, state: &mut State) -> String {
 
 /// A trigger with a random mix of events, UPDATE OF, WHEN, REFERENCING and CONSTRAINT.
 fn create_trigger(random: &mut Random, state: &mut State, table_at: usize) -> String {
-    let Some(function) = state.functions.iter().filter(|(_, trigger)| *trigger).map(|(n, _)| n.clone()).last() else {
+    let Some(function) = state.functions.iter().filter(|(_, trigger)| *trigger).map(|(n, _)| n.clone()).next_back()
+    else {
         return create_function(random, state);
     };
     let name = state.fresh("trg");

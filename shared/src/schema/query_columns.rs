@@ -88,7 +88,7 @@ impl Reader<'_> {
         }
         let mut scope = Vec::new();
         for item in &select.from_clause {
-            self.from_item(item, &ctes, &mut scope);
+            self.read_from_item(item, &ctes, &mut scope);
         }
         let mut columns = Vec::new();
         for target in &select.target_list {
@@ -109,7 +109,7 @@ impl Reader<'_> {
         Some(columns)
     }
 
-    fn from_item(&self, item: &Node, ctes: &Ctes, scope: &mut Vec<Source>) {
+    fn read_from_item(&self, item: &Node, ctes: &Ctes, scope: &mut Vec<Source>) {
         match &item.node {
             Some(NodeEnum::RangeVar(range)) => {
                 let alias = range.alias.as_ref().map_or_else(|| range.relname.clone(), |a| a.aliasname.clone());
@@ -126,7 +126,7 @@ impl Reader<'_> {
             Some(NodeEnum::JoinExpr(join)) => {
                 let mut inner = Vec::new();
                 for side in [join.larg.as_deref(), join.rarg.as_deref()].into_iter().flatten() {
-                    self.from_item(side, ctes, &mut inner);
+                    self.read_from_item(side, ctes, &mut inner);
                 }
                 let merges = join.is_natural || !join.using_clause.is_empty();
                 match &join.alias {
