@@ -334,6 +334,7 @@ fn cascading_drops_take_what_postgresql_records_as_dependent() {
          CREATE VIEW people AS SELECT id, name FROM person;
          CREATE VIEW people_named AS SELECT name FROM people;
          CREATE VIEW scores AS SELECT id, score FROM person;
+         CREATE VIEW doubled AS SELECT id * 2 AS twice, count(*) AS n FROM person GROUP BY id;
          CREATE STATISTICS person_stats ON id, name FROM person;
          DROP FUNCTION touch() CASCADE;
          DROP TYPE mood CASCADE;
@@ -344,7 +345,7 @@ fn cascading_drops_take_what_postgresql_records_as_dependent() {
          CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch();",
     );
     assert_eq!(columns(&schema, "person"), ["id integer not null"]);
-    assert_eq!(schema.views.keys().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["people"]);
+    assert_eq!(schema.views.keys().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["doubled", "people"]);
     assert!(schema.statistics.is_empty(), "dropping a column drops statistics on it");
     assert!(!schema.functions.contains_key("feel(mood)"), "functions of a dropped type go too");
     let (schema, notes) = replay_on(schema, "r2", "DROP TABLE person CASCADE; CREATE VIEW people AS SELECT 1 AS one;");

@@ -84,7 +84,7 @@ impl Applier<'_> {
     pub(super) fn drop_views_over_column(&mut self, table: &QualifiedName, column: &str) {
         self.drop_views_over(|relation, definition| {
             relation == table
-                && (definition.contains('*') || expr::column_names(definition).iter().any(|c| c == column))
+                && (expr::selects_star(definition) || expr::column_names(definition).iter().any(|c| c == column))
         });
     }
 
