@@ -468,6 +468,12 @@ fn statistics_are_named_renamed_and_dropped() {
     );
     let all: Vec<String> = schema.statistics.iter().map(|(n, s)| format!("{n} {}", describe::statistics(s))).collect();
     assert_eq!(all, ["s_bc (ndistinct, mcv) ON b, d FROM t", "t_a_b_stat ON a, b FROM t"]);
+    let (after, _) = replay_on(schema.clone(), "r2", "CREATE EXTENSION hstore; ALTER STATISTICS s_bc RENAME TO s;");
+    let changes: Vec<String> = diff(&schema, &after)
+        .iter()
+        .map(|c| format!("{:?} {} {} {:?}", c.action, c.kind.word(), c.name, c.renamed_from))
+        .collect();
+    assert_eq!(changes, ["Added extension hstore None", "Changed statistics s Some(\"s_bc\")"]);
 }
 
 #[test]
