@@ -277,8 +277,13 @@ fn create_table_as_takes_the_query_columns_typed_where_knowable() {
          CREATE TABLE copy (a, b) AS SELECT * FROM account;
          CREATE TABLE from_view AS SELECT * FROM active;
          SELECT id, plan INTO archived FROM account WHERE false;
-         CREATE TABLE literal AS VALUES (1, 'one');",
+         CREATE TABLE literal AS VALUES (1, 'one');
+         CREATE EXTENSION citext;
+         CREATE TABLE tagged (name citext, embedding vector(3), attrs hstore);
+         CREATE TABLE tagged_copy AS SELECT name, embedding, 'a=>1'::hstore AS extra FROM tagged;",
     );
+    // Extension types keep their names: the model does not need the extension's objects.
+    assert_eq!(columns(&schema, "tagged_copy"), ["name citext", "embedding vector(3)", "extra hstore"]);
     let unknown = UNKNOWN_TYPE;
     assert_eq!(
         columns(&schema, "report"),
