@@ -278,10 +278,17 @@ fn create_table_as_takes_the_query_columns_typed_where_knowable() {
          CREATE TABLE from_view AS SELECT * FROM active;
          SELECT id, plan INTO archived FROM account WHERE false;
          CREATE TABLE literal AS VALUES (1, 'one');
+         CREATE TEMP TABLE scratch (id int);
+         CREATE TEMPORARY VIEW scratch_view AS SELECT 1 AS one;
+         SELECT id INTO TEMP scratch_copy FROM account;
          CREATE EXTENSION citext;
          CREATE TABLE tagged (name citext, embedding vector(3), attrs hstore);
          CREATE TABLE tagged_copy AS SELECT name, embedding, 'a=>1'::hstore AS extra FROM tagged;",
     );
+    for temporary in ["scratch", "scratch_view", "scratch_copy"] {
+        assert!(!schema.tables.contains_key(&QualifiedName::parse(temporary)), "{temporary} ends with its session");
+        assert!(!schema.views.contains_key(&QualifiedName::parse(temporary)), "{temporary} ends with its session");
+    }
     // Extension types keep their names: the model does not need the extension's objects.
     assert_eq!(columns(&schema, "tagged_copy"), ["name citext", "embedding vector(3)", "extra hstore"]);
     let unknown = UNKNOWN_TYPE;

@@ -167,6 +167,9 @@ impl Applier<'_> {
     }
 
     pub(super) fn create_view(&mut self, stmt: &ViewStmt) {
+        if super::table::is_temporary(stmt.view.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
         let name = relation(stmt.view.as_ref());
         let Some(query) = self.with_column_names(stmt.query.as_deref(), &strings(&stmt.aliases)) else { return };
         self.put_view(name, deparse_query(&query), false, stmt.replace, false);
@@ -223,6 +226,9 @@ impl Applier<'_> {
     /// `CREATE TABLE … AS` / `SELECT … INTO`: the query's columns, nullable, without
     /// defaults or constraints.
     pub(super) fn table_from_query(&mut self, into: &IntoClause, query: &Node, if_not_exists: bool) {
+        if super::table::is_temporary(into.rel.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
         let name = relation(into.rel.as_ref());
         if names::relation_exists(self.schema, &name) {
             if !if_not_exists {

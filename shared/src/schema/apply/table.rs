@@ -30,6 +30,9 @@ impl<'a> Pending<'a> {
 
 impl Applier<'_> {
     pub(super) fn create_table(&mut self, stmt: &CreateStmt) {
+        if is_temporary(stmt.relation.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
         let name = relation(stmt.relation.as_ref());
         if names::relation_exists(self.schema, &name) {
             if !stmt.if_not_exists {
@@ -441,6 +444,11 @@ impl Applier<'_> {
             }
         }
     }
+}
+
+/// `CREATE TEMP …`: the relation lives in the session's own schema and ends with it.
+pub(super) fn is_temporary(range: Option<&pg_query::protobuf::RangeVar>) -> bool {
+    range.is_some_and(|r| r.relpersistence == "t")
 }
 
 fn subtype(command: &AlterTableCmd) -> AlterTableType {
