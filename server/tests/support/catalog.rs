@@ -12,6 +12,8 @@ pub type Facts = BTreeMap<&'static str, BTreeMap<String, String>>;
 
 /// Tables Strata and Alembic keep for themselves, not part of the project's schema.
 const BOOKKEEPING: &str = "('alembic_version', 'strata_run', 'strata_history')";
+/// What an extension made (its functions and types), which the model does not invent.
+const EXTENSION_MEMBER: &str = "SELECT FROM pg_depend d WHERE d.deptype = 'e'";
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
 
 async fn rows(conn: &mut PgConnection, sql: &str) -> Vec<Vec<String>> {
@@ -125,7 +127,9 @@ pub async fn catalog_facts(conn: &mut PgConnection) -> Facts {
                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n),
                 con.confdeltype::text, con.confupdtype::text, con.convalidated::text,
                 CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
-                obj_description(con.oid, 'pg_constraint')
+                obj_description(con.oid, 'pg_constraint'),
+                CASE WHEN con.condeferrable THEN ' deferrable' ELSE '' END
+                  || CASE WHEN con.condeferred THEN ' initially deferred' ELSE '' END
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND {USER_SCHEMAS} AND c.relname NOT IN {BOOKKEEPING}"
         ),
@@ -140,7 +144,12 @@ pub async fn catalog_facts(conn: &mut PgConnection) -> Facts {
             format!(" -> {}({}) delete {} update {}", display(schema, name), row[6], row[7], row[8])
         };
         let columns = if row[3] == "c" { String::new() } else { row[4].clone() };
-        put(&mut facts, "constraints", key.clone(), format!("{} ({columns}){reference} valid {}", row[3], row[9]));
+        put(
+            &mut facts,
+            "constraints",
+            key.clone(),
+            format!("{} ({columns}){reference} valid {}{}", row[3], row[9], row[12]),
+        );
         if row[3] == "c" {
             put(&mut facts, "check expressions", key.clone(), row[10].clone());
         }
@@ -192,7 +201,7 @@ pub async fn catalog_facts(conn: &mut PgConnection) -> Facts {
                 (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid),
                 CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END END
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-         WHERE {USER_SCHEMAS} AND (t.typtype IN ('e', 'd')
+         WHERE {USER_SCHEMAS} AND NOT EXISTS ({EXTENSION_MEMBER} AND d.objid = t.oid) AND (t.typtype IN ('e', 'd')
             OR t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
     )).await {
         let definition = match row[2].as_str() {
@@ -212,26 +221,51 @@ pub async fn catalog_facts(conn: &mut PgConnection) -> Facts {
     for row in rows(conn, &format!(
         "SELECT n.nspname::text, p.proname::text, oidvectortypes(p.proargtypes), pg_get_function_result(p.oid), l.lanname::text
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-         WHERE {USER_SCHEMAS}"
+         WHERE {USER_SCHEMAS} AND NOT EXISTS ({EXTENSION_MEMBER} AND d.objid = p.oid)"
     )).await {
         put(&mut facts, "functions", format!("{}({})", display(&row[0], &row[1]), row[2]), format!("{} {}", row[3], row[4]));
+    }
+    for row in rows(conn, &format!("{TRIGGERS} WHERE NOT t.tgisinternal AND {USER_SCHEMAS}")).await {
+        put(&mut facts, "triggers", format!("{}.{}", display(&row[0], &row[1]), row[2]), row[3].clone());
     }
     for row in rows(
         conn,
         &format!(
-            "SELECT {relation}::text, t.tgname::text, pg_get_triggerdef(t.oid)
-         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE NOT t.tgisinternal AND {USER_SCHEMAS}"
+            "SELECT n.nspname::text, s.stxname::text, pg_get_statisticsobjdef(s.oid)
+         FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE {USER_SCHEMAS}"
         ),
     )
     .await
     {
-        let definition = row[3]
-            .replace(&format!("CREATE TRIGGER {} ", row[2]), "")
-            .replace(&format!(" ON {}.{}", row[0], row[1]), "");
-        put(&mut facts, "triggers", format!("{}.{}", display(&row[0], &row[1]), row[2]), definition);
+        let prefix =
+            format!("CREATE STATISTICS {}.{} ", quote_ident_if_needed(&row[0]), quote_ident_if_needed(&row[1]));
+        put(&mut facts, "statistics", display(&row[0], &row[1]), row[2].replacen(&prefix, "", 1));
+    }
+    for row in rows(
+        conn,
+        "SELECT e.extname::text, n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname <> 'plpgsql'",
+    )
+    .await
+    {
+        put(&mut facts, "extensions", row[0].clone(), row[1].clone());
     }
     facts
+}
+
+/// Triggers as `pg_get_triggerdef` prints them, without `CREATE [CONSTRAINT] TRIGGER name` and
+/// `ON table` (which the facts key on); `CONSTRAINT` first for a constraint trigger.
+const TRIGGERS: &str = "SELECT n.nspname::text, c.relname::text, t.tgname::text,
+        CASE WHEN t.tgconstraint <> 0 THEN 'CONSTRAINT ' ELSE '' END
+        || replace(regexp_replace(pg_get_triggerdef(t.oid), '^CREATE (CONSTRAINT )?TRIGGER ' || quote_ident(t.tgname) || ' ', ''),
+                   ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname), '')
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace";
+
+/// An identifier as `quote_identifier` prints it (keywords aside).
+fn quote_ident_if_needed(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain { name.to_owned() } else { quote_ident(name) }
 }
 
 /// `CREATE [UNIQUE] INDEX name ON schema.table USING …` without the names, which the facts
@@ -306,11 +340,16 @@ pub async fn model_facts(conn: &mut PgConnection, model: &Schema) -> Facts {
                 )
             });
             let columns = constraint.columns.join(",");
+            let deferrable = format!(
+                "{}{}",
+                if constraint.deferrable { " deferrable" } else { "" },
+                if constraint.initially_deferred { " initially deferred" } else { "" }
+            );
             put(
                 &mut facts,
                 "constraints",
                 key.clone(),
-                format!("{code} ({columns}){reference} valid {}", constraint.validated),
+                format!("{code} ({columns}){reference} valid {}{deferrable}", constraint.validated),
             );
             if let Some(expression) = &constraint.expression {
                 let canonical = canonical_check(conn, &qualified, expression).await;
@@ -321,7 +360,11 @@ pub async fn model_facts(conn: &mut PgConnection, model: &Schema) -> Facts {
             }
         }
         for trigger in &table.triggers {
-            put(&mut facts, "triggers", format!("{table_name}.{}", trigger.name), schema::describe::trigger(trigger));
+            let definition = match &trigger.condition {
+                Some(_) => canonical_trigger(conn, &qualified, trigger).await,
+                None => schema::describe::trigger(trigger),
+            };
+            put(&mut facts, "triggers", format!("{table_name}.{}", trigger.name), definition);
         }
     }
     for (name, index) in &model.indexes {
@@ -353,6 +396,12 @@ pub async fn model_facts(conn: &mut PgConnection, model: &Schema) -> Facts {
         let definition = probe(conn, &setup, "SELECT pg_get_viewdef('fidelity_probe'::regclass)", "VIEW").await;
         let kind = if view.materialized { "materialized" } else { "view" };
         put(&mut facts, "views", name.to_string(), format!("{kind}: {definition}"));
+    }
+    for (name, statistics) in &model.statistics {
+        put(&mut facts, "statistics", name.to_string(), schema::describe::statistics(statistics));
+    }
+    for (name, extension) in &model.extensions {
+        put(&mut facts, "extensions", name.clone(), extension.schema.clone());
     }
     for (key, function) in &model.functions {
         let returns = if function.procedure { String::new() } else { function.returns.clone() };
@@ -399,15 +448,41 @@ async fn canonical_check(conn: &mut PgConnection, table: &str, expression: &str)
 async fn canonical_index(conn: &mut PgConnection, table: &str, index: &schema::Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
     let predicate = index.predicate.as_ref().map_or(String::new(), |p| format!(" WHERE {p}"));
+    let include =
+        if index.include.is_empty() { String::new() } else { format!(" INCLUDE ({})", index.include.join(", ")) };
+    let nulls = if index.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
+    let options =
+        if index.options.is_empty() { String::new() } else { format!(" WITH ({})", index.options.join(", ")) };
     let setup = format!(
         "CREATE TEMP TABLE fidelity_probe (LIKE {table});
-         CREATE {unique}INDEX fidelity_probe_index ON fidelity_probe USING {} ({}){predicate}",
+         CREATE {unique}INDEX fidelity_probe_index ON fidelity_probe USING {} ({}){include}{nulls}{options}{predicate}",
         index.method,
         index.keys.join(", ")
     );
     let query = "SELECT pg_get_indexdef('fidelity_probe_index'::regclass)";
     let definition = probe(conn, &setup, query, "TABLE").await;
     normalise_index(&definition)
+}
+
+/// The model's trigger as `pg_get_triggerdef` prints it (its WHEN condition in PostgreSQL's
+/// words), made on a copy of the table's columns.
+async fn canonical_trigger(conn: &mut PgConnection, table: &str, trigger: &schema::Trigger) -> String {
+    let constraint = if trigger.constraint { "CONSTRAINT " } else { "" };
+    let condition = trigger.condition.as_ref().map_or(String::new(), |c| format!(" WHEN ({c})"));
+    let setup = format!(
+        "CREATE TEMP TABLE fidelity_probe (LIKE {table});
+         CREATE {constraint}TRIGGER fidelity_probe_trigger {} ON fidelity_probe {}{condition} EXECUTE FUNCTION {}",
+        trigger.timing_and_events(),
+        trigger.clauses,
+        trigger.call()
+    );
+    let query = format!("{TRIGGERS} WHERE t.tgname = 'fidelity_probe_trigger'");
+    sqlx::raw_sql(&setup).execute(&mut *conn).await.unwrap_or_else(|e| panic!("{setup}: {e}"));
+    let definition = rows(conn, &query).await.into_iter().next().map(|r| r[3].clone()).unwrap_or_default();
+    // A temp table prints as `pg_temp.name`, not as its pg_temp_N schema.
+    let definition = definition.replace(" ON pg_temp.fidelity_probe", "");
+    sqlx::raw_sql("DROP TABLE fidelity_probe").execute(&mut *conn).await.unwrap();
+    definition
 }
 
 /// Per kind: how many objects match, out of all either side has; and every mismatch.

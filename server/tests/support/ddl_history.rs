@@ -1,6 +1,7 @@
 //! Generated linear histories of everyday DDL (tables, columns, types, defaults, constraints,
-//! indexes, enums, sequences, comments, renames and drops), written as revision files: the
-//! schema model is checked against what PostgreSQL makes of them.
+//! indexes, enums, sequences, comments, renames and drops; CREATE TABLE AS, views and cascading
+//! drops, triggers and their functions, statistics, extensions), written as revision files:
+//! the schema model is checked against what PostgreSQL makes of them.
 
 use std::path::Path;
 
@@ -49,13 +50,29 @@ struct Column {
     sql_type: String,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Table {
     name: String,
     columns: Vec<Column>,
     /// Constraints and indexes this generator named, so it can drop them later.
     constraints: Vec<String>,
     indexes: Vec<String>,
+    /// Its primary key constraint (and index), when it has one.
+    primary_key: Option<String>,
+    /// Statistics on it: name and columns.
+    statistics: Vec<(String, Vec<String>)>,
+    /// Its triggers: the function each executes and the columns it names (UPDATE OF, WHEN),
+    /// whose type PostgreSQL then refuses to change.
+    triggers: Vec<(String, Vec<String>)>,
+}
+
+/// A view over a table's columns, or over another view (`SELECT *`).
+#[derive(Clone)]
+struct View {
+    name: String,
+    table: String,
+    columns: Vec<String>,
+    over: Option<String>,
 }
 
 /// What the generator knows it made (just enough to write valid next statements).
@@ -63,7 +80,61 @@ struct Table {
 struct State {
     tables: Vec<Table>,
     enums: Vec<(String, Vec<String>)>,
+    views: Vec<View>,
+    /// Functions: name, and whether it is a trigger function.
+    functions: Vec<(String, bool)>,
+    extensions: Vec<&'static str>,
     counter: usize,
+}
+
+impl State {
+    /// Whether views or triggers use the column (PostgreSQL then refuses to change its type,
+    /// and the model does not follow renames into view queries).
+    fn pinned(&self, table: &Table, column: &str) -> bool {
+        self.views.iter().any(|v| v.table == table.name && v.columns.iter().any(|c| c == column))
+            || table.triggers.iter().any(|(_, columns)| columns.iter().any(|c| c == column))
+    }
+
+    fn has_views(&self, table: &str) -> bool {
+        self.views.iter().any(|v| v.table == table)
+    }
+
+    /// A view is dropped (with CASCADE): the views over it go too.
+    fn forget_view(&mut self, name: &str) {
+        let over: Vec<String> =
+            self.views.iter().filter(|v| v.over.as_deref() == Some(name)).map(|v| v.name.clone()).collect();
+        self.views.retain(|v| v.name != name);
+        for view in over {
+            self.forget_view(&view);
+        }
+    }
+
+    /// A column is dropped with CASCADE: what uses it goes too.
+    fn forget_column(&mut self, table_at: usize, column: &str) {
+        let table = &mut self.tables[table_at];
+        table.columns.retain(|c| c.name != column);
+        table.statistics.retain(|(_, columns)| !columns.iter().any(|c| c == column));
+        table.triggers.retain(|(_, columns)| !columns.iter().any(|c| c == column));
+        let name = table.name.clone();
+        let views: Vec<String> = self
+            .views
+            .iter()
+            .filter(|v| v.table == name && v.over.is_none() && v.columns.iter().any(|c| c == column))
+            .map(|v| v.name.clone())
+            .collect();
+        for view in views {
+            self.forget_view(&view);
+        }
+    }
+
+    fn forget_table(&mut self, table_at: usize) -> Table {
+        let table = self.tables.remove(table_at);
+        let views: Vec<String> = self.views.iter().filter(|v| v.table == table.name).map(|v| v.name.clone()).collect();
+        for view in views {
+            self.forget_view(&view);
+        }
+        table
+    }
 }
 
 impl State {
@@ -95,7 +166,7 @@ fn statement(random: &mut Random, state: &mut State) -> String {
         return create_table(random, state);
     }
     let table_at = random.below(state.tables.len());
-    match random.below(19) {
+    match random.below(34) {
         0 | 1 => create_table(random, state),
         2 => {
             let name = state.fresh("kind");
@@ -126,13 +197,30 @@ fn statement(random: &mut Random, state: &mut State) -> String {
                 return format!("COMMENT ON TABLE {} IS 'holds {}';", table.name, table.name);
             }
             let at = 1 + random.below(table.columns.len() - 1);
-            let column = table.columns.remove(at);
-            format!("ALTER TABLE {} DROP COLUMN {} CASCADE;", table.name, column.name)
+            let column = table.columns[at].clone();
+            let sql = format!("ALTER TABLE {} DROP COLUMN {} CASCADE;", table.name, column.name);
+            state.forget_column(table_at, &column.name);
+            sql
         }
         7 => {
             let new_name = state.fresh("col");
-            let table = &mut state.tables[table_at];
+            let table = &state.tables[table_at];
             let at = random.below(table.columns.len());
+            let column = &table.columns[at].name.clone();
+            if state.views.iter().any(|v| v.table == table.name && v.columns.contains(column)) {
+                return format!("COMMENT ON COLUMN {}.{column} IS 'seen by a view';", table.name);
+            }
+            for (_, columns) in &mut state.tables[table_at].triggers {
+                for name in columns.iter_mut().filter(|c| *c == column) {
+                    *name = new_name.clone();
+                }
+            }
+            for (_, columns) in &mut state.tables[table_at].statistics {
+                for name in columns.iter_mut().filter(|c| *c == column) {
+                    *name = new_name.clone();
+                }
+            }
+            let table = &mut state.tables[table_at];
             let column = &mut table.columns[at];
             let sql = format!("ALTER TABLE {} RENAME COLUMN {} TO {new_name};", table.name, column.name);
             column.name = new_name;
@@ -140,15 +228,22 @@ fn statement(random: &mut Random, state: &mut State) -> String {
         }
         8 => {
             let new_name = state.fresh("tab");
+            if state.has_views(&state.tables[table_at].name) {
+                return format!("COMMENT ON TABLE {} IS 'read by views';", state.tables[table_at].name);
+            }
             let table = &mut state.tables[table_at];
             let sql = format!("ALTER TABLE {} RENAME TO {new_name};", table.name);
             table.name = new_name;
             sql
         }
         9 => {
+            let at = random.below(state.tables[table_at].columns.len());
+            let pinned = state.pinned(&state.tables[table_at], &state.tables[table_at].columns[at].name);
             let table = &mut state.tables[table_at];
-            let at = random.below(table.columns.len());
             let column = &mut table.columns[at];
+            if pinned {
+                return format!("COMMENT ON COLUMN {}.{} IS 'in use';", table.name, column.name);
+            }
             let widened = match column.sql_type.as_str() {
                 "smallint" => "integer",
                 "integer" => "bigint",
@@ -248,11 +343,304 @@ fn statement(random: &mut Random, state: &mut State) -> String {
             let column = random.pick(&table.columns);
             format!("COMMENT ON COLUMN {}.{} IS 'about {}';", table.name, column.name, column.name)
         }
+        19 => create_table_as(random, state, table_at),
+        20 => {
+            let new_name = state.fresh("pk");
+            let table = &mut state.tables[table_at];
+            let Some(key) = table.primary_key.as_mut().map(|key| std::mem::replace(key, new_name.clone())) else {
+                return format!("COMMENT ON TABLE {} IS 'no key';", table.name);
+            };
+            if random.chance(50) {
+                format!("ALTER INDEX {key} RENAME TO {new_name};")
+            } else {
+                format!("ALTER TABLE {} RENAME CONSTRAINT {key} TO {new_name};", table.name)
+            }
+        }
+        21 | 22 => create_trigger(random, state, table_at),
+        23 => match (!state.functions.is_empty()).then(|| random.below(state.functions.len())) {
+            Some(at) => {
+                let new_name = state.fresh("fn");
+                let old = std::mem::replace(&mut state.functions[at].0, new_name.clone());
+                for table in &mut state.tables {
+                    for (function, _) in &mut table.triggers {
+                        if *function == old {
+                            *function = new_name.clone();
+                        }
+                    }
+                }
+                format!("ALTER FUNCTION {old} RENAME TO {new_name};")
+            }
+            None => create_function(random, state),
+        },
+        24 => match state.functions.pop() {
+            Some((name, _)) => {
+                for table in &mut state.tables {
+                    table.triggers.retain(|(function, _)| *function != name);
+                }
+                format!("DROP FUNCTION {name} CASCADE;")
+            }
+            None => create_function(random, state),
+        },
+        25 if !state.enums.is_empty() => {
+            let new_label = state.fresh("ren");
+            let at = random.below(state.enums.len());
+            let (name, labels) = &mut state.enums[at];
+            // Values added in this same revision may not be renamed yet: only older ones.
+            match labels.iter_mut().find(|l| !l.starts_with("extra")) {
+                Some(label) => {
+                    let old = std::mem::replace(label, new_label.clone());
+                    format!("ALTER TYPE {name} RENAME VALUE '{old}' TO '{new_label}';")
+                }
+                None => format!("COMMENT ON TYPE {name} IS 'labels';"),
+            }
+        }
+        26 if state.enums.len() > 1 => {
+            let at = random.below(state.enums.len());
+            let name = state.enums[at].0.clone();
+            // A table left without columns would stop the generator: keep such types.
+            if state.tables.iter().any(|t| t.columns.iter().all(|c| c.sql_type == name)) {
+                return format!("COMMENT ON TYPE {name} IS 'in use';");
+            }
+            state.enums.remove(at);
+            for at in 0..state.tables.len() {
+                let columns: Vec<String> =
+                    state.tables[at].columns.iter().filter(|c| c.sql_type == name).map(|c| c.name.clone()).collect();
+                for column in columns {
+                    state.forget_column(at, &column);
+                }
+            }
+            format!("DROP TYPE {name} CASCADE;")
+        }
+        27 => create_view(random, state, table_at),
+        28 => match state.views.last().map(|v| v.name.clone()) {
+            Some(view) => {
+                state.forget_view(&view);
+                format!("DROP VIEW {view} CASCADE;")
+            }
+            None => create_view(random, state, table_at),
+        },
+        29 | 33 => create_statistics(random, state, table_at),
+        30 => {
+            let extension = *random.pick(&["pg_trgm", "citext", "hstore"]);
+            if !state.extensions.contains(&extension) {
+                state.extensions.push(extension);
+            }
+            format!("CREATE EXTENSION IF NOT EXISTS {extension};")
+        }
+        31 | 32 => special_index(random, state, table_at),
         _ if state.tables.len() > 3 => {
-            let table = state.tables.remove(table_at);
+            let table = state.forget_table(table_at);
             format!("DROP TABLE {} CASCADE;", table.name)
         }
         _ => create_table(random, state),
+    }
+}
+
+/// CREATE TABLE … AS / SELECT … INTO over a table (or a view): columns the model can type.
+fn create_table_as(random: &mut Random, state: &mut State, table_at: usize) -> String {
+    let name = state.fresh("tab");
+    let source = state.tables[table_at].clone();
+    let picked: Vec<Column> = source.columns.iter().filter(|_| random.chance(60)).cloned().collect();
+    let mut items: Vec<String> = Vec::new();
+    let mut columns: Vec<Column> = Vec::new();
+    for column in &picked {
+        if random.chance(30) {
+            let alias = state.fresh("col");
+            items.push(format!("s.{} AS {alias}", column.name));
+            columns.push(Column { name: alias, sql_type: column.sql_type.clone() });
+        } else {
+            items.push(format!("s.{}", column.name));
+            columns.push(column.clone());
+        }
+    }
+    for (expression, sql_type) in [
+        ("now()", "timestamptz"),
+        ("count(*) OVER ()", "bigint"),
+        ("'x'::text", "text"),
+        ("s.{first}::text", "text"),
+        ("current_date", "date"),
+        ("1", "integer"),
+    ] {
+        if random.chance(25) {
+            let alias = state.fresh("col");
+            let expression = expression.replace("{first}", &source.columns[0].name);
+            items.push(format!("{expression} AS {alias}"));
+            columns.push(Column { name: alias, sql_type: sql_type.into() });
+        }
+    }
+    if items.is_empty() {
+        items.push(format!("s.{}", source.columns[0].name));
+        columns.push(source.columns[0].clone());
+    }
+    let from = format!("{} s", source.name);
+    let sql = match random.below(4) {
+        0 => format!("SELECT {} INTO {name} FROM {from};", items.join(", ")),
+        1 => {
+            // An explicit column list renames the first columns.
+            let renamed = state.fresh("col");
+            columns[0].name = renamed.clone();
+            format!("CREATE TABLE {name} ({renamed}) AS SELECT {} FROM {from} WITH NO DATA;", items.join(", "))
+        }
+        _ => format!("CREATE TABLE {name} AS SELECT {} FROM {from};", items.join(", ")),
+    };
+    // Columns named twice would make PostgreSQL refuse the table: keep the first of each.
+    let mut seen = std::collections::BTreeSet::new();
+    if !columns.iter().all(|c| seen.insert(c.name.clone())) {
+        return format!("COMMENT ON TABLE {} IS 'copy skipped';", source.name);
+    }
+    state.tables.push(Table { name, columns, ..Table::default() });
+    sql
+}
+
+fn create_function(random: &mut Random, state: &mut State) -> String {
+    let name = state.fresh("fn");
+    let trigger = random.chance(60);
+    state.functions.push((name.clone(), trigger));
+    if trigger {
+        return format!("CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;");
+    }
+    match random.below(3) {
+        0 => format!(
+            "CREATE FUNCTION {name}() RETURNS TABLE(id bigint, label text) LANGUAGE sql AS $$ SELECT 1::bigint, 'x'::text $$;"
+        ),
+        1 => {
+            format!("CREATE FUNCTION {name}(a integer, OUT b integer, OUT c text) LANGUAGE sql AS $$ SELECT a, 'x' $$;")
+        }
+        _ => format!("CREATE FUNCTION {name}(OUT b integer) RETURNS SETOF integer LANGUAGE sql AS $$ SELECT 1 $$;"),
+    }
+}
+
+/// A trigger with a random mix of events, UPDATE OF, WHEN, REFERENCING and CONSTRAINT.
+fn create_trigger(random: &mut Random, state: &mut State, table_at: usize) -> String {
+    let Some(function) = state.functions.iter().filter(|(_, trigger)| *trigger).map(|(n, _)| n.clone()).next_back()
+    else {
+        return create_function(random, state);
+    };
+    let name = state.fresh("trg");
+    let table = &state.tables[table_at];
+    let column = random.pick(&table.columns).name.clone();
+    let (sql, columns) = match random.below(5) {
+        0 => (
+            format!(
+                "CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {function}();",
+                table.name
+            ),
+            vec![],
+        ),
+        1 => (
+            format!(
+                "CREATE TRIGGER {name} AFTER UPDATE OF {column} ON {} FOR EACH ROW WHEN (OLD.{column} IS DISTINCT FROM NEW.{column}) EXECUTE FUNCTION {function}('{column}');",
+                table.name
+            ),
+            vec![column],
+        ),
+        2 => (
+            format!(
+                "CREATE TRIGGER {name} AFTER INSERT ON {} REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+                table.name
+            ),
+            vec![],
+        ),
+        3 => (
+            format!(
+                "CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR DELETE ON {} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}();",
+                table.name
+            ),
+            vec![],
+        ),
+        _ => (
+            format!(
+                "CREATE TRIGGER {name} AFTER TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+                table.name
+            ),
+            vec![],
+        ),
+    };
+    state.tables[table_at].triggers.push((function, columns));
+    if random.chance(20) {
+        let renamed = state.fresh("trg");
+        return format!("{sql}\nALTER TRIGGER {name} ON {} RENAME TO {renamed};", state.tables[table_at].name);
+    }
+    sql
+}
+
+/// A view over some of a table's columns, or over another view.
+fn create_view(random: &mut Random, state: &mut State, table_at: usize) -> String {
+    let name = state.fresh("view");
+    if let Some(base) = state.views.last().cloned().filter(|_| random.chance(30)) {
+        let sql = format!("CREATE VIEW {name} AS SELECT * FROM {};", base.name);
+        state.views.push(View { name, table: base.table, columns: base.columns, over: Some(base.name) });
+        return sql;
+    }
+    let table = &state.tables[table_at];
+    let columns: Vec<String> = table.columns.iter().filter(|_| random.chance(50)).map(|c| c.name.clone()).collect();
+    let columns = if columns.is_empty() { vec![table.columns[0].name.clone()] } else { columns };
+    let sql = format!("CREATE VIEW {name} AS SELECT {} FROM {};", columns.join(", "), table.name);
+    state.views.push(View { name, table: table.name.clone(), columns, over: None });
+    sql
+}
+
+fn create_statistics(random: &mut Random, state: &mut State, table_at: usize) -> String {
+    let table = &state.tables[table_at];
+    if table.columns.len() < 2 {
+        return format!("COMMENT ON TABLE {} IS 'narrow';", table.name);
+    }
+    if let Some((name, _)) = table.statistics.first().cloned().filter(|_| random.chance(60)) {
+        let table = &mut state.tables[table_at];
+        if random.chance(40) {
+            table.statistics.remove(0);
+            return format!("DROP STATISTICS {name};");
+        }
+        let new_name = format!("{name}_r");
+        table.statistics[0].0 = new_name.clone();
+        return format!("ALTER STATISTICS {name} RENAME TO {new_name};");
+    }
+    let (a, b) = (table.columns[0].name.clone(), table.columns[table.columns.len() - 1].name.clone());
+    let kinds = *random.pick(&["", " (ndistinct)", " (dependencies, mcv)", " (ndistinct, dependencies, mcv)"]);
+    let name = state.fresh("stat");
+    state.tables[table_at].statistics.push((name.clone(), vec![a.clone(), b.clone()]));
+    format!("CREATE STATISTICS {name}{kinds} ON {a}, {b} FROM {};", state.tables[table_at].name)
+}
+
+/// An index with what `pg_get_indexdef` prints beyond keys: operator classes, INCLUDE,
+/// NULLS NOT DISTINCT, storage parameters, collation, expression keys.
+fn special_index(random: &mut Random, state: &mut State, table_at: usize) -> String {
+    let name = state.fresh("idx");
+    let trigram = state.extensions.contains(&"pg_trgm");
+    let table = &mut state.tables[table_at];
+    let text = table
+        .columns
+        .iter()
+        .find(|c| ["text", "varchar(40)", "varchar(200)"].contains(&c.sql_type.as_str()))
+        .map(|c| c.name.clone());
+    let first = table.columns[0].name.clone();
+    let last = table.columns[table.columns.len() - 1].name.clone();
+    // Casts to text of these are immutable, as index expressions must be; brin has classes for them.
+    let plain = ["integer", "bigint", "smallint", "text", "varchar(40)", "varchar(200)", "char(3)"];
+    let integer =
+        table.columns.iter().find(|c| ["integer", "bigint"].contains(&c.sql_type.as_str())).map(|c| c.name.clone());
+    let hashable = table.columns.iter().find(|c| plain.contains(&c.sql_type.as_str())).map(|c| c.name.clone());
+    table.indexes.push(name.clone());
+    match (random.below(5), text) {
+        (0 | 4, Some(text)) if trigram => {
+            format!("CREATE INDEX {name} ON {} USING gin ({text} gin_trgm_ops);", table.name)
+        }
+        (1, Some(text)) => format!(
+            "CREATE INDEX {name} ON {} ({text} COLLATE \"C\" text_pattern_ops DESC NULLS LAST) WITH (fillfactor = 70);",
+            table.name
+        ),
+        (2, _) => {
+            format!("CREATE UNIQUE INDEX {name} ON {} ({first}) INCLUDE ({last}) NULLS NOT DISTINCT;", table.name)
+        }
+        (3, _) if integer.is_some() => format!(
+            "CREATE INDEX {name} ON {} USING brin ({}) WITH (pages_per_range = 4);\nALTER INDEX {name} SET (pages_per_range = 8);",
+            table.name,
+            integer.unwrap_or_default()
+        ),
+        _ => match hashable {
+            Some(column) => format!("CREATE INDEX {name} ON {} (({first} IS NULL), md5({column}::text));", table.name),
+            None => format!("CREATE INDEX {name} ON {} (({first} IS NULL));", table.name),
+        },
     }
 }
 
@@ -280,14 +668,23 @@ fn create_table(random: &mut Random, state: &mut State) -> String {
     let targets: Vec<String> = state
         .tables
         .iter()
-        .filter(|t| t.columns.first().is_some_and(|c| c.name == "id" && c.sql_type == "bigint"))
+        .filter(|t| {
+            t.primary_key.is_some() && t.columns.first().is_some_and(|c| c.name == "id" && c.sql_type == "bigint")
+        })
         .map(|t| t.name.clone())
         .collect();
+    let mut after = String::new();
     if !targets.is_empty() && random.chance(60) {
         let target = random.pick(&targets).clone();
         let action = random.pick(&["", " ON DELETE CASCADE", " ON DELETE SET NULL", " ON UPDATE RESTRICT"]);
-        definitions.push(format!("{target}_id bigint REFERENCES {target}{action}"));
+        let deferrable = random.pick(&["", " DEFERRABLE", " DEFERRABLE INITIALLY DEFERRED"]);
+        definitions.push(format!("{target}_id bigint REFERENCES {target}{action}{deferrable}"));
         columns.push(Column { name: format!("{target}_id"), sql_type: "bigint".into() });
+        if random.chance(40) {
+            let change =
+                random.pick(&["DEFERRABLE INITIALLY DEFERRED", "NOT DEFERRABLE", "DEFERRABLE INITIALLY IMMEDIATE"]);
+            after = format!("\nALTER TABLE {name} ALTER CONSTRAINT {name}_{target}_id_fkey {change};");
+        }
     }
     if identity.0.ends_with("NOT NULL") {
         definitions.push("PRIMARY KEY (id)".into());
@@ -295,8 +692,9 @@ fn create_table(random: &mut Random, state: &mut State) -> String {
     if random.chance(30) && columns.len() > 2 {
         definitions.push(format!("UNIQUE ({}, {})", columns[1].name, columns[2].name));
     }
-    state.tables.push(Table { name: name.clone(), columns, constraints: Vec::new(), indexes: Vec::new() });
-    format!("CREATE TABLE {name} (\n    {}\n);", definitions.join(",\n    "))
+    let primary_key = Some(format!("{name}_pkey"));
+    state.tables.push(Table { name: name.clone(), columns, primary_key, ..Table::default() });
+    format!("CREATE TABLE {name} (\n    {}\n);{after}", definitions.join(",\n    "))
 }
 
 /// A column definition with random nullability, default and inline constraint.
@@ -305,6 +703,10 @@ fn new_column(random: &mut Random, state: &mut State) -> (Column, String) {
     let (sql_type, default) = if !state.enums.is_empty() && random.chance(15) {
         let (kind, labels) = random.pick(&state.enums).clone();
         (kind, format!("'{}'", labels[0]))
+    } else if let Some(extension) =
+        state.extensions.iter().find(|e| ["citext", "hstore"].contains(e)).filter(|_| random.chance(20))
+    {
+        (extension.to_string(), "''".to_string())
     } else {
         let (t, d) = random.pick(&TYPES);
         (t.to_string(), d.to_string())

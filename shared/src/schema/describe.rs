@@ -1,7 +1,9 @@
 //! Objects as one-line definitions, in the words of `\d` and `pg_get_*def`: what diffs
 //! compare and what `strata schema` prints.
 
-use super::model::{Column, Constraint, ConstraintKind, Identity, Index, Sequence, Trigger, TypeKind, View};
+use super::model::{
+    Column, Constraint, ConstraintKind, Identity, Index, Sequence, Statistics, Trigger, TypeKind, View,
+};
 
 /// `bigint not null default now() generated always as identity`.
 pub fn column(column: &Column) -> String {
@@ -23,7 +25,7 @@ pub fn column(column: &Column) -> String {
     text
 }
 
-/// `FOREIGN KEY (customer_id) REFERENCES customer (id) ON DELETE CASCADE NOT VALID`.
+/// `FOREIGN KEY (customer_id) REFERENCES customer (id) ON DELETE CASCADE DEFERRABLE NOT VALID`.
 pub fn constraint(constraint: &Constraint) -> String {
     let columns = constraint.columns.join(", ");
     let mut text = match constraint.kind {
@@ -45,6 +47,12 @@ pub fn constraint(constraint: &Constraint) -> String {
             text
         }
     };
+    if constraint.deferrable {
+        text.push_str(" DEFERRABLE");
+    }
+    if constraint.initially_deferred {
+        text.push_str(" INITIALLY DEFERRED");
+    }
     if !constraint.validated {
         text.push_str(" NOT VALID");
     }
@@ -58,6 +66,15 @@ pub fn index(index: &Index) -> String {
         text.push_str("UNIQUE ");
     }
     text.push_str(&format!("{} ({})", index.method, index.keys.join(", ")));
+    if !index.include.is_empty() {
+        text.push_str(&format!(" INCLUDE ({})", index.include.join(", ")));
+    }
+    if index.nulls_not_distinct {
+        text.push_str(" NULLS NOT DISTINCT");
+    }
+    if !index.options.is_empty() {
+        text.push_str(&format!(" WITH ({})", index.options.join(", ")));
+    }
     if let Some(predicate) = &index.predicate {
         text.push_str(&format!(" WHERE {predicate}"));
     }
@@ -102,6 +119,21 @@ pub fn view(view: &View) -> String {
     format!("{kind} AS {}", view.definition)
 }
 
+/// As `pg_get_triggerdef` prints it, without `CREATE TRIGGER name` and `ON table`:
+/// `AFTER UPDATE OF a FOR EACH ROW WHEN (…) EXECUTE FUNCTION f()`, `CONSTRAINT …` first for
+/// a constraint trigger.
 pub fn trigger(trigger: &Trigger) -> String {
-    format!("{} EXECUTE FUNCTION {}", trigger.when, trigger.function)
+    let mut text = if trigger.constraint { "CONSTRAINT ".to_owned() } else { String::new() };
+    text.push_str(&format!("{} {}", trigger.timing_and_events(), trigger.clauses));
+    if let Some(condition) = &trigger.condition {
+        text.push_str(&format!(" WHEN ({condition})"));
+    }
+    text.push_str(&format!(" EXECUTE FUNCTION {}", trigger.call()));
+    text
+}
+
+/// `(ndistinct) ON a, b FROM t`, as `pg_get_statisticsobjdef` words it after the name.
+pub fn statistics(statistics: &Statistics) -> String {
+    let kinds = if statistics.kinds.is_empty() { String::new() } else { format!("({}) ", statistics.kinds.join(", ")) };
+    format!("{kinds}ON {} FROM {}", statistics.keys.join(", "), statistics.table)
 }

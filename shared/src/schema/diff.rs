@@ -2,7 +2,7 @@
 //! field), and renamed — an object whose name changed keeps its [`Origin`], so a rename is not
 //! mistaken for a drop and an add.
 
-use super::model::{Column, Constraint, Namespace, Origin, Schema, Table, Trigger};
+use super::model::{Column, Constraint, Extension, Namespace, Origin, Schema, Table, Trigger};
 use super::{describe, expr};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -21,6 +21,8 @@ pub enum ObjectKind {
     Trigger,
     Index,
     View,
+    Statistics,
+    Extension,
 }
 
 impl ObjectKind {
@@ -36,6 +38,8 @@ impl ObjectKind {
             ObjectKind::Trigger => "trigger",
             ObjectKind::Index => "index",
             ObjectKind::View => "view",
+            ObjectKind::Statistics => "statistics",
+            ObjectKind::Extension => "extension",
         }
     }
 }
@@ -86,6 +90,8 @@ pub fn diff(before: &Schema, after: &Schema) -> Vec<Change> {
     let mut changes = Vec::new();
     let (b, a) = (&before.namespaces, &after.namespaces);
     pair(ObjectKind::Schema, namespace_entries(b, a), namespace_entries(a, b), &mut changes);
+    let (b, a) = (&before.extensions, &after.extensions);
+    pair(ObjectKind::Extension, extension_entries(b, a), extension_entries(a, b), &mut changes);
     changed(ObjectKind::Type, &before.types, &after.types, &mut changes, |name, t| Entry {
         name: name.to_string(),
         origin: &t.origin,
@@ -135,7 +141,28 @@ pub fn diff(before: &Schema, after: &Schema) -> Vec<Change> {
         table: None,
         parent: None,
     });
+    changed(ObjectKind::Statistics, &before.statistics, &after.statistics, &mut changes, |name, s| Entry {
+        name: name.to_string(),
+        origin: &s.origin,
+        fields: vec![("definition".into(), Some(describe::statistics(s))), ("comment".into(), s.comment.clone())],
+        table: None,
+        parent: None,
+    });
     changes
+}
+
+/// The extensions of `map` that `other` lacks or has otherwise.
+fn extension_entries<'a>(map: &'a BTreeMap<String, Extension>, other: &BTreeMap<String, Extension>) -> Vec<Entry<'a>> {
+    map.iter()
+        .filter(|(name, extension)| other.get(*name) != Some(*extension))
+        .map(|(name, extension)| Entry {
+            name: name.clone(),
+            origin: &extension.origin,
+            fields: vec![("schema".into(), Some(extension.schema.clone()))],
+            table: None,
+            parent: None,
+        })
+        .collect()
 }
 
 /// The schemas of `map` that `other` lacks or has otherwise.

@@ -30,6 +30,12 @@ pub fn deparse(expression: &Node) -> String {
 /// `expression` with the column `from` called `to`. Function names and qualified names
 /// (`other.from`) stay as they are.
 pub fn rename_column(expression: &str, from: &str, to: &str) -> String {
+    rename_column_qualified(expression, from, to, &[])
+}
+
+/// [`rename_column`], also where the column is qualified by one of `qualifiers` (a trigger's
+/// `old.` and `new.`).
+pub fn rename_column_qualified(expression: &str, from: &str, to: &str, qualifiers: &[&str]) -> String {
     let Ok(scan) = pg_query::scan(expression) else { return expression.to_owned() };
     let tokens = &scan.tokens;
     let mut renamed = String::with_capacity(expression.len());
@@ -39,6 +45,12 @@ pub fn rename_column(expression: &str, from: &str, to: &str) -> String {
         let reserved = token.keyword_kind == KeywordKind::ReservedKeyword as i32;
         let is_name = token.token == Token::Ident as i32 || (token.keyword_kind != 0 && !reserved);
         let after_dot = i > 0 && tokens[i - 1].token == Token::Ascii46 as i32;
+        let qualified_by_ours = after_dot && i >= 2 && {
+            let qualifier = &tokens[i - 2];
+            qualifiers.contains(&identifier(&expression[qualifier.start as usize..qualifier.end as usize]).as_str())
+                && !(i >= 3 && tokens[i - 3].token == Token::Ascii46 as i32)
+        };
+        let after_dot = after_dot && !qualified_by_ours;
         let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
         let before_dot = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii46 as i32);
         if is_name && !after_dot && !before_call && !before_dot && identifier(&expression[start..end]) == from {
@@ -59,10 +71,83 @@ fn identifier(token: &str) -> String {
     }
 }
 
-fn quote(name: &str) -> String {
+/// An identifier as `quote_identifier` writes it (keywords aside): bare when plain.
+pub fn quote(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
+}
+
+/// Whether a query selects `*` or `t.*` (PostgreSQL expands it to the columns it had then,
+/// which the view then depends on), as opposed to multiplying or `count(*)`.
+pub fn selects_star(query: &str) -> bool {
+    let Ok(scan) = pg_query::scan(query) else { return false };
+    let tokens = &scan.tokens;
+    let text = |i: usize| query[tokens[i].start as usize..tokens[i].end as usize].to_ascii_lowercase();
+    tokens.iter().enumerate().any(|(i, token)| {
+        token.token == Token::Ascii42 as i32
+            && i > 0
+            && (tokens[i - 1].token == Token::Ascii44 as i32
+                || tokens[i - 1].token == Token::Ascii46 as i32
+                || ["select", "distinct", "all"].contains(&text(i - 1).as_str()))
+    })
+}
+
+/// `expression` with its casts `::old` (or `::old[]`) to a renamed type written `::new`;
+/// `None` when it has none. `old`/`new` as `format_type` prints them.
+pub fn rename_cast(expression: &str, old: &str, new: &str) -> Option<String> {
+    let needle = format!("::{old}");
+    let mut renamed = String::with_capacity(expression.len());
+    let mut rest = expression;
+    let mut changed = false;
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+        renamed.push_str(&rest[..at]);
+        renamed.push_str(if whole { "::" } else { &needle });
+        if whole {
+            renamed.push_str(new);
+            changed = true;
+        }
+        rest = after;
+    }
+    renamed.push_str(rest);
+    changed.then_some(renamed)
+}
+
+/// Whether `expression` calls the function `name` (written bare or schema-qualified).
+pub fn calls(expression: &str, name: &super::model::QualifiedName) -> bool {
+    let Ok(scan) = pg_query::scan(expression) else { return false };
+    let tokens = &scan.tokens;
+    tokens.iter().enumerate().any(|(i, token)| {
+        let before_call = tokens.get(i + 1).is_some_and(|next| next.token == Token::Ascii40 as i32);
+        let text = identifier(&expression[token.start as usize..token.end as usize]);
+        let qualifier = (i >= 2 && tokens[i - 1].token == Token::Ascii46 as i32)
+            .then(|| identifier(&expression[tokens[i - 2].start as usize..tokens[i - 2].end as usize]));
+        before_call && text == name.name && qualifier.as_deref().unwrap_or(super::model::DEFAULT_SCHEMA) == name.schema
+    })
+}
+
+/// `expression` with the string literal `'old'` written `'new'`; `None` when it has none.
+pub fn rename_literal(expression: &str, old: &str, new: &str) -> Option<String> {
+    let scan = pg_query::scan(expression).ok()?;
+    let quoted = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    let (old, new) = (quoted(old), quoted(new));
+    let mut renamed = String::with_capacity(expression.len());
+    let mut copied = 0;
+    for token in scan.tokens.iter().filter(|t| t.token == Token::Sconst as i32) {
+        let (start, end) = (token.start as usize, token.end as usize);
+        if expression[start..end] == old {
+            renamed.push_str(&expression[copied..start]);
+            renamed.push_str(&new);
+            copied = end;
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    renamed.push_str(&expression[copied..]);
+    Some(renamed)
 }
 
 /// A column default as PostgreSQL keeps it, for comparing two: a NULL constant is no default
@@ -98,6 +183,28 @@ pub fn comparable_default(default: &str, column_type: &str) -> Option<String> {
         Some(NodeEnum::AConst(_)) => Some(deparse(value)),
         _ => Some(default.to_owned()),
     }
+}
+
+/// A default as PostgreSQL stores it: none for a NULL constant (cast or not).
+pub fn default(expression: &Node) -> Option<String> {
+    (!is_null(expression)).then(|| deparse(expression))
+}
+
+/// An index key expression as `pg_get_indexdef` prints it: in parentheses unless it reads as
+/// a function call.
+pub fn index_key(expression: &Node) -> String {
+    let function_like = matches!(
+        &expression.node,
+        Some(
+            NodeEnum::FuncCall(_)
+                | NodeEnum::CoalesceExpr(_)
+                | NodeEnum::MinMaxExpr(_)
+                | NodeEnum::SqlvalueFunction(_)
+                | NodeEnum::XmlExpr(_)
+        )
+    ) || matches!(&expression.node, Some(NodeEnum::AExpr(e)) if e.kind == protobuf::AExprKind::AexprNullif as i32);
+    let text = deparse(expression);
+    if function_like { text } else { format!("({text})") }
 }
 
 fn is_null(expression: &Node) -> bool {
@@ -193,6 +300,8 @@ mod tests {
         assert_eq!(figure_name(values[1]), "lower");
         assert_eq!(figure_name(values[2]), "expr");
         assert_eq!(column_names("quantity > 0 AND price::numeric < total"), ["quantity", "price", "total"]);
+        assert!(selects_star("SELECT * FROM t") && selects_star("SELECT a, t.* FROM t"));
+        assert!(!selects_star("SELECT a * b, count(*) FROM t"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! sequences, types, views, functions, schemas and comments.
 //!
 //! - `model.rs`: what is known, in `format_type`/`pg_get_*def` words; `names.rs`: the names
-//!   PostgreSQL gives unnamed objects; `types.rs`, `expr.rs`: canonical types and expressions.
+//!   PostgreSQL gives unnamed objects; `types.rs`, `expr.rs`: canonical types and expressions;
+//!   `query_columns.rs`: the columns a query yields (`CREATE TABLE … AS`).
 //! - `apply/`: one statement on a schema; what it does not cover is reported as "not
 //!   modelled", never fatal.
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
@@ -19,6 +20,7 @@ mod expr;
 mod model;
 mod names;
 pub mod query;
+mod query_columns;
 mod replay;
 mod types;
 

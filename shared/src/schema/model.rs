@@ -10,7 +10,7 @@ use std::sync::Arc;
 pub const DEFAULT_SCHEMA: &str = "public";
 
 /// Serialised as `schema.name` (so it can key a JSON object).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QualifiedName {
     pub schema: String,
     pub name: String,
@@ -76,6 +76,13 @@ pub struct Schema {
     pub types: BTreeMap<QualifiedName, Arc<TypeDef>>,
     /// Keyed by `name(argument types)`, PostgreSQL's identity of a function.
     pub functions: BTreeMap<String, Arc<Function>>,
+    /// Extended statistics (`CREATE STATISTICS`).
+    #[serde(default)]
+    pub statistics: BTreeMap<QualifiedName, Arc<Statistics>>,
+    /// Installed extensions by name. Their own objects (functions, operators, types) are not
+    /// invented: columns of their types keep the type's name.
+    #[serde(default)]
+    pub extensions: BTreeMap<String, Extension>,
     /// Revisions whose upgrade has code Strata could not render (Alembic scripts), oldest first:
     /// when not empty, the schema may be incomplete.
     pub unknown_effects: Vec<String>,
@@ -114,11 +121,16 @@ impl Table {
     }
 }
 
+/// The type of a column the model cannot know (a `CREATE TABLE … AS` over an expression it
+/// does not type): said as such rather than guessed. Never a name `format_type` prints.
+pub const UNKNOWN_TYPE: &str = "(type unknown)";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub origin: Origin,
-    /// As `format_type` prints it: `integer`, `character varying(80)`, `timestamp with time zone`.
+    /// As `format_type` prints it: `integer`, `character varying(80)`, `timestamp with time zone`;
+    /// [`UNKNOWN_TYPE`] when the model cannot tell.
     pub data_type: String,
     pub not_null: bool,
     /// The default expression as written (deparsed by pg_query).
@@ -170,6 +182,10 @@ pub struct Constraint {
     pub references: Option<Reference>,
     /// `false` while a NOT VALID constraint waits for VALIDATE CONSTRAINT.
     pub validated: bool,
+    #[serde(default)]
+    pub deferrable: bool,
+    #[serde(default)]
+    pub initially_deferred: bool,
     pub comment: Option<String>,
 }
 
@@ -189,8 +205,17 @@ pub struct Index {
     pub table: QualifiedName,
     pub unique: bool,
     pub method: String,
-    /// Each key: a column name, or an expression in parentheses; with DESC etc. when given.
+    /// Each key as `pg_get_indexdef` prints it: a column name or an expression, then its
+    /// collation, operator class, `DESC`, `NULLS FIRST/LAST` when given.
     pub keys: Vec<String>,
+    /// `INCLUDE (…)` columns.
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub nulls_not_distinct: bool,
+    /// Storage parameters, `name='value'` as `WITH (…)` prints them.
+    #[serde(default)]
+    pub options: Vec<String>,
     pub predicate: Option<String>,
     pub comment: Option<String>,
 }
@@ -250,9 +275,67 @@ impl Function {
 pub struct Trigger {
     pub name: String,
     pub origin: Origin,
-    /// e.g. `BEFORE UPDATE FOR EACH ROW`.
-    pub when: String,
-    /// The function it executes, `name()`.
-    pub function: String,
+    /// `BEFORE`, `AFTER` or `INSTEAD OF`.
+    pub timing: String,
+    /// `INSERT`, `DELETE`, `UPDATE`, `TRUNCATE`, in `pg_get_triggerdef`'s order.
+    pub events: Vec<String>,
+    /// `UPDATE OF` these columns (PostgreSQL keeps column numbers: renames reach them).
+    #[serde(default)]
+    pub update_columns: Vec<String>,
+    /// What `pg_get_triggerdef` prints after the table up to `FOR EACH …` included:
+    /// `FROM t NOT DEFERRABLE INITIALLY IMMEDIATE REFERENCING NEW TABLE AS n FOR EACH ROW`.
+    pub clauses: String,
+    /// The `WHEN (…)` condition.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// The function it executes (PostgreSQL refers to it by oid: renames reach it).
+    pub function_name: QualifiedName,
+    /// Its arguments as `pg_get_triggerdef` prints them: `'a', 'b'`.
+    #[serde(default)]
+    pub arguments: String,
+    /// A `CREATE CONSTRAINT TRIGGER`.
+    #[serde(default)]
+    pub constraint: bool,
     pub comment: Option<String>,
+}
+
+impl Trigger {
+    /// `AFTER INSERT OR UPDATE OF a, b`.
+    pub fn timing_and_events(&self) -> String {
+        let events: Vec<String> = self
+            .events
+            .iter()
+            .map(|e| {
+                if e == "UPDATE" && !self.update_columns.is_empty() {
+                    format!("UPDATE OF {}", self.update_columns.join(", "))
+                } else {
+                    e.clone()
+                }
+            })
+            .collect();
+        format!("{} {}", self.timing, events.join(" OR "))
+    }
+
+    /// `name(arguments)`, as the definition ends.
+    pub fn call(&self) -> String {
+        format!("{}({})", self.function_name, self.arguments)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statistics {
+    pub origin: Origin,
+    pub table: QualifiedName,
+    /// As written: `ndistinct`, `dependencies`, `mcv`; empty for all of them.
+    pub kinds: Vec<String>,
+    /// Column names or expressions.
+    pub keys: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub origin: Origin,
+    /// The schema its objects went to.
+    pub schema: String,
 }

@@ -59,6 +59,13 @@ pub fn constraint_name(schema: &Schema, table: &QualifiedName, columns: &[String
     choose(&table.name, name2, label, |name| constraint_exists(schema, &table.schema, name))
 }
 
+/// A name for new extended statistics: `{table}_{columns}_stat`, unique among statistics.
+pub fn statistics_name(schema: &Schema, table: &QualifiedName, columns: &[String]) -> String {
+    let joined = columns.join("_");
+    let name2 = (!joined.is_empty()).then_some(joined.as_str());
+    choose(&table.name, name2, "stat", |name| schema.statistics.contains_key(&table.sibling(name)))
+}
+
 pub fn relation_exists(schema: &Schema, name: &QualifiedName) -> bool {
     schema.tables.contains_key(name)
         || schema.indexes.contains_key(name)

@@ -252,3 +252,260 @@ fn a_statement_too_deep_to_read_is_not_called_a_syntax_error() {
         [(3, "it has a syntax error"), (4, "it is nested too deeply for pg_query's parse tree to be read")]
     );
 }
+
+fn index_of(schema: &Schema, name: &str) -> String {
+    describe::index(&schema.indexes[&QualifiedName::parse(name)])
+}
+
+fn triggers(schema: &Schema, name: &str) -> Vec<String> {
+    table(schema, name).triggers.iter().map(|t| format!("{} {}", t.name, describe::trigger(t))).collect()
+}
+
+#[test]
+fn create_table_as_takes_the_query_columns_typed_where_knowable() {
+    let schema = replay(
+        "CREATE TABLE account (id bigint PRIMARY KEY, email varchar(80) NOT NULL, plan text DEFAULT 'free');
+         CREATE TABLE payment (account_id bigint, amount numeric(10,2), paid_at timestamptz);
+         CREATE VIEW active AS SELECT id, email FROM account;
+         CREATE TABLE report AS
+             SELECT a.id, a.email AS mail, p.amount, count(*) AS n, now() AS at, 'x' AS label, 1, 2.5 AS ratio,
+                    sum(p.amount) AS total, a.id::text, lower(a.email), coalesce(p.paid_at, now()) AS seen,
+                    my_function(a.id) AS mystery, current_date
+             FROM account a JOIN payment p ON p.account_id = a.id
+             GROUP BY a.id, a.email, p.amount, p.paid_at
+         WITH NO DATA;
+         CREATE TABLE copy (a, b) AS SELECT * FROM account;
+         CREATE TABLE from_view AS SELECT * FROM active;
+         SELECT id, plan INTO archived FROM account WHERE false;
+         CREATE TABLE literal AS VALUES (1, 'one');
+         CREATE TEMP TABLE scratch (id int);
+         CREATE TEMPORARY VIEW scratch_view AS SELECT 1 AS one;
+         SELECT id INTO TEMP scratch_copy FROM account;
+         CREATE EXTENSION citext;
+         CREATE TABLE tagged (name citext, embedding vector(3), attrs hstore);
+         CREATE TABLE tagged_copy AS SELECT name, embedding, 'a=>1'::hstore AS extra FROM tagged;",
+    );
+    for temporary in ["scratch", "scratch_view", "scratch_copy"] {
+        assert!(!schema.tables.contains_key(&QualifiedName::parse(temporary)), "{temporary} ends with its session");
+        assert!(!schema.views.contains_key(&QualifiedName::parse(temporary)), "{temporary} ends with its session");
+    }
+    // Extension types keep their names: the model does not need the extension's objects.
+    assert_eq!(columns(&schema, "tagged_copy"), ["name citext", "embedding vector(3)", "extra hstore"]);
+    let unknown = UNKNOWN_TYPE;
+    assert_eq!(
+        columns(&schema, "report"),
+        [
+            "id bigint".to_owned(),
+            "mail character varying(80)".into(),
+            "amount numeric(10,2)".into(),
+            "n bigint".into(),
+            "at timestamp with time zone".into(),
+            "label text".into(),
+            "?column? integer".into(),
+            "ratio numeric".into(),
+            "total numeric".into(),
+            "id text".into(),
+            "lower text".into(),
+            "seen timestamp with time zone".into(),
+            format!("mystery {unknown}"),
+            "current_date date".into(),
+        ]
+    );
+    // No constraints, defaults or NOT NULL come along; a column list renames the first columns.
+    assert_eq!(columns(&schema, "copy"), ["a bigint", "b character varying(80)", "plan text"]);
+    assert_eq!(constraints(&schema, "copy"), Vec::<String>::new());
+    assert_eq!(columns(&schema, "from_view"), ["id bigint", "email character varying(80)"]);
+    assert_eq!(columns(&schema, "archived"), ["id bigint", "plan text"]);
+    assert_eq!(columns(&schema, "literal"), ["column1 integer", "column2 text"]);
+}
+
+#[test]
+fn renaming_a_constraint_index_renames_the_constraint() {
+    let schema = replay(
+        "CREATE TABLE t (id int PRIMARY KEY, code text UNIQUE);
+         ALTER INDEX t_pkey RENAME TO t_primary;
+         ALTER INDEX t_code_key RENAME TO t_code_unique;
+         ALTER TABLE t RENAME CONSTRAINT t_code_unique TO t_code_once;
+         CREATE TABLE t_code_once_2 (x int);",
+    );
+    assert_eq!(constraints(&schema, "t"), ["t_primary PRIMARY KEY (id)", "t_code_once UNIQUE (code)"]);
+    // The index keeps the constraint's name: a new relation may not take it.
+    let (_, notes) = replay_on(schema, "r2", "CREATE INDEX t_code_once ON t (code);");
+    assert_eq!(notes, ["t_code_once already exists in the model"]);
+}
+
+#[test]
+fn cascading_drops_take_what_postgresql_records_as_dependent() {
+    let schema = replay(
+        "CREATE TYPE mood AS ENUM ('ok', 'sad');
+         CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+         CREATE TABLE person (id int PRIMARY KEY, feeling mood, score positive, name text);
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+         CREATE FUNCTION feel(m mood) RETURNS text LANGUAGE sql AS 'select 1';
+         CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE VIEW people AS SELECT id, name FROM person;
+         CREATE VIEW people_named AS SELECT name FROM people;
+         CREATE VIEW scores AS SELECT id, score FROM person;
+         CREATE VIEW doubled AS SELECT id * 2 AS twice, count(*) AS n FROM person GROUP BY id;
+         CREATE STATISTICS person_stats ON id, name FROM person;
+         DROP FUNCTION touch() CASCADE;
+         DROP TYPE mood CASCADE;
+         DROP DOMAIN positive CASCADE;
+         ALTER TABLE person DROP COLUMN name CASCADE;
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+         CREATE VIEW people AS SELECT id FROM person;
+         CREATE TRIGGER person_touch BEFORE UPDATE ON person FOR EACH ROW EXECUTE FUNCTION touch();",
+    );
+    assert_eq!(columns(&schema, "person"), ["id integer not null"]);
+    assert_eq!(schema.views.keys().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["doubled", "people"]);
+    assert!(schema.statistics.is_empty(), "dropping a column drops statistics on it");
+    assert!(!schema.functions.contains_key("feel(mood)"), "functions of a dropped type go too");
+    let (schema, notes) = replay_on(schema, "r2", "DROP TABLE person CASCADE; CREATE VIEW people AS SELECT 1 AS one;");
+    assert_eq!(notes, Vec::<String>::new());
+    assert!(schema.views.contains_key(&QualifiedName::parse("people")));
+}
+
+#[test]
+fn indexes_keep_what_pg_get_indexdef_prints() {
+    let schema = replay(
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;
+         CREATE TABLE doc (id int, title text, body text, tag text);
+         CREATE INDEX doc_title_trgm ON doc USING gin (title gin_trgm_ops);
+         CREATE UNIQUE INDEX doc_tag ON doc (tag COLLATE \"C\" text_pattern_ops DESC NULLS LAST) INCLUDE (id, title)
+             NULLS NOT DISTINCT WITH (fillfactor = 70, deduplicate_items = off) WHERE id > 0;
+         ALTER INDEX doc_tag SET (fillfactor = 80);",
+    );
+    assert_eq!(index_of(&schema, "doc_title_trgm"), "gin (title gin_trgm_ops)");
+    assert_eq!(
+        index_of(&schema, "doc_tag"),
+        "UNIQUE btree (tag COLLATE \"C\" text_pattern_ops DESC NULLS LAST) INCLUDE (id, title) NULLS NOT DISTINCT \
+         WITH (deduplicate_items=off, fillfactor='80') WHERE id > 0"
+    );
+    assert_eq!(schema.extensions["pg_trgm"].schema, "public");
+    let (schema, notes) = replay_on(schema, "r2", "DROP EXTENSION pg_trgm; CREATE EXTENSION citext SCHEMA ext;");
+    assert_eq!(notes, Vec::<String>::new());
+    assert_eq!(schema.extensions.keys().collect::<Vec<_>>(), ["citext"]);
+}
+
+#[test]
+fn triggers_keep_their_clauses_and_follow_renames() {
+    let schema = replay(
+        "CREATE TABLE item (id int PRIMARY KEY, price numeric, stock int);
+         CREATE TABLE audit (id int);
+         CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS 'begin return null; end';
+         CREATE TRIGGER price_changed AFTER UPDATE OF price, stock ON item
+             FOR EACH ROW WHEN (OLD.price IS DISTINCT FROM NEW.price) EXECUTE FUNCTION note('price', 'it''s');
+         CREATE TRIGGER batch AFTER INSERT OR DELETE ON item REFERENCING NEW TABLE AS added
+             FOR EACH STATEMENT EXECUTE PROCEDURE note();
+         CREATE CONSTRAINT TRIGGER checked AFTER INSERT ON item FROM audit DEFERRABLE INITIALLY DEFERRED
+             FOR EACH ROW EXECUTE FUNCTION note();
+         ALTER FUNCTION note() RENAME TO record_change;
+         ALTER TRIGGER batch ON item RENAME TO bulk;
+         ALTER TABLE item RENAME COLUMN stock TO on_hand;
+         ALTER TABLE item RENAME COLUMN price TO cost;",
+    );
+    assert_eq!(
+        triggers(&schema, "item"),
+        [
+            "price_changed AFTER UPDATE OF cost, on_hand FOR EACH ROW WHEN (old.cost IS DISTINCT FROM new.cost) \
+             EXECUTE FUNCTION record_change('price', 'it''s')",
+            "bulk AFTER INSERT OR DELETE REFERENCING NEW TABLE AS added FOR EACH STATEMENT \
+             EXECUTE FUNCTION record_change()",
+            "checked CONSTRAINT AFTER INSERT FROM audit DEFERRABLE INITIALLY DEFERRED FOR EACH ROW \
+             EXECUTE FUNCTION record_change()",
+        ]
+    );
+}
+
+#[test]
+fn enum_value_renames_reach_defaults() {
+    let schema = replay(
+        "CREATE TYPE state AS ENUM ('new', 'done');
+         CREATE TABLE task (s state DEFAULT 'new', t state DEFAULT 'new'::state, u text DEFAULT 'new');
+         ALTER TYPE state RENAME VALUE 'new' TO 'open';
+         ALTER TYPE state ADD VALUE 'late' AFTER 'open';
+         ALTER TYPE state RENAME TO task_state;",
+    );
+    assert_eq!(
+        columns(&schema, "task"),
+        ["s task_state default 'open'", "t task_state default 'open'::task_state", "u text default 'new'"]
+    );
+}
+
+#[test]
+fn function_results_read_as_pg_get_function_result() {
+    let schema = replay(
+        "CREATE FUNCTION listing(n int) RETURNS TABLE(id bigint, \"Label\" text) LANGUAGE sql AS 'select 1, 2';
+         CREATE FUNCTION pair(a int, OUT x int, OUT y text) LANGUAGE sql AS 'select 1, 2';
+         CREATE FUNCTION single(a int, OUT x int) LANGUAGE sql AS 'select 1';
+         CREATE FUNCTION many(OUT x int, OUT y int) RETURNS SETOF record LANGUAGE sql AS 'select 1, 2';",
+    );
+    let returns = |key: &str| schema.functions[key].returns.clone();
+    assert_eq!(returns("listing(integer)"), "TABLE(id bigint, \"Label\" text)");
+    assert_eq!(returns("pair(integer)"), "record");
+    assert_eq!(returns("single(integer)"), "integer");
+    assert_eq!(returns("many()"), "SETOF record");
+}
+
+#[test]
+fn constraint_deferrability_is_kept_and_altered() {
+    let schema = replay(
+        "CREATE TABLE a (id int PRIMARY KEY);
+         CREATE TABLE b (a_id int REFERENCES a DEFERRABLE INITIALLY DEFERRED, c int REFERENCES a,
+             d int REFERENCES a INITIALLY DEFERRED, e int, FOREIGN KEY (e) REFERENCES a DEFERRABLE);
+         ALTER TABLE b ALTER CONSTRAINT b_c_fkey DEFERRABLE;
+         ALTER TABLE b ALTER CONSTRAINT b_a_id_fkey NOT DEFERRABLE;",
+    );
+    assert_eq!(
+        constraints(&schema, "b"),
+        [
+            "b_a_id_fkey FOREIGN KEY (a_id) REFERENCES a (id)",
+            "b_c_fkey FOREIGN KEY (c) REFERENCES a (id) DEFERRABLE",
+            "b_d_fkey FOREIGN KEY (d) REFERENCES a (id) DEFERRABLE INITIALLY DEFERRED",
+            "b_e_fkey FOREIGN KEY (e) REFERENCES a (id) DEFERRABLE",
+        ]
+    );
+}
+
+#[test]
+fn statistics_are_named_renamed_and_dropped() {
+    let schema = replay(
+        "CREATE TABLE t (a int, b int, c int);
+         CREATE STATISTICS ON a, b FROM t;
+         CREATE STATISTICS s2 (ndistinct, mcv) ON b, c FROM t;
+         CREATE STATISTICS s3 (dependencies, ndistinct, mcv) ON a, c FROM t;
+         ALTER STATISTICS s2 RENAME TO s_bc;
+         ALTER TABLE t RENAME COLUMN c TO d;
+         DROP STATISTICS s3;",
+    );
+    let all: Vec<String> = schema.statistics.iter().map(|(n, s)| format!("{n} {}", describe::statistics(s))).collect();
+    assert_eq!(all, ["s_bc (ndistinct, mcv) ON b, d FROM t", "t_a_b_stat ON a, b FROM t"]);
+    let (after, _) = replay_on(schema.clone(), "r2", "CREATE EXTENSION hstore; ALTER STATISTICS s_bc RENAME TO s;");
+    let changes: Vec<String> = diff(&schema, &after)
+        .iter()
+        .map(|c| format!("{:?} {} {} {:?}", c.action, c.kind.word(), c.name, c.renamed_from))
+        .collect();
+    assert_eq!(changes, ["Added extension hstore None", "Changed statistics s Some(\"s_bc\")"]);
+}
+
+#[test]
+fn expression_keys_view_column_lists_and_null_defaults_read_as_postgresql_keeps_them() {
+    let schema = replay(
+        "CREATE TABLE s (id int, name text, note varchar DEFAULT NULL, other text DEFAULT NULL::text);
+         ALTER TABLE s ADD COLUMN reason varchar DEFAULT NULL;
+         ALTER TABLE s ALTER COLUMN name SET DEFAULT NULL;
+         CREATE UNIQUE INDEX one_row_only ON s ((TRUE));
+         CREATE INDEX s_expr ON s ((id + 1), lower(name), (coalesce(name, '')));
+         CREATE MATERIALIZED VIEW counts (sid, total) AS SELECT id, sum(id) FROM s GROUP BY id;
+         CREATE VIEW names (n) AS SELECT name, id FROM s;",
+    );
+    assert_eq!(
+        columns(&schema, "s"),
+        ["id integer", "name text", "note character varying", "other text", "reason character varying"]
+    );
+    assert_eq!(index_of(&schema, "one_row_only"), "UNIQUE btree ((true))");
+    assert_eq!(index_of(&schema, "s_expr"), "btree ((id + 1), lower(name), COALESCE(name, ''))");
+    let view = |name: &str| schema.views[&QualifiedName::parse(name)].definition.clone();
+    assert_eq!(view("counts"), "SELECT id AS sid, sum(id) AS total FROM s GROUP BY id");
+    assert_eq!(view("names"), "SELECT name AS n, id FROM s");
+}

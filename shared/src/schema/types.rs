@@ -70,6 +70,11 @@ pub fn without_modifiers(data_type: &str) -> String {
     }
 }
 
+/// `status[]` → `status`: the element type of an array type.
+pub fn without_array(data_type: &str) -> &str {
+    data_type.find('[').map_or(data_type, |at| &data_type[..at])
+}
+
 fn names(type_name: &TypeName) -> Vec<String> {
     type_name
         .names

@@ -1,8 +1,12 @@
-//! DROP of every modelled kind, with what PostgreSQL drops along (a table's indexes, triggers
-//! and owned sequences; with CASCADE, the foreign keys that point at it).
+//! DROP of every modelled kind, with what PostgreSQL drops along (a table's indexes, triggers,
+//! statistics and owned sequences) and, with CASCADE, what depends on it: foreign keys to a
+//! table, views over a table or view, triggers of a function, columns and domains of a type.
+//! Without CASCADE PostgreSQL refuses while such dependents exist, so dropping them is right
+//! whenever the statement succeeds.
 
 use super::{Applier, qualified, strings, words};
-use crate::schema::model::QualifiedName;
+use crate::schema::model::{QualifiedName, TypeKind};
+use crate::schema::{expr, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{DropStmt, Node, ObjectType};
 use std::sync::Arc;
@@ -16,19 +20,18 @@ impl Applier<'_> {
                 ObjectType::ObjectTable => self.drop_table(&name),
                 ObjectType::ObjectIndex => self.schema.indexes.remove(&name).is_some(),
                 ObjectType::ObjectSequence => self.schema.sequences.remove(&name).is_some(),
-                ObjectType::ObjectView | ObjectType::ObjectMatview => {
-                    self.schema.indexes.retain(|_, index| index.table != name);
-                    self.schema.views.remove(&name).is_some()
-                }
-                ObjectType::ObjectType | ObjectType::ObjectDomain => self.schema.types.remove(&name).is_some(),
+                ObjectType::ObjectView | ObjectType::ObjectMatview => self.drop_view(&name),
+                ObjectType::ObjectType | ObjectType::ObjectDomain => self.drop_type(&name),
                 ObjectType::ObjectSchema => self.drop_schema(&name.name),
                 ObjectType::ObjectFunction | ObjectType::ObjectProcedure => match &object.node {
                     Some(NodeEnum::ObjectWithArgs(function)) => {
                         let key = self.function_key(function);
-                        self.schema.functions.remove(&key).is_some()
+                        self.drop_function(&key)
                     }
                     _ => false,
                 },
+                ObjectType::ObjectStatisticExt => self.schema.statistics.remove(&name).is_some(),
+                ObjectType::ObjectExtension => self.schema.extensions.remove(&name.name).is_some(),
                 ObjectType::ObjectTrigger => self.drop_trigger(object),
                 other => {
                     self.skip(format!("DROP {} is not modelled", words(other)));
@@ -46,9 +49,111 @@ impl Applier<'_> {
             return false;
         }
         self.schema.indexes.retain(|_, index| index.table != *name);
+        self.schema.statistics.retain(|_, s| s.table != *name);
         self.schema.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(table, _)| table != name));
-        // Without CASCADE PostgreSQL refuses while a foreign key points here; with it, they go.
         self.drop_references(|reference| reference.table == *name);
+        self.drop_views_over(|relation, _| relation == name);
+        true
+    }
+
+    fn drop_view(&mut self, name: &QualifiedName) -> bool {
+        if self.schema.views.remove(name).is_none() {
+            return false;
+        }
+        self.schema.indexes.retain(|_, index| index.table != *name);
+        self.schema.statistics.retain(|_, s| s.table != *name);
+        self.drop_views_over(|relation, _| relation == name);
+        true
+    }
+
+    /// Drops the views (and views over those) whose query `reads` a relation it depends on.
+    pub(super) fn drop_views_over(&mut self, reads: impl Fn(&QualifiedName, &str) -> bool) {
+        let dependent: Vec<QualifiedName> = self
+            .schema
+            .views
+            .iter()
+            .filter(|(_, view)| view_relations(&view.definition).iter().any(|r| reads(r, &view.definition)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for view in dependent {
+            self.drop_view(&view);
+        }
+    }
+
+    /// DROP COLUMN … CASCADE: the views that read the column (or all of the table, `*`).
+    pub(super) fn drop_views_over_column(&mut self, table: &QualifiedName, column: &str) {
+        self.drop_views_over(|relation, definition| {
+            relation == table
+                && (expr::selects_star(definition) || expr::column_names(definition).iter().any(|c| c == column))
+        });
+    }
+
+    /// A function, and the triggers that execute it and the defaults that call it.
+    fn drop_function(&mut self, key: &str) -> bool {
+        let Some(function) = self.schema.functions.remove(key) else { return false };
+        let name = function.name.clone();
+        let overloaded = self.schema.functions.values().any(|f| f.name == name);
+        for table in self.schema.tables.values_mut() {
+            let executes = |t: &crate::schema::model::Trigger| t.function_name == name && function.arguments.is_empty();
+            let calls = |d: &Option<String>| !overloaded && d.as_deref().is_some_and(|d| expr::calls(d, &name));
+            if table.triggers.iter().any(executes) || table.columns.iter().any(|c| calls(&c.default)) {
+                let table = Arc::make_mut(table);
+                table.triggers.retain(|t| !executes(t));
+                for column in table.columns.iter_mut().filter(|c| calls(&c.default)) {
+                    column.default = None;
+                }
+            }
+        }
+        true
+    }
+
+    /// A type or domain, and the columns, domains and functions of it.
+    fn drop_type(&mut self, name: &QualifiedName) -> bool {
+        if self.schema.types.remove(name).is_none() {
+            return false;
+        }
+        let type_name = name.to_string();
+        let of_type = |data_type: &str| types::without_array(data_type) == type_name;
+        let tables: Vec<QualifiedName> = self
+            .schema
+            .tables
+            .iter()
+            .filter(|(_, t)| t.columns.iter().any(|c| of_type(&c.data_type)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for table in tables {
+            let columns: Vec<String> = self.schema.tables[&table]
+                .columns
+                .iter()
+                .filter(|c| of_type(&c.data_type))
+                .map(|c| c.name.clone())
+                .collect();
+            for column in columns {
+                self.drop_column(&table, &column);
+            }
+        }
+        let domains: Vec<QualifiedName> = self
+            .schema
+            .types
+            .iter()
+            .filter(|(_, t)| matches!(&t.kind, TypeKind::Domain { base, .. } if of_type(base)))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for domain in domains {
+            self.drop_type(&domain);
+        }
+        let functions: Vec<String> = self
+            .schema
+            .functions
+            .iter()
+            .filter(|(_, f)| {
+                f.arguments.split(", ").chain([f.returns.as_str()]).any(|t| of_type(t.trim_start_matches("SETOF ")))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for function in functions {
+            self.drop_function(&function);
+        }
         true
     }
 
@@ -91,4 +196,14 @@ fn object_name(object: &Node) -> QualifiedName {
         Some(NodeEnum::ObjectWithArgs(f)) => qualified(&f.objname),
         _ => QualifiedName::new("", "?"),
     }
+}
+
+/// The relations a view's query reads.
+fn view_relations(definition: &str) -> Vec<QualifiedName> {
+    pg_query::parse(definition, 0)
+        .map(|parsed| parsed.tables())
+        .unwrap_or_default()
+        .iter()
+        .map(|t| QualifiedName::parse(t))
+        .collect()
 }

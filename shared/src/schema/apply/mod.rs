@@ -10,7 +10,7 @@ mod table;
 
 use super::model::{Origin, QualifiedName, Schema, Table};
 use pg_query::NodeEnum;
-use pg_query::protobuf::{Node, RangeVar};
+use pg_query::protobuf::{Node, RangeVar, SelectStmt};
 use std::sync::Arc;
 
 /// Applies `statement`; returns why parts of it are not modelled (empty when all of it is).
@@ -48,6 +48,16 @@ impl Applier<'_> {
             NodeEnum::CreateTrigStmt(stmt) => self.create_trigger(stmt),
             NodeEnum::CommentStmt(stmt) => self.comment(stmt),
             NodeEnum::CreateSchemaStmt(stmt) => self.create_schema(stmt),
+            NodeEnum::CreateExtensionStmt(stmt) => self.create_extension(stmt),
+            NodeEnum::CreateStatsStmt(stmt) => self.create_statistics(stmt),
+            NodeEnum::SelectStmt(stmt) if stmt.into_clause.is_some() => {
+                // SELECT … INTO t: a CREATE TABLE t AS over the same query, without its INTO.
+                let into = stmt.into_clause.as_deref().cloned().unwrap_or_default();
+                let query = Node {
+                    node: Some(NodeEnum::SelectStmt(Box::new(SelectStmt { into_clause: None, ..(**stmt).clone() }))),
+                };
+                self.table_from_query(&into, &query, false);
+            }
             NodeEnum::VariableSetStmt(stmt) if stmt.name == "search_path" => {
                 self.skip("SET search_path: the model puts unqualified names in `public`")
             }

@@ -4,14 +4,16 @@
 use super::{Applier, qualified, relation, strings, words};
 use crate::schema::expr;
 use crate::schema::model::{
-    Function, Index, Namespace, QualifiedName, Sequence, Table, Trigger, TypeDef, TypeKind, View,
+    Column, DEFAULT_SCHEMA, Extension, Function, Index, Namespace, Origin, QualifiedName, Schema, Sequence, Statistics,
+    Table, Trigger, TypeDef, TypeKind, View,
 };
-use crate::schema::{names, types};
+use crate::schema::{names, query_columns, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{
     AlterEnumStmt, AlterSeqStmt, CommentStmt, CompositeTypeStmt, ConstrType, CreateDomainStmt, CreateEnumStmt,
-    CreateFunctionStmt, CreateSchemaStmt, CreateSeqStmt, CreateTableAsStmt, CreateTrigStmt, FunctionParameterMode,
-    IndexStmt, Node, ObjectType, ObjectWithArgs, SortByDir, SortByNulls, ViewStmt,
+    CreateExtensionStmt, CreateFunctionStmt, CreateSchemaStmt, CreateSeqStmt, CreateStatsStmt, CreateTableAsStmt,
+    CreateTrigStmt, DefElem, FunctionParameter, FunctionParameterMode, IndexStmt, IntoClause, Node, ObjectType,
+    ObjectWithArgs, SortByDir, SortByNulls, ViewStmt,
 };
 use std::sync::Arc;
 
@@ -27,9 +29,15 @@ impl Applier<'_> {
         for param in &stmt.index_params {
             let Some(NodeEnum::IndexElem(element)) = &param.node else { continue };
             let (mut key, name) = match element.expr.as_deref() {
-                Some(expression) => (expr::deparse(expression), expr::figure_name(expression)),
+                Some(expression) => (expr::index_key(expression), expr::figure_name(expression)),
                 None => (element.name.clone(), element.name.clone()),
             };
+            if let Some(collation) = strings(&element.collation).last() {
+                key.push_str(&format!(" COLLATE {}", expr::quote(collation)));
+            }
+            if !element.opclass.is_empty() {
+                key.push_str(&format!(" {}", qualified(&element.opclass)));
+            }
             if SortByDir::try_from(element.ordering) == Ok(SortByDir::SortbyDesc) {
                 key.push_str(" DESC");
             }
@@ -58,6 +66,9 @@ impl Applier<'_> {
             unique: stmt.unique,
             method: if stmt.access_method.is_empty() { "btree".into() } else { stmt.access_method.clone() },
             keys,
+            include: strings_of_elements(&stmt.index_including_params),
+            nulls_not_distinct: stmt.nulls_not_distinct,
+            options: storage_parameters(&stmt.options),
             predicate: stmt.where_clause.as_deref().map(expr::deparse),
             comment: None,
         };
@@ -102,10 +113,11 @@ impl Applier<'_> {
             return;
         };
         if !stmt.old_val.is_empty() {
-            // RENAME VALUE old TO new
+            // RENAME VALUE old TO new: defaults hold the value by oid, so they show the new label.
             if let Some(label) = labels.iter_mut().find(|l| **l == stmt.old_val) {
                 *label = stmt.new_val.clone();
             }
+            rename_enum_value(self.schema, &name, &stmt.old_val, &stmt.new_val);
         } else if !labels.contains(&stmt.new_val) {
             let at = labels
                 .iter()
@@ -155,19 +167,98 @@ impl Applier<'_> {
     }
 
     pub(super) fn create_view(&mut self, stmt: &ViewStmt) {
+        if super::table::is_temporary(stmt.view.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
         let name = relation(stmt.view.as_ref());
-        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
-        self.put_view(name, definition, false, stmt.replace, false);
+        let Some(query) = self.with_column_names(stmt.query.as_deref(), &strings(&stmt.aliases)) else { return };
+        self.put_view(name, deparse_query(&query), false, stmt.replace, false);
     }
 
     pub(super) fn create_table_as(&mut self, stmt: &CreateTableAsStmt) {
         let name = relation(stmt.into.as_ref().and_then(|i| i.rel.as_ref()));
         if ObjectType::try_from(stmt.objtype) != Ok(ObjectType::ObjectMatview) {
-            self.skip(format!("CREATE TABLE {name} AS …: the columns of a query's result are not modelled"));
+            if let (Some(into), Some(query)) = (stmt.into.as_deref(), stmt.query.as_deref()) {
+                self.table_from_query(into, query, stmt.if_not_exists);
+            }
             return;
         }
-        let definition = stmt.query.as_deref().map(deparse_query).unwrap_or_default();
-        self.put_view(name, definition, true, false, stmt.if_not_exists);
+        let names = stmt.into.as_ref().map(|i| strings(&i.col_names)).unwrap_or_default();
+        let Some(query) = self.with_column_names(stmt.query.as_deref(), &names) else { return };
+        self.put_view(name, deparse_query(&query), true, false, stmt.if_not_exists);
+    }
+
+    /// A view's query with its column list (`CREATE VIEW v (a, b) AS …`) written into the
+    /// select list as `AS a`, `AS b`, as `pg_get_viewdef` shows it. `None` (and a note) when
+    /// the list does not meet plain select-list items.
+    fn with_column_names(&mut self, query: Option<&Node>, names: &[String]) -> Option<Node> {
+        let mut query = query?.clone();
+        if names.is_empty() {
+            return Some(query);
+        }
+        let named = match &mut query.node {
+            Some(NodeEnum::SelectStmt(select)) if select.op == pg_query::protobuf::SetOperation::SetopNone as i32 => {
+                let targets = &mut select.target_list;
+                let plain = targets.len() >= names.len()
+                    && targets.iter().take(names.len()).all(|t| {
+                        matches!(&t.node, Some(NodeEnum::ResTarget(r))
+                            if !matches!(r.val.as_deref().and_then(|v| v.node.as_ref()),
+                                Some(NodeEnum::ColumnRef(c)) if matches!(c.fields.last().and_then(|f| f.node.as_ref()), Some(NodeEnum::AStar(_)))))
+                    });
+                if plain {
+                    for (target, name) in targets.iter_mut().zip(names) {
+                        if let Some(NodeEnum::ResTarget(target)) = &mut target.node {
+                            target.name = name.clone();
+                        }
+                    }
+                }
+                plain
+            }
+            _ => false,
+        };
+        if !named {
+            self.skip("a view's column list over `*` or a set operation is not modelled");
+            return None;
+        }
+        Some(query)
+    }
+
+    /// `CREATE TABLE … AS` / `SELECT … INTO`: the query's columns, nullable, without
+    /// defaults or constraints.
+    pub(super) fn table_from_query(&mut self, into: &IntoClause, query: &Node, if_not_exists: bool) {
+        if super::table::is_temporary(into.rel.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
+        let name = relation(into.rel.as_ref());
+        if names::relation_exists(self.schema, &name) {
+            if !if_not_exists {
+                self.skip(format!("{name} already exists in the model"));
+            }
+            return;
+        }
+        let Some(mut output) = query_columns::output_columns(self.schema, query) else {
+            self.skip(format!("the columns of {name}'s query are not known to the model"));
+            return;
+        };
+        for (column, written) in output.iter_mut().zip(strings(&into.col_names)) {
+            column.name = written;
+        }
+        let origin = self.new_origin();
+        let columns = output
+            .into_iter()
+            .map(|c| Column {
+                name: c.name,
+                origin: self.new_origin(),
+                data_type: c.data_type,
+                not_null: false,
+                default: None,
+                identity: None,
+                generated: None,
+                comment: None,
+            })
+            .collect();
+        let table = Table { origin, columns, constraints: Vec::new(), triggers: Vec::new(), comment: None };
+        self.schema.tables.insert(name, Arc::new(table));
     }
 
     fn put_view(
@@ -203,12 +294,7 @@ impl Applier<'_> {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let returns = match &stmt.return_type {
-            Some(t) if t.setof => format!("SETOF {}", types::canonical(t)),
-            Some(t) => types::canonical(t),
-            None if stmt.is_procedure => String::new(),
-            None => "record".into(),
-        };
+        let returns = function_result(stmt);
         let language = stmt
             .options
             .iter()
@@ -235,16 +321,93 @@ impl Applier<'_> {
 
     pub(super) fn create_trigger(&mut self, stmt: &CreateTrigStmt) {
         let table = relation(stmt.relation.as_ref());
-        let function = format!("{}()", qualified(&stmt.funcname));
-        let when = trigger_when(stmt);
-        let origin = self.new_origin();
+        let trigger = trigger(stmt, self.new_origin());
+        if self.schema.views.contains_key(&table) {
+            self.skip(format!("triggers on views ({table}) are not modelled"));
+            return;
+        }
         let Some(entry) = self.known_table(&table, false) else { return };
-        let trigger = Trigger { name: stmt.trigname.clone(), origin, when, function, comment: None };
         match entry.triggers.iter_mut().find(|t| t.name == stmt.trigname) {
             Some(existing) if stmt.replace => *existing = Trigger { origin: existing.origin.clone(), ..trigger },
             Some(_) => self.skip(format!("trigger {} on {table} already exists in the model", stmt.trigname)),
             None => entry.triggers.push(trigger),
         }
+    }
+
+    pub(super) fn create_extension(&mut self, stmt: &CreateExtensionStmt) {
+        if self.schema.extensions.contains_key(&stmt.extname) {
+            if !stmt.if_not_exists {
+                self.skip(format!("extension {} already exists in the model", stmt.extname));
+            }
+            return;
+        }
+        let schema = stmt
+            .options
+            .iter()
+            .find_map(|o| match &o.node {
+                Some(NodeEnum::DefElem(d)) if d.defname == "schema" => {
+                    strings(std::slice::from_ref(d.arg.as_deref()?)).pop()
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| DEFAULT_SCHEMA.to_owned());
+        let extension = Extension { origin: self.new_origin(), schema };
+        self.schema.extensions.insert(stmt.extname.clone(), extension);
+    }
+
+    pub(super) fn create_statistics(&mut self, stmt: &CreateStatsStmt) {
+        let tables: Vec<QualifiedName> = stmt
+            .relations
+            .iter()
+            .filter_map(|r| match &r.node {
+                Some(NodeEnum::RangeVar(range)) => Some(relation(Some(range))),
+                _ => None,
+            })
+            .collect();
+        let [table] = tables.as_slice() else {
+            self.skip("statistics over several tables are not modelled");
+            return;
+        };
+        if !self.schema.tables.contains_key(table) && !self.schema.views.contains_key(table) {
+            self.skip(format!("{table}, with statistics here, is not in the model"));
+            return;
+        }
+        let mut keys = Vec::new();
+        let mut key_names = Vec::new();
+        for element in &stmt.exprs {
+            let Some(NodeEnum::StatsElem(element)) = &element.node else { continue };
+            match element.expr.as_deref() {
+                Some(expression) => {
+                    keys.push(format!("({})", expr::deparse(expression)));
+                    key_names.push("expr".to_owned());
+                }
+                None => {
+                    keys.push(expr::quote(&element.name));
+                    key_names.push(element.name.clone());
+                }
+            }
+        }
+        let name = if stmt.defnames.is_empty() {
+            table.sibling(&names::statistics_name(self.schema, table, &key_names))
+        } else {
+            qualified(&stmt.defnames)
+        };
+        if self.schema.statistics.contains_key(&name) {
+            if !stmt.if_not_exists {
+                self.skip(format!("statistics {name} already exists in the model"));
+            }
+            return;
+        }
+        // `pg_get_statisticsobjdef` lists the kinds only when not all of them are on.
+        let written = strings(&stmt.stat_types);
+        let all = ["ndistinct", "dependencies", "mcv"];
+        let kinds = if written.is_empty() || all.iter().all(|k| written.iter().any(|w| w == k)) {
+            Vec::new()
+        } else {
+            all.iter().filter(|k| written.iter().any(|w| w == *k)).map(|k| (*k).to_owned()).collect()
+        };
+        let statistics = Statistics { origin: self.new_origin(), table: table.clone(), kinds, keys, comment: None };
+        self.schema.statistics.insert(name, Arc::new(statistics));
     }
 
     pub(super) fn create_schema(&mut self, stmt: &CreateSchemaStmt) {
@@ -366,8 +529,9 @@ fn is_input(mode: i32) -> bool {
     )
 }
 
-/// `BEFORE UPDATE FOR EACH ROW`, worded as `pg_get_triggerdef` words it.
-fn trigger_when(stmt: &CreateTrigStmt) -> String {
+/// A trigger as `pg_get_triggerdef` words it.
+fn trigger(stmt: &CreateTrigStmt, origin: Origin) -> Trigger {
+    const ROW: i32 = 1;
     const BEFORE: i32 = 1 << 1;
     const INSTEAD: i32 = 1 << 6;
     let timing = match stmt.timing {
@@ -375,13 +539,155 @@ fn trigger_when(stmt: &CreateTrigStmt) -> String {
         t if t & BEFORE != 0 => "BEFORE",
         _ => "AFTER",
     };
-    let events: Vec<&str> = [(1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 5, "TRUNCATE")]
+    let events = [(1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 5, "TRUNCATE")]
         .into_iter()
         .filter(|(bit, _)| stmt.events & bit != 0)
-        .map(|(_, event)| event)
+        .map(|(_, event)| event.to_owned())
         .collect();
-    let each = if stmt.row { "ROW" } else { "STATEMENT" };
-    format!("{timing} {} FOR EACH {each}", events.join(" OR "))
+    let mut clauses = Vec::new();
+    if stmt.isconstraint {
+        if let Some(from) = stmt.constrrel.as_ref() {
+            clauses.push(format!("FROM {}", relation(Some(from))));
+        }
+        let deferrable = if stmt.deferrable { "DEFERRABLE" } else { "NOT DEFERRABLE" };
+        let initially = if stmt.initdeferred { "DEFERRED" } else { "IMMEDIATE" };
+        clauses.push(format!("{deferrable} INITIALLY {initially}"));
+    }
+    let transitions: Vec<(bool, String)> = stmt
+        .transition_rels
+        .iter()
+        .filter_map(|t| match &t.node {
+            Some(NodeEnum::TriggerTransition(t)) => Some((t.is_new, t.name.clone())),
+            _ => None,
+        })
+        .collect();
+    if !transitions.is_empty() {
+        let mut referencing = vec!["REFERENCING".to_owned()];
+        for new in [false, true] {
+            if let Some((_, name)) = transitions.iter().find(|(is_new, _)| *is_new == new) {
+                let which = if new { "NEW" } else { "OLD" };
+                referencing.push(format!("{which} TABLE AS {}", expr::quote(name)));
+            }
+        }
+        clauses.push(referencing.join(" "));
+    }
+    clauses.push(format!("FOR EACH {}", if stmt.row || stmt.timing & ROW != 0 { "ROW" } else { "STATEMENT" }));
+    let arguments: Vec<String> = strings(&stmt.args).iter().map(|a| format!("'{}'", a.replace('\'', "''"))).collect();
+    Trigger {
+        name: stmt.trigname.clone(),
+        origin,
+        timing: timing.to_owned(),
+        events,
+        update_columns: strings(&stmt.columns),
+        clauses: clauses.join(" "),
+        condition: stmt.when_clause.as_deref().map(expr::deparse),
+        function_name: qualified(&stmt.funcname),
+        arguments: arguments.join(", "),
+        constraint: stmt.isconstraint,
+        comment: None,
+    }
+}
+
+/// What a function returns, as `pg_get_function_result` prints it: `TABLE(a integer, b text)`
+/// for RETURNS TABLE, the OUT parameters' record (or their one type), `SETOF …`.
+fn function_result(stmt: &CreateFunctionStmt) -> String {
+    let parameters: Vec<&FunctionParameter> = stmt
+        .parameters
+        .iter()
+        .filter_map(|p| match &p.node {
+            Some(NodeEnum::FunctionParameter(p)) => Some(p.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let mode = |p: &FunctionParameter| FunctionParameterMode::try_from(p.mode).ok();
+    let type_of = |p: &FunctionParameter| p.arg_type.as_ref().map(types::canonical).unwrap_or_default();
+    let table: Vec<String> = parameters
+        .iter()
+        .filter(|p| mode(p) == Some(FunctionParameterMode::FuncParamTable))
+        .map(|p| format!("{} {}", expr::quote(&p.name), type_of(p)))
+        .collect();
+    if !table.is_empty() {
+        return format!("TABLE({})", table.join(", "));
+    }
+    match &stmt.return_type {
+        Some(t) if t.setof => format!("SETOF {}", types::canonical(t)),
+        Some(t) => types::canonical(t),
+        None if stmt.is_procedure => String::new(),
+        None => {
+            let outputs: Vec<&&FunctionParameter> = parameters
+                .iter()
+                .filter(|p| {
+                    matches!(mode(p), Some(FunctionParameterMode::FuncParamOut | FunctionParameterMode::FuncParamInout))
+                })
+                .collect();
+            match outputs.as_slice() {
+                [only] => type_of(only),
+                _ => "record".into(),
+            }
+        }
+    }
+}
+
+/// Columns (and domains) of the enum `name` whose default is its value `old` show `new`.
+fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) {
+    let type_name = name.to_string();
+    let renamed = |default: &str| expr::rename_literal(default, old, new);
+    for table in schema.tables.values_mut() {
+        let uses = |c: &Column| {
+            types::without_array(&c.data_type) == type_name
+                && c.default.as_deref().is_some_and(|d| renamed(d).is_some())
+        };
+        if table.columns.iter().any(uses) {
+            for column in &mut Arc::make_mut(table).columns {
+                if types::without_array(&column.data_type) == type_name
+                    && let Some(default) = column.default.as_deref().and_then(renamed)
+                {
+                    column.default = Some(default);
+                }
+            }
+        }
+    }
+}
+
+/// `INCLUDE (a, b)`: the columns named.
+fn strings_of_elements(elements: &[Node]) -> Vec<String> {
+    elements
+        .iter()
+        .filter_map(|e| match &e.node {
+            Some(NodeEnum::IndexElem(element)) => Some(element.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `WITH (fillfactor = 70)` as `pg_get_indexdef` prints it: `fillfactor='70'`.
+pub(super) fn storage_parameters(options: &[Node]) -> Vec<String> {
+    options
+        .iter()
+        .filter_map(|o| match &o.node {
+            Some(NodeEnum::DefElem(d)) => Some(storage_parameter(d)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn storage_parameter(option: &DefElem) -> String {
+    let value = match option.arg.as_deref().and_then(|a| a.node.as_ref()) {
+        Some(NodeEnum::Integer(i)) => i.ival.to_string(),
+        Some(NodeEnum::Float(f)) => f.fval.clone(),
+        Some(NodeEnum::String(s)) => s.sval.clone(),
+        Some(NodeEnum::Boolean(b)) => b.boolval.to_string(),
+        Some(NodeEnum::TypeName(t)) => strings(&t.names).join("."),
+        _ => "true".to_owned(),
+    };
+    // Quoted unless it reads as a plain identifier (`flatten_reloptions`).
+    let value = if expr::quote(&value) == value { value } else { format!("'{}'", value.replace('\'', "''")) };
+    let name = if option.defnamespace.is_empty() {
+        option.defname.clone()
+    } else {
+        format!("{}.{}", option.defnamespace, option.defname)
+    };
+    format!("{name}={value}")
 }
 
 fn has_option(options: &[Node], name: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use super::{Applier, qualified, relation, words};
 use crate::schema::expr;
-use crate::schema::model::{QualifiedName, Schema, TypeKind};
+use crate::schema::model::{ConstraintKind, QualifiedName, Schema, TypeKind};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{AlterObjectSchemaStmt, ObjectType, RenameStmt};
 use std::collections::BTreeMap;
@@ -19,7 +19,17 @@ impl Applier<'_> {
             | ObjectType::ObjectView
             | ObjectType::ObjectMatview
             | ObjectType::ObjectIndex
-            | ObjectType::ObjectSequence => self.move_relation(&target, &target.sibling(&stmt.newname)),
+            | ObjectType::ObjectSequence => {
+                let new = target.sibling(&stmt.newname);
+                self.move_relation(&target, &new) || self.rename_constraint_index(&target, &stmt.newname)
+            }
+            ObjectType::ObjectStatisticExt => {
+                let old = match object {
+                    Some(NodeEnum::List(list)) => qualified(&list.items),
+                    _ => QualifiedName::new("", "?"),
+                };
+                rekey(&mut self.schema.statistics, &old, &old.sibling(&stmt.newname))
+            }
             ObjectType::ObjectColumn => self.rename_column(&target, &stmt.subname, &stmt.newname),
             ObjectType::ObjectTabconstraint => self.table_mut(&target).is_some_and(|table| {
                 let constraint = table.constraints.iter_mut().find(|c| c.name == stmt.subname);
@@ -44,9 +54,21 @@ impl Applier<'_> {
                     match self.schema.functions.remove(&key) {
                         Some(mut function) => {
                             let renamed = Arc::make_mut(&mut function);
+                            let old = renamed.name.clone();
                             renamed.name = renamed.name.sibling(&stmt.newname);
+                            let new = renamed.name.clone();
                             let key = crate::schema::model::Function::key(&renamed.name, &renamed.arguments);
                             self.schema.functions.insert(key, function);
+                            // Triggers name their function by oid.
+                            for table in self.schema.tables.values_mut() {
+                                if table.triggers.iter().any(|t| t.function_name == old) {
+                                    for trigger in &mut Arc::make_mut(table).triggers {
+                                        if trigger.function_name == old {
+                                            trigger.function_name = new.clone();
+                                        }
+                                    }
+                                }
+                            }
                             true
                         }
                         None => false,
@@ -100,6 +122,29 @@ impl Applier<'_> {
         }
     }
 
+    /// ALTER INDEX of the index behind a PRIMARY KEY, UNIQUE or EXCLUDE constraint: the
+    /// constraint is renamed with it (they share the name).
+    fn rename_constraint_index(&mut self, index: &QualifiedName, new: &str) -> bool {
+        let backs = |c: &crate::schema::model::Constraint| {
+            c.name == index.name
+                && matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique | ConstraintKind::Exclusion)
+        };
+        let Some(table) = self
+            .schema
+            .tables
+            .iter()
+            .find(|(n, t)| n.schema == index.schema && t.constraints.iter().any(backs))
+            .map(|(n, _)| n.clone())
+        else {
+            return false;
+        };
+        let Some(entry) = self.table_mut(&table) else { return false };
+        for constraint in entry.constraints.iter_mut().filter(|c| backs(c)) {
+            constraint.name = new.to_owned();
+        }
+        true
+    }
+
     /// A table, view, index or sequence gets a new name; what refers to it follows.
     fn move_relation(&mut self, old: &QualifiedName, new: &QualifiedName) -> bool {
         let schema = &mut *self.schema;
@@ -112,6 +157,9 @@ impl Applier<'_> {
         }
         for index in schema.indexes.values_mut().filter(|i| i.table == *old) {
             Arc::make_mut(index).table = new.clone();
+        }
+        for statistics in schema.statistics.values_mut().filter(|s| s.table == *old) {
+            Arc::make_mut(statistics).table = new.clone();
         }
         for sequence in schema.sequences.values_mut() {
             if sequence.owned_by.as_ref().is_some_and(|(table, _)| table == old) {
@@ -152,6 +200,12 @@ impl Applier<'_> {
                 *expression = expr::rename_column(expression, old, new);
             }
         }
+        for trigger in &mut entry.triggers {
+            rename_in(&mut trigger.update_columns, old, new);
+            if let Some(condition) = trigger.condition.as_mut() {
+                *condition = expr::rename_column_qualified(condition, old, new, &["old", "new"]);
+            }
+        }
         for constraint in &mut entry.constraints {
             rename_in(&mut constraint.columns, old, new);
             if let Some(expression) = constraint.expression.as_mut() {
@@ -164,8 +218,15 @@ impl Applier<'_> {
             for key in &mut index.keys {
                 *key = expr::rename_column(key, old, new);
             }
+            rename_in(&mut index.include, old, new);
             if let Some(predicate) = index.predicate.as_mut() {
                 *predicate = expr::rename_column(predicate, old, new);
+            }
+        }
+        for statistics in schema.statistics.values_mut().filter(|s| s.table == *table) {
+            let statistics = Arc::make_mut(statistics);
+            for key in &mut statistics.keys {
+                *key = expr::rename_column(key, old, new);
             }
         }
         for other in schema.tables.values_mut() {
@@ -274,11 +335,19 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
             data_type.strip_prefix(old).filter(|rest| rest.starts_with('[')).map(|rest| format!("{new}{rest}"))
         }
     };
+    // `'a'::status` in a default names the type by oid too.
+    let cast = |default: &str| expr::rename_cast(default, old, new);
     for table in schema.tables.values_mut() {
-        if table.columns.iter().any(|c| renamed(&c.data_type).is_some()) {
+        let uses = |c: &crate::schema::model::Column| {
+            renamed(&c.data_type).is_some() || c.default.as_deref().and_then(cast).is_some()
+        };
+        if table.columns.iter().any(uses) {
             for column in &mut Arc::make_mut(table).columns {
                 if let Some(data_type) = renamed(&column.data_type) {
                     column.data_type = data_type;
+                }
+                if let Some(default) = column.default.as_deref().and_then(cast) {
+                    column.default = Some(default);
                 }
             }
         }

@@ -16,10 +16,23 @@ use std::sync::Arc;
 struct Pending<'a> {
     node: &'a ConstraintNode,
     column: Option<String>,
+    /// `REFERENCES t DEFERRABLE INITIALLY DEFERRED` in a column: the parser gives the
+    /// attributes as nodes of their own after the constraint.
+    deferrable: Option<bool>,
+    initially_deferred: Option<bool>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(node: &'a ConstraintNode, column: Option<String>) -> Self {
+        Pending { node, column, deferrable: None, initially_deferred: None }
+    }
 }
 
 impl Applier<'_> {
     pub(super) fn create_table(&mut self, stmt: &CreateStmt) {
+        if is_temporary(stmt.relation.as_ref()) {
+            return; // gone when the session ends: not part of the schema
+        }
         let name = relation(stmt.relation.as_ref());
         if names::relation_exists(self.schema, &name) {
             if !stmt.if_not_exists {
@@ -42,7 +55,7 @@ impl Applier<'_> {
         for element in &stmt.table_elts {
             match &element.node {
                 Some(NodeEnum::ColumnDef(column)) => self.add_column(&name, column, &mut pending),
-                Some(NodeEnum::Constraint(node)) => pending.push(Pending { node, column: None }),
+                Some(NodeEnum::Constraint(node)) => pending.push(Pending::new(node, None)),
                 Some(NodeEnum::TableLikeClause(_)) => self.skip("CREATE TABLE … (LIKE …) is not modelled"),
                 _ => {}
             }
@@ -57,6 +70,12 @@ impl Applier<'_> {
             Some(NodeEnum::AlterTableCmd(command)) => Some(command.as_ref()),
             _ => None,
         });
+        if kind == ObjectType::ObjectIndex {
+            for command in commands {
+                self.alter_index_command(&name, command, stmt.missing_ok);
+            }
+            return;
+        }
         if kind != ObjectType::ObjectTable {
             for command in commands.filter(|c| !without_schema_effect(c)) {
                 self.skip(format!("ALTER {} … {} is not modelled", words(kind), words(subtype(command))));
@@ -106,7 +125,7 @@ impl Applier<'_> {
                 column.data_type = data_type;
             }
             AlterTableType::AtColumnDefault if has_column => {
-                let default = command.def.as_deref().map(expr::deparse);
+                let default = command.def.as_deref().and_then(expr::default);
                 self.column_mut(table, column_name).default = default;
             }
             AlterTableType::AtSetNotNull if has_column => self.column_mut(table, column_name).not_null = true,
@@ -142,7 +161,7 @@ impl Applier<'_> {
             | AlterTableType::AtDropExpression => missing_column(self),
             AlterTableType::AtAddConstraint => {
                 let Some(NodeEnum::Constraint(node)) = definition else { return };
-                self.add_constraints(table, vec![Pending { node, column: None }]);
+                self.add_constraints(table, vec![Pending::new(node, None)]);
             }
             AlterTableType::AtDropConstraint => {
                 let Some(table_entry) = self.table_mut(table) else { return };
@@ -150,6 +169,21 @@ impl Applier<'_> {
                 table_entry.constraints.retain(|c| c.name != column_name);
                 if table_entry.constraints.len() == before && !command.missing_ok {
                     self.skip(format!("constraint {column_name} of {table} is not in the model"));
+                }
+            }
+            AlterTableType::AtAlterConstraint => {
+                let Some(NodeEnum::AtalterConstraint(change)) = definition else { return };
+                if change.alter_enforceability || change.alter_inheritability {
+                    self.skip("ALTER CONSTRAINT … [NOT] ENFORCED / INHERIT is not modelled");
+                }
+                let Some(table_entry) = self.table_mut(table) else { return };
+                match table_entry.constraints.iter_mut().find(|c| c.name == change.conname) {
+                    Some(constraint) if change.alter_deferrability => {
+                        constraint.deferrable = change.deferrable;
+                        constraint.initially_deferred = change.initdeferred;
+                    }
+                    Some(_) => {}
+                    None => self.skip(format!("constraint {} of {table} is not in the model", change.conname)),
                 }
             }
             AlterTableType::AtValidateConstraint => {
@@ -161,6 +195,35 @@ impl Applier<'_> {
             }
             _ if without_schema_effect(command) => {}
             other => self.skip(format!("ALTER TABLE … {} is not modelled", words(other))),
+        }
+    }
+
+    /// ALTER INDEX … SET/RESET (storage parameters), which `pg_get_indexdef` prints.
+    fn alter_index_command(&mut self, index: &QualifiedName, command: &AlterTableCmd, missing_ok: bool) {
+        let kind = subtype(command);
+        let options = match command.def.as_deref().and_then(|d| d.node.as_ref()) {
+            Some(NodeEnum::List(list)) => list.items.as_slice(),
+            _ => &[],
+        };
+        match kind {
+            AlterTableType::AtSetRelOptions | AlterTableType::AtResetRelOptions => {
+                let Some(entry) = self.schema.indexes.get_mut(index) else {
+                    if !missing_ok {
+                        self.skip(format!("index {index} is not in the model"));
+                    }
+                    return;
+                };
+                let entry = Arc::make_mut(entry);
+                let changed: Vec<String> = super::objects::storage_parameters(options);
+                let name_of = |option: &str| option.split_once('=').map_or(option, |(n, _)| n).to_owned();
+                let names: Vec<String> = changed.iter().map(|o| name_of(o)).collect();
+                entry.options.retain(|o| !names.contains(&name_of(o)));
+                if kind == AlterTableType::AtSetRelOptions {
+                    entry.options.extend(changed);
+                }
+            }
+            _ if without_schema_effect(command) => {}
+            other => self.skip(format!("ALTER INDEX … {} is not modelled", words(other))),
         }
     }
 
@@ -182,7 +245,7 @@ impl Applier<'_> {
             origin: self.new_origin(),
             data_type,
             not_null: definition.is_not_null,
-            default: definition.raw_default.as_deref().map(expr::deparse),
+            default: definition.raw_default.as_deref().and_then(expr::default),
             identity: None,
             generated: None,
             comment: None,
@@ -192,7 +255,7 @@ impl Applier<'_> {
             match ConstrType::try_from(constraint.contype).unwrap_or(ConstrType::Undefined) {
                 ConstrType::ConstrNotnull => column.not_null = true,
                 ConstrType::ConstrNull => column.not_null = false,
-                ConstrType::ConstrDefault => column.default = constraint.raw_expr.as_deref().map(expr::deparse),
+                ConstrType::ConstrDefault => column.default = constraint.raw_expr.as_deref().and_then(expr::default),
                 ConstrType::ConstrIdentity => {
                     column.identity = Some(identity(&constraint.generated_when));
                     column.not_null = true;
@@ -203,7 +266,21 @@ impl Applier<'_> {
                 | ConstrType::ConstrUnique
                 | ConstrType::ConstrForeign
                 | ConstrType::ConstrExclusion => {
-                    pending.push(Pending { node: constraint, column: Some(definition.colname.clone()) })
+                    pending.push(Pending::new(constraint, Some(definition.colname.clone())))
+                }
+                ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrNotDeferrable => {
+                    if let Some(last) = pending.last_mut() {
+                        last.deferrable = Some(constraint.contype == ConstrType::ConstrAttrDeferrable as i32);
+                    }
+                }
+                ConstrType::ConstrAttrDeferred | ConstrType::ConstrAttrImmediate => {
+                    if let Some(last) = pending.last_mut() {
+                        last.initially_deferred = Some(constraint.contype == ConstrType::ConstrAttrDeferred as i32);
+                        // INITIALLY DEFERRED implies DEFERRABLE.
+                        if last.initially_deferred == Some(true) {
+                            last.deferrable.get_or_insert(true);
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -223,10 +300,12 @@ impl Applier<'_> {
     }
 
     fn add_constraints(&mut self, table: &QualifiedName, pending: Vec<Pending<'_>>) {
-        for Pending { node, column } in pending {
-            if let Some(constraint) = self.constraint(table, node, column)
+        for Pending { node, column, deferrable, initially_deferred } in pending {
+            if let Some(mut constraint) = self.constraint(table, node, column)
                 && let Some(entry) = self.table_mut(table)
             {
+                constraint.deferrable = deferrable.unwrap_or(constraint.deferrable);
+                constraint.initially_deferred = initially_deferred.unwrap_or(constraint.initially_deferred);
                 entry.constraints.push(constraint);
             }
         }
@@ -307,6 +386,8 @@ impl Applier<'_> {
             expression,
             references,
             validated: !node.skip_validation,
+            deferrable: node.deferrable || node.initdeferred,
+            initially_deferred: node.initdeferred,
             comment: None,
         })
     }
@@ -338,10 +419,17 @@ impl Applier<'_> {
             entry
                 .constraints
                 .retain(|c| !c.columns.iter().any(|c| c == column) && !c.expression.as_deref().is_some_and(mentions));
+            entry.triggers.retain(|t| {
+                !t.update_columns.iter().any(|c| c == column) && !t.condition.as_deref().is_some_and(mentions)
+            });
         }
+        self.schema.statistics.retain(|_, s| s.table != *table || !s.keys.iter().any(|k| mentions(k)));
+        self.drop_views_over_column(table, column);
         self.schema.indexes.retain(|_, index| {
             index.table != *table
-                || !(index.keys.iter().any(|k| mentions(k)) || index.predicate.as_deref().is_some_and(mentions))
+                || !(index.keys.iter().any(|k| mentions(k))
+                    || index.include.iter().any(|c| c == column)
+                    || index.predicate.as_deref().is_some_and(mentions))
         });
         self.drop_references(|reference| reference.table == *table && reference.columns.iter().any(|c| c == column));
         self.schema.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column));
@@ -356,6 +444,11 @@ impl Applier<'_> {
             }
         }
     }
+}
+
+/// `CREATE TEMP …`: the relation lives in the session's own schema and ends with it.
+pub(super) fn is_temporary(range: Option<&pg_query::protobuf::RangeVar>) -> bool {
+    range.is_some_and(|r| r.relpersistence == "t")
 }
 
 fn subtype(command: &AlterTableCmd) -> AlterTableType {
