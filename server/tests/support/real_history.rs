@@ -8,7 +8,12 @@
 //! * sqlx: `<version>_<name>.up.sql` + `.down.sql`, ordered by the integer version; a first line
 //!   `-- no-transaction` does the same.
 //!
-//! Both become Strata's `-- transactional: false` header.
+//! * prisma: `<timestamp>_<name>/migration.sql`, ordered by folder name, up only. Prisma sends
+//!   the file as one query: PostgreSQL runs a query of several statements as one implicit
+//!   transaction and a single statement outside any (the way a lone `CREATE INDEX
+//!   CONCURRENTLY` passes), so a one-statement file runs outside a transaction.
+//!
+//! Those outside a transaction get Strata's `-- transactional: false` header.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +22,14 @@ use std::path::{Path, PathBuf};
 pub enum Layout {
     Diesel,
     Sqlx,
+    Prisma,
+}
+
+impl Layout {
+    /// Whether the tool has down migrations at all (prisma has none).
+    pub fn has_downgrades(self) -> bool {
+        self != Layout::Prisma
+    }
 }
 
 /// One migration as the tool sees it.
@@ -90,6 +103,25 @@ pub fn read_migrations(dir: &Path, layout: Layout) -> Vec<Migration> {
                     source: path.clone(),
                 };
                 Some((format!("{number:020}"), migration))
+            })
+            .collect(),
+        Layout::Prisma => entries
+            .iter()
+            .filter(|path| path.join("migration.sql").is_file())
+            .map(|folder| {
+                let stem = folder.file_name().unwrap().to_string_lossy().into_owned();
+                let (version, name) = stem.split_once('_').unwrap_or((&stem, ""));
+                let up = read(&folder.join("migration.sql"));
+                let section = strata_shared::revision::SqlSection::written(up.clone(), 1);
+                let migration = Migration {
+                    version: version.to_owned(),
+                    name: name.to_owned(),
+                    transactional: strata_shared::sql::analyze(&section).statements.len() != 1,
+                    up,
+                    down: String::new(),
+                    source: folder.join("migration.sql"),
+                };
+                (stem, migration)
             })
             .collect(),
     };
