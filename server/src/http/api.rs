@@ -228,8 +228,8 @@ async fn run(
         }
         Err(error) => {
             // Nothing ran: the proposal may be used again.
-            if let Some(id) = &proposal {
-                crate::approvals::unclaim(&state.state_db, id, &run_id).await?;
+            if proposal.is_some() {
+                crate::approvals::unclaim(&state.state_db, &run_id).await?;
             }
             audit::record(&state.state_db, ended(format!("{action}-failed"), error.to_string())).await?;
             match error {
