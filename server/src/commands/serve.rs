@@ -9,7 +9,6 @@ use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
 use anyhow::{Context, Result};
 use sqlx::postgres::PgPoolOptions;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -75,8 +74,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
     super::console::out_if_read(&format!("Strata studio: http://{}", listener.local_addr()?));
-    let app = http::router(state, &args.dist).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_requested()).await?;
+    http::serve(listener, http::router(state, &args.dist), &configured.server, shutdown_requested()).await;
 
     for pool in pools {
         pool.close().await;
