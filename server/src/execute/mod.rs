@@ -154,10 +154,23 @@ pub async fn prepare(
 ) -> Result<Prepared> {
     let table = environment.config.version_table();
     let rows = version_table::rows(conn, &table).await?;
+    let (plan, script, fingerprint) = plan_from(environment, graph, request, &rows)?;
+    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
+    Ok(Prepared { plan, script, fingerprint, edited })
+}
+
+/// The plan for `request` from version rows already read: the plan, its SQL and fingerprint.
+pub fn plan_from(
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    rows: &[String],
+) -> Result<(Plan, String, String)> {
+    let table = environment.config.version_table();
     let plan = match request {
-        Request::Upgrade(target) => plan::upgrade(graph, &rows, target)?,
-        Request::Downgrade(target) => plan::downgrade(graph, &rows, target)?,
-        Request::Stamp { targets, purge } => plan::stamp(graph, &rows, targets, *purge)?,
+        Request::Upgrade(target) => plan::upgrade(graph, rows, target)?,
+        Request::Downgrade(target) => plan::downgrade(graph, rows, target)?,
+        Request::Stamp { targets, purge } => plan::stamp(graph, rows, targets, *purge)?,
     };
     if let Some(unknown) = plan.first_unknown_step(graph) {
         anyhow::bail!("{unknown}");
@@ -167,8 +180,7 @@ pub async fn prepare(
         script = format!("{}\n\n{script}", purge_sql(&table));
     }
     let fingerprint = plan.fingerprint(environment.name, &script);
-    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
-    Ok(Prepared { plan, script, fingerprint, edited })
+    Ok((plan, script, fingerprint))
 }
 
 fn purge_sql(table: &VersionTable) -> String {

@@ -27,7 +27,7 @@ pub fn spawn(state: Arc<AppState>) {
 }
 
 /// A hash of every entry of `versions/`: name, size and modification time.
-async fn fingerprint(dir: &Path) -> u64 {
+pub(super) async fn fingerprint(dir: &Path) -> u64 {
     let versions = dir.join("versions");
     tokio::task::spawn_blocking(move || {
         let mut entries: Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> = std::fs::read_dir(&versions)
