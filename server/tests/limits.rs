@@ -117,7 +117,8 @@ fn a_flood_of_previews_holds_at_most_the_configured_connections_on_the_target() 
     let state = support::state_dir();
     let targets = Targets::start(state.path(), &["prod"]);
     let config = state.path().join("strata.toml");
-    std::fs::write(&config, "[environments.prod]\nurl_env = \"PROD_URL\"\n\n[server]\ntarget_connections = 3\n").unwrap();
+    std::fs::write(&config, "[environments.prod]\nurl_env = \"PROD_URL\"\n\n[server]\ntarget_connections = 3\n")
+        .unwrap();
     let studio = Studio::start_with(&support::sample_migrations(), state.path(), &config, &targets.env());
     let (_, project) = studio.get("/api/project");
     let project: Value = serde_json::from_str(&project).unwrap();

@@ -52,10 +52,10 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         environments.push(Environment { pool, name, config: environment });
     }
     if let Some(sandbox) = sandbox.as_ref().filter(|_| serve_sandbox_environment) {
-        let config = EnvironmentConfig::for_url(sandbox.url());
+        let config = EnvironmentConfig::for_url(sandbox.target_url());
         environments.push(Environment {
             name: sandbox::ENVIRONMENT_NAME.to_owned(),
-            pool: http::target_pool(sandbox.connect_options(), &configured.server, &config),
+            pool: http::target_pool(sandbox.target_options(), &configured.server, &config),
             config,
         });
     }

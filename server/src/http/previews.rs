@@ -29,7 +29,8 @@ impl Previews {
         files: u64,
         make: impl Future<Output = Result<PlanPreview, ApiError>>,
     ) -> Result<PlanPreview, ApiError> {
-        let key = serde_json::json!([request.environment, request.operation, request.target, mode, request.purge, files]);
+        let key =
+            serde_json::json!([request.environment, request.operation, request.target, mode, request.purge, files]);
         let cell = {
             let mut entries = self.entries.lock().expect("not poisoned");
             entries.retain(|_, (made, _)| made.elapsed() < FRESH_FOR);
