@@ -229,6 +229,16 @@ async fn run_locked(
     version_table::ensure(conn, &table).await?;
     journal.ensure(conn).await?;
     journal.mark_interrupted(conn).await?;
+    let stamp = matches!(request, Request::Stamp { .. });
+    if let Some((run, revision)) = journal.cut_off_outside_transaction(conn).await?
+        && !stamp
+    {
+        return Err(RunError::Other(anyhow::anyhow!(
+            "run {run} was cut off while revision {revision} ran outside a transaction: its statements may have \
+             completed without its version row. Check the database, then stamp the revision it holds \
+             (`strata stamp`); runs resume after that"
+        )));
+    }
     let prepared = prepare(conn, environment, graph, request).await?;
     if prepared.fingerprint != confirmed {
         return Err(RunError::Changed);
@@ -263,6 +273,9 @@ async fn run_locked(
     };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
+    if stamp && outcome.is_ok() {
+        journal.forget_cut_off(steps.conn).await?;
+    }
     let status = if outcome.is_ok() { "succeeded" } else { "failed" };
     journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
@@ -414,6 +427,10 @@ impl StepRunner<'_> {
             if let Err(error) = self.execute("COMMIT").await {
                 return Err(failure::describe(&error, None, "COMMIT"));
             }
+            let marked = self.journal.outside_transaction_sql(self.run_id, Some(&revision.id));
+            if let Err(error) = self.execute(&marked).await {
+                return Err(failure::describe(&error, None, &marked));
+            }
             for statement in strata_shared::sql::analyze(section).statements {
                 if let Err(error) = self.execute(&statement.sql).await {
                     let at = Some(statement.offset);
@@ -422,7 +439,10 @@ impl StepRunner<'_> {
                 }
             }
             // The version row is written at once, outside any transaction too: what this step
-            // did is committed, so whatever fails later, `alembic_version` must say so.
+            // did is committed, so whatever fails later, `alembic_version` must say so. The
+            // mark goes in the same round trip (one implicit transaction).
+            let mut writes = writes;
+            writes.push(format!("{};", self.journal.outside_transaction_sql(self.run_id, None)));
             self.execute_writes(&writes).await?;
             return Ok(StepDone { checksum: Some(section.checksum()), committed: true });
         }
