@@ -13,12 +13,14 @@ use tokio::sync::OnceCell;
 
 const FRESH_FOR: Duration = Duration::from_secs(3);
 
+/// When it was made, and the preview (one maker at a time; the others wait for it).
+type Entry = (Instant, Arc<OnceCell<PlanPreview>>);
+
 #[derive(Default)]
 pub struct Previews {
     /// By request (environment, operation, target, mode, purge) and the folder's state (names,
-    /// sizes and times of the revision files): when made, and the preview
-    /// (one maker at a time; the others wait for it).
-    entries: Mutex<HashMap<String, (Instant, Arc<OnceCell<PlanPreview>>)>>,
+    /// sizes and times of the revision files).
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
 impl Previews {
