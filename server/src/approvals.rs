@@ -54,23 +54,37 @@ pub async fn approve(db: &StateDb, id: &str, approver: &str) -> Result<()> {
     Ok(())
 }
 
-/// Claims a proposal for a run, once: false if another run claimed it first.
+/// Claims a proposal for a run, once: false if another run claimed it first. Every other unrun
+/// proposal of the same plan on that environment is used up with it: a sign-off is for one
+/// run, and a duplicate left behind could otherwise run the plan again once the database
+/// returns to the same state.
 pub async fn claim(db: &StateDb, id: &str, run_id: &str) -> Result<bool> {
-    let claimed = sqlx::query("UPDATE strata.proposals SET run_id = $2 WHERE id = $1 AND run_id IS NULL")
-        .bind(id)
-        .bind(run_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(claimed.rows_affected() == 1)
+    let mut tx = db.pool.begin().await?;
+    let claimed: Option<(String, String)> = sqlx::query_as(
+        "UPDATE strata.proposals SET run_id = $2 WHERE id = $1 AND run_id IS NULL RETURNING environment, fingerprint",
+    )
+    .bind(id)
+    .bind(run_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((environment, fingerprint)) = claimed else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "UPDATE strata.proposals SET run_id = $3 WHERE environment = $1 AND fingerprint = $2 AND run_id IS NULL",
+    )
+    .bind(environment)
+    .bind(fingerprint)
+    .bind(run_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
-/// Gives a claimed proposal back when its run was refused before touching the database.
-pub async fn unclaim(db: &StateDb, id: &str, run_id: &str) -> Result<()> {
-    sqlx::query("UPDATE strata.proposals SET run_id = NULL WHERE id = $1 AND run_id = $2")
-        .bind(id)
-        .bind(run_id)
-        .execute(&db.pool)
-        .await?;
+/// Gives the proposals a run claimed back when it was refused before touching the database.
+pub async fn unclaim(db: &StateDb, run_id: &str) -> Result<()> {
+    sqlx::query("UPDATE strata.proposals SET run_id = NULL WHERE run_id = $1").bind(run_id).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -83,10 +97,11 @@ pub async fn for_environment(db: &StateDb, environment: &str, limit: i64) -> Res
     select(db, "p.environment = $1", &[environment], limit).await
 }
 
-/// The newest unrun proposal of `environment` with this fingerprint.
-pub async fn find_for_run(db: &StateDb, environment: &str, fingerprint: &str) -> Result<Option<Stored>> {
+/// The unrun proposals of `environment` with this fingerprint, newest first (a plan may be
+/// proposed more than once).
+pub async fn unrun_of_plan(db: &StateDb, environment: &str, fingerprint: &str) -> Result<Vec<Stored>> {
     let filter = "p.environment = $1 AND p.fingerprint = $2 AND p.run_id IS NULL";
-    Ok(select(db, filter, &[environment, fingerprint], 1).await?.pop())
+    select(db, filter, &[environment, fingerprint], 20).await
 }
 
 type Row = (String, String, sqlx::types::Json<PlanRequest>, String, String, String, String, i64, Option<String>);

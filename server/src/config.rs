@@ -20,6 +20,11 @@
 //!
 //! [auth]
 //! session_minutes = 720
+//!
+//! [server]                           # limits of `strata serve`
+//! header_timeout_seconds = 10        # to send a request's head; also ends idle keep-alive
+//! max_connections = 512              # served at once; more wait in the backlog
+//! target_connections = 4             # per environment, for previews, status and listings
 //! ```
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
@@ -42,6 +47,8 @@ pub struct Config {
     pub state: Option<StateConfig>,
     #[serde(default)]
     pub auth: AuthConfig,
+    #[serde(default)]
+    pub server: ServerConfig,
 }
 
 /// Where Strata keeps users, sessions, reviews, approvals and the audit log.
@@ -68,6 +75,23 @@ impl Default for AuthConfig {
 
 fn default_session_minutes() -> u32 {
     12 * 60
+}
+
+/// What `strata serve` holds at most, so a flood of clients cannot take every file handle or a
+/// target's connections (`[server]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub header_timeout_seconds: u64,
+    pub max_connections: usize,
+    /// Connections to each environment for reading its state (runs open their own).
+    pub target_connections: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { header_timeout_seconds: 10, max_connections: 512, target_connections: 4 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -1,5 +1,5 @@
-//! Whether a plan may run on a protected environment: the newest unrun proposal of exactly
-//! this plan, judged by the environment's policy (approvals, their authors, roles and age, and
+//! Whether a plan may run on a protected environment: an unrun proposal of exactly this plan,
+//! judged by the environment's policy (approvals, their authors, roles and age, and
 //! promotion order). The studio's API and the command line both ask here before a run.
 
 use crate::approvals::{self, Stored};
@@ -55,12 +55,20 @@ pub async fn cleared_for_run(
     if fingerprint_now != confirmed {
         return Ok(Err(Refusal::Changed));
     }
-    let Some(stored) = approvals::find_for_run(db, environment, confirmed).await? else {
-        let refusal = Refusal::NotProposed { environment: environment.to_owned(), need: policy.approvals_required };
-        return Ok(Err(refusal));
-    };
-    let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
-    Ok(if proposal.blockers.is_empty() { Ok(proposal.record.id) } else { Err(Refusal::Blocked(proposal.blockers)) })
+    // A newer unapproved duplicate does not stand in the way of an approved one; when none
+    // may run, the newest says what is missing.
+    let mut newest_blockers = None;
+    for stored in approvals::unrun_of_plan(db, environment, confirmed).await? {
+        let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+        if proposal.blockers.is_empty() {
+            return Ok(Ok(proposal.record.id));
+        }
+        newest_blockers.get_or_insert(proposal.blockers);
+    }
+    Ok(Err(match newest_blockers {
+        Some(blockers) => Refusal::Blocked(blockers),
+        None => Refusal::NotProposed { environment: environment.to_owned(), need: policy.approvals_required },
+    }))
 }
 
 /// A stored proposal judged now. `plan_now` is the plan made now when it still has the

@@ -499,3 +499,58 @@ fn the_command_line_keeps_to_the_same_sign_off_on_a_protected_environment() {
     let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
     assert_eq!(listed[0]["run_id"], cli_run["subject"], "the proposal is used up");
 }
+
+/// Staging upgraded, and the plan to upgrade prod to heads, previewed.
+fn prod_upgrade_after_staging(team: &Team) -> Value {
+    let staging = team.previewed(json!({"environment": "staging", "operation": "upgrade", "target": "heads"}));
+    assert_eq!(team.json("operator", "POST", "/api/runs", Some(&staging)).0, 200);
+    team.previewed(json!({"environment": "prod", "operation": "upgrade", "target": "heads"}))
+}
+
+fn approval_path(proposal: &Value) -> String {
+    format!("/api/proposals/{}/approvals", proposal["id"].as_str().unwrap())
+}
+
+/// Prod emptied, as a restore or a downgrade would leave it: the same plan has the same fingerprint.
+fn put_prod_back(team: &Team, plan: &Value) {
+    block_on(async {
+        let mut admin = PgConnection::connect_with(&team.targets.sandbox.connect_options()).await.unwrap();
+        sqlx::raw_sql("DROP DATABASE prod WITH (FORCE)").execute(&mut admin).await.unwrap();
+        sqlx::raw_sql("CREATE DATABASE prod").execute(&mut admin).await.unwrap();
+    });
+    assert_eq!(team.previewed(plan.clone())["fingerprint"], plan["fingerprint"]);
+}
+
+#[test]
+fn a_newer_unapproved_duplicate_does_not_block_the_approved_proposal() {
+    let team = Team::start();
+    let plan = prod_upgrade_after_staging(&team);
+    let (_, approved) = team.json("operator", "POST", "/api/proposals", Some(&plan));
+    assert_eq!(team.json("approver", "POST", &approval_path(&approved), None).0, 200);
+    let (_, duplicate) = team.json("operator2", "POST", "/api/proposals", Some(&plan));
+    assert_eq!(blockers(&duplicate), ["needs-approvals"]);
+
+    let (status, outcome) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!((status, outcome["status"].as_str()), (200, Some("succeeded")), "{outcome}");
+    let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
+    let run_ids: Vec<&Value> = listed.as_array().unwrap().iter().map(|p| &p["run_id"]).collect();
+    assert_eq!(run_ids, [&outcome["run_id"], &outcome["run_id"]], "both proposals of the plan are used up");
+    assert_eq!(team.json("approver", "POST", &approval_path(&duplicate), None).0, 409);
+}
+
+#[test]
+fn a_sign_off_is_used_by_one_run_even_when_the_plan_was_approved_twice() {
+    let team = Team::start();
+    let plan = prod_upgrade_after_staging(&team);
+    for author in ["operator", "operator2"] {
+        let (_, proposal) = team.json(author, "POST", "/api/proposals", Some(&plan));
+        assert_eq!(team.json("approver", "POST", &approval_path(&proposal), None).0, 200);
+    }
+    let (status, outcome) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!((status, outcome["status"].as_str()), (200, Some("succeeded")), "{outcome}");
+
+    put_prod_back(&team, &plan);
+    let (status, refusal) = team.json("operator", "POST", "/api/runs", Some(&plan));
+    assert_eq!(status, 403, "{refusal}");
+    assert!(team.targets.rows("prod").is_empty(), "nothing ran again");
+}

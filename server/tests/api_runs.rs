@@ -12,7 +12,7 @@ use support::{Studio, collect_events};
 fn plan_run_stream_and_journal_through_the_api() {
     let state = support::state_dir();
     let studio = Studio::start(&support::sample_migrations(), state.path());
-    let password = std::fs::read_to_string(state.path().join("sandbox/password")).unwrap().trim().to_owned();
+    let password = std::fs::read_to_string(state.path().join("sandbox/target_password")).unwrap().trim().to_owned();
     let answers = std::cell::RefCell::new(Vec::new());
     let get = |path: &str| {
         let (status, body) = studio.get(path);

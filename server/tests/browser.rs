@@ -21,12 +21,17 @@ async fn screenshot(browser: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
 }
 
-/// Connects to the studio's sandbox the way a user's tool would, with the cluster's password.
+/// Connects to the studio's sandbox environment the way a user's tool would, as its role.
 async fn sandbox_pool(state: &Path) -> PgPool {
     let pid_file = std::fs::read_to_string(state.join("sandbox/data/postmaster.pid")).unwrap();
     let port: u16 = pid_file.lines().nth(3).unwrap().trim().parse().unwrap();
-    let password = std::fs::read_to_string(state.join("sandbox/password")).unwrap();
-    let options = PgConnectOptions::new().host("127.0.0.1").port(port).username("postgres").password(password.trim());
+    let password = std::fs::read_to_string(state.join("sandbox/target_password")).unwrap();
+    let options = PgConnectOptions::new()
+        .host("127.0.0.1")
+        .port(port)
+        .username("strata_sandbox")
+        .password(password.trim())
+        .database("sandbox");
     PgPool::connect_with(options).await.unwrap()
 }
 

@@ -398,3 +398,138 @@ async fn a_failure_without_a_position_is_reported_at_the_failing_statements_line
     }
     sandbox.stop().await.unwrap();
 }
+
+/// Around a revision that runs outside a transaction (b2), with slow steps before and after it:
+/// `fail` makes the last step fail after its work.
+fn around_outside_transaction(fail: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let versions = dir.path().join("versions");
+    std::fs::create_dir_all(&versions).unwrap();
+    let last = if fail { "SELECT nosuch_column FROM shipment;" } else { "" };
+    for (name, text) in [
+        (
+            "a1_shipment.sql",
+            "-- revision: a1\n\n-- strata:upgrade\nCREATE TABLE shipment (id bigint PRIMARY KEY, status text);\n\
+             INSERT INTO shipment SELECT n, 'new' FROM generate_series(1, 20000) n;\nSELECT pg_sleep(0.4);\n\n\
+             -- strata:downgrade\nDROP TABLE shipment;\n"
+                .to_owned(),
+        ),
+        (
+            "b2_index.sql",
+            "-- revision: b2\n-- revises: a1\n-- transactional: false\n\n-- strata:upgrade\n\
+             CREATE INDEX CONCURRENTLY shipment_status_idx ON shipment (status);\n\n\
+             -- strata:downgrade\nDROP INDEX CONCURRENTLY shipment_status_idx;\n"
+                .to_owned(),
+        ),
+        (
+            "c3_events.sql",
+            format!(
+                "-- revision: c3\n-- revises: b2\n\n-- strata:upgrade\nCREATE TABLE shipment_event (id bigint);\n\
+                 SELECT pg_sleep(0.4);\n{last}\n\n-- strata:downgrade\nDROP TABLE shipment_event;\n"
+            ),
+        ),
+    ] {
+        std::fs::write(versions.join(name), text).unwrap();
+    }
+    dir
+}
+
+/// How many of a1, b2, c3 the database holds, by their objects, and by `alembic_version`.
+async fn held_and_recorded(db: &Database) -> (usize, usize) {
+    let table = db.scalar("SELECT to_regclass('shipment')::text").await.is_some();
+    let index = db
+        .scalar("SELECT 'valid' FROM pg_index WHERE indexrelid = to_regclass('shipment_status_idx') AND indisvalid")
+        .await
+        .is_some();
+    let events = db.scalar("SELECT to_regclass('shipment_event')::text").await.is_some();
+    let held = match (table, index, events) {
+        (false, false, false) => 0,
+        (true, false, false) => 1,
+        (true, true, false) => 2,
+        (true, true, true) => 3,
+        other => panic!("objects of a later revision without an earlier one's: {other:?}"),
+    };
+    let recorded = match db.rows().await.as_slice() {
+        [] => 0,
+        [row] => ["a1", "b2", "c3"].iter().position(|id| id == row).unwrap() + 1,
+        rows => panic!("more than one head: {rows:?}"),
+    };
+    (held, recorded)
+}
+
+/// What a kill waits for before it strikes, then how long after.
+const KILL_POINTS: [(&str, u64); 5] = [
+    ("SELECT status FROM strata_run WHERE status = 'running'", 200), // during a1
+    ("SELECT to_regclass('shipment')::text", 0),                     // a1 committed: around b2
+    ("SELECT to_regclass('shipment')::text", 20),
+    ("SELECT indexrelid::text FROM pg_index WHERE indexrelid = to_regclass('shipment_status_idx') AND indisvalid", 0),
+    ("SELECT indexrelid::text FROM pg_index WHERE indexrelid = to_regclass('shipment_status_idx') AND indisvalid", 200), // during c3
+];
+
+/// Kills the process running a plan before, during and after a step outside a transaction,
+/// in both transaction modes: `alembic_version` says what the database holds, or (cut off
+/// between that step's statement and its version row) no plan runs until a stamp says where
+/// the database is; then the next run goes on to the head (or fails on the failing step alone).
+#[tokio::test]
+async fn killed_or_failed_around_a_step_outside_a_transaction_alembic_version_matches_the_database() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let cases = ["whole-plan", "per-revision"].into_iter().flat_map(|mode| KILL_POINTS.map(|point| (mode, point)));
+    for (n, (mode, (wait_for, then_ms))) in cases.enumerate() {
+        let fail = n % 2 == 1;
+        let folder = around_outside_transaction(fail);
+        let db = database(&sandbox, &format!("around_{n}")).await;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--migrations")
+            .arg(folder.path())
+            .args(["upgrade", "head", "--yes", "--transactions", mode, "--url", &db.url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !db.try_scalar(wait_for).await.is_ok_and(|found| found.is_some()) {
+            assert!(Instant::now() < deadline, "{mode}: never saw {wait_for}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(then_ms)).await;
+        support::send_signal(child.id() as i32, libc::SIGKILL);
+        child.wait().unwrap();
+        // PostgreSQL ends the killed session (and rolls back its open transaction) on its own.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while db.scalar("SELECT pid::text FROM pg_locks WHERE locktype = 'advisory'").await.is_some() {
+            assert!(Instant::now() < deadline, "the killed session did not end");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let graph = graph(folder.path());
+        let (held, recorded) = held_and_recorded(&db).await;
+        seen.insert((held, recorded));
+        let case = format!("{mode}, killed {then_ms} ms after {wait_for}");
+        assert!(held == recorded || (held, recorded) == (2, 1), "{case}: held {held}, recorded {recorded}");
+
+        // The next run continues from there; a failing last step fails alone, and leaves b2
+        // recorded. Cut off while b2 ran, no plan runs (the version table may be behind)
+        // until a stamp says where the database is.
+        let upgrade = || run(&db, TransactionMode::WholePlan, &graph, Request::Upgrade("head".into()));
+        let (mut result, _) = upgrade().await;
+        if let Err(RunError::Other(error)) = &result
+            && error.to_string().contains("revision b2 ran outside a transaction")
+        {
+            let holds = ["a1", "b2", "c3"][held - 1].to_owned();
+            run(&db, TransactionMode::WholePlan, &graph, Request::Stamp { targets: vec![holds], purge: false })
+                .await
+                .0
+                .unwrap();
+            result = upgrade().await.0;
+        } else {
+            assert_eq!(held, recorded, "{case}: a version table behind the database was run from");
+        }
+        assert_eq!(result.is_ok(), !fail, "{mode}, fail {fail}: {result:?}");
+        let (held, recorded) = held_and_recorded(&db).await;
+        assert_eq!((held, recorded), if fail { (2, 2) } else { (3, 3) }, "{mode}, fail {fail}, after the next run");
+    }
+    let held: std::collections::BTreeSet<usize> = seen.iter().map(|(held, _)| *held).collect();
+    assert!(held.contains(&0) && held.contains(&2), "kills landed before and after b2: {seen:?}");
+    sandbox.stop().await.unwrap();
+}

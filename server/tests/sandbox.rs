@@ -80,3 +80,83 @@ async fn starts_from_a_folder_the_postgres_user_cannot_enter() {
         std::fs::remove_dir_all(cluster).unwrap();
     }
 }
+
+/// Revisions that reach for more than their database, each a base of its own beside a copy
+/// of the sample: (id, SQL).
+const ATTACKS: [(&str, &str); 6] = [
+    ("a77ac0000001", "ALTER ROLE current_user SUPERUSER;"),
+    ("a77ac0000002", "CREATE TABLE leak AS SELECT pg_read_file('/proc/self/environ') AS environ;"),
+    ("a77ac0000003", "CREATE TABLE leak AS SELECT current_setting('data_directory') AS dir;"),
+    ("a77ac0000004", "COPY (SELECT 1) TO PROGRAM 'env > /tmp/strata-leak';"),
+    ("a77ac0000005", "CREATE EXTENSION dblink;"),
+    ("a77ac0000006", "GRANT pg_read_server_files TO current_user;"),
+];
+
+#[test]
+fn revisions_in_the_sandbox_run_as_a_role_that_cannot_reach_strata_state_or_its_environment() {
+    use serde_json::{Value, json};
+    use sqlx::Connection;
+    use support::Studio;
+    let state = support::state_dir();
+    let migrations = support::targets::sample_copy(state.path());
+    for (id, sql) in ATTACKS {
+        let text = format!("-- revision: {id}\n\n-- strata:upgrade\n{sql}\n\n-- strata:downgrade\nSELECT 1;\n");
+        std::fs::write(migrations.join(format!("versions/{id}_attack.sql")), text).unwrap();
+    }
+    let secret = "postgresql://prod:s3cret-in-the-studio-env@db/prod";
+    let studio =
+        Studio::start_with(&migrations, state.path(), &state.path().join("strata.toml"), &[("PROD_URL", secret)]);
+    let run = |operation: &str, target: &str| -> Value {
+        let request = json!({"environment": "sandbox", "operation": operation, "target": target});
+        let (status, preview) = studio.post("/api/plans", &request);
+        assert_eq!(status, 200, "{preview}");
+        let mut request = request;
+        request["fingerprint"] = serde_json::from_str::<Value>(&preview).unwrap()["fingerprint"].clone();
+        let (status, outcome) = studio.post("/api/runs", &request);
+        assert_eq!(status, 200, "{outcome}");
+        serde_json::from_str(&outcome).unwrap()
+    };
+    let state_rows = || {
+        support::targets::block_on(async {
+            let options = strata_server::sandbox::running_state_options(state.path()).await.unwrap().unwrap();
+            let mut conn = sqlx::PgConnection::connect_with(&options).await.unwrap();
+            let users: String =
+                sqlx::query_scalar("SELECT string_agg(name || ':' || role, ',' ORDER BY name) FROM strata.users")
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+            let audit: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM strata.audit").fetch_one(&mut conn).await.unwrap();
+            (users, audit)
+        })
+    };
+    studio.add_user("operator", "operator");
+    let before = state_rows();
+
+    for (id, sql) in ATTACKS {
+        let outcome = run("upgrade", id);
+        assert_eq!(outcome["status"], "failed", "{sql} ran: {outcome}");
+    }
+    assert!(!std::path::Path::new("/tmp/strata-leak").exists());
+    // What a run may not do to Strata's state: its database takes no connection from the role.
+    let (users, _) = state_rows();
+    assert_eq!(users, before.0, "no account changed");
+    let target = support::targets::block_on(async {
+        let password = std::fs::read_to_string(state.path().join("sandbox/target_password")).unwrap();
+        let options = strata_server::sandbox::running_state_options(state.path()).await.unwrap().unwrap();
+        let as_target = options.username("strata_sandbox").password(password.trim());
+        sqlx::PgConnection::connect_with(&as_target).await.map(|_| ()).unwrap_err().to_string()
+    });
+    assert!(target.contains("permission denied for database"), "{target}");
+
+    // The postmaster holds none of the studio's variables.
+    let postmaster = support::postmaster_pid(state.path()).unwrap();
+    let environ = std::fs::read(format!("/proc/{postmaster}/environ")).unwrap();
+    assert!(!String::from_utf8_lossy(&environ).contains("s3cret"), "the studio's environment reached PostgreSQL");
+
+    // The sample still goes up and down there.
+    assert_eq!(run("upgrade", "9f2b4d6e8a1c")["status"], "succeeded");
+    assert_eq!(run("downgrade", "base")["status"], "succeeded");
+    let (_, audit) = state_rows();
+    assert!(audit > before.1, "runs are audited, rows only ever added");
+}

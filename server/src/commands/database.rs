@@ -269,7 +269,7 @@ impl SignedOff {
             Ok(()) => event("run-succeeded"),
             Err(error @ RunError::Failed { .. }) => event("run-failed").detail(error.to_string()),
             Err(error) => {
-                approvals::unclaim(&self.db, &self.proposal, &self.run_id).await?;
+                approvals::unclaim(&self.db, &self.run_id).await?;
                 event("run-failed").detail(error.to_string())
             }
         };

@@ -8,12 +8,9 @@ use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
 use anyhow::{Context, Result};
-use sqlx::postgres::PgPoolOptions;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 
 pub fn run(migrations: &Path, config: &Path, state_dir: &Path, args: ServeArgs) -> Result<ExitCode> {
@@ -51,13 +48,14 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     let serve_sandbox_environment = configured.environments.is_empty();
     let mut environments = Vec::new();
     for (name, environment) in configured.environments {
-        environments.push(Environment { pool: pool(environment.connect_options(&name)?), name, config: environment });
+        let pool = http::target_pool(environment.connect_options(&name)?, &configured.server, &environment);
+        environments.push(Environment { pool, name, config: environment });
     }
     if let Some(sandbox) = sandbox.as_ref().filter(|_| serve_sandbox_environment) {
-        let config = EnvironmentConfig::for_url(sandbox.url());
+        let config = EnvironmentConfig::for_url(sandbox.target_url());
         environments.push(Environment {
             name: sandbox::ENVIRONMENT_NAME.to_owned(),
-            pool: pool(sandbox.connect_options()),
+            pool: http::target_pool(sandbox.target_options(), &configured.server, &config),
             config,
         });
     }
@@ -75,8 +73,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
     super::console::out_if_read(&format!("Strata studio: http://{}", listener.local_addr()?));
-    let app = http::router(state, &args.dist).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_requested()).await?;
+    http::serve(listener, http::router(state, &args.dist), &configured.server, shutdown_requested()).await;
 
     for pool in pools {
         pool.close().await;
@@ -98,11 +95,6 @@ fn first_admin_command(config: &Path, state_dir: &Path) -> String {
         command.push_str(&format!(" --state-dir {}", state_dir.display()));
     }
     command + " user add admin --role admin"
-}
-
-/// A small pool for reading each environment's state; connections open on first use.
-fn pool(options: sqlx::postgres::PgConnectOptions) -> sqlx::PgPool {
-    PgPoolOptions::new().max_connections(2).acquire_timeout(Duration::from_secs(5)).connect_lazy_with(options)
 }
 
 /// Ctrl-C or SIGTERM.

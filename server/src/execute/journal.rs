@@ -49,6 +49,9 @@ impl Journal {
                 finished_at      timestamptz,
                 status           text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted'))
             );
+            -- The revision whose statements run outside a transaction now: if the run is cut
+            -- off, nobody knows whether they completed before the version row was written.
+            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS outside_transaction text;
             CREATE TABLE IF NOT EXISTS {steps} (
                 id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 run_id         text NOT NULL REFERENCES {runs} (id),
@@ -72,6 +75,30 @@ impl Journal {
         ))
         .execute(conn)
         .await?;
+        Ok(())
+    }
+
+    /// A run cut off while a revision ran outside a transaction: (run, revision). Until a
+    /// stamp says where the database is, no plan runs from a version table that may be behind.
+    pub async fn cut_off_outside_transaction(&self, conn: &mut PgConnection) -> Result<Option<(String, String)>> {
+        let sql = format!(
+            "SELECT id, outside_transaction FROM {} WHERE outside_transaction IS NOT NULL ORDER BY started_at DESC LIMIT 1",
+            self.runs
+        );
+        Ok(sqlx::query_as(&sql).fetch_optional(conn).await?)
+    }
+
+    /// Marks (`Some`) or clears (`None`) the revision of `run_id` running outside a transaction.
+    pub fn outside_transaction_sql(&self, run_id: &str, revision: Option<&str>) -> String {
+        let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
+        let value = revision.map_or("NULL".to_owned(), quote);
+        format!("UPDATE {} SET outside_transaction = {value} WHERE id = {}", self.runs, quote(run_id))
+    }
+
+    /// After a stamp has said where the database is.
+    pub async fn forget_cut_off(&self, conn: &mut PgConnection) -> Result<()> {
+        let sql = format!("UPDATE {} SET outside_transaction = NULL WHERE outside_transaction IS NOT NULL", self.runs);
+        sqlx::query(&sql).execute(conn).await?;
         Ok(())
     }
 

@@ -160,10 +160,23 @@ pub async fn prepare(
 ) -> Result<Prepared> {
     let table = environment.config.version_table();
     let rows = version_table::rows(conn, &table).await?;
+    let (plan, script, fingerprint) = plan_from(environment, graph, request, &rows)?;
+    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
+    Ok(Prepared { plan, script, fingerprint, edited })
+}
+
+/// The plan for `request` from version rows already read: the plan, its SQL and fingerprint.
+pub fn plan_from(
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    rows: &[String],
+) -> Result<(Plan, String, String)> {
+    let table = environment.config.version_table();
     let plan = match request {
-        Request::Upgrade(target) => plan::upgrade(graph, &rows, target)?,
-        Request::Downgrade(target) => plan::downgrade(graph, &rows, target)?,
-        Request::Stamp { targets, purge } => plan::stamp(graph, &rows, targets, *purge)?,
+        Request::Upgrade(target) => plan::upgrade(graph, rows, target)?,
+        Request::Downgrade(target) => plan::downgrade(graph, rows, target)?,
+        Request::Stamp { targets, purge } => plan::stamp(graph, rows, targets, *purge)?,
     };
     if let Some(unknown) = plan.first_unknown_step(graph) {
         anyhow::bail!("{unknown}");
@@ -173,8 +186,7 @@ pub async fn prepare(
         script = format!("{}\n\n{script}", purge_sql(&table));
     }
     let fingerprint = plan.fingerprint(environment.name, &script);
-    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
-    Ok(Prepared { plan, script, fingerprint, edited })
+    Ok((plan, script, fingerprint))
 }
 
 fn purge_sql(table: &VersionTable) -> String {
@@ -223,6 +235,16 @@ async fn run_locked(
     version_table::ensure(conn, &table).await?;
     journal.ensure(conn).await?;
     journal.mark_interrupted(conn).await?;
+    let stamp = matches!(request, Request::Stamp { .. });
+    if let Some((run, revision)) = journal.cut_off_outside_transaction(conn).await?
+        && !stamp
+    {
+        return Err(RunError::Other(anyhow::anyhow!(
+            "run {run} was cut off while revision {revision} ran outside a transaction: its statements may have \
+             completed without its version row. Check the database, then stamp the revision it holds \
+             (`strata stamp`); runs resume after that"
+        )));
+    }
     let prepared = prepare(conn, environment, graph, request).await?;
     if prepared.fingerprint != confirmed {
         return Err(RunError::Changed);
@@ -258,6 +280,9 @@ async fn run_locked(
     };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
+    if stamp && outcome.is_ok() {
+        journal.forget_cut_off(steps.conn).await?;
+    }
     let status = if outcome.is_ok() { "succeeded" } else { "failed" };
     journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
@@ -419,6 +444,10 @@ impl StepRunner<'_> {
             if let Err(error) = self.execute("COMMIT").await {
                 return Err(failure::describe(&error, None, "COMMIT"));
             }
+            let marked = self.journal.outside_transaction_sql(self.run_id, Some(&revision.id));
+            if let Err(error) = self.execute(&marked).await {
+                return Err(failure::describe(&error, None, &marked));
+            }
             self.outside_transaction = true;
             for statement in strata_shared::sql::analyze(section).statements {
                 if let Err(error) = self.execute(&statement.sql).await {
@@ -428,7 +457,10 @@ impl StepRunner<'_> {
                 }
             }
             // The version row is written at once, outside any transaction too: what this step
-            // did is committed, so whatever fails later, `alembic_version` must say so.
+            // did is committed, so whatever fails later, `alembic_version` must say so. The
+            // mark goes in the same round trip (one implicit transaction).
+            let mut writes = writes;
+            writes.push(format!("{};", self.journal.outside_transaction_sql(self.run_id, None)));
             self.execute_writes(&writes).await?;
             self.outside_transaction = false;
             return Ok(StepDone { checksum: Some(section.checksum()), committed: true });

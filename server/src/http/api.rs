@@ -3,7 +3,7 @@
 use super::auth::{self, Caller};
 use super::error::ApiError;
 use super::project_cache::Body;
-use super::{AppState, Environment, approvals, audit_log, events, reviews, schema};
+use super::{AppState, Environment, approvals, audit_log, events, reviews, schema, target_pool};
 use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
 use crate::{database_status, identity};
@@ -68,9 +68,9 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
     let project = load(&state).await?;
     let mut statuses = Vec::with_capacity(state.environments.len());
     for environment in &state.environments {
-        let status = match environment.pool.acquire().await {
+        let status = match target_pool::acquire(environment).await {
             Ok(mut conn) => database_status::read(&mut conn, &environment.config.version_table(), &project.graph).await,
-            Err(error) => Err(error.into()),
+            Err(error) => Err(anyhow::anyhow!("{}", error.message())),
         };
         statuses.push(match status {
             Ok(status) => EnvironmentStatus {
@@ -97,7 +97,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
 async fn runs(State(state): AppStateRef, Path(name): Path<String>) -> Result<Json<Vec<RunRecord>>, ApiError> {
     let environment = find(&state, &name)?;
     let table = environment.config.version_table();
-    let mut conn = environment.pool.acquire().await.map_err(unavailable)?;
+    let mut conn = target_pool::acquire(environment).await?;
     let journal = execute::Journal::beside(&table);
     if !journal.exists(&mut conn).await.map_err(|e| unavailable(format!("{e:#}")))? {
         return Ok(Json(Vec::new()));
@@ -121,36 +121,48 @@ pub(super) fn execution<'e>(environment: &'e Environment, request: &PlanRequest)
     }
 }
 
-/// `POST /api/plans`: the plan from the database's state of now, its SQL and fingerprint.
+/// `POST /api/plans`: the plan from the database's state of now (or of a moment ago, for the
+/// same request: `previews`), its SQL and fingerprint.
 async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Result<Json<PlanPreview>, ApiError> {
-    let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
-    let target = execution(environment, &request);
-    let prepared = prepare(&project, &target, &request).await?;
-    Ok(Json(PlanPreview {
-        environment: environment.name.clone(),
-        plan: prepared.plan,
-        sql: prepared.script,
-        fingerprint: prepared.fingerprint,
-        edited: prepared.edited,
-    }))
+    let mode = execution(environment, &request).mode;
+    let make = async {
+        let project = load(&state).await?;
+        let prepared = prepare(&project, environment, &request).await?;
+        Ok(PlanPreview {
+            environment: environment.name.clone(),
+            plan: prepared.plan,
+            sql: prepared.script,
+            fingerprint: prepared.fingerprint,
+            edited: prepared.edited,
+        })
+    };
+    let files = super::watch::fingerprint(&state.migrations_dir).await;
+    Ok(Json(state.previews.get_or_make(&request, mode, files, make).await?))
 }
 
+/// The plan for `request` from the database's state of now, on a connection of the
+/// environment's pool.
 pub(super) async fn prepare(
     project: &Project,
-    target: &execute::Environment<'_>,
+    environment: &Environment,
     request: &PlanRequest,
 ) -> Result<execute::Prepared, ApiError> {
+    refuse_broken(project)?;
+    let mut conn = target_pool::acquire(environment).await?;
+    let target = execution(environment, request);
+    let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
+    prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+}
+
+pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {
     if project.has_errors() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the migrations folder has errors (see the project's diagnostics); fix them first",
         ));
     }
-    let mut conn = execute::connect(target).await.map_err(|e| unavailable(format!("{e:#}")))?;
-    let prepared = execute::prepare(&mut conn, target, &project.graph, &Request::from_api(request)).await;
-    let _ = sqlx::Connection::close(conn).await;
-    prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+    Ok(())
 }
 
 /// `POST /api/runs`: runs the plan if it still has the fingerprint that was shown and, on a
@@ -169,7 +181,7 @@ async fn run(
     let environment = find(&state, &request.environment)?;
     let action = if request.operation == strata_shared::plan::Operation::Stamp { "stamp" } else { "run" };
     // Refuse a bad target with a clear answer before taking any lock.
-    let prepared = prepare(&project, &execution(environment, &request), &request).await?;
+    let prepared = prepare(&project, environment, &request).await?;
     let run_id = identity::random_hex(8)?;
     let proposal = if environment.config.protected {
         match approvals::cleared_for_run(&state, &project, environment, &prepared, &fingerprint).await {
@@ -212,6 +224,8 @@ async fn run(
     })
     .await
     .map_err(anyhow::Error::from)?;
+    // The database may have moved: previews are made again.
+    state.previews.forget_all();
     if proposal.is_some() {
         state.announce(super::SignOffChange::Proposals(environment.name.clone()));
     }
@@ -230,8 +244,8 @@ async fn run(
         }
         Err(error) => {
             // Nothing ran: the proposal may be used again.
-            if let Some(id) = &proposal {
-                crate::approvals::unclaim(&state.state_db, id, &run_id).await?;
+            if proposal.is_some() {
+                crate::approvals::unclaim(&state.state_db, &run_id).await?;
             }
             audit::record(&state.state_db, ended(format!("{action}-failed"), error.to_string())).await?;
             match error {

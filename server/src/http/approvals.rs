@@ -1,13 +1,13 @@
 //! `/api/proposals` and `/api/environments/{name}/proposals`: plans proposed for protected
 //! environments, their approvals, and what still stands before they may run.
 
-use super::api::{execution, find, load, prepare, short};
+use super::api::{execution, find, load, prepare, short, unavailable};
 use super::auth::Caller;
 use super::error::ApiError;
-use super::{AppState, Environment, SignOffChange};
+use super::{AppState, Environment, SignOffChange, target_pool};
 use crate::approvals::{self, NewProposal, Stored};
 use crate::audit::{self, Event};
-use crate::execute::Prepared;
+use crate::execute::{self, Prepared, Request};
 use crate::sign_off::{self, EarlierRows, Refusal};
 use crate::version_table;
 use axum::extract::{Path, State};
@@ -21,21 +21,38 @@ use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
 
-/// `GET /api/environments/{name}/proposals`: the newest proposals, each judged now.
+/// `GET /api/environments/{name}/proposals`: the newest proposals, each judged now. The
+/// environment's position (and the promotion order's) is read once for them all.
 pub async fn list(State(state): AppStateRef, Path(name): Path<String>) -> Result<Json<Vec<Proposal>>, ApiError> {
     let project = load(&state).await?;
     let environment = find(&state, &name)?;
     let stored = approvals::for_environment(&state.state_db, &name, 20).await?;
+    let rows = if stored.iter().any(|p| p.record.run_id.is_none()) && !project.has_errors() {
+        let mut conn = target_pool::acquire(environment).await?;
+        Some(version_table::rows(&mut conn, &environment.config.version_table()).await.map_err(unavailable)?)
+    } else {
+        None
+    };
+    let policy = environment.config.policy();
+    let mut earlier = None;
     let mut proposals = Vec::with_capacity(stored.len());
     for proposal in stored {
         // An unrun proposal is current if the plan made now has its fingerprint.
         let record = &proposal.record;
-        let now = match record.run_id {
-            None => prepare(&project, &execution(environment, &record.request), &record.request).await.ok(),
-            Some(_) => None,
+        let plan_now = match (&record.run_id, &rows) {
+            (None, Some(rows)) => {
+                let target = execution(environment, &record.request);
+                let now = execute::plan_from(&target, &project.graph, &Request::from_api(&record.request), rows).ok();
+                now.filter(|(_, _, fingerprint)| *fingerprint == record.fingerprint).map(|(plan, _, _)| plan)
+            }
+            _ => None,
         };
-        let plan_now = now.filter(|p| p.fingerprint == record.fingerprint).map(|p| p.plan);
-        proposals.push(judge(&state, &project, environment, proposal, plan_now.as_ref()).await?);
+        let earlier = match (&plan_now, &earlier) {
+            (Some(_), None) => earlier.insert(earlier_rows(&state, &policy).await?),
+            (Some(_), Some(rows)) => rows,
+            (None, _) => &Vec::new(),
+        };
+        proposals.push(sign_off::judge(proposal, &policy, &project.graph, plan_now.as_ref(), earlier));
     }
     Ok(Json(proposals))
 }
@@ -49,7 +66,7 @@ pub async fn propose(
     caller.require(Action::Operate, "propose plans")?;
     let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
-    let prepared = prepare(&project, &execution(environment, &request), &request).await?;
+    let prepared = prepare(&project, environment, &request).await?;
     if request.fingerprint.as_deref() != Some(prepared.fingerprint.as_str()) {
         return Err(changed());
     }
@@ -94,7 +111,7 @@ pub async fn approve(
     if let Some(run_id) = &record.run_id {
         return Err(ApiError::new(StatusCode::CONFLICT, format!("this proposal already ran (run {run_id})")));
     }
-    let prepared = prepare(&project, &execution(environment, &record.request), &record.request).await?;
+    let prepared = prepare(&project, environment, &record.request).await?;
     if prepared.fingerprint != record.fingerprint {
         return Err(changed());
     }
@@ -160,12 +177,13 @@ async fn judge(
 }
 
 /// The version rows of the environments of the promotion order.
-async fn earlier_rows(state: &AppState, policy: &ApprovalPolicy) -> anyhow::Result<EarlierRows> {
+async fn earlier_rows(state: &AppState, policy: &ApprovalPolicy) -> Result<EarlierRows, ApiError> {
     let mut earlier = Vec::new();
     for name in &policy.after {
         let environment = state.environment(name).ok_or_else(|| anyhow::anyhow!("no environment `{name}`"))?;
-        let mut conn = environment.pool.acquire().await?;
-        earlier.push((name.clone(), version_table::rows(&mut conn, &environment.config.version_table()).await?));
+        let mut conn = target_pool::acquire(environment).await?;
+        let rows = version_table::rows(&mut conn, &environment.config.version_table()).await.map_err(unavailable)?;
+        earlier.push((name.clone(), rows));
     }
     Ok(earlier)
 }

@@ -6,18 +6,23 @@ mod audit_log;
 pub mod auth;
 mod error;
 mod events;
+mod listener;
+mod previews;
 mod project_cache;
 mod reviews;
 mod schema;
+mod target_pool;
 mod watch;
 
 use crate::config::{AuthConfig, EnvironmentConfig};
 use crate::state::StateDb;
 use axum::Router;
+pub use listener::serve;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata_shared::api::ServerRunEvent;
+pub use target_pool::pool as target_pool;
 use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -38,6 +43,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// What the sign-in page tells the operator to run while no account exists.
     pub first_admin_command: String,
+    /// Previews made a moment ago, for identical requests.
+    previews: previews::Previews,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -58,7 +65,8 @@ impl AppState {
 pub struct Environment {
     pub name: String,
     pub config: EnvironmentConfig,
-    /// For reading its state; runs open their own connection (they hold a session lock).
+    /// For reading its state (`target_pool`); runs open their own connection (they hold a
+    /// session lock).
     pub pool: PgPool,
 }
 
@@ -83,6 +91,7 @@ impl AppState {
             state_db,
             auth,
             first_admin_command,
+            previews: Default::default(),
         }
     }
 

@@ -26,7 +26,7 @@ pub fn spawn(state: Arc<AppState>) {
     });
 }
 
-async fn fingerprint(dir: &Path) -> u64 {
+pub(super) async fn fingerprint(dir: &Path) -> u64 {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || migrations_dir::fingerprint(&dir)).await.unwrap_or_default()
 }

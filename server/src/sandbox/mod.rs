@@ -1,7 +1,12 @@
 //! The throwaway PostgreSQL that `strata serve` starts when no database is configured.
 //!
-//! Everything lives in `<state dir>/sandbox/`: the cluster (`data/`), its password, its log,
-//! and `owner.pid`, the strata process that runs it. The cluster survives restarts (so does
+//! Everything lives in `<state dir>/sandbox/`: the cluster (`data/`), its passwords, its log,
+//! and `owner.pid`, the strata process that runs it.
+//!
+//! The sandbox environment is the `sandbox` database, owned by the `strata_sandbox` role, which
+//! is no superuser and may not connect to Strata's state database: a revision run there cannot
+//! touch accounts, approvals or the audit log. The postmaster gets a clean environment, so no
+//! variable of the studio's (a `url_env` URL) is readable from SQL. The cluster survives restarts (so does
 //! what was applied to it); a postmaster left running by a crashed strata is found through
 //! `data/postmaster.pid` and stopped before a new one starts.
 
@@ -28,6 +33,11 @@ pub const ENVIRONMENT_NAME: &str = "sandbox";
 /// the `postgres` database the sandbox environment migrates.
 const STATE_DATABASE: &str = "strata_state";
 const SUPERUSER: &str = "postgres";
+/// Who the sandbox environment's revisions run as, and the database it owns.
+const TARGET_ROLE: &str = "strata_sandbox";
+const TARGET_DATABASE: &str = "sandbox";
+/// What the postmaster and initdb keep of strata's environment: what PostgreSQL needs.
+const POSTGRES_ENV: [&str; 4] = ["PATH", "LANG", "TZ", "TZDIR"];
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -36,6 +46,7 @@ pub struct Sandbox {
     postmaster: Option<Child>,
     port: u16,
     password: String,
+    target_password: String,
 }
 
 impl Sandbox {
@@ -54,29 +65,72 @@ impl Sandbox {
         stop_stale_postmaster(&dir).await?;
         let binaries = PostgresBinaries::find()?;
         let password = ensure_cluster(&dir, &binaries, user)?;
+        let target_password = password_file(&dir.join("target_password"), user)?;
         fs::write(dir.join("owner.pid"), std::process::id().to_string())?;
 
         let port = free_port()?;
         let postmaster = spawn_postmaster(&dir, &binaries, user, port, durability)?;
-        let mut sandbox = Self { dir, postmaster: Some(postmaster), port, password };
+        let mut sandbox = Self { dir, postmaster: Some(postmaster), port, password, target_password };
         sandbox.wait_until_ready().await?;
+        sandbox.ensure_target().await?;
+        ensure_state_database(sandbox.connect_options()).await?;
         tracing::info!(port, "sandbox PostgreSQL is ready");
         Ok(sandbox)
     }
 
-    pub fn connect_options(&self) -> PgConnectOptions {
+    fn options_for(&self, role: &str, password: &str, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .host("127.0.0.1")
             .port(self.port)
-            .username(SUPERUSER)
-            .password(&self.password)
-            .database("postgres")
+            .username(role)
+            .password(password)
+            .database(database)
             .log_statements(tracing::log::LevelFilter::Debug)
     }
 
-    /// A URL for the sandbox's `postgres` database (it holds the password: never log it).
-    pub fn url(&self) -> String {
-        format!("postgresql://{SUPERUSER}:{}@127.0.0.1:{}/postgres", self.password, self.port)
+    /// The superuser's, for setting the cluster up (and for tests that make databases in it).
+    pub fn connect_options(&self) -> PgConnectOptions {
+        self.options_for(SUPERUSER, &self.password, "postgres")
+    }
+
+    /// A URL for the sandbox environment: its own role and database (it holds the password:
+    /// never log it).
+    pub fn target_url(&self) -> String {
+        format!("postgresql://{TARGET_ROLE}:{}@127.0.0.1:{}/{TARGET_DATABASE}", self.target_password, self.port)
+    }
+
+    pub fn target_options(&self) -> PgConnectOptions {
+        self.options_for(TARGET_ROLE, &self.target_password, TARGET_DATABASE)
+    }
+
+    /// The sandbox environment's role (no superuser) and its database, made on first use; the
+    /// role's password is set again on every start, from its file.
+    async fn ensure_target(&self) -> Result<()> {
+        let mut admin = sqlx::PgConnection::connect_with(&self.connect_options()).await?;
+        let role_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)")
+            .bind(TARGET_ROLE)
+            .fetch_one(&mut admin)
+            .await?;
+        if !role_exists {
+            sqlx::raw_sql(&format!("CREATE ROLE {TARGET_ROLE}")).execute(&mut admin).await?;
+        }
+        // The password is hex from `identity::random_hex`: nothing to quote.
+        let alter = format!(
+            "ALTER ROLE {TARGET_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '{}'",
+            self.target_password
+        );
+        sqlx::raw_sql(&alter).execute(&mut admin).await?;
+        let database_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+            .bind(TARGET_DATABASE)
+            .fetch_one(&mut admin)
+            .await?;
+        if !database_exists {
+            sqlx::raw_sql(&format!("CREATE DATABASE {TARGET_DATABASE} OWNER {TARGET_ROLE}"))
+                .execute(&mut admin)
+                .await?;
+        }
+        let _ = admin.close().await;
+        Ok(())
     }
 
     pub fn port(&self) -> u16 {
@@ -237,6 +291,14 @@ async fn ensure_state_database(admin: PgConnectOptions) -> Result<PgConnectOptio
             return Err(error).context("cannot create the state database in the sandbox");
         }
     }
+    // Only its owner (the superuser) connects: not the sandbox environment's role, nor any other.
+    let open_to_public: bool = sqlx::query_scalar("SELECT datacl IS NULL FROM pg_database WHERE datname = $1")
+        .bind(STATE_DATABASE)
+        .fetch_one(&mut conn)
+        .await?;
+    if open_to_public {
+        sqlx::raw_sql(&format!("REVOKE ALL ON DATABASE {STATE_DATABASE} FROM PUBLIC")).execute(&mut conn).await?;
+    }
     let _ = conn.close().await;
     Ok(admin.database(STATE_DATABASE))
 }
@@ -276,12 +338,8 @@ fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>)
         fs::remove_dir_all(&data)
             .with_context(|| format!("cannot remove the unfinished cluster {}", data.display()))?;
     }
-    let password = crate::identity::random_hex(16)?;
-    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&password_file)?;
-    writeln!(file, "{password}")?;
-    if let Some(user) = user {
-        user.give(&password_file)?;
-    }
+    let _ = fs::remove_file(&password_file);
+    let password = password_file_at(&password_file, user)?;
     tracing::info!(dir = %data.display(), "creating the sandbox cluster (initdb)");
     let mut initdb = Command::new(binaries.initdb());
     initdb
@@ -291,6 +349,7 @@ fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>)
         .arg("--pwfile")
         .arg(&password_file)
         .stdin(Stdio::null());
+    clean_environment(&mut initdb);
     if let Some(user) = user {
         user.run_as(&mut initdb);
     }
@@ -299,6 +358,37 @@ fn ensure_cluster(dir: &Path, binaries: &PostgresBinaries, user: Option<OsUser>)
         bail!("initdb failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
     }
     Ok(password)
+}
+
+/// The password kept in `path`, made there (readable by its owner only) on first use.
+fn password_file(path: &Path, user: Option<OsUser>) -> Result<String> {
+    match fs::read_to_string(path) {
+        Ok(password) => Ok(password.trim().to_owned()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => password_file_at(path, user),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+fn password_file_at(path: &Path, user: Option<OsUser>) -> Result<String> {
+    let password = crate::identity::random_hex(16)?;
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    writeln!(file, "{password}")?;
+    if let Some(user) = user {
+        user.give(path)?;
+    }
+    Ok(password)
+}
+
+/// Only what PostgreSQL needs of strata's environment (paths, locale, time zone): a revision
+/// must not read the studio's variables (database URLs, secrets) through the server.
+fn clean_environment(command: &mut Command) {
+    command.env_clear();
+    for (name, value) in std::env::vars_os() {
+        let name_text = name.to_string_lossy();
+        if POSTGRES_ENV.contains(&name_text.as_ref()) || name_text.starts_with("LC_") {
+            command.env(&name, value);
+        }
+    }
 }
 
 /// Whether the cluster waits for the disk on commit.
@@ -331,6 +421,7 @@ fn spawn_postmaster(
     if durability == Durability::Throwaway {
         postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
     }
+    clean_environment(&mut postgres);
     if let Some(user) = user {
         user.run_as(&mut postgres);
     }
