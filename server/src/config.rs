@@ -20,6 +20,9 @@
 //!
 //! [auth]
 //! session_minutes = 720
+//!
+//! [server]
+//! trusted_proxies = ["127.0.0.1/32"] # whose X-Forwarded-For/-Proto are believed (default: nobody's)
 //! ```
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
@@ -33,6 +36,7 @@ use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
+use crate::trusted_proxies::{Network, TrustedProxies};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +46,24 @@ pub struct Config {
     pub state: Option<StateConfig>,
     #[serde(default)]
     pub auth: AuthConfig,
+    #[serde(default)]
+    pub server: ServerConfig,
+}
+
+/// How the studio is reached.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Reverse proxies (addresses or CIDR ranges) whose forwarding headers are believed.
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
+}
+
+impl ServerConfig {
+    pub fn trusted_proxies(&self) -> TrustedProxies {
+        // Checked by `Config::load`.
+        TrustedProxies::new(self.trusted_proxies.iter().filter_map(|n| n.parse().ok()).collect())
+    }
 }
 
 /// Where Strata keeps users, sessions, reviews, approvals and the audit log.
@@ -125,6 +147,11 @@ impl Config {
             let at = line.map_or(String::new(), |line| format!(":{line}"));
             anyhow::anyhow!("{}{at}: {}", path.display(), error.message())
         })?;
+        for proxy in &config.server.trusted_proxies {
+            if let Err(error) = proxy.parse::<Network>() {
+                bail!("{}: [server] trusted_proxies: {error}", path.display());
+            }
+        }
         for (name, environment) in &config.environments {
             let names = std::iter::once(&environment.version_table).chain(environment.version_table_schema.as_ref());
             if let Some(bad) = names.into_iter().find(|n| !is_identifier(n)) {
@@ -264,5 +291,9 @@ mod tests {
         assert!(error(&format!("{base}approver_roles = [\"root\"]\n")).contains("strata.toml:4"));
         assert!(error(&format!("{base}approvals_required = 0\n")).contains("needs 0 approvals"));
         assert!(error("[state]\nurl = \"postgresql://h/s\"\nurl_env = \"S\"\n").contains("[state] gives both"));
+        assert!(
+            error("[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n")
+                .ends_with("strata.toml: [server] trusted_proxies: `10.0.0.0/40`: the prefix length must be 0 to 32")
+        );
     }
 }

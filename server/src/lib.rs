@@ -16,4 +16,5 @@ pub mod reviews;
 pub mod sandbox;
 pub mod sign_off;
 pub mod state;
+pub mod trusted_proxies;
 pub mod version_table;

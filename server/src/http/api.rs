@@ -15,6 +15,7 @@ use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
+use strata_shared::limits::{self, Field};
 use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
@@ -139,6 +140,7 @@ pub(super) async fn prepare(
     target: &execute::Environment<'_>,
     request: &PlanRequest,
 ) -> Result<execute::Prepared, ApiError> {
+    limits::check(Field::Target, &request.target).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     if project.has_errors() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
