@@ -27,6 +27,7 @@
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
 
+use crate::trusted_proxies::{Network, TrustedProxies};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use sqlx::postgres::PgConnectOptions;
@@ -36,7 +37,6 @@ use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
-use crate::trusted_proxies::{Network, TrustedProxies};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

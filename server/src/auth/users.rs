@@ -69,10 +69,7 @@ fn check_name(name: &str) -> Result<()> {
         && limits::check(Field::UserName, name).is_ok()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
     if !fine {
-        bail!(
-            "`{name}` is not a usable user name: 1 to {} letters, digits, or _ - . @",
-            Field::UserName.max_chars()
-        );
+        bail!("`{name}` is not a usable user name: 1 to {} letters, digits, or _ - . @", Field::UserName.max_chars());
     }
     Ok(())
 }

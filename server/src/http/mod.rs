@@ -18,12 +18,12 @@ use crate::state::StateDb;
 use crate::trusted_proxies::TrustedProxies;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use security_headers::SecurityHeaders;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use strata_shared::api::ServerRunEvent;
 use tokio::sync::broadcast;
-use security_headers::SecurityHeaders;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
