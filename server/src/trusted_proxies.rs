@@ -104,7 +104,7 @@ impl TrustedProxies {
                 break;
             }
         }
-        let proto = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).last();
+        let proto = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).next_back();
         let https = proto.and_then(|v| v.rsplit(',').next()).is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
         Client { address, https }
     }

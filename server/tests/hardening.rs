@@ -176,6 +176,9 @@ fn refused_sign_ins_cannot_flood_the_audit_log_which_is_read_a_page_at_a_time() 
     assert_eq!(status, 400, "an over-long filter");
 }
 
+/// A request (method, path, headers, body) and the status it gets.
+type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, Option<Value>, u16);
+
 #[test]
 fn every_response_carries_the_security_headers_and_the_policy_allows_trunks_loader() {
     let state = support::state_dir();
@@ -187,7 +190,7 @@ fn every_response_carries_the_security_headers_and_the_policy_allows_trunks_load
     let css = format!("/{}", index.split("href=\"/").nth(1).unwrap().split('"').next().unwrap());
 
     let token = format!("Bearer {}", studio.token);
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, Option<Value>, u16)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("GET", "/", vec![], None, 200),
         ("GET", "/revisions/abc", vec![], None, 200),
         ("GET", &css, vec![], None, 200),

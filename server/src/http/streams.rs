@@ -9,9 +9,12 @@ use tokio::sync::watch;
 /// Enough for a person's tabs; a client opening more is refused.
 pub const PER_CREDENTIAL: usize = 8;
 
+/// One open stream: its id and the switch that closes it.
+type Open = (u64, watch::Sender<bool>);
+
 #[derive(Default)]
 pub struct Streams {
-    open: Mutex<HashMap<String, Vec<(u64, watch::Sender<bool>)>>>,
+    open: Mutex<HashMap<String, Vec<Open>>>,
     next_id: AtomicU64,
 }
 
