@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use strata_shared::access::{AuthStatus, Me, SignIn};
 use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
 use strata_shared::approval::Proposal;
-use strata_shared::audit::AuditEntry;
+use strata_shared::audit::{AuditPage, AuditQuery};
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
 
 thread_local! {
@@ -72,8 +72,26 @@ pub async fn approve(proposal: &str) -> Result<Proposal, String> {
     post_json(&format!("/api/proposals/{}/approvals", segment(proposal)?), &serde_json::json!({})).await
 }
 
-pub async fn audit() -> Result<Vec<AuditEntry>, String> {
-    get_json("/api/audit").await
+pub async fn audit(query: &AuditQuery) -> Result<AuditPage, String> {
+    get_json(&audit_url(query, None)).await
+}
+
+/// `/api/audit` with the page and filters of `query` (and an export `format`), each value
+/// percent-encoded.
+pub fn audit_url(query: &AuditQuery, format: Option<&str>) -> String {
+    let numbers = [("limit", query.limit), ("before", query.before)];
+    let texts = [("actor", &query.actor), ("action", &query.action), ("environment", &query.environment)];
+    let pairs: Vec<String> = numbers
+        .into_iter()
+        .filter_map(|(key, value)| Some(format!("{key}={}", value?)))
+        .chain(
+            texts
+                .into_iter()
+                .filter_map(|(key, value)| Some(format!("{key}={}", js_sys::encode_uri_component(value.as_deref()?)))),
+        )
+        .chain(format.map(|f| format!("format={f}")))
+        .collect();
+    if pairs.is_empty() { "/api/audit".to_owned() } else { format!("/api/audit?{}", pairs.join("&")) }
 }
 
 pub async fn plan(request: &PlanRequest) -> Result<PlanPreview, String> {

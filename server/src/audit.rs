@@ -2,7 +2,7 @@
 
 use crate::state::StateDb;
 use anyhow::Result;
-use strata_shared::audit::AuditEntry;
+use strata_shared::audit::{AuditEntry, AuditPage, AuditQuery};
 
 /// One thing that happened. `actor` is a user name (or the name tried at a failed sign-in).
 pub struct Event<'a> {
@@ -51,20 +51,72 @@ pub async fn record(db: &StateDb, event: Event<'_>) -> Result<()> {
     Ok(())
 }
 
-type Row = (i64, i64, String, String, Option<String>, Option<String>, String);
-
-/// The newest `limit` entries, newest first.
-pub async fn list(db: &StateDb, limit: i64) -> Result<Vec<AuditEntry>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, extract(epoch FROM at)::bigint, actor, action, environment, subject, detail
-         FROM strata.audit ORDER BY id DESC LIMIT $1",
+/// Records `event`, or counts it on the entry of the same actor, action and address made
+/// within the last `window_minutes`: a flood of refused sign-ins is one entry per window.
+pub async fn record_repeated(db: &StateDb, event: Event<'_>, window_minutes: i32) -> Result<()> {
+    let mut tx = db.pool.begin().await?;
+    // One writer per actor and address at a time, so parallel repeats share one entry.
+    sqlx::query("SELECT pg_advisory_xact_lock(7301208, hashtext($1 || ' ' || coalesce($2, '')))")
+        .bind(event.actor)
+        .bind(event.address)
+        .execute(&mut *tx)
+        .await?;
+    let counted = sqlx::query(
+        "UPDATE strata.audit SET count = count + 1 WHERE id = (
+             SELECT id FROM strata.audit
+             WHERE actor = $1 AND action = $2 AND address IS NOT DISTINCT FROM $3
+               AND at > now() - make_interval(mins => $4)
+             ORDER BY id DESC LIMIT 1)",
     )
-    .bind(limit)
+    .bind(event.actor)
+    .bind(&event.action)
+    .bind(event.address)
+    .bind(window_minutes)
+    .execute(&mut *tx)
+    .await?;
+    if counted.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO strata.audit (actor, action, environment, subject, detail, address)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(event.actor)
+        .bind(&event.action)
+        .bind(event.environment)
+        .bind(event.subject)
+        .bind(&event.detail)
+        .bind(event.address)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+type Row = (i64, i64, String, String, Option<String>, Option<String>, String, Option<String>, i32);
+
+/// One page of entries matching `query`, newest first.
+pub async fn list(db: &StateDb, query: &AuditQuery) -> Result<AuditPage> {
+    let size = query.page_size();
+    let mut rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, extract(epoch FROM at)::bigint, actor, action, environment, subject, detail, address, count
+         FROM strata.audit
+         WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR actor = $2)
+           AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR environment = $4)
+         ORDER BY id DESC LIMIT $5",
+    )
+    .bind(query.before)
+    .bind(&query.actor)
+    .bind(&query.action)
+    .bind(&query.environment)
+    .bind(size + 1)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
+    // One row more than the page tells whether another page follows.
+    let more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    let entries: Vec<AuditEntry> = rows
         .into_iter()
-        .map(|(id, at, actor, action, environment, subject, detail)| AuditEntry {
+        .map(|(id, at, actor, action, environment, subject, detail, address, count)| AuditEntry {
             id,
             at,
             actor,
@@ -72,13 +124,17 @@ pub async fn list(db: &StateDb, limit: i64) -> Result<Vec<AuditEntry>> {
             environment,
             subject,
             detail,
+            address,
+            count: i64::from(count),
         })
-        .collect())
+        .collect();
+    let next = if more { entries.last().map(|e| e.id) } else { None };
+    Ok(AuditPage { entries, next })
 }
 
 /// RFC 4180 CSV with a header row; times in UTC as RFC 3339.
 pub fn csv(entries: &[AuditEntry]) -> String {
-    let mut out = String::from("id,at,actor,action,environment,subject,detail\r\n");
+    let mut out = String::from("id,at,actor,action,environment,subject,detail,address,count\r\n");
     for entry in entries {
         let fields = [
             entry.id.to_string(),
@@ -88,6 +144,8 @@ pub fn csv(entries: &[AuditEntry]) -> String {
             entry.environment.clone().unwrap_or_default(),
             entry.subject.clone().unwrap_or_default(),
             entry.detail.clone(),
+            entry.address.clone().unwrap_or_default(),
+            entry.count.to_string(),
         ];
         let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&quoted.join(","));
@@ -126,16 +184,18 @@ mod tests {
             environment: None,
             subject: Some("1a2b".to_owned()),
             detail: "said \"no\", twice\n=cmd".to_owned(),
+            address: None,
+            count: 1,
         };
         let text = csv(&[entry.clone(), AuditEntry { detail: "=HYPERLINK()".to_owned(), ..entry.clone() }]);
         let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(lines[0], "id,at,actor,action,environment,subject,detail");
-        assert_eq!(lines[1], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,\"said \"\"no\"\", twice\n=cmd\"");
-        assert_eq!(lines[2], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'=HYPERLINK()");
+        assert_eq!(lines[0], "id,at,actor,action,environment,subject,detail,address,count");
+        assert_eq!(lines[1], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,\"said \"\"no\"\", twice\n=cmd\",,1");
+        assert_eq!(lines[2], "7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'=HYPERLINK(),,1");
         let hidden = csv(&[AuditEntry { detail: "\t=cmd".to_owned(), ..entry.clone() }]);
-        assert_eq!(hidden.split("\r\n").nth(1), Some("7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'\t=cmd"));
+        assert_eq!(hidden.split("\r\n").nth(1), Some("7,2026-11-21T00:00:00Z,ann,comment,,1a2b,'\t=cmd,,1"));
         let returned = csv(&[AuditEntry { detail: "\r=cmd".to_owned(), ..entry }]);
-        assert!(returned.contains(",\"'\r=cmd\""), "{returned}");
+        assert!(returned.contains(",\"'\r=cmd\",,1"), "{returned}");
     }
 
     #[test]

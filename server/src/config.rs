@@ -25,10 +25,12 @@
 //! header_timeout_seconds = 10        # to send a request's head; also ends idle keep-alive
 //! max_connections = 512              # served at once; more wait in the backlog
 //! target_connections = 4             # per environment, for previews, status and listings
+//! trusted_proxies = ["127.0.0.1/32"] # whose X-Forwarded-For/-Proto are believed (default: nobody's)
 //! ```
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
 
+use crate::trusted_proxies::{Network, TrustedProxies};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use sqlx::postgres::PgConnectOptions;
@@ -86,11 +88,20 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Connections to each environment for reading its state (runs open their own).
     pub target_connections: u32,
+    /// Reverse proxies (addresses or CIDR ranges) whose forwarding headers are believed.
+    trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { header_timeout_seconds: 10, max_connections: 512, target_connections: 4 }
+        Self { header_timeout_seconds: 10, max_connections: 512, target_connections: 4, trusted_proxies: Vec::new() }
+    }
+}
+
+impl ServerConfig {
+    pub fn trusted_proxies(&self) -> TrustedProxies {
+        // Checked by `Config::load`.
+        TrustedProxies::new(self.trusted_proxies.iter().filter_map(|n| n.parse().ok()).collect())
     }
 }
 
@@ -154,6 +165,11 @@ impl Config {
             let at = line.map_or(String::new(), |line| format!(":{line}"));
             anyhow::anyhow!("{}{at}: {}", path.display(), error.message())
         })?;
+        for proxy in &config.server.trusted_proxies {
+            if let Err(error) = proxy.parse::<Network>() {
+                bail!("{}: [server] trusted_proxies: {error}", path.display());
+            }
+        }
         for (name, environment) in &config.environments {
             let names = std::iter::once(&environment.version_table).chain(environment.version_table_schema.as_ref());
             if let Some(bad) = names.into_iter().find(|n| !is_identifier(n)) {
@@ -293,6 +309,10 @@ mod tests {
         assert!(error(&format!("{base}approver_roles = [\"root\"]\n")).contains("strata.toml:4"));
         assert!(error(&format!("{base}approvals_required = 0\n")).contains("needs 0 approvals"));
         assert!(error("[state]\nurl = \"postgresql://h/s\"\nurl_env = \"S\"\n").contains("[state] gives both"));
+        assert!(
+            error("[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n")
+                .ends_with("strata.toml: [server] trusted_proxies: `10.0.0.0/40`: the prefix length must be 0 to 32")
+        );
     }
 
     #[test]

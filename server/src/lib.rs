@@ -16,6 +16,7 @@ pub mod reviews;
 pub mod sandbox;
 pub mod sign_off;
 pub mod state;
+pub mod trusted_proxies;
 pub mod version_table;
 
 /// The fuzzing harness of `shared/tests/fuzz`, for the server's own reader of `strata.toml`.

@@ -13,6 +13,7 @@ pub mod digest;
 pub mod graph;
 pub mod history;
 pub mod layout;
+pub mod limits;
 pub mod lint;
 pub mod new_revision;
 pub mod offline;

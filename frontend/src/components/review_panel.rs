@@ -9,6 +9,7 @@ use crate::session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use strata_shared::access::Action;
+use strata_shared::limits::Field;
 use strata_shared::review::{NewComment, RevisionReview, Thread, Verdict, state_of};
 
 /// Shared by the revision's SQL listings and its review panel: the line a new comment is
@@ -157,7 +158,7 @@ fn thread_view(
             <ul class="comments">{comments}</ul>
             {may_review.then(|| view! {
                 <p class="thread-actions">
-                    <textarea data-test="reply-body" rows="2" aria-label=tr("Reply")
+                    <textarea data-test="reply-body" rows="2" aria-label=tr("Reply") maxlength=Field::Comment.max_chars()
                         on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                     <button data-test="reply" on:click=send_reply>{tr("Reply")}</button>
                     " "
@@ -190,7 +191,8 @@ fn new_thread(
     };
     view! {
         <div class="new-thread" id="new-comment">
-            <textarea data-test="comment-new" rows="3" aria-label=tr("New comment") prop:value=move || body.get()
+            <textarea data-test="comment-new" rows="3" aria-label=tr("New comment") maxlength=Field::Comment.max_chars()
+                prop:value=move || body.get()
                 on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             <label>{tr("on line (optional)")} " "
                 <input data-test="comment-line" type="number" min="1" size="5" prop:value=move || line.get()

@@ -5,6 +5,7 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use strata_shared::access::{Me, SignIn};
+use strata_shared::limits::Field;
 
 #[component]
 pub fn SignInPage(first_admin_command: Option<String>, signed_in: WriteSignal<Option<Me>>) -> impl IntoView {
@@ -40,11 +41,12 @@ pub fn SignInPage(first_admin_command: Option<String>, signed_in: WriteSignal<Op
             })}
             <form on:submit=submit data-test="sign-in">
                 <label>{tr("Name")}
-                    <input data-test="sign-in-name" autocomplete="username" required
+                    <input data-test="sign-in-name" autocomplete="username" required maxlength=Field::UserName.max_chars()
                         on:input=move |ev| name.set(event_target_value(&ev)) />
                 </label>
                 <label>{tr("Password")}
                     <input data-test="sign-in-password" type="password" autocomplete="current-password" required
+                        maxlength=Field::Password.max_chars()
                         on:input=move |ev| password.set(event_target_value(&ev)) />
                 </label>
                 <button type="submit" data-test="sign-in-submit" disabled=move || busy.get()>{tr("Sign in")}</button>

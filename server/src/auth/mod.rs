@@ -7,5 +7,6 @@ pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod verifier;
 
 pub use secret::same as same_secret;

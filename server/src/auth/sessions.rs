@@ -6,7 +6,16 @@ use super::users::{User, parse_role};
 use crate::state::StateDb;
 use anyhow::Result;
 
-pub const COOKIE: &str = "strata_session";
+/// The cookie's name over HTTPS: `__Host-` makes the browser refuse it unless it is `Secure`,
+/// from this very host, for `Path=/`, so no neighbour (another port, a subdomain, plain HTTP)
+/// can plant or overwrite it.
+pub const SECURE_COOKIE: &str = "__Host-strata_session";
+/// Its name over plain HTTP (such as http://localhost), where `__Host-` cookies cannot be set.
+pub const PLAIN_COOKIE: &str = "strata_session";
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { PLAIN_COOKIE }
+}
 
 pub struct Session {
     pub user: User,
@@ -34,11 +43,16 @@ pub async fn start(db: &StateDb, user: &str, minutes: u32) -> Result<(String, St
 
 /// The live session with this id, if any.
 pub async fn find(db: &StateDb, id: &str) -> Result<Option<Session>> {
+    find_by_key(db, &key(id)).await
+}
+
+/// The live session whose id has this `key`, if any.
+pub async fn find_by_key(db: &StateDb, key: &str) -> Result<Option<Session>> {
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT u.name, u.role, s.csrf_token FROM strata.sessions s JOIN strata.users u ON u.name = s.user_name
          WHERE s.id_hash = $1 AND s.expires_at > now()",
     )
-    .bind(secret::hash(id))
+    .bind(key)
     .fetch_optional(&db.pool)
     .await?;
     row.map(|(name, role, csrf_token)| Ok(Session { user: User { role: parse_role(&role)?, name }, csrf_token }))
@@ -53,11 +67,18 @@ pub async fn end(db: &StateDb, id: &str) -> Result<()> {
 /// The `Set-Cookie` value: HttpOnly (no script reads it), SameSite=Strict (no other site sends
 /// it), Secure when the studio is reached over HTTPS.
 pub fn cookie(id: &str, minutes: u32, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", u64::from(minutes) * 60)
+    let name = cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{name}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{flag}", u64::from(minutes) * 60)
 }
 
 pub fn removal_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+    let name = cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{flag}")
+}
+
+/// What event streams and other per-session state are keyed by: the stored hash of the id.
+pub fn key(id: &str) -> String {
+    secret::hash(id)
 }

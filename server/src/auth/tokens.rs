@@ -5,6 +5,7 @@ use super::secret;
 use super::users::{User, parse_role};
 use crate::state::StateDb;
 use anyhow::{Result, bail};
+use strata_shared::limits::{self, Field};
 
 const PREFIX: &str = "strata_";
 
@@ -18,6 +19,7 @@ pub struct TokenInfo {
 
 /// A new token for `user`: its public id and the secret to hand over.
 pub async fn create(db: &StateDb, user: &str, label: &str) -> Result<(String, String)> {
+    limits::check(Field::TokenLabel, label).map_err(anyhow::Error::msg)?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM strata.users WHERE name = $1)")
         .bind(user)
         .fetch_one(&db.pool)
@@ -66,11 +68,21 @@ pub async fn user_of(db: &StateDb, token: &str) -> Result<Option<User>> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
+    user_of_key(db, &key(token)).await
+}
+
+/// What per-token state is keyed by: the stored hash.
+pub fn key(token: &str) -> String {
+    secret::hash(token)
+}
+
+/// The user a live token with this `key` acts as.
+pub async fn user_of_key(db: &StateDb, key: &str) -> Result<Option<User>> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT u.name, u.role FROM strata.api_tokens t JOIN strata.users u ON u.name = t.user_name
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
     )
-    .bind(secret::hash(token))
+    .bind(key)
     .fetch_optional(&db.pool)
     .await?;
     row.map(|(name, role)| Ok(User { role: parse_role(&role)?, name })).transpose()

@@ -4,6 +4,7 @@ use super::password;
 use crate::state::StateDb;
 use anyhow::{Result, bail};
 use strata_shared::access::Role;
+use strata_shared::limits::{self, Field};
 
 pub struct User {
     pub name: String,
@@ -15,6 +16,7 @@ pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result
     if password.chars().count() < password::MIN_LENGTH {
         bail!("the password is too short: at least {} characters", password::MIN_LENGTH);
     }
+    limits::check(Field::Password, password).map_err(anyhow::Error::msg)?;
     let hash = password::hash(password)?;
     let inserted =
         sqlx::query("INSERT INTO strata.users (name, role, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -64,10 +66,10 @@ pub(super) fn parse_role(text: &str) -> Result<Role> {
 
 fn check_name(name: &str) -> Result<()> {
     let fine = !name.is_empty()
-        && name.len() <= 64
+        && limits::check(Field::UserName, name).is_ok()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
     if !fine {
-        bail!("`{name}` is not a usable user name: 1 to 64 letters, digits, or _ - . @");
+        bail!("`{name}` is not a usable user name: 1 to {} letters, digits, or _ - . @", Field::UserName.max_chars());
     }
     Ok(())
 }

@@ -66,6 +66,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         state_db.clone(),
         configured.auth,
         first_admin_command,
+        configured.server.trusted_proxies(),
     ));
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))

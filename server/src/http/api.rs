@@ -17,6 +17,7 @@ use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
+use strata_shared::limits::{self, Field};
 use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
@@ -148,6 +149,7 @@ pub(super) async fn prepare(
     environment: &Environment,
     request: &PlanRequest,
 ) -> Result<execute::Prepared, ApiError> {
+    limits::check(Field::Target, &request.target).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     refuse_broken(project)?;
     let mut conn = target_pool::acquire(environment).await?;
     let target = execution(environment, request);

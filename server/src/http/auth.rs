@@ -5,7 +5,8 @@
 use super::AppState;
 use super::error::ApiError;
 use crate::audit::{self, Event};
-use crate::auth::{password, same_secret, sessions, throttle, tokens, users};
+use crate::auth::{same_secret, sessions, throttle, tokens, users};
+use crate::state::StateDb;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -14,6 +15,7 @@ use axum::{Extension, Json};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use strata_shared::access::{Action, AuthStatus, Me, Role, SignIn};
+use strata_shared::limits::{self, Field};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -22,8 +24,16 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct Caller {
     pub name: String,
     pub role: Role,
+    credential: Credential,
     /// The session's CSRF token; none for an API token.
     csrf_token: Option<String>,
+}
+
+/// How the caller signed in, by the stored hash of its secret.
+#[derive(Clone)]
+enum Credential {
+    Session(String),
+    Token(String),
 }
 
 impl Caller {
@@ -35,22 +45,52 @@ impl Caller {
             Err(ApiError::new(StatusCode::FORBIDDEN, format!("the {} role may not {what}", self.role)))
         }
     }
+
+    /// What per-credential state (event streams) is kept under.
+    pub fn credential_key(&self) -> &str {
+        match &self.credential {
+            Credential::Session(key) | Credential::Token(key) => key,
+        }
+    }
+
+    /// Whether the session or token is still live, for the same account in the same role.
+    pub async fn still_holds(&self, db: &StateDb) -> bool {
+        let user = match &self.credential {
+            Credential::Session(key) => sessions::find_by_key(db, key).await.map(|s| s.map(|s| s.user)),
+            Credential::Token(key) => tokens::user_of_key(db, key).await,
+        };
+        matches!(user, Ok(Some(user)) if user.name == self.name && user.role == self.role)
+    }
 }
 
 /// The middleware of every protected route: 401 without a live session or token, 403 for a
 /// browser's state-changing request without its CSRF token.
-pub async fn gate(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
+pub async fn gate(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let headers = request.headers();
+    let https = state.proxies.client(peer, headers).https;
     let caller = if let Some(token) = bearer(headers) {
         match tokens::user_of(&state.state_db, token).await {
-            Ok(user) => user.map(|u| Caller { name: u.name, role: u.role, csrf_token: None }),
+            Ok(user) => user.map(|u| Caller {
+                name: u.name,
+                role: u.role,
+                credential: Credential::Token(tokens::key(token)),
+                csrf_token: None,
+            }),
             Err(error) => return ApiError::from(error).into_response(),
         }
-    } else if let Some(id) = session_cookie(headers) {
+    } else if let Some(id) = session_cookie(headers, https) {
         match sessions::find(&state.state_db, id).await {
-            Ok(session) => {
-                session.map(|s| Caller { name: s.user.name, role: s.user.role, csrf_token: Some(s.csrf_token) })
-            }
+            Ok(session) => session.map(|s| Caller {
+                name: s.user.name,
+                role: s.user.role,
+                credential: Credential::Session(sessions::key(id)),
+                csrf_token: Some(s.csrf_token),
+            }),
             Err(error) => return ApiError::from(error).into_response(),
         }
     } else {
@@ -72,10 +112,15 @@ pub async fn gate(State(state): State<Arc<AppState>>, mut request: Request, next
 }
 
 /// `GET /api/auth/status`: open to all; says how to create the first admin when no one exists.
-pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<AuthStatus>, ApiError> {
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Json<AuthStatus>, ApiError> {
     let first_admin_command =
         if users::any_exist(&state.state_db).await? { None } else { Some(state.first_admin_command.clone()) };
-    let me = match session_cookie(&headers) {
+    let https = state.proxies.client(peer, &headers).https;
+    let me = match session_cookie(&headers, https) {
         Some(id) => sessions::find(&state.state_db, id).await?.map(|s| Me {
             name: s.user.name,
             role: s.user.role,
@@ -86,8 +131,12 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     Ok(Json(AuthStatus { first_admin_command, me }))
 }
 
+/// Refused sign-ins of one name from one address within this many minutes are one audit entry.
+const REFUSALS_WINDOW_MINUTES: i32 = 15;
+
 /// `POST /api/auth/sign-in`: always a fresh session id (a cookie sent along is never adopted,
-/// so a planted one gains nothing); throttled after repeated failures.
+/// so a planted one gains nothing). Each name and address backs off after failures
+/// (`throttle`); the password check runs on the bounded `verifier` pool.
 pub async fn sign_in(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -95,47 +144,69 @@ pub async fn sign_in(
     Json(form): Json<SignIn>,
 ) -> Result<Response, ApiError> {
     let db = &state.state_db;
-    let address = peer.ip().to_string();
-    if let Some(seconds) = throttle::wait_needed(db, &form.name, &address).await? {
-        audit::record(db, Event::new(&form.name, "sign-in-throttled").address(&address)).await?;
-        let message = format!("too many failed sign-ins: try again in {seconds} s");
-        let mut response = ApiError::new(StatusCode::TOO_MANY_REQUESTS, message).into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return Ok(response);
+    let client = state.proxies.client(peer, &headers);
+    let address = client.address.to_string();
+    // Over-long text is refused before anything is stored or hashed.
+    for (field, text) in [(Field::UserName, &form.name), (Field::Password, &form.password)] {
+        limits::check(field, text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     }
+    let refused = |action: &'static str| Event::new(&form.name, action).address(&address);
+    let attempt = match throttle::reserve(db, &form.name, &address).await? {
+        Ok(attempt) => attempt,
+        Err(seconds) => {
+            audit::record_repeated(db, refused("sign-in-throttled"), REFUSALS_WINDOW_MINUTES).await?;
+            let message = format!("too many failed sign-ins: try again in {seconds} s");
+            return Ok(with_retry_after(ApiError::new(StatusCode::TOO_MANY_REQUESTS, message), seconds));
+        }
+    };
     let found = users::credentials(db, &form.name).await?;
     let stored = found.as_ref().map(|(_, hash)| hash.clone());
-    let password = form.password.clone();
-    // Hashing is deliberately slow: off the async threads.
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, stored.as_deref()))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let Ok(matches) = state.verifier.verify(form.password.clone(), stored).await else {
+        attempt.release().await?;
+        audit::record_repeated(db, refused("sign-in-busy"), REFUSALS_WINDOW_MINUTES).await?;
+        let busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins at once: try again in a moment");
+        return Ok(with_retry_after(busy, 1));
+    };
     let Some((user, _)) = found.filter(|_| matches) else {
-        audit::record(db, Event::new(&form.name, "sign-in-failed").address(&address)).await?;
+        attempt.failed().await?;
+        audit::record_repeated(db, refused("sign-in-failed"), REFUSALS_WINDOW_MINUTES).await?;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong name or password"));
     };
-    if let Some(old) = session_cookie(&headers) {
+    attempt.succeeded().await?;
+    throttle::forget_old(db).await?;
+    if let Some(old) = session_cookie(&headers, client.https) {
         sessions::end(db, old).await?;
+        state.streams.close_all(&sessions::key(old));
     }
     let minutes = state.auth.session_minutes;
     let (id, csrf_token) = sessions::start(db, &user.name, minutes).await?;
     audit::record(db, Event::new(&user.name, "sign-in").address(&address)).await?;
-    let cookie = sessions::cookie(&id, minutes, is_https(&headers));
+    let cookie = sessions::cookie(&id, minutes, client.https);
     let me = Me { name: user.name, role: user.role, csrf_token };
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
-/// `POST /api/auth/sign-out`.
+fn with_retry_after(error: ApiError, seconds: u64) -> Response {
+    let mut response = error.into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// `POST /api/auth/sign-out`: ends the session and its event streams.
 pub async fn sign_out(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(id) = session_cookie(&headers) {
+    let client = state.proxies.client(peer, &headers);
+    if let Some(id) = session_cookie(&headers, client.https) {
         sessions::end(&state.state_db, id).await?;
     }
-    audit::record(&state.state_db, Event::new(&caller.name, "sign-out")).await?;
-    let cookie = sessions::removal_cookie(is_https(&headers));
+    state.streams.close_all(caller.credential_key());
+    let address = client.address.to_string();
+    audit::record(&state.state_db, Event::new(&caller.name, "sign-out").address(&address)).await?;
+    let cookie = sessions::removal_cookie(client.https);
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
 }
 
@@ -143,17 +214,15 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+/// The session id from the cookie of this scheme: over HTTPS only the `__Host-` one, which no
+/// neighbouring origin can have planted.
+fn session_cookie(headers: &HeaderMap, https: bool) -> Option<&str> {
+    let name = sessions::cookie_name(https);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(sessions::COOKIE)?.strip_prefix('='))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
         .filter(|id| !id.is_empty())
-}
-
-/// Behind a TLS-terminating proxy the cookie must be `Secure`.
-fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }

@@ -11,13 +11,19 @@ mod previews;
 mod project_cache;
 mod reviews;
 mod schema;
+mod security_headers;
+mod streams;
 mod target_pool;
 mod watch;
 
+use crate::auth::verifier::{self, Verifier};
 use crate::config::{AuthConfig, EnvironmentConfig};
 use crate::state::StateDb;
+use crate::trusted_proxies::TrustedProxies;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 pub use listener::serve;
+use security_headers::SecurityHeaders;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,6 +51,12 @@ pub struct AppState {
     pub first_admin_command: String,
     /// Previews made a moment ago, for identical requests.
     previews: previews::Previews,
+    /// Whose forwarding headers are believed.
+    pub proxies: TrustedProxies,
+    /// Password checks, on a few threads.
+    pub verifier: Verifier,
+    /// Event streams open per session or token.
+    pub streams: Arc<streams::Streams>,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -77,6 +89,7 @@ impl AppState {
         state_db: StateDb,
         auth: AuthConfig,
         first_admin_command: String,
+        proxies: TrustedProxies,
     ) -> Self {
         let (events, _) = broadcast::channel(1024);
         let (project_changes, _) = broadcast::channel(16);
@@ -92,6 +105,9 @@ impl AppState {
             auth,
             first_admin_command,
             previews: Default::default(),
+            proxies,
+            verifier: Verifier::start(verifier::WORKERS, verifier::QUEUE),
+            streams: Arc::default(),
         }
     }
 
@@ -100,13 +116,17 @@ impl AppState {
     }
 }
 
+/// The largest request body the API reads: the longest texts of `strata_shared::limits` fit.
+const API_BODY_LIMIT: usize = 64 * 1024;
+
 /// `dist` is Trunk's output; client-side routes fall back to its `index.html`. Starts the
 /// watcher of the migrations folder.
 pub fn router(state: Arc<AppState>, dist: &Path) -> Router {
     watch::spawn(state.clone());
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
-        .nest("/api", api::routes(state.clone()).with_state(state))
+        .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)))
         .fallback_service(frontend)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_frontend(dist), security_headers::add))
 }

@@ -13,6 +13,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use std::sync::Arc;
 use strata_shared::access::Action;
+use strata_shared::limits::{self, Field};
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
 
 type AppStateRef = State<Arc<AppState>>;
@@ -46,6 +47,7 @@ pub async fn comment(
     Json(comment): Json<NewComment>,
 ) -> Result<Json<RevisionReview>, ApiError> {
     caller.require(Action::Review, "comment on revisions")?;
+    limits::check(Field::Comment, &comment.body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     let checksum = existing_revision(&state, &id).await?;
     let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
         .await

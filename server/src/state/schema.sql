@@ -37,8 +37,21 @@ CREATE TABLE IF NOT EXISTS strata.audit (
     detail      text NOT NULL DEFAULT '',
     address     text
 );
--- Throttling counts recent failed sign-ins by name and by address.
-CREATE INDEX IF NOT EXISTS audit_failed_sign_ins ON strata.audit (at) WHERE action = 'sign-in-failed';
+-- A repeated event (refused sign-ins of one name from one address) is one entry with a count.
+ALTER TABLE strata.audit ADD COLUMN IF NOT EXISTS count integer NOT NULL DEFAULT 1;
+DROP INDEX IF EXISTS strata.audit_failed_sign_ins;
+CREATE INDEX IF NOT EXISTS audit_repeats ON strata.audit (actor, action, at);
+
+-- Failed sign-ins per name and address (auth/throttle.rs): how many in a row, and when the
+-- next try may come. A reserved attempt holds `not_before` until its outcome is known.
+CREATE TABLE IF NOT EXISTS strata.sign_in_backoff (
+    name         text NOT NULL,
+    address      text NOT NULL,
+    failures     integer NOT NULL DEFAULT 0,
+    last_failure timestamptz,
+    not_before   timestamptz NOT NULL,
+    PRIMARY KEY (name, address)
+);
 
 CREATE TABLE IF NOT EXISTS strata.threads (
     id          bigserial PRIMARY KEY,
