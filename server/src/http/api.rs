@@ -77,6 +77,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
                 current: status.rows,
                 pending: status.pending,
                 edited: status.edited,
+                postgres: Some(status.postgres),
                 error: None,
             },
             Err(error) => EnvironmentStatus {
@@ -85,6 +86,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
                 current: Vec::new(),
                 pending: None,
                 edited: Vec::new(),
+                postgres: environment.config.postgres_version(),
                 error: Some(format!("{error:#}")),
             },
         });
@@ -131,6 +133,8 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
         sql: prepared.script,
         fingerprint: prepared.fingerprint,
         edited: prepared.edited,
+        postgres: Some(prepared.postgres),
+        findings: prepared.findings,
     }))
 }
 
