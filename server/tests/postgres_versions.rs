@@ -16,12 +16,7 @@ const EXAMPLES: &str = include_str!("../../shared/tests/fixtures/postgres_featur
 
 /// The fixture's `-- setup` statements, and its examples as (since, name, statement).
 fn fixture() -> (Vec<&'static str>, Vec<(u32, &'static str, &'static str)>) {
-    let setup = EXAMPLES
-        .lines()
-        .skip_while(|l| *l != "-- setup")
-        .skip(1)
-        .take_while(|l| *l != "-- examples")
-        .collect();
+    let setup = EXAMPLES.lines().skip_while(|l| *l != "-- setup").skip(1).take_while(|l| *l != "-- examples").collect();
     let mut lines = EXAMPLES.lines().skip_while(|l| *l != "-- examples").skip(1);
     let mut examples = Vec::new();
     while let (Some(header), Some(statement)) = (lines.next(), lines.next()) {
@@ -32,7 +27,8 @@ fn fixture() -> (Vec<&'static str>, Vec<(u32, &'static str, &'static str)>) {
 }
 
 async fn major_of(conn: &mut PgConnection) -> u32 {
-    let num: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(conn).await.unwrap();
+    let num: i32 =
+        sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(conn).await.unwrap();
     num as u32 / 10_000
 }
 
@@ -131,7 +127,10 @@ fn the_version_is_read_and_previews_warn_about_statements_it_lacks() {
     // The CLI's preview says the same, with the file and line, before asking to confirm.
     let shown = strata(&migrations, &config, &env, &["upgrade", "heads", "--env", "prod"]);
     let stdout = String::from_utf8_lossy(&shown.stdout);
-    assert!(stdout.contains("versions/r1.sql:6 error[needs-newer-postgres] upgrade: uuidv7() needs PostgreSQL 18;"), "{stdout}");
+    assert!(
+        stdout.contains("versions/r1.sql:6 error[needs-newer-postgres] upgrade: uuidv7() needs PostgreSQL 18;"),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("Server: PostgreSQL {installed}.")), "{stdout}");
     let current = strata(&migrations, &config, &env, &["--json", "current", "--env", "prod"]);
     let current: Value = serde_json::from_slice(&current.stdout).unwrap();

@@ -21,7 +21,12 @@ pub fn configured_version(config: &Path, args: &DatabaseArgs) -> Result<Option<P
     Ok(super::database::environment(config, args)?.1.postgres_version())
 }
 
-pub fn upgrade(loaded: &Loaded<'_>, out: Output, args: &MoveArgs, postgres: Option<PostgresVersion>) -> Result<ExitCode> {
+pub fn upgrade(
+    loaded: &Loaded<'_>,
+    out: Output,
+    args: &MoveArgs,
+    postgres: Option<PostgresVersion>,
+) -> Result<ExitCode> {
     loaded.require_no_problems()?;
     let graph = &loaded.project.graph;
     let (start, target) = split_range(&args.target);

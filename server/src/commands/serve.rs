@@ -8,6 +8,7 @@ use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
 use anyhow::{Context, Result};
+use sqlx::Connection;
 use sqlx::postgres::PgPoolOptions;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -15,7 +16,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use strata_shared::postgres_version::PostgresVersion;
-use sqlx::Connection;
 use tokio::signal::unix::{SignalKind, signal};
 
 pub fn run(migrations: &Path, config: &Path, state_dir: &Path, args: ServeArgs) -> Result<ExitCode> {

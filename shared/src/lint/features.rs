@@ -124,7 +124,9 @@ impl Feature {
             MergeNotMatchedBySource => "MERGE … WHEN NOT MATCHED BY SOURCE",
             MergeAction => "merge_action()",
             JsonTable => "JSON_TABLE",
-            SqlJsonQueryFunction => "SQL/JSON functions (JSON(), JSON_SCALAR, JSON_SERIALIZE, JSON_EXISTS, JSON_QUERY, JSON_VALUE)",
+            SqlJsonQueryFunction => {
+                "SQL/JSON functions (JSON(), JSON_SCALAR, JSON_SERIALIZE, JSON_EXISTS, JSON_QUERY, JSON_VALUE)"
+            }
             SetExpression => "ALTER COLUMN … SET EXPRESSION",
             MaintainPrivilege => "the MAINTAIN privilege",
             VirtualGeneratedColumn => "virtual generated columns (GENERATED ALWAYS AS … without STORED)",
@@ -183,10 +185,9 @@ fn node_features(kind: &str, node: &Map<String, Value>) -> Vec<Feature> {
             features.extend(when(returning.is_some_and(|r| !r.is_empty()), MergeReturning));
             features
         }
-        "MergeWhenClause" => when(
-            number("match_kind") == MergeMatchKind::MergeWhenNotMatchedBySource as i64,
-            MergeNotMatchedBySource,
-        ),
+        "MergeWhenClause" => {
+            when(number("match_kind") == MergeMatchKind::MergeWhenNotMatchedBySource as i64, MergeNotMatchedBySource)
+        }
         "MergeSupportFunc" => vec![MergeAction],
         "RangeSubselect" => when(!present("alias"), SubqueryWithoutAlias),
         "JsonObjectConstructor"

@@ -118,11 +118,7 @@ pub fn version_findings(revision: &Revision, direction: Direction, server: Postg
             .any(|a| a.rule == RULE && !a.reason.is_empty());
         let Some(tree) = tree.as_ref().filter(|_| !silenced) else { continue };
         for feature in features_used(tree).into_iter().filter(|f| f.since() > server.major) {
-            let message = format!(
-                "{} needs PostgreSQL {}; the target runs {server}",
-                feature.name(),
-                feature.since()
-            );
+            let message = format!("{} needs PostgreSQL {}; the target runs {server}", feature.name(), feature.since());
             let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
             findings.push(finding(revision, Some(name), statement.start.line, Some(first_line), RULE, message));
         }
