@@ -13,17 +13,18 @@ const RUNS: usize = 3;
 const GOAL_SECONDS: f64 = 0.5;
 const GOAL_MIB: f64 = 150.0;
 
-/// The best wall time and the largest peak memory of `RUNS` runs of `strata ARGS`.
-fn best_of(project: &std::path::Path, args: &[&str]) -> (f64, f64) {
+/// The best wall time, the best CPU time and the largest peak memory of `RUNS` runs of `strata ARGS`.
+fn best_of(project: &std::path::Path, args: &[&str]) -> (f64, f64, f64) {
     let strata = env!("CARGO_BIN_EXE_strata");
-    let (mut seconds, mut mib) = (f64::MAX, 0.0_f64);
+    let (mut seconds, mut cpu, mut mib) = (f64::MAX, f64::MAX, 0.0_f64);
     for _ in 0..RUNS {
         let run = support::measure::measure(Command::new(strata).arg("--migrations").arg(project).args(args));
         assert!(run.exit_code <= 1, "strata {args:?} ran (1 = findings at the gate)");
         seconds = seconds.min(run.seconds);
+        cpu = cpu.min(run.cpu_seconds);
         mib = mib.max(run.peak_mib);
     }
-    (seconds, mib)
+    (seconds, cpu, mib)
 }
 
 fn main() {
@@ -37,15 +38,19 @@ fn main() {
         "`strata lint` and `strata schema`, whole processes, {REVISIONS} real-style revisions ({:.1} MiB of SQL), best of {RUNS}:",
         bytes as f64 / 1048576.0
     );
-    println!("| command | wall time | peak RSS | goal |");
-    println!("|---|---:|---:|---|");
+    println!("| command | wall time | CPU time | peak RSS | goal |");
+    println!("|---|---:|---:|---:|---|");
     for (label, args) in [
         ("strata lint", vec!["lint"]),
         ("strata lint --target-version 15", vec!["lint", "--target-version", "15"]),
         ("strata schema", vec!["schema"]),
     ] {
-        let (seconds, mib) = best_of(root.path(), &args);
+        let (seconds, cpu, mib) = best_of(root.path(), &args);
         let met = if seconds <= GOAL_SECONDS && mib <= GOAL_MIB { "met" } else { "MISSED" };
-        println!("| `{label}` | {:.0} ms | {mib:.1} MiB | {met} (0.5 s, 150 MiB) |", seconds * 1000.0);
+        println!(
+            "| `{label}` | {:.0} ms | {:.0} ms | {mib:.1} MiB | {met} (0.5 s, 150 MiB) |",
+            seconds * 1000.0,
+            cpu * 1000.0
+        );
     }
 }

@@ -159,3 +159,4 @@ fn the_sandbox_lists_its_version() {
     assert_eq!(environments[0]["name"], "sandbox");
     assert!(version["major"].as_u64().is_some_and(|m| m >= 12) && version["minor"].is_u64(), "{environments}");
 }
+
