@@ -90,6 +90,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("unreachable:", "inaccesible:"),
     ("{n} pending", "{n} pendientes"),
     ("edited after it ran:", "editada después de ejecutarse:"),
+    ("the PostgreSQL version the server runs", "la versión de PostgreSQL del servidor"),
+    ("The target runs PostgreSQL {v}.", "El destino ejecuta PostgreSQL {v}."),
     ("head", "cabeza"),
     ("merge", "fusión"),
     ("left out", "excluida"),

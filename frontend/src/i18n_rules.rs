@@ -17,6 +17,11 @@ const RULES: &[(&str, &str, &str)] = &[
         "Aplane la expresión (menos CASE o paréntesis anidados, o una función auxiliar), o revise la sentencia a mano y déjela en una revisión propia.",
     ),
     (
+        "needs-newer-postgres",
+        "Strata lee el SQL con la gramática de PostgreSQL 18, así que acepta sintaxis y funciones que un servidor más antiguo no tiene: en este destino la sentencia falla al ejecutarse.",
+        "Escriba la sentencia con lo que tiene el PostgreSQL del destino (dé un alias a la subconsulta en FROM, use INSERT … ON CONFLICT en lugar de MERGE, ...), o actualice antes el destino.",
+    ),
+    (
         "adding-required-column",
         "ADD COLUMN ... NOT NULL sin valor por defecto falla en cualquier tabla que ya tenga filas.",
         "Añada la columna admitiendo nulos (o con un valor por defecto constante), rellénela y después añada el NOT NULL.",

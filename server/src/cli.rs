@@ -73,6 +73,9 @@ pub enum Command {
         /// Exit 1 when a finding at or above this severity exists: hint, warning or error.
         #[arg(long, default_value = "error")]
         fail_on: strata_shared::lint::Severity,
+        /// Also report statements that need a newer PostgreSQL than this one (e.g. 15).
+        #[arg(long)]
+        target_version: Option<strata_shared::postgres_version::PostgresVersion>,
     },
     /// Show the schema at a revision, as the schema model replays it (no database needed).
     Schema {

@@ -14,6 +14,7 @@
 //! lock_timeout = "5s"
 //! statement_timeout = "30min"
 //! transaction_mode = "whole-plan"    # or "per-revision"
+//! postgres_version = 15              # its major version, for when it cannot be asked
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
@@ -40,6 +41,7 @@ use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
+use strata_shared::postgres_version::PostgresVersion;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,6 +131,9 @@ pub struct EnvironmentConfig {
     pub statement_timeout: String,
     #[serde(default)]
     pub transaction_mode: TransactionMode,
+    /// The server's major version, used when the database cannot be reached (`--sql`, an
+    /// environment that is down); a reachable server's own `server_version_num` wins.
+    postgres_version: Option<u32>,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -176,6 +181,11 @@ impl Config {
                 bail!("{}: environment `{name}`: `{bad}` is not a plain SQL name (letters, digits, _)", path.display());
             }
             check_url_source(path, &format!("environment `{name}`"), &environment.url, &environment.url_env)?;
+            if let Some(version) = environment.postgres_version
+                && let Err(error) = version.to_string().parse::<PostgresVersion>()
+            {
+                bail!("{}: environment `{name}`: postgres_version: {error}", path.display());
+            }
             if let Some(unknown) = environment.after.iter().find(|e| !config.environments.contains_key(*e)) {
                 bail!(
                     "{}: environment `{name}`: `after` names `{unknown}`, which is not an environment",
@@ -251,6 +261,7 @@ impl EnvironmentConfig {
             lock_timeout: default_lock_timeout(),
             statement_timeout: default_statement_timeout(),
             transaction_mode: TransactionMode::default(),
+            postgres_version: None,
         }
     }
 
@@ -271,6 +282,11 @@ impl EnvironmentConfig {
 
     pub fn version_table(&self) -> VersionTable {
         VersionTable { schema: self.version_table_schema.clone(), name: self.version_table.clone() }
+    }
+
+    /// The `postgres_version` strata.toml gives, if any.
+    pub fn postgres_version(&self) -> Option<PostgresVersion> {
+        self.postgres_version.map(PostgresVersion::major)
     }
 }
 

@@ -9,9 +9,12 @@ use sqlx::PgConnection;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::VersionTable;
 use strata_shared::plan;
+use strata_shared::postgres_version::PostgresVersion;
 
 #[derive(Debug, Serialize)]
 pub struct DatabaseStatus {
+    /// The server's version, from `server_version_num`.
+    pub postgres: PostgresVersion,
     pub rows: Vec<String>,
     /// The revisions `upgrade heads` would run, in order; `None` if it cannot be planned.
     pub pending: Option<Vec<String>>,
@@ -20,11 +23,18 @@ pub struct DatabaseStatus {
 }
 
 pub async fn read(conn: &mut PgConnection, table: &VersionTable, graph: &RevisionGraph) -> Result<DatabaseStatus> {
+    let postgres = server_version(conn).await?;
     let rows = version_table::rows(conn, table).await?;
     let pending =
         plan::upgrade(graph, &rows, "heads").ok().map(|p| p.steps.iter().filter_map(|s| s.revision.clone()).collect());
     let edited = edited_revisions(conn, table, graph, &rows).await?;
-    Ok(DatabaseStatus { rows, pending, edited })
+    Ok(DatabaseStatus { postgres, rows, pending, edited })
+}
+
+/// The server's version, as `server_version_num` reports it.
+pub async fn server_version(conn: &mut PgConnection) -> Result<PostgresVersion> {
+    let num: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(conn).await?;
+    Ok(PostgresVersion::from_version_num(u32::try_from(num)?))
 }
 
 /// Applied revisions whose upgrade SQL changed since Strata ran them.

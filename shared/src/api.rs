@@ -77,6 +77,10 @@ pub struct EnvironmentStatus {
     pub pending: Option<Vec<String>>,
     /// Applied revisions whose SQL changed since Strata ran them.
     pub edited: Vec<String>,
+    /// The server's PostgreSQL (`server_version_num`); when it cannot be reached, the
+    /// `postgres_version` strata.toml gives it, if any.
+    #[serde(default)]
+    pub postgres: Option<crate::postgres_version::PostgresVersion>,
     /// Why the state could not be read, when it could not.
     pub error: Option<String>,
 }
@@ -106,6 +110,12 @@ pub struct PlanPreview {
     pub fingerprint: String,
     /// Applied revisions whose SQL changed since they ran.
     pub edited: Vec<String>,
+    /// The target's PostgreSQL.
+    #[serde(default)]
+    pub postgres: Option<crate::postgres_version::PostgresVersion>,
+    /// Statements of the plan that need a newer PostgreSQL than the target runs.
+    #[serde(default)]
+    pub findings: Vec<crate::lint::Finding>,
 }
 
 impl PlanPreview {

@@ -18,6 +18,7 @@ pub mod lint;
 pub mod new_revision;
 pub mod offline;
 pub mod plan;
+pub mod postgres_version;
 pub mod project;
 pub mod review;
 pub mod revision;

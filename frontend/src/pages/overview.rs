@@ -50,6 +50,10 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
     let pending = environment.pending.as_ref().map_or(0, Vec::len);
     let edited = environment.edited.join(", ");
     let policy = environment.policy;
+    let postgres = environment.postgres.map(|v| {
+        let title = tr("the PostgreSQL version the server runs");
+        view! { <span class="tag postgres" data-test="postgres-version" title=title>{format!("PostgreSQL {v}")}</span> }
+    });
     let protected = policy.protected.then(|| {
         let mut rule = tr("{n} approval(s) before a run").replace("{n}", &policy.approvals_required.to_string());
         if !policy.after.is_empty() {
@@ -61,6 +65,7 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
         <div class="environment" data-environment=key>
             <span class="environment-name">{name}</span>
             {protected}
+            {postgres}
             <span class="environment-state">{state}</span>
             {(pending > 0).then(|| view! { <span class="tag pending">{tr("{n} pending").replace("{n}", &pending.to_string())}</span> })}
             {(!edited.is_empty()).then(|| view! { <span class="tag edited">{format!("{} {edited}", tr("edited after it ran:"))}</span> })}

@@ -173,12 +173,18 @@ fn PlanView(preview: Arc<PlanPreview>) -> impl IntoView {
         })
         .collect_view();
     let sql = preview.sql.clone();
+    // Statements too new for the target's PostgreSQL: only the server knows its version.
+    let too_new = preview.findings.clone();
+    let postgres = preview.postgres.map(|v| {
+        view! { <p class="muted" data-test="plan-postgres">{tr("The target runs PostgreSQL {v}.").replace("{v}", &v.to_string())}</p> }
+    });
     view! {
         <section class="plan" data-test="plan" data-fingerprint=preview.fingerprint.clone()>
             <h2>{tr("Steps")}</h2>
             <ol class="plan-steps">{step_items}</ol>
             <h2>{tr("Risks")}</h2>
-            {with_project(move |loaded: Arc<Loaded>| risks(&loaded, &steps))}
+            {postgres}
+            {with_project(move |loaded: Arc<Loaded>| risks(&loaded, &steps, too_new.clone()))}
             {(!preview.edited.is_empty()).then(|| view! {
                 <p class="error-state">{format!("{} {}", tr("edited after it ran:"), preview.edited.join(", "))}</p>
             })}
@@ -191,12 +197,14 @@ fn PlanView(preview: Arc<PlanPreview>) -> impl IntoView {
     .into_any()
 }
 
-/// Lint findings of the revisions the plan runs, by severity, each linking to its line.
-fn risks(loaded: &Loaded, steps: &[strata_shared::plan::Step]) -> impl IntoView + use<> {
+/// Lint findings of the revisions the plan runs (and `too_new`, the server's findings of
+/// statements its PostgreSQL lacks), by severity, each linking to its line.
+fn risks(loaded: &Loaded, steps: &[strata_shared::plan::Step], too_new: Vec<lint::Finding>) -> impl IntoView + use<> {
     let graph = &loaded.graph;
     let chosen: Vec<usize> = steps.iter().filter_map(|s| graph.index_of(s.revision.as_deref()?)).collect();
     let models = Replayer::new(graph).model_all();
-    let mut findings = lint::lint_revisions(graph, &chosen, &models);
+    let mut findings = too_new;
+    findings.extend(lint::lint_revisions(graph, &chosen, &models));
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if findings.is_empty() {
         return view! { <p class="muted" data-test="risks">{tr("no lint findings")}</p> }.into_any();

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
+use strata_shared::postgres_version::PostgresVersion;
 
 /// The database named by `--env` (from strata.toml), or by `--url`, or else by `DATABASE_URL`:
 /// an explicit `--env` wins over the exported variable, as Alembic users have it set.
@@ -48,13 +49,22 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The version rows of the named database.
 pub fn read_rows(config_path: &Path, args: &DatabaseArgs) -> Result<Vec<String>> {
+    Ok(read_rows_and_version(config_path, args)?.0)
+}
+
+/// The version rows of the named database, and its PostgreSQL.
+fn read_rows_and_version(config_path: &Path, args: &DatabaseArgs) -> Result<(Vec<String>, PostgresVersion)> {
     let (name, config) = environment(config_path, args)?;
     runtime()?.block_on(async {
         let environment = Environment { name: &name, config: &config, mode: config.transaction_mode };
         let mut conn = execute::connect(&environment).await?;
-        let rows = version_table::rows(&mut conn, &config.version_table()).await;
+        let read = async {
+            let rows = version_table::rows(&mut conn, &config.version_table()).await?;
+            Ok((rows, database_status::server_version(&mut conn).await?))
+        };
+        let read = read.await;
         let _ = conn.close().await;
-        rows
+        read
     })
 }
 
@@ -67,14 +77,18 @@ pub fn current(
 ) -> Result<ExitCode> {
     let graph = &loaded.project.graph;
     let (name, _) = environment(config_path, args)?;
-    let rows = read_rows(config_path, args)?;
+    let (rows, postgres) = read_rows_and_version(config_path, args)?;
     let indices = indices_of(graph, &rows)?;
     let mut current = graph.all_current(&indices);
     current.sort_unstable();
     out.print(
-        || json!({ "environment": name, "rows": rows, "current": current.iter().map(|&i| format::json(graph, i)).collect::<Vec<_>>() }),
+        || json!({ "environment": name, "postgres": postgres, "rows": rows, "current": current.iter().map(|&i| format::json(graph, i)).collect::<Vec<_>>() }),
         || {
-            let mut text = if verbose { format!("Current revision(s) for environment `{name}`:\n") } else { String::new() };
+            let mut text = if verbose {
+                format!("Current revision(s) for environment `{name}` (PostgreSQL {postgres}):\n")
+            } else {
+                String::new()
+            };
             for &index in &current {
                 let line = if verbose {
                     format::entry(graph, index, loaded.dir, false)
@@ -136,7 +150,7 @@ pub fn check(loaded: &Loaded<'_>, out: Output, config_path: &Path, args: &Databa
         || json!({ "environment": name, "ok": problems.is_empty(), "problems": problems, "status": status }),
         || {
             if problems.is_empty() {
-                format!("`{name}` is at the heads; nothing pending, nothing edited")
+                format!("`{name}` (PostgreSQL {}) is at the heads; nothing pending, nothing edited", status.postgres)
             } else {
                 problems.join("\n")
             }
@@ -174,7 +188,7 @@ pub fn run(
         let prepared = execute::prepare(&mut conn, &environment, graph, &request).await;
         let _ = conn.close().await;
         let prepared = prepared?;
-        show_plan(graph, &environment, &prepared, out);
+        show_plan(loaded, &environment, &prepared, out);
         if prepared.plan.steps.is_empty() {
             return Ok(ExitCode::SUCCESS);
         }
@@ -282,19 +296,22 @@ impl SignedOff {
     }
 }
 
-fn show_plan(graph: &RevisionGraph, environment: &Environment<'_>, prepared: &Prepared, out: Output) {
+fn show_plan(loaded: &Loaded<'_>, environment: &Environment<'_>, prepared: &Prepared, out: Output) {
+    let graph = &loaded.project.graph;
     let plan = &prepared.plan;
     out.print(
         || {
             json!({
                 "environment": environment.name, "plan": plan, "sql": prepared.script,
                 "fingerprint": prepared.fingerprint, "edited": prepared.edited,
+                "postgres": prepared.postgres, "findings": prepared.findings,
             })
         },
         || {
-            let mut warning = String::new();
+            let mut warning: String =
+                prepared.findings.iter().map(|f| super::lint::finding_text(loaded.dir, f)).collect();
             if !prepared.edited.is_empty() {
-                warning = format!(
+                warning += &format!(
                     "Warning: applied revisions were edited after they ran: {} (their new SQL will not run)\n",
                     prepared.edited.join(", ")
                 );
@@ -317,6 +334,7 @@ fn show_plan(graph: &RevisionGraph, environment: &Environment<'_>, prepared: &Pr
                 };
                 text.push_str(&format!("  {:>3}. {verb} {what}\n", number + 1));
             }
+            text.push_str(&format!("Server: PostgreSQL {}\n", prepared.postgres));
             text.push_str(&format!("Fingerprint: {}\n(`--sql` prints the exact SQL)", prepared.fingerprint));
             text
         },

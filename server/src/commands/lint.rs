@@ -3,13 +3,24 @@
 use super::{Loaded, Output};
 use anyhow::Result;
 use serde_json::json;
+use std::path::Path;
 use std::process::ExitCode;
 use strata_shared::graph::{Ident, Point};
 use strata_shared::history;
 use strata_shared::lint::{self, Finding, Severity};
+use strata_shared::plan::Direction;
+use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::schema::Replayer;
 
-pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: Severity) -> Result<ExitCode> {
+/// What to lint and how: `target` is the PostgreSQL the revisions must run on, if known.
+pub struct LintArgs<'a> {
+    pub selection: Option<&'a str>,
+    pub fail_on: Severity,
+    pub target: Option<PostgresVersion>,
+}
+
+pub fn run(loaded: &Loaded<'_>, out: Output, args: LintArgs<'_>) -> Result<ExitCode> {
+    let LintArgs { selection, fail_on, target } = args;
     let graph = &loaded.project.graph;
     let mut chosen: Vec<usize> = match selection {
         None => graph.history_order(),
@@ -18,33 +29,24 @@ pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: S
     };
     chosen.reverse(); // oldest first, as they would run
     let models = Replayer::new(graph).model_all();
-    let findings: Vec<Finding> = lint::lint_revisions(graph, &chosen, &models);
+    let findings: Vec<Finding> = chosen
+        .iter()
+        .flat_map(|&index| {
+            let mut findings = lint::lint_revisions(graph, &[index], &models);
+            if let Some(target) = target {
+                let revision = &graph.node(index).revision;
+                findings.extend(lint::version_findings(revision, Direction::Up, target));
+                findings.extend(lint::version_findings(revision, Direction::Down, target));
+            }
+            findings
+        })
+        .collect();
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let failing = findings.iter().any(|f| f.severity >= fail_on);
     out.print(
         || json!({ "revisions": chosen.len(), "findings": findings, "failed": failing }),
         || {
-            let mut text = String::new();
-            for finding in &findings {
-                let severity = match finding.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Hint => "hint",
-                };
-                let place = loaded.dir.join(&finding.path);
-                let section = finding.section.as_deref().map_or(String::new(), |s| format!(" {s}:"));
-                text.push_str(&format!(
-                    "{}:{} {severity}[{}]{section} {}\n",
-                    place.display(),
-                    finding.line,
-                    finding.rule,
-                    finding.message
-                ));
-                if let Some(statement) = &finding.statement {
-                    text.push_str(&format!("    {statement}\n"));
-                }
-                text.push_str(&format!("    why: {}\n    instead: {}\n", finding.why, finding.safer));
-            }
+            let mut text: String = findings.iter().map(|f| finding_text(loaded.dir, f)).collect();
             text.push_str(&format!(
                 "{} revision(s): {} error(s), {} warning(s), {} hint(s)",
                 chosen.len(),
@@ -57,4 +59,22 @@ pub fn run(loaded: &Loaded<'_>, out: Output, selection: Option<&str>, fail_on: S
     );
     loaded.print_diagnostics();
     Ok(if failing || loaded.project.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// One finding as `path:line severity[rule] section: message`, its statement, why and instead.
+pub fn finding_text(dir: &Path, finding: &Finding) -> String {
+    let severity = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Hint => "hint",
+    };
+    let place = dir.join(&finding.path);
+    let section = finding.section.as_deref().map_or(String::new(), |s| format!(" {s}:"));
+    let mut text =
+        format!("{}:{} {severity}[{}]{section} {}\n", place.display(), finding.line, finding.rule, finding.message);
+    if let Some(statement) = &finding.statement {
+        text.push_str(&format!("    {statement}\n"));
+    }
+    text.push_str(&format!("    why: {}\n    instead: {}\n", finding.why, finding.safer));
+    text
 }

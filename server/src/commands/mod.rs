@@ -43,13 +43,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Current { verbose, database } => database::current(&load(dir)?, out, config, &database, verbose),
         Command::Check { database } => database::check(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
-        Command::Lint { revisions, fail_on } => lint::run(&load(dir)?, out, revisions.as_deref(), fail_on),
+        Command::Lint { revisions, fail_on, target_version } => {
+            let args = lint::LintArgs { selection: revisions.as_deref(), fail_on, target: target_version };
+            lint::run(&load(dir)?, out, args)
+        }
         Command::Schema { at } => schema::show(&load(dir)?, out, &at),
         Command::Diff { from, to } => schema::diff(&load(dir)?, out, &from, to.as_deref()),
         Command::Blame { object, at } => schema::blame(&load(dir)?, out, &object, &at),
         Command::Show { revision } => views::show(&load(dir)?, out, &revision),
-        Command::Upgrade(args) if args.sql => offline::upgrade(&load(dir)?, out, &args),
-        Command::Downgrade(args) if args.sql => offline::downgrade(&load(dir)?, out, &args),
+        Command::Upgrade(args) if args.sql => {
+            let postgres = offline::configured_version(config, &args.database)?;
+            offline::upgrade(&load(dir)?, out, &args, postgres)
+        }
+        Command::Downgrade(args) if args.sql => {
+            let postgres = offline::configured_version(config, &args.database)?;
+            offline::downgrade(&load(dir)?, out, &args, postgres)
+        }
         Command::Stamp { targets, sql: true, purge, .. } => offline::stamp(&load(dir)?, out, &targets, purge),
         Command::Upgrade(args) => {
             let request = Request::Upgrade(args.target.clone());

@@ -8,9 +8,11 @@ use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
 use anyhow::{Context, Result};
+use sqlx::Connection;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use strata_shared::postgres_version::PostgresVersion;
 use tokio::signal::unix::{SignalKind, signal};
 
 pub fn run(migrations: &Path, config: &Path, state_dir: &Path, args: ServeArgs) -> Result<ExitCode> {
@@ -36,6 +38,10 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     let configured = Config::load(config_path)?;
     let needs_sandbox = configured.environments.is_empty() || configured.state.is_none();
     let sandbox = if needs_sandbox { Some(Sandbox::start(state_dir).await?) } else { None };
+    let sandbox_version = match &sandbox {
+        Some(sandbox) => Some(sandbox_version(sandbox).await?),
+        None => None,
+    };
     let state_db = match (&configured.state, &sandbox) {
         (Some(state), _) => StateDb::open(state.connect_options()?).await?,
         (None, Some(sandbox)) => StateDb::open(sandbox.state_options().await?).await?,
@@ -74,6 +80,9 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
     super::console::out_if_read(&format!("Strata studio: http://{}", listener.local_addr()?));
+    if let Some(version) = sandbox_version {
+        super::console::out_if_read(&format!("Sandbox: PostgreSQL {version}"));
+    }
     http::serve(listener, http::router(state, &args.dist), &configured.server, shutdown_requested()).await;
 
     for pool in pools {
@@ -96,6 +105,14 @@ fn first_admin_command(config: &Path, state_dir: &Path) -> String {
         command.push_str(&format!(" --state-dir {}", state_dir.display()));
     }
     command + " user add admin --role admin"
+}
+
+/// The PostgreSQL the sandbox runs: whatever the machine has installed.
+async fn sandbox_version(sandbox: &Sandbox) -> Result<PostgresVersion> {
+    let mut conn = sqlx::PgConnection::connect_with(&sandbox.connect_options()).await?;
+    let version = crate::database_status::server_version(&mut conn).await;
+    let _ = conn.close().await;
+    version
 }
 
 /// Ctrl-C or SIGTERM.

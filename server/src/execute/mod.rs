@@ -16,8 +16,10 @@ use sqlx::{Connection, PgConnection};
 use std::time::Instant;
 use strata_shared::api::{RunEvent, StepFailure};
 use strata_shared::graph::RevisionGraph;
+use strata_shared::lint::{self, Finding};
 use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Direction, Plan, Step};
+use strata_shared::postgres_version::PostgresVersion;
 
 pub use journal::Journal;
 
@@ -72,6 +74,9 @@ pub struct Prepared {
     pub fingerprint: String,
     /// Applied revisions whose SQL changed since they ran (reported, never ignored).
     pub edited: Vec<String>,
+    /// The target's PostgreSQL, and the plan's statements that need a newer one.
+    pub postgres: PostgresVersion,
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Debug)]
@@ -162,7 +167,9 @@ pub async fn prepare(
     let rows = version_table::rows(conn, &table).await?;
     let (plan, script, fingerprint) = plan_from(environment, graph, request, &rows)?;
     let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
-    Ok(Prepared { plan, script, fingerprint, edited })
+    let postgres = crate::database_status::server_version(conn).await?;
+    let findings = too_new_for(graph, &plan, postgres);
+    Ok(Prepared { plan, script, fingerprint, edited, postgres, findings })
 }
 
 /// The plan for `request` from version rows already read: the plan, its SQL and fingerprint.
@@ -187,6 +194,15 @@ pub fn plan_from(
     }
     let fingerprint = plan.fingerprint(environment.name, &script);
     Ok((plan, script, fingerprint))
+}
+
+/// The statements a plan runs that need a newer PostgreSQL than `postgres`.
+pub fn too_new_for(graph: &RevisionGraph, plan: &Plan, postgres: PostgresVersion) -> Vec<Finding> {
+    plan.steps
+        .iter()
+        .filter_map(|step| Some((graph.get(step.revision.as_deref()?)?, step.direction)))
+        .flat_map(|(revision, direction)| lint::version_findings(revision, direction, postgres))
+        .collect()
 }
 
 fn purge_sql(table: &VersionTable) -> String {

@@ -80,6 +80,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
                 current: status.rows,
                 pending: status.pending,
                 edited: status.edited,
+                postgres: Some(status.postgres),
                 error: None,
             },
             Err(error) => EnvironmentStatus {
@@ -88,6 +89,7 @@ async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentS
                 current: Vec::new(),
                 pending: None,
                 edited: Vec::new(),
+                postgres: environment.config.postgres_version(),
                 error: Some(format!("{error:#}")),
             },
         });
@@ -136,6 +138,8 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
             sql: prepared.script,
             fingerprint: prepared.fingerprint,
             edited: prepared.edited,
+            postgres: Some(prepared.postgres),
+            findings: prepared.findings,
         })
     };
     let files = super::watch::fingerprint(&state.migrations_dir).await;

@@ -7,6 +7,8 @@ pub struct Measured {
     pub seconds: f64,
     pub peak_mib: f64,
     pub exit_code: i32,
+    /// User plus system CPU time: on a busy machine, closer to what the command costs.
+    pub cpu_seconds: f64,
 }
 
 /// Runs a command to its end; wall time, the child's peak resident memory, its exit code.
@@ -22,5 +24,7 @@ pub fn measure(command: &mut Command) -> Measured {
     assert_eq!(waited, pid, "wait4 failed");
     assert!(libc::WIFEXITED(status), "{command:?} did not exit");
     std::mem::forget(child); // already reaped
-    Measured { seconds, peak_mib: usage.ru_maxrss as f64 / 1024.0, exit_code: libc::WEXITSTATUS(status) }
+    let cpu = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu_seconds = cpu(usage.ru_utime) + cpu(usage.ru_stime);
+    Measured { seconds, peak_mib: usage.ru_maxrss as f64 / 1024.0, exit_code: libc::WEXITSTATUS(status), cpu_seconds }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part
 
 pub mod alembic;
+pub mod app_history;
 pub mod catalog;
 pub mod chrome;
 pub mod ddl_history;

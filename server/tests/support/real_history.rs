@@ -110,11 +110,13 @@ pub fn read_migrations(dir: &Path, layout: Layout) -> Vec<Migration> {
             .filter(|path| path.join("migration.sql").is_file())
             .map(|folder| {
                 let stem = folder.file_name().unwrap().to_string_lossy().into_owned();
-                let (version, name) = stem.split_once('_').unwrap_or((&stem, ""));
+                let (_, name) = stem.split_once('_').unwrap_or((&stem, ""));
+                // Prisma's migration id is the whole folder name (timestamps repeat).
+                let version: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
                 let up = read(&folder.join("migration.sql"));
                 let section = strata_shared::revision::SqlSection::written(up.clone(), 1);
                 let migration = Migration {
-                    version: version.to_owned(),
+                    version,
                     name: name.to_owned(),
                     transactional: strata_shared::sql::analyze(&section).statements.len() != 1,
                     up,

@@ -23,6 +23,12 @@ pub const RULES: &[Rule] = &[
         safer: "Flatten the expression (fewer nested CASEs or parentheses, or a helper function), or review the statement by hand and keep it in a revision of its own.",
     },
     Rule {
+        id: "needs-newer-postgres",
+        severity: Severity::Error,
+        why: "Strata reads SQL with PostgreSQL 18's grammar, so it accepts syntax and functions an older server does not have: on this target the statement fails when it runs.",
+        safer: "Write the statement with what the target's PostgreSQL has (give a subquery in FROM an alias, use INSERT … ON CONFLICT instead of MERGE, ...), or upgrade the target first.",
+    },
+    Rule {
         id: "adding-required-column",
         severity: Severity::Warning,
         why: "ADD COLUMN ... NOT NULL without a default fails on any table that already has rows.",

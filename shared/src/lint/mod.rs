@@ -7,11 +7,15 @@
 
 mod catalog;
 mod checks;
+mod features;
 mod volatile_functions;
 
 pub use catalog::{RULES, Rule};
+pub use features::{Feature, features_used};
 
 use crate::graph::RevisionGraph;
+use crate::plan::Direction;
+use crate::postgres_version::PostgresVersion;
 use crate::revision::{Allow, Revision, SqlSection};
 use crate::schema::{Action, Change, RevisionModel};
 use crate::sql::{self, Statement};
@@ -91,6 +95,35 @@ pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize], models: &[Revisio
             findings
         })
         .collect()
+}
+
+/// `needs-newer-postgres`: the statements of one direction of a revision that use syntax or
+/// functions `server` does not have, each with the feature and both versions.
+pub fn version_findings(revision: &Revision, direction: Direction, server: PostgresVersion) -> Vec<Finding> {
+    const RULE: &str = "needs-newer-postgres";
+    let (name, section) = match direction {
+        Direction::Up => ("upgrade", &revision.upgrade),
+        Direction::Down => ("downgrade", &revision.downgrade),
+    };
+    let parsed = sql::parse_section(section);
+    let mut findings = Vec::new();
+    let mut previous_end = 0;
+    for (statement, tree) in parsed.analysis.statements.iter().zip(&parsed.trees) {
+        let gap = &section.sql[previous_end.min(statement.offset)..statement.offset];
+        previous_end = statement.offset + statement.sql.len();
+        let silenced = gap
+            .lines()
+            .filter_map(|line| Allow::parse(line, 0))
+            .chain(revision.allowed.iter().cloned())
+            .any(|a| a.rule == RULE && !a.reason.is_empty());
+        let Some(tree) = tree.as_ref().filter(|_| !silenced) else { continue };
+        for feature in features_used(tree).into_iter().filter(|f| f.since() > server.major) {
+            let message = format!("{} needs PostgreSQL {}; the target runs {server}", feature.name(), feature.since());
+            let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
+            findings.push(finding(revision, Some(name), statement.start.line, Some(first_line), RULE, message));
+        }
+    }
+    findings
 }
 
 /// `downgrade-does-not-reverse`, when the model's downgrade check found differences (an

@@ -1,0 +1,161 @@
+//! Which PostgreSQL a target runs, against real servers: the feature table's claims checked on
+//! the installed PostgreSQL, the version read into the API, the CLI and the sandbox's listing,
+//! and plan previews (API, CLI, `--sql`, `lint --target-version`) that warn about statements
+//! the target's version does not have.
+
+mod support;
+
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use support::Studio;
+use support::targets::{Targets, block_on};
+
+const EXAMPLES: &str = include_str!("../../shared/tests/fixtures/postgres_features.sql");
+
+/// The fixture's `-- setup` statements, and its examples as (since, name, statement).
+fn fixture() -> (Vec<&'static str>, Vec<(u32, &'static str, &'static str)>) {
+    let setup = EXAMPLES.lines().skip_while(|l| *l != "-- setup").skip(1).take_while(|l| *l != "-- examples").collect();
+    let mut lines = EXAMPLES.lines().skip_while(|l| *l != "-- examples").skip(1);
+    let mut examples = Vec::new();
+    while let (Some(header), Some(statement)) = (lines.next(), lines.next()) {
+        let (since, name) = header.strip_prefix("-- since ").unwrap().split_once(' ').unwrap();
+        examples.push((since.parse().unwrap(), name, statement));
+    }
+    (setup, examples)
+}
+
+async fn major_of(conn: &mut PgConnection) -> u32 {
+    let num: i32 =
+        sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(conn).await.unwrap();
+    num as u32 / 10_000
+}
+
+#[test]
+fn the_installed_postgres_accepts_exactly_the_features_of_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = Targets::start(dir.path(), &["features"]);
+    let (setup, examples) = fixture();
+    block_on(async {
+        let options = targets.sandbox.connect_options().database("features");
+        let mut conn = PgConnection::connect_with(&options).await.unwrap();
+        let installed = major_of(&mut conn).await;
+        for statement in setup {
+            sqlx::raw_sql(statement).execute(&mut conn).await.unwrap();
+        }
+        // Each example alone, outside a transaction (REINDEX CONCURRENTLY refuses one).
+        for (since, name, statement) in examples {
+            let result = sqlx::raw_sql(statement).execute(&mut conn).await;
+            if since <= installed {
+                assert!(result.is_ok(), "PostgreSQL {installed} has {name} (since {since}): {statement}: {result:?}");
+            } else {
+                assert!(result.is_err(), "PostgreSQL {installed} lacks {name} (since {since}), yet ran: {statement}");
+            }
+        }
+        conn.close().await.unwrap();
+    });
+}
+
+/// A revision with a statement of each of two features: at least one is newer than any
+/// PostgreSQL before 18 (the subquery needs 16, uuidv7() 18).
+const TOO_NEW: &str = "-- revision: r1\n-- strata:upgrade\nCREATE TABLE t (id bigint);\n\nINSERT INTO t SELECT * FROM (SELECT 1);\nSELECT uuidv7();\n-- strata:downgrade\nDROP TABLE t;\n";
+
+fn strata(migrations: &Path, config: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(migrations)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_version_is_read_and_previews_warn_about_statements_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir_all(migrations.join("versions")).unwrap();
+    std::fs::write(migrations.join("versions/r1.sql"), TOO_NEW).unwrap();
+    let targets = Targets::start(dir.path(), &["prod"]);
+    let installed = block_on(async {
+        let options = targets.sandbox.connect_options().database("prod");
+        major_of(&mut PgConnection::connect_with(&options).await.unwrap()).await
+    });
+    assert!(installed < 18, "this test needs a PostgreSQL older than 18, found {installed}");
+    let newer = |message: &str| message.contains(&format!("the target runs {installed}."));
+    let config = targets.config(dir.path(), &[("prod", ""), ("offline", "postgres_version = 15")]);
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    // `offline` is down: nothing listens on port 1.
+    let mut env = targets.env();
+    env.push(("OFFLINE_URL", "postgresql://postgres@127.0.0.1:1/offline"));
+    let studio = Studio::start_with(&migrations, &state, &config, &env);
+
+    let (status, body) = studio.get("/api/environments");
+    assert_eq!(status, 200, "{body}");
+    let environments: Value = serde_json::from_str(&body).unwrap();
+    let prod = environments.as_array().unwrap().iter().find(|e| e["name"] == "prod").unwrap();
+    assert_eq!(prod["postgres"]["major"], json!(installed), "{prod}");
+    let offline = environments.as_array().unwrap().iter().find(|e| e["name"] == "offline").unwrap();
+    assert!(offline["error"].is_string(), "no OFFLINE_URL: {offline}");
+    assert_eq!(offline["postgres"], json!({ "major": 15, "minor": null }), "the configured version: {offline}");
+
+    let (status, body) =
+        studio.post("/api/plans", &json!({ "environment": "prod", "operation": "upgrade", "target": "heads" }));
+    assert_eq!(status, 200, "{body}");
+    let preview: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(preview["postgres"]["major"], json!(installed));
+    let findings = preview["findings"].as_array().unwrap();
+    assert!(!findings.is_empty(), "{preview}");
+    for finding in findings {
+        assert_eq!(finding["rule"], "needs-newer-postgres");
+        assert_eq!(finding["path"], "versions/r1.sql");
+        assert!(newer(finding["message"].as_str().unwrap()), "{finding}");
+    }
+    if installed < 16 {
+        let subquery = findings.iter().find(|f| f["line"] == 5).expect("the subquery's line");
+        let message = subquery["message"].as_str().unwrap();
+        assert!(message.starts_with("a subquery in FROM without an alias needs PostgreSQL 16;"), "{message}");
+    }
+    let uuidv7 = findings.iter().find(|f| f["line"] == 6).expect("uuidv7()'s line");
+    assert!(uuidv7["message"].as_str().unwrap().starts_with("uuidv7() needs PostgreSQL 18;"), "{uuidv7}");
+
+    // The CLI's preview says the same, with the file and line, before asking to confirm.
+    let shown = strata(&migrations, &config, &env, &["upgrade", "heads", "--env", "prod"]);
+    let stdout = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        stdout.contains("versions/r1.sql:6 error[needs-newer-postgres] upgrade: uuidv7() needs PostgreSQL 18;"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("Server: PostgreSQL {installed}.")), "{stdout}");
+    let current = strata(&migrations, &config, &env, &["--json", "current", "--env", "prod"]);
+    let current: Value = serde_json::from_slice(&current.stdout).unwrap();
+    assert_eq!(current["postgres"]["major"], json!(installed), "{current}");
+
+    // Without a database: the configured version for `--sql`, and `lint --target-version`.
+    let script = strata(&migrations, &config, &[], &["upgrade", "heads", "--sql", "--env", "offline"]);
+    assert!(script.status.success(), "{script:?}");
+    let stderr = String::from_utf8_lossy(&script.stderr);
+    assert!(stderr.contains("versions/r1.sql:5 error[needs-newer-postgres] upgrade: a subquery in FROM without an alias needs PostgreSQL 16; the target runs 15"), "{stderr}");
+    let linted = strata(&migrations, &config, &[], &["lint", "--target-version", "17"]);
+    let stdout = String::from_utf8_lossy(&linted.stdout);
+    assert!(stdout.contains("uuidv7() needs PostgreSQL 18; the target runs 17"), "{stdout}");
+    assert!(!stdout.contains("without an alias needs"), "PostgreSQL 17 has it: {stdout}");
+    assert_eq!(linted.status.code(), Some(1), "an error finding fails the lint");
+}
+
+#[test]
+fn the_sandbox_lists_its_version() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+    let (status, body) = studio.get("/api/environments");
+    assert_eq!(status, 200, "{body}");
+    let environments: Value = serde_json::from_str(&body).unwrap();
+    let version = &environments[0]["postgres"];
+    assert_eq!(environments[0]["name"], "sandbox");
+    assert!(version["major"].as_u64().is_some_and(|m| m >= 12) && version["minor"].is_u64(), "{environments}");
+}
