@@ -14,6 +14,10 @@
 //! lock_timeout = "5s"
 //! statement_timeout = "30min"
 //! transaction_mode = "whole-plan"    # or "per-revision"
+//! backup = "touched"                 # none | touched | schema | full, before each run
+//! backup_dir = "backups"             # or: backup_command = "aws s3 cp - s3://b/$STRATA_BACKUP_NAME"
+//! [[environments.staging.checks.sql]]   # see runbook/checks.rs
+//! [[environments.staging.checks.http]]
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
@@ -24,15 +28,17 @@
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
 
+use crate::runbook::checks::Checks;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use sqlx::postgres::PgConnectOptions;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
+use strata_shared::runbook::BackupKind;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +100,13 @@ pub struct EnvironmentConfig {
     pub statement_timeout: String,
     #[serde(default)]
     pub transaction_mode: TransactionMode,
+    #[serde(default)]
+    pub backup: BackupKind,
+    /// Relative to strata.toml's folder; default `<state dir>/backups`.
+    pub backup_dir: Option<PathBuf>,
+    pub backup_command: Option<String>,
+    #[serde(default)]
+    pub checks: Checks,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -125,7 +138,7 @@ impl Config {
 
     /// The configuration in `text`, read from `path` (named in every error).
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
-        let config: Config = toml::from_str(&text).map_err(|error| {
+        let mut config: Config = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].lines().count().max(1));
             let at = line.map_or(String::new(), |line| format!(":{line}"));
             anyhow::anyhow!("{}{at}: {}", path.display(), error.message())
@@ -154,12 +167,40 @@ impl Config {
                     path.display()
                 );
             }
+            check_backup(path, name, environment)?;
+            environment
+                .checks
+                .validate()
+                .map_err(|error| anyhow::anyhow!("{}: environment `{name}`: {error}", path.display()))?;
+        }
+        // A relative backup folder is the project's, wherever strata runs from.
+        let base = path.parent().unwrap_or(Path::new("."));
+        for environment in config.environments.values_mut() {
+            environment.backup_dir = environment.backup_dir.take().map(|dir| base.join(dir));
         }
         if let Some(state) = &config.state {
             check_url_source(path, "[state]", &state.url, &state.url_env)?;
         }
         Ok(config)
     }
+}
+
+fn check_backup(path: &Path, name: &str, environment: &EnvironmentConfig) -> Result<()> {
+    let place = match (&environment.backup_dir, &environment.backup_command) {
+        (Some(_), Some(_)) => {
+            bail!("{}: environment `{name}` gives both `backup_dir` and `backup_command`; keep one", path.display())
+        }
+        (Some(_), None) => Some("backup_dir"),
+        (None, Some(_)) => Some("backup_command"),
+        (None, None) => None,
+    };
+    if let (BackupKind::None, Some(place)) = (environment.backup, place) {
+        bail!(
+            "{}: environment `{name}` sets `{place}` but `backup` is \"none\"; say which backup to take (touched, schema, full)",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn check_url_source(path: &Path, what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<()> {
@@ -181,6 +222,54 @@ fn connect_options(what: &str, url: &Option<String>, url_env: &Option<String>) -
     PgConnectOptions::from_str(&url)
         .map(|options| options.application_name("strata"))
         .map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid PostgreSQL URL"))
+}
+
+fn libpq_env(what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<Vec<(&'static str, String)>> {
+    let text = match (url, url_env) {
+        (Some(url), _) => url.clone(),
+        (None, Some(variable)) => std::env::var(variable)
+            .with_context(|| format!("{what} takes its URL from ${variable}, which is not set"))?,
+        (None, None) => bail!("{what} has no URL"),
+    };
+    let invalid = || anyhow::anyhow!("the database URL of {what} is not a valid PostgreSQL URL");
+    let parsed = url::Url::parse(&text).map_err(|_| invalid())?;
+    let decode =
+        |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().map(|s| s.into_owned()).map_err(|_| invalid());
+    let mut vars = Vec::new();
+    if let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) {
+        vars.push(("PGHOST", host.trim_start_matches('[').trim_end_matches(']').to_owned()));
+    }
+    if let Some(port) = parsed.port() {
+        vars.push(("PGPORT", port.to_string()));
+    }
+    if !parsed.username().is_empty() {
+        vars.push(("PGUSER", decode(parsed.username())?));
+    }
+    if let Some(password) = parsed.password() {
+        vars.push(("PGPASSWORD", decode(password)?));
+    }
+    let database = parsed.path().trim_start_matches('/');
+    if !database.is_empty() {
+        vars.push(("PGDATABASE", decode(database)?));
+    }
+    for (key, value) in parsed.query_pairs() {
+        let variable = match key.as_ref() {
+            "host" => "PGHOST",
+            "port" => "PGPORT",
+            "user" => "PGUSER",
+            "password" => "PGPASSWORD",
+            "dbname" => "PGDATABASE",
+            "sslmode" => "PGSSLMODE",
+            "sslrootcert" => "PGSSLROOTCERT",
+            "sslcert" => "PGSSLCERT",
+            "sslkey" => "PGSSLKEY",
+            "options" => "PGOPTIONS",
+            _ => continue,
+        };
+        vars.retain(|(v, _)| *v != variable);
+        vars.push((variable, value.into_owned()));
+    }
+    Ok(vars)
 }
 
 impl StateConfig {
@@ -211,7 +300,25 @@ impl EnvironmentConfig {
             lock_timeout: default_lock_timeout(),
             statement_timeout: default_statement_timeout(),
             transaction_mode: TransactionMode::default(),
+            backup: BackupKind::None,
+            backup_dir: None,
+            backup_command: None,
+            checks: Checks::default(),
         }
+    }
+
+    /// Backups with no place of their own go under `<state_dir>/backups`.
+    pub fn place_backups_under(&mut self, state_dir: &Path) {
+        if self.backup != BackupKind::None && self.backup_dir.is_none() && self.backup_command.is_none() {
+            self.backup_dir = Some(state_dir.join("backups"));
+        }
+    }
+
+    /// libpq's variables for this environment's URL (PGHOST, PGPASSWORD, ...), for the
+    /// PostgreSQL programs Strata starts: a password in the child's environment, never on its
+    /// command line.
+    pub fn libpq_env(&self, name: &str) -> Result<Vec<(&'static str, String)>> {
+        libpq_env(&format!("environment `{name}`"), &self.url, &self.url_env)
     }
 
     pub fn connect_options(&self, name: &str) -> Result<PgConnectOptions> {

@@ -50,7 +50,8 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     }
     let serve_sandbox_environment = configured.environments.is_empty();
     let mut environments = Vec::new();
-    for (name, environment) in configured.environments {
+    for (name, mut environment) in configured.environments {
+        environment.place_backups_under(state_dir);
         environments.push(Environment { pool: pool(environment.connect_options(&name)?), name, config: environment });
     }
     if let Some(sandbox) = sandbox.as_ref().filter(|_| serve_sandbox_environment) {
