@@ -379,6 +379,57 @@ mod tests {
     }
 
     #[test]
+    fn backups_and_checks_that_cannot_work_are_refused_with_the_reason() {
+        let error = |text: &str| load(text).unwrap_err().to_string();
+        let base = "[environments.prod]\nurl = \"postgresql://h/db\"\n";
+        assert!(
+            error(&format!("{base}backup = \"full\"\nbackup_dir = \"b\"\nbackup_command = \"cat\"\n"))
+                .contains("gives both `backup_dir` and `backup_command`")
+        );
+        assert!(error(&format!("{base}backup_dir = \"b\"\n")).contains("sets `backup_dir` but `backup` is \"none\""));
+        assert!(error(&format!("{base}backup = \"everything\"\n")).contains("strata.toml:3"));
+        let check = "[[environments.prod.checks.sql]]\nname = \"a\"\nquery = \"SELECT true\"\n";
+        assert!(error(&format!("{base}{check}expect = \"yes\"\n")).contains("strata.toml:"));
+        assert!(
+            error(&format!("{base}{check}expect = \"true\"\n{check}expect = \"true\"\n"))
+                .contains("two checks are named `a`")
+        );
+        let http = "[[environments.prod.checks.http]]\nname = \"h\"\n";
+        assert!(error(&format!("{base}{http}url = \"https://x/health\"\n")).contains("only http:// URLs"));
+        assert!(error(&format!("{base}{http}url = \"http://x/health\"\ntimeout = \"5\"\n")).contains("needs a unit"));
+    }
+
+    #[test]
+    fn a_relative_backup_folder_is_the_projects_and_the_default_is_under_the_state_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("strata.toml");
+        let text = "[environments.a]\nurl = \"postgresql://h/db\"\nbackup = \"full\"\nbackup_dir = \"backups\"\n\
+                    [environments.b]\nurl = \"postgresql://h/db\"\nbackup = \"schema\"\n";
+        let mut config = Config::parse(&path, text).unwrap();
+        assert_eq!(config.environments["a"].backup_dir, Some(dir.path().join("backups")));
+        let b = config.environments.get_mut("b").unwrap();
+        b.place_backups_under(Path::new("/state"));
+        assert_eq!(b.backup_dir, Some(PathBuf::from("/state/backups")));
+    }
+
+    #[test]
+    fn pg_tools_get_the_url_as_libpq_variables_with_the_password_decoded() {
+        let url = "postgresql://app%40eu:p%3Ass@db.example:6432/sales?sslmode=require&application_name=x";
+        let vars = EnvironmentConfig::for_url(url.to_owned()).libpq_env("prod").unwrap();
+        let expected = [
+            ("PGHOST", "db.example"),
+            ("PGPORT", "6432"),
+            ("PGUSER", "app@eu"),
+            ("PGPASSWORD", "p:ss"),
+            ("PGDATABASE", "sales"),
+            ("PGSSLMODE", "require"),
+        ];
+        assert_eq!(vars, expected.map(|(k, v)| (k, v.to_owned())));
+        let socket = EnvironmentConfig::for_url("postgresql:///db?host=/run/postgresql".into()).libpq_env("x").unwrap();
+        assert_eq!(socket, [("PGDATABASE", "db".to_owned()), ("PGHOST", "/run/postgresql".to_owned())]);
+    }
+
+    #[test]
     fn no_strata_toml_makes_the_reader_panic() {
         use crate::fuzz_engine::{Target, fuzz};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -411,6 +462,20 @@ mod tests {
             "[auth]",
             "session_minutes",
             "transaction_mode",
+            "backup",
+            "\"touched\"",
+            "backup_dir",
+            "backup_command",
+            "[[environments.prod.checks.sql]]",
+            "[[environments.prod.checks.http]]",
+            "name",
+            "query",
+            "expect",
+            "\"no rows\"",
+            "role",
+            "settings",
+            "timeout",
+            "expect_status",
             "{",
             "}",
             ",",

@@ -435,3 +435,59 @@ fn the_cli_shows_the_backup_with_its_restore_command_and_the_checks() {
     assert_eq!(runtime.block_on(db.rows()), ["b2"]);
     runtime.block_on(sandbox.stop()).unwrap();
 }
+
+/// The studio: the run's answer, its journal and the audit log carry the backup and checks.
+#[test]
+fn the_studio_answers_journals_and_audits_the_backup_and_the_checks() {
+    let target_state = support::state_dir();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime.block_on(Sandbox::start(target_state.path())).unwrap();
+    let db = runtime.block_on(database(&sandbox, "studio"));
+    let state = support::state_dir();
+    let config = state.path().join("strata.toml");
+    let text = format!(
+        "[environments.staging]\nurl = \"{}\"\nbackup = \"touched\"\n{}",
+        db.url,
+        TENANT_CHECKS.replace("[[checks.", "[[environments.staging.checks.")
+    );
+    std::fs::write(&config, text).unwrap();
+    let folder = support::workspace_root().join("server/tests/fixtures/tenants");
+    let studio = support::Studio::start_with(&folder, state.path(), &config, &[]);
+    let json = |(status, body): (u16, String)| {
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    let run = |target: &str| {
+        let request = serde_json::json!({ "environment": "staging", "operation": "upgrade", "target": target });
+        let preview = json(studio.post("/api/plans", &request));
+        let mut confirmed = request.clone();
+        confirmed["fingerprint"] = preview["fingerprint"].clone();
+        json(studio.post("/api/runs", &confirmed))
+    };
+    let applied = run("b2");
+    assert_eq!(applied["status"], "succeeded", "{applied}");
+    assert_eq!(applied["backup"]["kind"], "touched");
+    assert!(
+        applied["backup"]["location"]
+            .as_str()
+            .unwrap()
+            .starts_with(&state.path().join("backups").display().to_string())
+    );
+    assert_eq!(applied["checks"].as_array().unwrap().len(), 2);
+
+    let refused = run("c3");
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert_eq!(refused["checks"][1]["passed"], false);
+    assert_eq!(refused["checks"][1]["returned"], r#"{"id":3,"tenant":"b"}"#);
+    assert_eq!(runtime.block_on(db.rows()), ["b2"], "rolled back");
+
+    let runs = json(studio.get("/api/environments/staging/runs"));
+    assert_eq!(runs[0]["status"], "failed");
+    assert_eq!(runs[0]["backup"], refused["backup"], "the journal keeps the backup");
+    assert_eq!(runs[0]["checks"], refused["checks"], "and the checks");
+    let (_, audit) = studio.get("/api/audit");
+    assert!(audit.contains("backup touched"), "{audit}");
+    assert!(audit.contains("`tenant a cannot see tenant b` failed"), "{audit}");
+    drop(studio);
+    runtime.block_on(sandbox.stop()).unwrap();
+}
