@@ -430,6 +430,20 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_examples_are_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let docs = std::fs::read_to_string(root.join("docs/environments.md")).unwrap();
+        let (example, _) = docs.split("```toml\n").nth(1).and_then(|b| b.split_once("```")).unwrap();
+        let config = Config::parse(Path::new("docs/environments.md"), example).unwrap();
+        let staging = &config.environments["staging"];
+        assert_eq!((staging.checks.sql.len(), staging.checks.http.len()), (1, 1));
+        assert_eq!(config.environments["prod"].backup, BackupKind::Full);
+        let tenants = root.join("examples/tenants/strata.toml");
+        let config = Config::load(&tenants).unwrap();
+        assert_eq!(config.environments["local"].checks.sql.len(), 2);
+    }
+
+    #[test]
     fn no_strata_toml_makes_the_reader_panic() {
         use crate::fuzz_engine::{Target, fuzz};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -86,8 +86,7 @@ fn pg_bin(program: &str) -> PathBuf {
 }
 
 fn tenants() -> RevisionGraph {
-    let project =
-        strata_server::migrations_dir::load(&support::workspace_root().join("server/tests/fixtures/tenants")).unwrap();
+    let project = strata_server::migrations_dir::load(&support::workspace_root().join("examples/tenants")).unwrap();
     assert!(project.diagnostics.is_empty(), "{:?}", project.diagnostics);
     project.graph
 }
@@ -254,21 +253,12 @@ async fn a_backup_command_receives_the_dump_and_its_name() {
     sandbox.stop().await.unwrap();
 }
 
-const TENANT_CHECKS: &str = r#"
-[[checks.sql]]
-name = "tenant a sees its orders"
-query = "SELECT count(*) = 2 FROM orders WHERE tenant = 'a'"
-expect = "true"
-role = "app_user"
-settings = { "app.tenant_id" = "a" }
-
-[[checks.sql]]
-name = "tenant a cannot see tenant b"
-query = "SELECT id, tenant FROM orders WHERE tenant <> 'a'"
-expect = "no rows"
-role = "app_user"
-settings = { "app.tenant_id" = "a" }
-"#;
+/// The checks of the example (`examples/tenants/strata.toml`), as `[[checks.sql]]` tables.
+fn tenant_checks() -> String {
+    let example = std::fs::read_to_string(support::workspace_root().join("examples/tenants/strata.toml")).unwrap();
+    let checks = &example[example.find("[[environments.local.checks.sql]]").unwrap()..];
+    checks.replace("[[environments.local.checks.", "[[checks.")
+}
 
 /// `[[checks.sql]]` → `[[environments.test.checks.sql]]`.
 fn checks(toml: &str) -> String {
@@ -281,7 +271,7 @@ async fn tenant_checks_pass_under_row_level_security_and_a_leak_rolls_the_run_ba
     let sandbox = Sandbox::start(state.path()).await.unwrap();
     let graph = tenants();
     let db = database(&sandbox, "tenants").await;
-    let config = db.config(&checks(TENANT_CHECKS));
+    let config = db.config(&checks(&tenant_checks()));
 
     let (result, events) = run(&config, TransactionMode::WholePlan, &graph, "b2").await;
     result.unwrap();
@@ -400,13 +390,13 @@ fn the_cli_shows_the_backup_with_its_restore_command_and_the_checks() {
     let text = format!(
         "[environments.staging]\nurl = \"{}\"\nbackup = \"full\"\n{}",
         db.url,
-        TENANT_CHECKS.replace("[[checks.", "[[environments.staging.checks.")
+        tenant_checks().replace("[[checks.", "[[environments.staging.checks.")
     );
     std::fs::write(&config, text).unwrap();
     let strata = |target: &str| {
         Command::new(env!("CARGO_BIN_EXE_strata"))
             .arg("--migrations")
-            .arg(support::workspace_root().join("server/tests/fixtures/tenants"))
+            .arg(support::workspace_root().join("examples/tenants"))
             .arg("--config")
             .arg(&config)
             .arg("--state-dir")
@@ -448,10 +438,10 @@ fn the_studio_answers_journals_and_audits_the_backup_and_the_checks() {
     let text = format!(
         "[environments.staging]\nurl = \"{}\"\nbackup = \"touched\"\n{}",
         db.url,
-        TENANT_CHECKS.replace("[[checks.", "[[environments.staging.checks.")
+        tenant_checks().replace("[[checks.", "[[environments.staging.checks.")
     );
     std::fs::write(&config, text).unwrap();
-    let folder = support::workspace_root().join("server/tests/fixtures/tenants");
+    let folder = support::workspace_root().join("examples/tenants");
     let studio = support::Studio::start_with(&folder, state.path(), &config, &[]);
     let json = |(status, body): (u16, String)| {
         assert_eq!(status, 200, "{body}");
