@@ -393,7 +393,7 @@ fn the_cli_shows_the_backup_with_its_restore_command_and_the_checks() {
         tenant_checks().replace("[[checks.", "[[environments.staging.checks.")
     );
     std::fs::write(&config, text).unwrap();
-    let strata = |target: &str| {
+    let strata = |target: &str, extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_strata"))
             .arg("--migrations")
             .arg(support::workspace_root().join("examples/tenants"))
@@ -401,27 +401,47 @@ fn the_cli_shows_the_backup_with_its_restore_command_and_the_checks() {
             .arg(&config)
             .arg("--state-dir")
             .arg(state.path())
+            .args(extra)
             .args(["upgrade", target, "--env", "staging", "--yes"])
             .output()
             .unwrap()
     };
-    let output = strata("b2");
+    let output = strata("b2", &["--json"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+    let events: Vec<serde_json::Value> = stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let backup = events.iter().find(|e| e["event"] == "backup_taken").expect("a backup_taken event");
+    assert_eq!(backup["backup"]["kind"], "full");
+    let checks: Vec<_> = events.iter().filter(|e| e["event"] == "check_finished").collect();
+    assert_eq!(checks.len(), 2, "{stderr}");
+    assert!(checks.iter().all(|c| c["check"]["passed"] == true && c["check"]["phase"] == "before-commit"));
+
+    let output = strata("c3", &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     let backups = state.path().join("backups");
     assert!(stderr.contains(&format!("backup (full): {}/strata-staging-", backups.display())), "{stderr}");
     assert!(stderr.contains("restore into an empty database: pg_restore --exit-on-error"), "{stderr}");
-    assert!(stderr.contains("check `tenant a cannot see tenant b` (before commit): passed"), "{stderr}");
-    assert!(!stderr.contains(&sandbox.password()), "the password is never printed");
-
-    let output = strata("c3");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("check `tenant a sees its orders` (before commit): passed"), "{stderr}");
+    assert!(!stderr.contains(sandbox.password()), "the password is never printed");
     assert!(
         stderr.contains("check `tenant a cannot see tenant b` (before commit): FAILED; returned: {\"id\":3"),
         "{stderr}"
     );
     assert!(stderr.contains("the open transaction was rolled back"), "{stderr}");
+    assert_eq!(runtime.block_on(db.rows()), ["b2"]);
+
+    // A backup that cannot be written: a clear error, nothing run.
+    let blocker = state.path().join("not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replace("backup = \"full\"", &format!("backup = \"full\"\nbackup_dir = \"{}/backups\"", blocker.display()));
+    std::fs::write(&config, text).unwrap();
+    let output = strata("c3", &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("the backup failed, so nothing was run: cannot create the backup folder"), "{stderr}");
     assert_eq!(runtime.block_on(db.rows()), ["b2"]);
     runtime.block_on(sandbox.stop()).unwrap();
 }
