@@ -279,46 +279,22 @@ impl Journal {
         conn: &mut PgConnection,
         run_id: &str,
     ) -> Result<(Option<BackupRecord>, Vec<CheckResult>)> {
-        let backup: Option<(String, String, i64, String, Vec<String>, String)> = sqlx::query_as(&format!(
+        let backup: Option<BackupRow> = sqlx::query_as(&format!(
             "SELECT kind, location, size_bytes, sha256, tables, restore_command FROM {} WHERE run_id = $1",
             self.backups
         ))
         .bind(run_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let backup = match backup {
-            Some((kind, location, size, sha256, tables, restore_command)) => Some(BackupRecord {
-                kind: from_word(&kind)?,
-                location,
-                size_bytes: size as u64,
-                sha256,
-                tables,
-                restore_command,
-            }),
-            None => None,
-        };
-        let rows: Vec<(String, String, String, bool, String, Option<i32>, i64)> = sqlx::query_as(&format!(
+        let checks: Vec<CheckRow> = sqlx::query_as(&format!(
             "SELECT name, kind, phase, passed, returned, http_status, duration_ms FROM {} WHERE run_id = $1 ORDER BY id",
             self.checks
         ))
         .bind(run_id)
         .fetch_all(conn)
         .await?;
-        let checks = rows
-            .into_iter()
-            .map(|(name, kind, phase, passed, returned, status, duration_ms)| {
-                Ok(CheckResult {
-                    name,
-                    kind: from_word(&kind)?,
-                    phase: from_word(&phase)?,
-                    passed,
-                    returned,
-                    status: status.and_then(|s| u16::try_from(s).ok()),
-                    duration_ms: duration_ms as u64,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok((backup, checks))
+        let backup = backup.map(BackupRow::into_record).transpose()?;
+        Ok((backup, checks.into_iter().map(CheckRow::into_result).collect::<Result<_>>()?))
     }
 
     /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
@@ -385,6 +361,54 @@ impl StepRow {
             outcome: self.outcome,
             failure,
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct BackupRow {
+    kind: String,
+    location: String,
+    size_bytes: i64,
+    sha256: String,
+    tables: Vec<String>,
+    restore_command: String,
+}
+
+impl BackupRow {
+    fn into_record(self) -> Result<BackupRecord> {
+        Ok(BackupRecord {
+            kind: from_word(&self.kind)?,
+            location: self.location,
+            size_bytes: self.size_bytes as u64,
+            sha256: self.sha256,
+            tables: self.tables,
+            restore_command: self.restore_command,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckRow {
+    name: String,
+    kind: String,
+    phase: String,
+    passed: bool,
+    returned: String,
+    http_status: Option<i32>,
+    duration_ms: i64,
+}
+
+impl CheckRow {
+    fn into_result(self) -> Result<CheckResult> {
+        Ok(CheckResult {
+            name: self.name,
+            kind: from_word(&self.kind)?,
+            phase: from_word(&self.phase)?,
+            passed: self.passed,
+            returned: self.returned,
+            status: self.http_status.and_then(|s| u16::try_from(s).ok()),
+            duration_ms: self.duration_ms as u64,
+        })
     }
 }
 
