@@ -501,3 +501,59 @@ fn the_studio_answers_journals_and_audits_the_backup_and_the_checks() {
     drop(studio);
     runtime.block_on(sandbox.stop()).unwrap();
 }
+
+/// The studio's run view: the backup with its restore command, and each check with its result.
+#[tokio::test]
+async fn the_run_view_shows_the_backup_its_restore_command_and_each_check() {
+    use fantoccini::Locator;
+    let target_state = support::state_dir();
+    let sandbox = Sandbox::start(target_state.path()).await.unwrap();
+    let db = database(&sandbox, "browser").await;
+    let state = support::state_dir();
+    let config = state.path().join("strata.toml");
+    let text = format!(
+        "[environments.staging]\nurl = \"{}\"\nbackup = \"schema\"\n{}",
+        db.url,
+        tenant_checks().replace("[[checks.", "[[environments.staging.checks.")
+    );
+    std::fs::write(&config, text).unwrap();
+    let studio =
+        support::Studio::start_with(&support::workspace_root().join("examples/tenants"), state.path(), &config, &[]);
+    let driver = support::chrome::ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
+    let element = |css: &'static str| {
+        let browser = browser.clone();
+        async move {
+            let wait = browser.wait().at_most(std::time::Duration::from_secs(30));
+            wait.for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+        }
+    };
+
+    // Base to c3 in one transaction: c3 opens tenant b's rows, so the run is rolled back.
+    browser.goto(&format!("{}/run?env=staging&op=upgrade&target=c3", studio.url)).await.unwrap();
+    element("[data-test=preview]").await.click().await.unwrap();
+    element("[data-test=confirm-name]").await.send_keys("staging").await.unwrap();
+    browser.find(Locator::Css("[data-test=run]")).await.unwrap().click().await.unwrap();
+    let outcome = element("[data-test=outcome]").await;
+    assert_eq!(outcome.attr("data-status").await.unwrap().as_deref(), Some("failed"));
+    assert!(outcome.text().await.unwrap().contains("rolled back"));
+    let restore = element("[data-test=restore-command]").await.text().await.unwrap();
+    assert!(restore.starts_with("pg_restore --exit-on-error") && restore.contains("-schema.dump"), "{restore}");
+    let mut states = Vec::new();
+    for check in browser.find_all(Locator::Css("[data-test=check]")).await.unwrap() {
+        states.push(check.attr("data-state").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(states, ["passed", "failed"]);
+    let checks = element("[data-test=checks]").await.text().await.unwrap();
+    assert!(checks.contains(r#"{"id":3,"tenant":"b"}"#), "what the failed check returned: {checks}");
+    assert!(db.rows().await.is_empty(), "rolled back");
+    let scroll = "document.querySelector('[data-test=backup]').scrollIntoView()";
+    browser.execute(scroll, Vec::new()).await.unwrap();
+    let dir = support::workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("run-checks-failed.png"), browser.screenshot().await.unwrap()).unwrap();
+    browser.close().await.unwrap();
+    drop(studio);
+    sandbox.stop().await.unwrap();
+}
