@@ -74,10 +74,6 @@ fn default_timeout() -> String {
 }
 
 impl Checks {
-    pub fn is_empty(&self) -> bool {
-        self.sql.is_empty() && self.http.is_empty()
-    }
-
     /// Names are unique (results are told apart by them), queries are there, URLs are plain
     /// `http://` (no TLS client here) and timeouts read.
     pub fn validate(&self) -> Result<()> {

@@ -14,7 +14,7 @@ pub async fn run(checks: &[HttpCheck]) -> Vec<CheckResult> {
     let mut results = Vec::with_capacity(checks.len());
     for check in checks {
         let started = Instant::now();
-        // The configuration was validated on load; a timeout that reads no more is 5 s.
+        // `Checks::validate` read every timeout when strata.toml was loaded.
         let timeout = parse_timeout(&check.timeout).unwrap_or(std::time::Duration::from_secs(5));
         let answer = tokio::time::timeout(timeout, get(&client, &check.url)).await;
         let (passed, status, returned) = match answer {
