@@ -15,6 +15,10 @@
 //! statement_timeout = "30min"
 //! transaction_mode = "whole-plan"    # or "per-revision"
 //! postgres_version = 15              # its major version, for when it cannot be asked
+//! backup = "touched"                 # none | touched | schema | full, before each run
+//! backup_dir = "backups"             # or: backup_command = "aws s3 cp - s3://b/$STRATA_BACKUP_NAME"
+//! [[environments.staging.checks.sql]]   # see runbook/checks.rs
+//! [[environments.staging.checks.http]]
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
@@ -31,17 +35,19 @@
 //!
 //! URLs never leave this module except to connect: not to the API, the browser or the logs.
 
+use crate::runbook::checks::Checks;
 use crate::trusted_proxies::{Network, TrustedProxies};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use sqlx::postgres::PgConnectOptions;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
 use strata_shared::postgres_version::PostgresVersion;
+use strata_shared::runbook::BackupKind;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +140,13 @@ pub struct EnvironmentConfig {
     /// The server's major version, used when the database cannot be reached (`--sql`, an
     /// environment that is down); a reachable server's own `server_version_num` wins.
     postgres_version: Option<u32>,
+    #[serde(default)]
+    pub backup: BackupKind,
+    /// Relative to strata.toml's folder; default `<state dir>/backups`.
+    pub backup_dir: Option<PathBuf>,
+    pub backup_command: Option<String>,
+    #[serde(default)]
+    pub checks: Checks,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -165,7 +178,7 @@ impl Config {
 
     /// The configuration in `text`, read from `path` (named in every error).
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
-        let config: Config = toml::from_str(&text).map_err(|error| {
+        let mut config: Config = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].lines().count().max(1));
             let at = line.map_or(String::new(), |line| format!(":{line}"));
             anyhow::anyhow!("{}{at}: {}", path.display(), error.message())
@@ -204,12 +217,40 @@ impl Config {
                     path.display()
                 );
             }
+            check_backup(path, name, environment)?;
+            environment
+                .checks
+                .validate()
+                .map_err(|error| anyhow::anyhow!("{}: environment `{name}`: {error}", path.display()))?;
+        }
+        // A relative backup folder is the project's, wherever strata runs from.
+        let base = path.parent().unwrap_or(Path::new("."));
+        for environment in config.environments.values_mut() {
+            environment.backup_dir = environment.backup_dir.take().map(|dir| base.join(dir));
         }
         if let Some(state) = &config.state {
             check_url_source(path, "[state]", &state.url, &state.url_env)?;
         }
         Ok(config)
     }
+}
+
+fn check_backup(path: &Path, name: &str, environment: &EnvironmentConfig) -> Result<()> {
+    let place = match (&environment.backup_dir, &environment.backup_command) {
+        (Some(_), Some(_)) => {
+            bail!("{}: environment `{name}` gives both `backup_dir` and `backup_command`; keep one", path.display())
+        }
+        (Some(_), None) => Some("backup_dir"),
+        (None, Some(_)) => Some("backup_command"),
+        (None, None) => None,
+    };
+    if let (BackupKind::None, Some(place)) = (environment.backup, place) {
+        bail!(
+            "{}: environment `{name}` sets `{place}` but `backup` is \"none\"; say which backup to take (touched, schema, full)",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn check_url_source(path: &Path, what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<()> {
@@ -231,6 +272,54 @@ fn connect_options(what: &str, url: &Option<String>, url_env: &Option<String>) -
     PgConnectOptions::from_str(&url)
         .map(|options| options.application_name("strata"))
         .map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid PostgreSQL URL"))
+}
+
+fn libpq_env(what: &str, url: &Option<String>, url_env: &Option<String>) -> Result<Vec<(&'static str, String)>> {
+    let text = match (url, url_env) {
+        (Some(url), _) => url.clone(),
+        (None, Some(variable)) => std::env::var(variable)
+            .with_context(|| format!("{what} takes its URL from ${variable}, which is not set"))?,
+        (None, None) => bail!("{what} has no URL"),
+    };
+    let invalid = || anyhow::anyhow!("the database URL of {what} is not a valid PostgreSQL URL");
+    let parsed = url::Url::parse(&text).map_err(|_| invalid())?;
+    let decode =
+        |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().map(|s| s.into_owned()).map_err(|_| invalid());
+    let mut vars = Vec::new();
+    if let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) {
+        vars.push(("PGHOST", host.trim_start_matches('[').trim_end_matches(']').to_owned()));
+    }
+    if let Some(port) = parsed.port() {
+        vars.push(("PGPORT", port.to_string()));
+    }
+    if !parsed.username().is_empty() {
+        vars.push(("PGUSER", decode(parsed.username())?));
+    }
+    if let Some(password) = parsed.password() {
+        vars.push(("PGPASSWORD", decode(password)?));
+    }
+    let database = parsed.path().trim_start_matches('/');
+    if !database.is_empty() {
+        vars.push(("PGDATABASE", decode(database)?));
+    }
+    for (key, value) in parsed.query_pairs() {
+        let variable = match key.as_ref() {
+            "host" => "PGHOST",
+            "port" => "PGPORT",
+            "user" => "PGUSER",
+            "password" => "PGPASSWORD",
+            "dbname" => "PGDATABASE",
+            "sslmode" => "PGSSLMODE",
+            "sslrootcert" => "PGSSLROOTCERT",
+            "sslcert" => "PGSSLCERT",
+            "sslkey" => "PGSSLKEY",
+            "options" => "PGOPTIONS",
+            _ => continue,
+        };
+        vars.retain(|(v, _)| *v != variable);
+        vars.push((variable, value.into_owned()));
+    }
+    Ok(vars)
 }
 
 impl StateConfig {
@@ -262,7 +351,25 @@ impl EnvironmentConfig {
             statement_timeout: default_statement_timeout(),
             transaction_mode: TransactionMode::default(),
             postgres_version: None,
+            backup: BackupKind::None,
+            backup_dir: None,
+            backup_command: None,
+            checks: Checks::default(),
         }
+    }
+
+    /// Backups with no place of their own go under `<state_dir>/backups`.
+    pub fn place_backups_under(&mut self, state_dir: &Path) {
+        if self.backup != BackupKind::None && self.backup_dir.is_none() && self.backup_command.is_none() {
+            self.backup_dir = Some(state_dir.join("backups"));
+        }
+    }
+
+    /// libpq's variables for this environment's URL (PGHOST, PGPASSWORD, ...), for the
+    /// PostgreSQL programs Strata starts: a password in the child's environment, never on its
+    /// command line.
+    pub fn libpq_env(&self, name: &str) -> Result<Vec<(&'static str, String)>> {
+        libpq_env(&format!("environment `{name}`"), &self.url, &self.url_env)
     }
 
     pub fn connect_options(&self, name: &str) -> Result<PgConnectOptions> {
@@ -332,6 +439,71 @@ mod tests {
     }
 
     #[test]
+    fn backups_and_checks_that_cannot_work_are_refused_with_the_reason() {
+        let error = |text: &str| load(text).unwrap_err().to_string();
+        let base = "[environments.prod]\nurl = \"postgresql://h/db\"\n";
+        assert!(
+            error(&format!("{base}backup = \"full\"\nbackup_dir = \"b\"\nbackup_command = \"cat\"\n"))
+                .contains("gives both `backup_dir` and `backup_command`")
+        );
+        assert!(error(&format!("{base}backup_dir = \"b\"\n")).contains("sets `backup_dir` but `backup` is \"none\""));
+        assert!(error(&format!("{base}backup = \"everything\"\n")).contains("strata.toml:3"));
+        let check = "[[environments.prod.checks.sql]]\nname = \"a\"\nquery = \"SELECT true\"\n";
+        assert!(error(&format!("{base}{check}expect = \"yes\"\n")).contains("strata.toml:"));
+        assert!(
+            error(&format!("{base}{check}expect = \"true\"\n{check}expect = \"true\"\n"))
+                .contains("two checks are named `a`")
+        );
+        let http = "[[environments.prod.checks.http]]\nname = \"h\"\n";
+        assert!(error(&format!("{base}{http}url = \"https://x/health\"\n")).contains("only http:// URLs"));
+        assert!(error(&format!("{base}{http}url = \"http://x/health\"\ntimeout = \"5\"\n")).contains("needs a unit"));
+    }
+
+    #[test]
+    fn a_relative_backup_folder_is_the_projects_and_the_default_is_under_the_state_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("strata.toml");
+        let text = "[environments.a]\nurl = \"postgresql://h/db\"\nbackup = \"full\"\nbackup_dir = \"backups\"\n\
+                    [environments.b]\nurl = \"postgresql://h/db\"\nbackup = \"schema\"\n";
+        let mut config = Config::parse(&path, text).unwrap();
+        assert_eq!(config.environments["a"].backup_dir, Some(dir.path().join("backups")));
+        let b = config.environments.get_mut("b").unwrap();
+        b.place_backups_under(Path::new("/state"));
+        assert_eq!(b.backup_dir, Some(PathBuf::from("/state/backups")));
+    }
+
+    #[test]
+    fn pg_tools_get_the_url_as_libpq_variables_with_the_password_decoded() {
+        let url = "postgresql://app%40eu:p%3Ass@db.example:6432/sales?sslmode=require&application_name=x";
+        let vars = EnvironmentConfig::for_url(url.to_owned()).libpq_env("prod").unwrap();
+        let expected = [
+            ("PGHOST", "db.example"),
+            ("PGPORT", "6432"),
+            ("PGUSER", "app@eu"),
+            ("PGPASSWORD", "p:ss"),
+            ("PGDATABASE", "sales"),
+            ("PGSSLMODE", "require"),
+        ];
+        assert_eq!(vars, expected.map(|(k, v)| (k, v.to_owned())));
+        let socket = EnvironmentConfig::for_url("postgresql:///db?host=/run/postgresql".into()).libpq_env("x").unwrap();
+        assert_eq!(socket, [("PGDATABASE", "db".to_owned()), ("PGHOST", "/run/postgresql".to_owned())]);
+    }
+
+    #[test]
+    fn the_documented_examples_are_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let docs = std::fs::read_to_string(root.join("docs/environments.md")).unwrap();
+        let (example, _) = docs.split("```toml\n").nth(1).and_then(|b| b.split_once("```")).unwrap();
+        let config = Config::parse(Path::new("docs/environments.md"), example).unwrap();
+        let staging = &config.environments["staging"];
+        assert_eq!((staging.checks.sql.len(), staging.checks.http.len()), (1, 1));
+        assert_eq!(config.environments["prod"].backup, BackupKind::Full);
+        let tenants = root.join("examples/tenants/strata.toml");
+        let config = Config::load(&tenants).unwrap();
+        assert_eq!(config.environments["local"].checks.sql.len(), 2);
+    }
+
+    #[test]
     fn no_strata_toml_makes_the_reader_panic() {
         use crate::fuzz_engine::{Target, fuzz};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -364,6 +536,20 @@ mod tests {
             "[auth]",
             "session_minutes",
             "transaction_mode",
+            "backup",
+            "\"touched\"",
+            "backup_dir",
+            "backup_command",
+            "[[environments.prod.checks.sql]]",
+            "[[environments.prod.checks.http]]",
+            "name",
+            "query",
+            "expect",
+            "\"no rows\"",
+            "role",
+            "settings",
+            "timeout",
+            "expect_status",
             "{",
             "}",
             ",",

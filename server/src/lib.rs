@@ -13,6 +13,7 @@ pub mod http;
 pub mod identity;
 pub mod migrations_dir;
 pub mod reviews;
+pub mod runbook;
 pub mod sandbox;
 pub mod sign_off;
 pub mod state;

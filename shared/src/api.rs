@@ -138,6 +138,12 @@ pub struct RunOutcome {
     pub run_id: String,
     pub status: String,
     pub failure: Option<StepFailure>,
+    /// The backup taken before the run, if the environment takes one.
+    #[serde(default)]
+    pub backup: Option<crate::runbook::BackupRecord>,
+    /// The environment's checks, in the order they ran.
+    #[serde(default)]
+    pub checks: Vec<crate::runbook::CheckResult>,
 }
 
 /// An event of a run, as the server streams it (`GET /api/events`).
@@ -162,6 +168,10 @@ pub struct RunRecord {
     /// `running`, `succeeded`, `failed`, or `interrupted`.
     pub status: String,
     pub steps: Vec<StepRecordView>,
+    #[serde(default)]
+    pub backup: Option<crate::runbook::BackupRecord>,
+    #[serde(default)]
+    pub checks: Vec<crate::runbook::CheckResult>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,8 +204,28 @@ pub struct StepFailure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
-    StepStarted { index: usize, total: usize, revision: Option<String>, direction: String },
-    StepFinished { index: usize, duration_ms: u64 },
-    StepFailed { index: usize, failure: StepFailure },
-    RunFinished { status: String },
+    StepStarted {
+        index: usize,
+        total: usize,
+        revision: Option<String>,
+        direction: String,
+    },
+    StepFinished {
+        index: usize,
+        duration_ms: u64,
+    },
+    StepFailed {
+        index: usize,
+        failure: StepFailure,
+    },
+    /// Before the first step: the backup is in place.
+    BackupTaken {
+        backup: crate::runbook::BackupRecord,
+    },
+    CheckFinished {
+        check: crate::runbook::CheckResult,
+    },
+    RunFinished {
+        status: String,
+    },
 }

@@ -23,6 +23,7 @@ pub mod project;
 pub mod review;
 pub mod revision;
 pub mod revision_file;
+pub mod runbook;
 pub mod schema;
 pub mod sql;
 pub mod text;

@@ -5,6 +5,7 @@
 use super::{Loaded, with_project};
 use crate::api;
 use crate::app::Data;
+use crate::components::run_evidence::RunEvidence;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;
@@ -14,7 +15,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::access::Action;
-use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome};
+use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome, StepFailure};
 use strata_shared::lint::{self, Severity};
 use strata_shared::plan::Operation;
 use strata_shared::schema::Replayer;
@@ -298,28 +299,48 @@ fn Progress(preview: Arc<PlanPreview>, seen_before: usize) -> impl IntoView {
 #[component]
 fn Outcome(outcome: Result<RunOutcome, String>) -> impl IntoView {
     match outcome {
-        Ok(RunOutcome { failure: None, status, .. }) => {
-            view! { <p class="success" data-test="outcome" data-status=status>{tr("Done.")}</p> }.into_any()
-        }
-        Ok(RunOutcome { failure: Some(failure), status, .. }) => {
-            let place = failure.path.clone().map(|path| {
-                let line = failure.line.unwrap_or_default();
-                let id = path.trim_start_matches("versions/").split('_').next().unwrap_or_default().to_owned();
-                let column = failure.column.map(|c| format!(":{c}")).unwrap_or_default();
-                view! { <a data-test="failure-place" href=format!("/revisions/{id}?line={line}")>{format!("{path}:{line}{column}")}</a> }
-            });
-            view! {
-                <div class="error-state" data-test="outcome" data-status=status>
-                    <p>{tr("The run failed; nothing after the failing step was applied.")}</p>
-                    <p><code>{failure.sqlstate.clone().unwrap_or_default()}</code> " " {failure.message.clone()} " " {place}</p>
-                    {failure.detail.clone().map(|d| view! { <p class="muted">{d}</p> })}
-                    {failure.hint.clone().map(|h| view! { <p class="muted">{h}</p> })}
-                </div>
-            }
-            .into_any()
+        Ok(RunOutcome { failure, status, backup, checks, .. }) => {
+            let checks_failed = checks.iter().any(|c| !c.passed);
+            let summary = match failure {
+                None if status == "succeeded" && checks_failed => view! {
+                    <p class="error-state" data-test="outcome" data-status=status>
+                        {tr("The run is applied, but checks failed after the commit; it stays applied.")}
+                    </p>
+                }
+                .into_any(),
+                None if status == "succeeded" => {
+                    view! { <p class="success" data-test="outcome" data-status=status>{tr("Done.")}</p> }.into_any()
+                }
+                None => view! {
+                    <p class="error-state" data-test="outcome" data-status=status>
+                        {tr("A check failed before the commit; the run was rolled back and nothing was applied.")}
+                    </p>
+                }
+                .into_any(),
+                Some(failure) => failed_step(failure, status),
+            };
+            view! { {summary} <RunEvidence backup=backup checks=checks /> }.into_any()
         }
         Err(reason) => {
             view! { <p class="error-state" data-test="outcome" data-status="refused">{reason}</p> }.into_any()
         }
     }
+}
+
+fn failed_step(failure: StepFailure, status: String) -> AnyView {
+    let place = failure.path.clone().map(|path| {
+        let line = failure.line.unwrap_or_default();
+        let id = path.trim_start_matches("versions/").split('_').next().unwrap_or_default().to_owned();
+        let column = failure.column.map(|c| format!(":{c}")).unwrap_or_default();
+        view! { <a data-test="failure-place" href=format!("/revisions/{id}?line={line}")>{format!("{path}:{line}{column}")}</a> }
+    });
+    view! {
+        <div class="error-state" data-test="outcome" data-status=status>
+            <p>{tr("The run failed; nothing after the failing step was applied.")}</p>
+            <p><code>{failure.sqlstate.clone().unwrap_or_default()}</code> " " {failure.message.clone()} " " {place}</p>
+            {failure.detail.clone().map(|d| view! { <p class="muted">{d}</p> })}
+            {failure.hint.clone().map(|h| view! { <p class="muted">{h}</p> })}
+        </div>
+    }
+    .into_any()
 }

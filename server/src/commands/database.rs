@@ -20,6 +20,7 @@ use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
 use strata_shared::postgres_version::PostgresVersion;
+use strata_shared::runbook::CheckPhase;
 
 /// The database named by `--env` (from strata.toml), or by `--url`, or else by `DATABASE_URL`:
 /// an explicit `--env` wins over the exported variable, as Alembic users have it set.
@@ -180,7 +181,8 @@ pub fn run(
 ) -> Result<ExitCode> {
     loaded.require_no_problems()?;
     let graph = &loaded.project.graph;
-    let (name, config) = environment(files.config, args)?;
+    let (name, mut config) = environment(files.config, args)?;
+    config.place_backups_under(files.state_dir);
     let mode = transactions.map_or(config.transaction_mode, TransactionMode::from);
     let environment = Environment { name: &name, config: &config, mode };
     runtime()?.block_on(async {
@@ -200,15 +202,29 @@ pub fn run(
         } else {
             None
         };
-        let mut progress = |event: RunEvent| report(&event, out);
+        let mut evidence = (None, Vec::new());
+        let mut progress = |event: RunEvent| {
+            match &event {
+                RunEvent::BackupTaken { backup } => evidence.0 = Some(backup.clone()),
+                RunEvent::CheckFinished { check } => evidence.1.push(check.clone()),
+                _ => {}
+            }
+            report(&event, out)
+        };
         let by = execute::RunBy { run_id: &run_id, who: &who };
         let result = execute::run(&environment, graph, &request, &confirmed, by, &mut progress).await;
+        let (backup, checks) = evidence;
+        let summary = strata_shared::runbook::summary(backup.as_ref(), &checks);
         if let Some(signed_off) = signed_off {
-            signed_off.record(&who, &prepared, &result).await?;
+            signed_off.record(&who, &prepared, &result, &summary).await?;
         }
         match result {
+            Ok(()) if checks.iter().any(|c| !c.passed) => {
+                console::err("error: checks failed after the run committed; the run stays applied");
+                Ok(ExitCode::from(1))
+            }
             Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(error @ RunError::Failed { .. }) => {
+            Err(error @ (RunError::Failed { .. } | RunError::ChecksFailed(_))) => {
                 console::err(&format!("error: {error}"));
                 Ok(ExitCode::from(1))
             }
@@ -275,13 +291,15 @@ impl SignedOff {
 
     /// The run and how it ended go to the audit log; a run refused before it began gives the
     /// proposal back.
-    async fn record(self, who: &str, prepared: &Prepared, result: &Result<(), RunError>) -> Result<()> {
+    async fn record(self, who: &str, prepared: &Prepared, result: &Result<(), RunError>, evidence: &str) -> Result<()> {
         let event = |action: &str| Event::new(who, action).environment(&self.environment).subject(&self.run_id);
         let started = format!("{} (proposal {}, from the command line)", prepared.plan.summary(), self.proposal);
         audit::record(&self.db, event("run").detail(started)).await?;
         let ended = match result {
-            Ok(()) => event("run-succeeded"),
-            Err(error @ RunError::Failed { .. }) => event("run-failed").detail(error.to_string()),
+            Ok(()) => event("run-succeeded").detail(evidence.to_owned()),
+            Err(error @ (RunError::Failed { .. } | RunError::ChecksFailed(_))) => {
+                event("run-failed").detail([error.to_string(), evidence.to_owned()].join("; "))
+            }
             Err(error) => {
                 approvals::unclaim(&self.db, &self.run_id).await?;
                 event("run-failed").detail(error.to_string())
@@ -380,6 +398,22 @@ fn report(event: &RunEvent, out: Output) {
         }
         RunEvent::StepFinished { duration_ms, .. } => console::err(&format!("ok ({duration_ms} ms)")),
         RunEvent::StepFailed { failure, .. } => console::err(&format!("FAILED: {}", failure.message)),
+        RunEvent::BackupTaken { backup } => console::err(&format!(
+            "backup ({}): {}, {} bytes, sha256 {}\n  restore into an empty database: {}",
+            backup.kind.as_str(),
+            backup.location,
+            backup.size_bytes,
+            backup.sha256,
+            backup.restore_command
+        )),
+        RunEvent::CheckFinished { check } => {
+            let verdict = if check.passed { "passed" } else { "FAILED" };
+            let when = match check.phase {
+                CheckPhase::BeforeCommit => "before commit",
+                CheckPhase::AfterCommit => "after commit",
+            };
+            console::err(&format!("check `{}` ({when}): {verdict}; returned: {}", check.name, check.returned));
+        }
         RunEvent::RunFinished { status } => console::err(&format!("run {status}")),
     }
 }

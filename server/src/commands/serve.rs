@@ -53,7 +53,8 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     }
     let serve_sandbox_environment = configured.environments.is_empty();
     let mut environments = Vec::new();
-    for (name, environment) in configured.environments {
+    for (name, mut environment) in configured.environments {
+        environment.place_backups_under(state_dir);
         let pool = http::target_pool(environment.connect_options(&name)?, &configured.server, &environment);
         environments.push(Environment { pool, name, config: environment });
     }

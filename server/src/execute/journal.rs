@@ -1,15 +1,19 @@
 //! Strata's own record beside the version table: `strata_run` (one row per run of a plan)
-//! and `strata_history` (one row per step that ran or failed), in the version table's schema.
+//! and `strata_history` (one row per step that ran or failed), in the version table's schema;
+//! `strata_backup` and `strata_check`: the evidence around a run (`crate::runbook`).
 
 use anyhow::Result;
 use sqlx::PgConnection;
 use strata_shared::api::{RunRecord, StepFailure, StepRecordView};
 use strata_shared::offline::VersionTable;
+use strata_shared::runbook::{BackupRecord, CheckResult};
 
 /// Table names qualified like the version table.
 pub struct Journal {
     runs: String,
     steps: String,
+    backups: String,
+    checks: String,
 }
 
 pub struct StepRecord {
@@ -25,7 +29,12 @@ pub struct StepRecord {
 
 impl Journal {
     pub fn beside(table: &VersionTable) -> Self {
-        Self { runs: table.sibling("strata_run"), steps: table.sibling("strata_history") }
+        Self {
+            runs: table.sibling("strata_run"),
+            steps: table.sibling("strata_history"),
+            backups: table.sibling("strata_backup"),
+            checks: table.sibling("strata_check"),
+        }
     }
 
     /// Whether the journal's tables exist yet (a database Strata never ran on has none).
@@ -34,7 +43,7 @@ impl Journal {
     }
 
     pub async fn ensure(&self, conn: &mut PgConnection) -> Result<()> {
-        let (runs, steps) = (&self.runs, &self.steps);
+        let (runs, steps, backups, checks) = (&self.runs, &self.steps, &self.backups, &self.checks);
         sqlx::raw_sql(&format!(
             "CREATE TABLE IF NOT EXISTS {runs} (
                 id               text PRIMARY KEY,
@@ -71,6 +80,28 @@ impl Journal {
                 error_file     text,
                 error_line     integer,
                 error_column   integer
+            );
+            CREATE TABLE IF NOT EXISTS {backups} (
+                run_id          text PRIMARY KEY REFERENCES {runs} (id),
+                kind            text NOT NULL CHECK (kind IN ('touched', 'schema', 'full')),
+                location        text NOT NULL,
+                size_bytes      bigint NOT NULL,
+                sha256          text NOT NULL,
+                tables          text[] NOT NULL,
+                restore_command text NOT NULL,
+                taken_at        timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE IF NOT EXISTS {checks} (
+                id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id      text NOT NULL REFERENCES {runs} (id),
+                name        text NOT NULL,
+                kind        text NOT NULL CHECK (kind IN ('sql', 'http')),
+                phase       text NOT NULL CHECK (phase IN ('before-commit', 'after-commit')),
+                passed      boolean NOT NULL,
+                returned    text NOT NULL,
+                http_status integer,
+                duration_ms bigint NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now()
             );"
         ))
         .execute(conn)
@@ -147,6 +178,47 @@ impl Journal {
         Ok(())
     }
 
+    pub async fn record_backup(&self, conn: &mut PgConnection, run_id: &str, backup: &BackupRecord) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} (run_id, kind, location, size_bytes, sha256, tables, restore_command)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            self.backups
+        );
+        sqlx::query(&sql)
+            .bind(run_id)
+            .bind(backup.kind.as_str())
+            .bind(&backup.location)
+            .bind(backup.size_bytes as i64)
+            .bind(&backup.sha256)
+            .bind(&backup.tables)
+            .bind(&backup.restore_command)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_checks(&self, conn: &mut PgConnection, run_id: &str, checks: &[CheckResult]) -> Result<()> {
+        if checks.is_empty() {
+            return Ok(());
+        }
+        let mut insert = sqlx::QueryBuilder::new(format!(
+            "INSERT INTO {} (run_id, name, kind, phase, passed, returned, http_status, duration_ms) ",
+            self.checks
+        ));
+        insert.push_values(checks, |mut row, check| {
+            row.push_bind(run_id)
+                .push_bind(&check.name)
+                .push_bind(word(&check.kind))
+                .push_bind(word(&check.phase))
+                .push_bind(check.passed)
+                .push_bind(&check.returned)
+                .push_bind(check.status.map(i32::from))
+                .push_bind(check.duration_ms as i64);
+        });
+        insert.build().execute(conn).await?;
+        Ok(())
+    }
+
     /// Writes step records in one statement (whole-plan runs write theirs before each commit).
     pub async fn record_steps(&self, conn: &mut PgConnection, steps: &[StepRecord]) -> Result<()> {
         if steps.is_empty() {
@@ -211,6 +283,7 @@ impl Journal {
             .fetch_all(&mut *conn)
             .await?;
             let status = if run.status == "running" && !locked { "interrupted".to_owned() } else { run.status };
+            let (backup, checks) = self.evidence(&mut *conn, &run.id).await?;
             records.push(RunRecord {
                 id: run.id,
                 operation: run.operation,
@@ -221,9 +294,34 @@ impl Journal {
                 finished_at: run.finished_at,
                 status,
                 steps: steps.into_iter().map(StepRow::into_view).collect(),
+                backup,
+                checks,
             });
         }
         Ok(records)
+    }
+
+    async fn evidence(
+        &self,
+        conn: &mut PgConnection,
+        run_id: &str,
+    ) -> Result<(Option<BackupRecord>, Vec<CheckResult>)> {
+        let backup: Option<BackupRow> = sqlx::query_as(&format!(
+            "SELECT kind, location, size_bytes, sha256, tables, restore_command FROM {} WHERE run_id = $1",
+            self.backups
+        ))
+        .bind(run_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let checks: Vec<CheckRow> = sqlx::query_as(&format!(
+            "SELECT name, kind, phase, passed, returned, http_status, duration_ms FROM {} WHERE run_id = $1 ORDER BY id",
+            self.checks
+        ))
+        .bind(run_id)
+        .fetch_all(conn)
+        .await?;
+        let backup = backup.map(BackupRow::into_record).transpose()?;
+        Ok((backup, checks.into_iter().map(CheckRow::into_result).collect::<Result<_>>()?))
     }
 
     /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
@@ -291,4 +389,61 @@ impl StepRow {
             failure,
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct BackupRow {
+    kind: String,
+    location: String,
+    size_bytes: i64,
+    sha256: String,
+    tables: Vec<String>,
+    restore_command: String,
+}
+
+impl BackupRow {
+    fn into_record(self) -> Result<BackupRecord> {
+        Ok(BackupRecord {
+            kind: from_word(&self.kind)?,
+            location: self.location,
+            size_bytes: self.size_bytes as u64,
+            sha256: self.sha256,
+            tables: self.tables,
+            restore_command: self.restore_command,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckRow {
+    name: String,
+    kind: String,
+    phase: String,
+    passed: bool,
+    returned: String,
+    http_status: Option<i32>,
+    duration_ms: i64,
+}
+
+impl CheckRow {
+    fn into_result(self) -> Result<CheckResult> {
+        Ok(CheckResult {
+            name: self.name,
+            kind: from_word(&self.kind)?,
+            phase: from_word(&self.phase)?,
+            passed: self.passed,
+            returned: self.returned,
+            status: self.http_status.and_then(|s| u16::try_from(s).ok()),
+            duration_ms: self.duration_ms as u64,
+        })
+    }
+}
+
+/// A closed set's one spelling, as its JSON has it.
+fn word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn from_word<T: serde::de::DeserializeOwned>(word: &str) -> Result<T> {
+    Ok(serde_json::from_value(serde_json::Value::String(word.to_owned()))?)
 }

@@ -9,6 +9,7 @@ mod journal;
 pub(crate) mod lock;
 
 use crate::config::EnvironmentConfig;
+use crate::runbook::{self, backup, checks};
 use crate::version_table;
 use anyhow::{Context, Result};
 use futures_util::StreamExt;
@@ -20,6 +21,7 @@ use strata_shared::lint::{self, Finding};
 use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Direction, Plan, Step};
 use strata_shared::postgres_version::PostgresVersion;
+use strata_shared::runbook::{CheckPhase, CheckResult};
 
 pub use journal::Journal;
 
@@ -92,6 +94,10 @@ pub enum RunError {
         failure: Box<StepFailure>,
         rolled_back: bool,
     },
+    /// The backup could not be taken; nothing ran.
+    Backup(anyhow::Error),
+    /// A SQL check failed inside the whole-plan transaction, which was rolled back.
+    ChecksFailed(Vec<CheckResult>),
     Other(anyhow::Error),
 }
 
@@ -129,6 +135,13 @@ impl std::fmt::Display for RunError {
                 } else {
                     "; the revision runs outside a transaction: its statements before this one stay applied, as do the steps before it"
                 })
+            }
+            RunError::Backup(error) => write!(f, "the backup failed, so nothing was run: {error:#}"),
+            RunError::ChecksFailed(checks) => {
+                for check in checks.iter().filter(|c| !c.passed) {
+                    write!(f, "check `{}` failed, it returned: {}; ", check.name, check.returned)?;
+                }
+                f.write_str("the open transaction was rolled back")
             }
             RunError::Other(error) => write!(f, "{error:#}"),
         }
@@ -266,6 +279,11 @@ async fn run_locked(
         return Err(RunError::Changed);
     }
     let run_id = by.run_id;
+    // Before anything changes, under the lock: the database as the plan found it.
+    let written = strata_shared::runbook::written_tables(graph, &prepared.plan);
+    let request_backup =
+        backup::Request { environment: environment.name, config: environment.config, run_id, written: &written };
+    let backup = backup::take(conn, &request_backup).await.map_err(RunError::Backup)?;
     let mode = match environment.mode {
         TransactionMode::WholePlan => "whole-plan",
         TransactionMode::PerRevision => "per-revision",
@@ -283,6 +301,10 @@ async fn run_locked(
             by.who,
         )
         .await?;
+    if let Some(backup) = backup {
+        journal.record_backup(conn, run_id, &backup).await?;
+        on_event(RunEvent::BackupTaken { backup });
+    }
     let mut steps = StepRunner {
         conn,
         graph,
@@ -293,12 +315,25 @@ async fn run_locked(
         deferred: Vec::new(),
         defer_records: environment.mode == TransactionMode::WholePlan,
         outside_transaction: false,
+        checks: &environment.config.checks.sql,
+        check_results: Vec::new(),
     };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
     if stamp && outcome.is_ok() {
         journal.forget_cut_off(steps.conn).await?;
     }
+    let mut results = std::mem::take(&mut steps.check_results);
+    if outcome.is_ok() {
+        // After the commit: the endpoints see the migrated database; a failure is reported
+        // and the run stays applied.
+        let answered = runbook::run_http_checks(&environment.config.checks.http).await;
+        for check in &answered {
+            (steps.on_event)(RunEvent::CheckFinished { check: check.clone() });
+        }
+        results.extend(answered);
+    }
+    journal.record_checks(steps.conn, run_id, &results).await?;
     let status = if outcome.is_ok() { "succeeded" } else { "failed" };
     journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
@@ -325,6 +360,8 @@ struct StepRunner<'r> {
     defer_records: bool,
     /// A non-transactional revision is running its statements, with no transaction open.
     outside_transaction: bool,
+    checks: &'r [checks::SqlCheck],
+    check_results: Vec<CheckResult>,
 }
 
 impl StepRunner<'_> {
@@ -403,6 +440,14 @@ impl StepRunner<'_> {
                 }
             }
         }
+        if whole_plan {
+            // Inside the plan's transaction: a failing check undoes the run.
+            if !self.run_checks(CheckPhase::BeforeCommit).await? {
+                self.execute("ROLLBACK").await?;
+                self.deferred.clear();
+                return Err(RunError::ChecksFailed(self.check_results.clone()));
+            }
+        }
         if whole_plan && let Some(last) = plan.steps.last() {
             self.commit(last).await.map_err(|failure| RunError::Failed {
                 step: total - 1,
@@ -411,8 +456,25 @@ impl StepRunner<'_> {
             })?;
         } else if whole_plan {
             self.execute("COMMIT").await?;
+        } else if !self.checks.is_empty() {
+            // Per revision, every step has committed: the checks read the result in a
+            // transaction of their own, and a failure can only be reported.
+            self.execute("BEGIN").await?;
+            self.run_checks(CheckPhase::AfterCommit).await?;
+            self.execute("ROLLBACK").await?;
         }
         Ok(())
+    }
+
+    /// Runs the SQL checks in the open transaction; whether all passed.
+    async fn run_checks(&mut self, phase: CheckPhase) -> Result<bool, RunError> {
+        let results = checks::run_sql(self.conn, self.checks, phase).await?;
+        for check in &results {
+            (self.on_event)(RunEvent::CheckFinished { check: check.clone() });
+        }
+        let passed = results.iter().all(|c| c.passed);
+        self.check_results.extend(results);
+        Ok(passed)
     }
 
     /// Writes the records that wait for a commit.

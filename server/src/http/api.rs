@@ -219,34 +219,52 @@ async fn run(
         let environment = state.environment(&request.environment).expect("found above");
         let target = execution(environment, &request);
         let sender = state.events.clone();
+        let mut evidence = Evidence::default();
         let mut publish = |event: RunEvent| {
+            evidence.note(&event);
             // No subscriber is fine: nobody is watching.
             let _ = sender.send(ServerRunEvent { environment: environment.name.clone(), run_id: id.clone(), event });
         };
         let by = RunBy { run_id: &id, who: &who };
         let what = Request::from_api(&request);
         let work = execute::run(&target, &project.graph, &what, &fingerprint, by, &mut publish);
-        tokio::runtime::Handle::current().block_on(work)
+        let result = tokio::runtime::Handle::current().block_on(work);
+        (result, evidence)
     })
     .await
     .map_err(anyhow::Error::from)?;
     // The database may have moved: previews are made again.
     state.previews.forget_all();
+    let (result, Evidence { backup, checks }) = result;
+    let summary = strata_shared::runbook::summary(backup.as_ref(), &checks);
     if proposal.is_some() {
         state.announce(super::SignOffChange::Proposals(environment.name.clone()));
     }
     let ended = |outcome: String, detail: String| {
         Event::new(&caller.name, outcome).environment(&environment.name).subject(&run_id).detail(detail)
     };
+    let outcome = |status: &str, failure| RunOutcome {
+        run_id: run_id.clone(),
+        status: status.to_owned(),
+        failure,
+        backup: backup.clone(),
+        checks: checks.clone(),
+    };
     match result {
         Ok(()) => {
-            audit::record(&state.state_db, ended(format!("{action}-succeeded"), String::new())).await?;
-            Ok(Json(RunOutcome { run_id, status: "succeeded".to_owned(), failure: None }))
+            audit::record(&state.state_db, ended(format!("{action}-succeeded"), summary)).await?;
+            Ok(Json(outcome("succeeded", None)))
         }
         Err(RunError::Failed { failure, .. }) => {
             let detail = format!("{}: {}", failure.path.as_deref().unwrap_or("-"), failure.message);
+            let detail = [detail, summary].join("; ");
             audit::record(&state.state_db, ended(format!("{action}-failed"), detail)).await?;
-            Ok(Json(RunOutcome { run_id, status: "failed".to_owned(), failure: Some(*failure) }))
+            Ok(Json(outcome("failed", Some(*failure))))
+        }
+        Err(error @ RunError::ChecksFailed(_)) => {
+            let detail = [error.to_string(), summary].join("; ");
+            audit::record(&state.state_db, ended(format!("{action}-failed"), detail)).await?;
+            Ok(Json(outcome("failed", None)))
         }
         Err(error) => {
             // Nothing ran: the proposal may be used again.
@@ -256,9 +274,27 @@ async fn run(
             audit::record(&state.state_db, ended(format!("{action}-failed"), error.to_string())).await?;
             match error {
                 RunError::Locked(_) | RunError::Changed => Err(ApiError::new(StatusCode::CONFLICT, error.to_string())),
+                RunError::Backup(_) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
                 RunError::Other(error) => Err(unavailable(format!("{error:#}"))),
-                RunError::Failed { .. } => unreachable!("matched above"),
+                RunError::Failed { .. } | RunError::ChecksFailed(_) => unreachable!("matched above"),
             }
+        }
+    }
+}
+
+/// The backup and check results a run reported, for its answer and its audit entry.
+#[derive(Default)]
+struct Evidence {
+    backup: Option<strata_shared::runbook::BackupRecord>,
+    checks: Vec<strata_shared::runbook::CheckResult>,
+}
+
+impl Evidence {
+    fn note(&mut self, event: &RunEvent) {
+        match event {
+            RunEvent::BackupTaken { backup } => self.backup = Some(backup.clone()),
+            RunEvent::CheckFinished { check } => self.checks.push(check.clone()),
+            _ => {}
         }
     }
 }
