@@ -14,6 +14,8 @@
 //! lock_timeout = "5s"
 //! statement_timeout = "30min"
 //! transaction_mode = "whole-plan"    # or "per-revision"
+//! rehearsal = "schema"               # what `strata rehearse` copies: "schema" or "data"
+//! require_rehearsal = false          # runs need a successful rehearsal of exactly their plan
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
@@ -33,6 +35,7 @@ use std::str::FromStr;
 use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
+use strata_shared::rehearsal::RehearsalCopy;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +97,10 @@ pub struct EnvironmentConfig {
     pub statement_timeout: String,
     #[serde(default)]
     pub transaction_mode: TransactionMode,
+    #[serde(default)]
+    pub rehearsal: RehearsalCopy,
+    #[serde(default)]
+    require_rehearsal: bool,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -211,7 +218,41 @@ impl EnvironmentConfig {
             lock_timeout: default_lock_timeout(),
             statement_timeout: default_statement_timeout(),
             transaction_mode: TransactionMode::default(),
+            rehearsal: RehearsalCopy::default(),
+            require_rehearsal: false,
         }
+    }
+
+    /// The same settings for another database (a rehearsal's copy).
+    pub fn with_url(&self, url: String) -> Self {
+        Self { url: Some(url), url_env: None, ..self.clone() }
+    }
+
+    /// libpq's variables (PGHOST, PGPASSWORD, ...) for PostgreSQL's own tools, such as
+    /// `pg_dump`: the URL stays out of their command lines (and so out of `ps`).
+    pub fn libpq_environment(&self, name: &str) -> Result<Vec<(&'static str, String)>> {
+        let what = format!("environment `{name}`");
+        let options = self.connect_options(name)?;
+        let mut variables = vec![
+            ("PGHOST", options.get_host().to_owned()),
+            ("PGPORT", options.get_port().to_string()),
+            ("PGUSER", options.get_username().to_owned()),
+            ("PGDATABASE", options.get_database().unwrap_or(options.get_username()).to_owned()),
+        ];
+        let url = match (&self.url, &self.url_env) {
+            (Some(url), _) => url.clone(),
+            (None, Some(variable)) => std::env::var(variable).unwrap_or_default(),
+            (None, None) => bail!("{what} has no URL"),
+        };
+        let parsed = url::Url::parse(&url).map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid URL"))?;
+        if let Some(password) = parsed.password() {
+            let password = percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned();
+            variables.push(("PGPASSWORD", password));
+        }
+        if let Some((_, mode)) = parsed.query_pairs().find(|(key, _)| key == "sslmode") {
+            variables.push(("PGSSLMODE", mode.into_owned()));
+        }
+        Ok(variables)
     }
 
     pub fn connect_options(&self, name: &str) -> Result<PgConnectOptions> {
@@ -226,6 +267,7 @@ impl EnvironmentConfig {
             author_may_approve: self.author_may_approve,
             after: self.after.clone(),
             expiry_minutes: self.approval_expiry_minutes,
+            require_rehearsal: self.require_rehearsal,
         }
     }
 
@@ -304,6 +346,8 @@ mod tests {
             "[auth]",
             "session_minutes",
             "transaction_mode",
+            "rehearsal",
+            "require_rehearsal",
             "{",
             "}",
             ",",

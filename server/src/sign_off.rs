@@ -1,6 +1,7 @@
 //! Whether a plan may run on a protected environment: the newest unrun proposal of exactly
-//! this plan, judged by the environment's policy (approvals, their authors, roles and age, and
-//! promotion order). The studio's API and the command line both ask here before a run.
+//! this plan, judged by the environment's policy (approvals, their authors, roles and age,
+//! promotion order, and a successful rehearsal where required). The studio's API and the
+//! command line both ask here before a run.
 
 use crate::approvals::{self, Stored};
 use crate::state::StateDb;
@@ -59,8 +60,36 @@ pub async fn cleared_for_run(
         let refusal = Refusal::NotProposed { environment: environment.to_owned(), need: policy.approvals_required };
         return Ok(Err(refusal));
     };
-    let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+    let mut proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+    proposal.blockers.extend(rehearsal_blocker(db, environment, policy, confirmed).await?);
     Ok(if proposal.blockers.is_empty() { Ok(proposal.record.id) } else { Err(Refusal::Blocked(proposal.blockers)) })
+}
+
+/// Whether a run on an environment that is not protected may go ahead: only
+/// `require_rehearsal` can stop it there.
+pub async fn rehearsed_for_run(
+    db: &StateDb,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    confirmed: &str,
+) -> Result<Result<(), Refusal>> {
+    let blocker = rehearsal_blocker(db, environment, policy, confirmed).await?;
+    Ok(blocker.map_or(Ok(()), |blocker| Err(Refusal::Blocked(vec![blocker]))))
+}
+
+/// `require_rehearsal`: the newest rehearsal of exactly this plan must have succeeded (a later
+/// failure, on data that changed since, outweighs an earlier success).
+pub async fn rehearsal_blocker(
+    db: &StateDb,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    fingerprint: &str,
+) -> Result<Option<Blocker>> {
+    if !policy.require_rehearsal {
+        return Ok(None);
+    }
+    let latest = crate::rehearsal::store::latest(db, environment, fingerprint).await?;
+    Ok((!latest.is_some_and(|r| r.succeeded())).then_some(Blocker::NeedsRehearsal))
 }
 
 /// A stored proposal judged now. `plan_now` is the plan made now when it still has the

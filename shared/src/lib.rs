@@ -18,6 +18,7 @@ pub mod new_revision;
 pub mod offline;
 pub mod plan;
 pub mod project;
+pub mod rehearsal;
 pub mod review;
 pub mod revision;
 pub mod revision_file;

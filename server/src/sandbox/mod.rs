@@ -198,19 +198,36 @@ async fn stop_stale_postmaster(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A program of the PostgreSQL installation the sandbox runs (`pg_dump`, `pg_restore`).
+pub fn postgres_tool(name: &str) -> Result<PathBuf> {
+    PostgresBinaries::find()?.tool(name)
+}
+
+/// The superuser's URL of the sandbox cluster under `state_dir` (its `postgres` database) when
+/// a postmaster runs it now. It holds the password: never log it.
+pub fn running_admin_url(state_dir: &Path) -> Result<Option<String>> {
+    let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
+    let Some(port) = running_postmaster(&dir) else { return Ok(None) };
+    let password = fs::read_to_string(dir.join("password")).context("the sandbox cluster has no password file")?;
+    Ok(Some(format!("postgresql://{SUPERUSER}:{}@127.0.0.1:{port}/postgres", password.trim())))
+}
+
+/// The port of the postmaster running in `dir`, if one runs.
+fn running_postmaster(dir: &Path) -> Option<u16> {
+    let pid_file = fs::read_to_string(dir.join("data/postmaster.pid")).ok()?;
+    let mut lines = pid_file.lines();
+    let pid: Pid = lines.next()?.trim().parse().ok()?;
+    // The fourth line of postmaster.pid is the port it listens on.
+    let port: u16 = lines.nth(2)?.trim().parse().ok()?;
+    let alive = process::is_alive(pid) && process::command_name(pid).as_deref() == Some("postgres");
+    alive.then_some(port)
+}
+
 /// The state database of the sandbox under `state_dir` when a postmaster runs it now (a
 /// studio is up): how to reach it. `None` when nothing runs there.
 pub async fn running_state_options(state_dir: &Path) -> Result<Option<PgConnectOptions>> {
     let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
-    let Ok(pid_file) = fs::read_to_string(dir.join("data/postmaster.pid")) else { return Ok(None) };
-    let mut lines = pid_file.lines();
-    let pid: Option<Pid> = lines.next().and_then(|l| l.trim().parse().ok());
-    // The fourth line of postmaster.pid is the port it listens on.
-    let port: Option<u16> = lines.nth(2).and_then(|l| l.trim().parse().ok());
-    let (Some(pid), Some(port)) = (pid, port) else { return Ok(None) };
-    if !process::is_alive(pid) || process::command_name(pid).as_deref() != Some("postgres") {
-        return Ok(None);
-    }
+    let Some(port) = running_postmaster(&dir) else { return Ok(None) };
     let password = fs::read_to_string(dir.join("password")).context("the sandbox cluster has no password file")?;
     let admin = PgConnectOptions::new()
         .host("127.0.0.1")
