@@ -8,7 +8,7 @@ use crate::audit::{self, Event};
 use crate::cli::RehearseArgs;
 use crate::config::Config;
 use crate::execute::{self, Environment, Request, RunError};
-use crate::rehearsal::{self, Rehearse, store};
+use crate::rehearsal::{self, Rehearse};
 use crate::sandbox::{self, Sandbox};
 use crate::{identity, state};
 use anyhow::{Result, bail};
@@ -57,7 +57,7 @@ pub fn run(loaded: &Loaded<'_>, out: Output, files: Files<'_>, args: &RehearseAr
         };
         let outcome = rehearsal::rehearse(job).await;
         let recorded = match &outcome {
-            Ok(rehearsal) => record(&db, rehearsal).await,
+            Ok(rehearsal) => rehearsal::record(&db, rehearsal).await,
             Err(_) => Ok(()),
         };
         db.close().await;
@@ -73,26 +73,6 @@ pub fn run(loaded: &Loaded<'_>, out: Output, files: Files<'_>, args: &RehearseAr
         out.print(|| serde_json::to_value(&rehearsal).unwrap_or_default(), || describe(&rehearsal));
         Ok(if rehearsal.succeeded() { ExitCode::SUCCESS } else { ExitCode::from(1) })
     })
-}
-
-/// The rehearsal in the state database, where `require_rehearsal` looks, and in the audit log.
-pub(crate) async fn record(db: &state::StateDb, rehearsal: &Rehearsal) -> Result<()> {
-    store::record(db, rehearsal).await?;
-    audit::record(db, audit_event(rehearsal)).await
-}
-
-pub(crate) fn audit_event(rehearsal: &Rehearsal) -> Event<'_> {
-    let action = if rehearsal.succeeded() { "rehearse-succeeded" } else { "rehearse-failed" };
-    let mut detail = format!(
-        "{} on a {} copy (plan {})",
-        rehearsal.summary,
-        rehearsal.copy.name(),
-        &rehearsal.fingerprint[..rehearsal.fingerprint.len().min(12)]
-    );
-    if let Some(failure) = &rehearsal.failure {
-        detail.push_str(&format!(": {}", failure.failure.message));
-    }
-    Event::new(&rehearsal.by, action).environment(&rehearsal.environment).subject(&rehearsal.id).detail(detail)
 }
 
 fn describe(rehearsal: &Rehearsal) -> String {

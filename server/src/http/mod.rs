@@ -7,6 +7,7 @@ pub mod auth;
 mod error;
 mod events;
 mod project_cache;
+mod rehearsals;
 mod reviews;
 mod schema;
 mod watch;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// What the sign-in page tells the operator to run while no account exists.
     pub first_admin_command: String,
+    /// The sandbox cluster's superuser URL, where rehearsals copy databases (none: no sandbox).
+    pub rehearsal_cluster: Option<String>,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -83,6 +86,7 @@ impl AppState {
             state_db,
             auth,
             first_admin_command,
+            rehearsal_cluster: None,
         }
     }
 

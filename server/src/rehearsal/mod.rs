@@ -8,9 +8,11 @@ mod copy;
 mod probe;
 pub mod store;
 
+use crate::audit::{self, Event};
 use crate::execute::{self, Environment, Request, RunBy, RunError};
+use crate::state::StateDb;
 use crate::version_table;
-use anyhow::Context;
+use anyhow::{Context, Result};
 use sqlx::Connection;
 pub use probe::Probe;
 use strata_shared::graph::RevisionGraph;
@@ -102,6 +104,26 @@ async fn restore_version_rows(target: &Environment<'_>, rows: &[String]) -> anyh
     }
     let _ = conn.close().await;
     Ok(())
+}
+
+/// The rehearsal in the state database, where `require_rehearsal` looks, and in the audit log.
+pub async fn record(db: &StateDb, rehearsal: &Rehearsal) -> Result<()> {
+    store::insert(db, rehearsal).await?;
+    audit::record(db, audit_event(rehearsal)).await
+}
+
+fn audit_event(rehearsal: &Rehearsal) -> Event<'_> {
+    let action = if rehearsal.succeeded() { "rehearse-succeeded" } else { "rehearse-failed" };
+    let mut detail = format!(
+        "{} on a {} copy (plan {})",
+        rehearsal.summary,
+        rehearsal.copy.name(),
+        &rehearsal.fingerprint[..rehearsal.fingerprint.len().min(12)]
+    );
+    if let Some(failure) = &rehearsal.failure {
+        detail.push_str(&format!(": {}", failure.failure.message));
+    }
+    Event::new(&rehearsal.by, action).environment(&rehearsal.environment).subject(&rehearsal.id).detail(detail)
 }
 
 fn unix_now() -> i64 {

@@ -5,7 +5,7 @@ use anyhow::Result;
 use sqlx::types::Json;
 use strata_shared::rehearsal::Rehearsal;
 
-pub async fn record(db: &StateDb, rehearsal: &Rehearsal) -> Result<()> {
+pub async fn insert(db: &StateDb, rehearsal: &Rehearsal) -> Result<()> {
     sqlx::query(
         "INSERT INTO strata.rehearsals (id, environment, fingerprint, succeeded, report, by_user)
          VALUES ($1, $2, $3, $4, $5, $6)",
