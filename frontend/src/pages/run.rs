@@ -8,6 +8,7 @@ use crate::app::Data;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;
+use crate::pages::rehearsal::Rehearsals;
 use crate::session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome};
+use strata_shared::approval::ApprovalPolicy;
 use strata_shared::lint::{self, Severity};
 use strata_shared::plan::Operation;
 use strata_shared::schema::Replayer;
@@ -102,8 +104,9 @@ pub fn RunPage() -> impl IntoView {
         {move || match stage.get() {
             Stage::Choosing => ().into_any(),
             Stage::Previewed(preview) => {
-                let protected = environment_is_protected(data, &preview.environment);
-                view! { <PlanView preview=preview.clone() /> <Gate preview stage protected /> }.into_any()
+                let policy = environment_policy(data, &preview.environment);
+                let (protected, requires_rehearsal) = (policy.protected, policy.require_rehearsal);
+                view! { <PlanView preview=preview.clone() /> <Gate preview stage protected requires_rehearsal /> }.into_any()
             }
             Stage::Running(preview, seen_before) => {
                 view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> }.into_any()
@@ -116,26 +119,47 @@ pub fn RunPage() -> impl IntoView {
     }
 }
 
-fn environment_is_protected(data: Data, name: &str) -> bool {
+/// The environment's sign-off policy (an unknown one asks for nothing).
+fn environment_policy(data: Data, name: &str) -> ApprovalPolicy {
     let environments = data.environments.get_untracked().and_then(Result::ok).unwrap_or_default();
-    environments.iter().any(|e| e.name == name && e.policy.protected)
+    let policy = environments.into_iter().find(|e| e.name == name).map(|e| e.policy);
+    policy.unwrap_or(ApprovalPolicy {
+        protected: false,
+        approvals_required: 0,
+        approver_roles: Vec::new(),
+        author_may_approve: false,
+        after: Vec::new(),
+        expiry_minutes: None,
+        require_rehearsal: false,
+    })
 }
 
-/// What stands between the plan shown and Run: the caller's role, and on a protected
-/// environment, the approved proposal of exactly this plan.
+/// What stands between the plan shown and Run: the caller's role, on a protected environment
+/// the approved proposal of exactly this plan, and where required its successful rehearsal
+/// (for a protected environment, among the proposal's blockers).
 #[component]
-fn Gate(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>, protected: bool) -> impl IntoView {
+fn Gate(
+    preview: Arc<PlanPreview>,
+    stage: RwSignal<Stage, LocalStorage>,
+    protected: bool,
+    requires_rehearsal: bool,
+) -> impl IntoView {
     if preview.plan.steps.is_empty() {
         return ().into_any();
     }
     let may_run = session::may(Action::Operate);
-    let cleared = RwSignal::new(!protected);
+    let cleared = RwSignal::new(!protected && !requires_rehearsal);
+    let unlock = (!protected && requires_rehearsal).then_some(cleared);
     let role = session::me().role;
     view! {
+        <Rehearsals preview=preview.clone() unlock />
         {protected.then(|| view! { <Approvals preview=preview.clone() cleared /> })}
         {move || match (may_run, cleared.get()) {
             (false, _) => view! {
                 <p class="notice" data-test="run-not-allowed">{tr("Your role cannot run plans:")} " " {tr(role.name())}</p>
+            }.into_any(),
+            (true, false) if !protected => view! {
+                <p class="notice" data-test="run-locked">{tr("Run unlocks once this exact plan has a successful rehearsal.")}</p>
             }.into_any(),
             (true, false) => view! {
                 <p class="notice" data-test="run-locked">{tr("Run unlocks once this exact plan is approved.")}</p>
