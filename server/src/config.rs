@@ -132,7 +132,7 @@ impl Config {
 
     /// The configuration in `text`, read from `path` (named in every error).
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
-        let config: Config = toml::from_str(&text).map_err(|error| {
+        let config: Config = toml::from_str(text).map_err(|error| {
             let line = error.span().map(|span| text[..span.start].lines().count().max(1));
             let at = line.map_or(String::new(), |line| format!(":{line}"));
             anyhow::anyhow!("{}{at}: {}", path.display(), error.message())
@@ -244,7 +244,8 @@ impl EnvironmentConfig {
             (None, Some(variable)) => std::env::var(variable).unwrap_or_default(),
             (None, None) => bail!("{what} has no URL"),
         };
-        let parsed = url::Url::parse(&url).map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid URL"))?;
+        let parsed =
+            url::Url::parse(&url).map_err(|_| anyhow::anyhow!("the database URL of {what} is not a valid URL"))?;
         if let Some(password) = parsed.password() {
             let password = percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned();
             variables.push(("PGPASSWORD", password));

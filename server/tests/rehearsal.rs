@@ -19,9 +19,18 @@ fn history(dir: &Path) -> PathBuf {
     let versions = dir.join("migrations/versions");
     std::fs::create_dir_all(&versions).unwrap();
     let files = [
-        ("r1_items.sql", "-- revision: r1\n-- message: items\n\n-- strata:upgrade\nCREATE TABLE items (id integer PRIMARY KEY, note text);\n\n-- strata:downgrade\nDROP TABLE items;\n"),
-        ("r2_bigint.sql", "-- revision: r2\n-- revises: r1\n-- message: bigint ids\n\n-- strata:upgrade\nALTER TABLE items ALTER COLUMN id TYPE bigint;\n\n-- strata:downgrade\nALTER TABLE items ALTER COLUMN id TYPE integer;\n"),
-        ("r3_note_required.sql", "-- revision: r3\n-- revises: r2\n-- message: notes required\n\n-- strata:upgrade\nSELECT 1;\nALTER TABLE items ALTER COLUMN note SET NOT NULL;\n\n-- strata:downgrade\nALTER TABLE items ALTER COLUMN note DROP NOT NULL;\n"),
+        (
+            "r1_items.sql",
+            "-- revision: r1\n-- message: items\n\n-- strata:upgrade\nCREATE TABLE items (id integer PRIMARY KEY, note text);\n\n-- strata:downgrade\nDROP TABLE items;\n",
+        ),
+        (
+            "r2_bigint.sql",
+            "-- revision: r2\n-- revises: r1\n-- message: bigint ids\n\n-- strata:upgrade\nALTER TABLE items ALTER COLUMN id TYPE bigint;\n\n-- strata:downgrade\nALTER TABLE items ALTER COLUMN id TYPE integer;\n",
+        ),
+        (
+            "r3_note_required.sql",
+            "-- revision: r3\n-- revises: r2\n-- message: notes required\n\n-- strata:upgrade\nSELECT 1;\nALTER TABLE items ALTER COLUMN note SET NOT NULL;\n\n-- strata:downgrade\nALTER TABLE items ALTER COLUMN note DROP NOT NULL;\n",
+        ),
     ];
     for (name, text) in files {
         std::fs::write(versions.join(name), text).unwrap();
@@ -163,7 +172,11 @@ fn require_rehearsal_holds_a_command_line_run_until_exactly_its_plan_rehearsed()
 
     let refused = project.strata(&["upgrade", "heads", "--env", "prod", "--yes"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(text(&refused.stderr).contains("no successful rehearsal of exactly this plan"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("no successful rehearsal of exactly this plan"),
+        "{}",
+        text(&refused.stderr)
+    );
     assert_eq!(project.sql("SELECT version_num FROM alembic_version"), ["r1"]);
 
     // A rehearsal of another plan (to r2) does not count for the plan to the heads.
@@ -225,4 +238,52 @@ fn the_studio_rehearses_for_an_operator_and_a_protected_run_waits_for_a_successf
     assert!(body.contains("\"succeeded\""), "{body}");
     let (_, audit) = studio.get("/api/audit?format=csv");
     assert!(audit.contains("rehearse-succeeded"), "{audit}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_run_view_rehearses_shows_the_failing_line_and_unlocks_run_after_a_successful_rehearsal() {
+    use fantoccini::{Client, Locator};
+    use support::chrome::{ChromeDriver, sign_in};
+    let wait = std::time::Duration::from_secs(60);
+    let element = |browser: &Client, css: &str| {
+        let (browser, css) = (browser.clone(), css.to_owned());
+        async move {
+            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+        }
+    };
+    let (project, studio) = tokio::task::block_in_place(|| {
+        let project = Project::start("(1, NULL)");
+        let config = project.configure("require_rehearsal = true\nrehearsal = \"data\"");
+        let studio = Studio::start_with(&project.migrations, project.dir.path(), &config, &project.targets.env());
+        (project, studio)
+    });
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&project.dir.path().join("chromium")).await;
+    sign_in(&browser, &studio.url, "admin").await;
+
+    // To the heads: the copy with data fails at r3's NOT NULL; Run stays locked.
+    browser.goto(&format!("{}/run?env=prod&op=upgrade&target=heads", studio.url)).await.unwrap();
+    element(&browser, "[data-test=preview]").await.click().await.unwrap();
+    element(&browser, "[data-test=no-rehearsal]").await;
+    element(&browser, "[data-test=run-locked]").await;
+    element(&browser, "[data-test=rehearse]").await.click().await.unwrap();
+    element(&browser, "[data-test=rehearsal][data-succeeded=false]").await;
+    let place = element(&browser, "[data-test=rehearsal-failure-place]").await.text().await.unwrap();
+    assert!(place.ends_with("r3_note_required.sql:7"), "{place}");
+    element(&browser, "[data-test=run-locked]").await;
+
+    // To r2: the rewrite and its lock are shown, and Run unlocks.
+    browser.goto(&format!("{}/run?env=prod&op=upgrade&target=r2", studio.url)).await.unwrap();
+    element(&browser, "[data-test=preview]").await.click().await.unwrap();
+    element(&browser, "[data-test=rehearse]").await.click().await.unwrap();
+    element(&browser, "[data-test=rehearsal][data-succeeded=true]").await;
+    let rewrite = element(&browser, "[data-test=rehearsal-rewrite]").await.text().await.unwrap();
+    assert!(rewrite.ends_with("public.items"), "{rewrite}");
+    let mut locks = Vec::new();
+    for lock in browser.find_all(Locator::Css("[data-test=rehearsal-lock]")).await.unwrap() {
+        locks.push(lock.text().await.unwrap());
+    }
+    assert!(locks.iter().any(|l| l == "AccessExclusiveLock · public.items"), "{locks:?}");
+    element(&browser, "[data-test=confirm-name]").await;
+    browser.close().await.unwrap();
 }

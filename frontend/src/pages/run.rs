@@ -16,7 +16,6 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome};
-use strata_shared::approval::ApprovalPolicy;
 use strata_shared::lint::{self, Severity};
 use strata_shared::plan::Operation;
 use strata_shared::schema::Replayer;
@@ -104,8 +103,7 @@ pub fn RunPage() -> impl IntoView {
         {move || match stage.get() {
             Stage::Choosing => ().into_any(),
             Stage::Previewed(preview) => {
-                let policy = environment_policy(data, &preview.environment);
-                let (protected, requires_rehearsal) = (policy.protected, policy.require_rehearsal);
+                let (protected, requires_rehearsal) = environment_policy(data, &preview.environment);
                 view! { <PlanView preview=preview.clone() /> <Gate preview stage protected requires_rehearsal /> }.into_any()
             }
             Stage::Running(preview, seen_before) => {
@@ -119,19 +117,11 @@ pub fn RunPage() -> impl IntoView {
     }
 }
 
-/// The environment's sign-off policy (an unknown one asks for nothing).
-fn environment_policy(data: Data, name: &str) -> ApprovalPolicy {
+/// Whether the environment is protected, and whether it requires a rehearsal.
+fn environment_policy(data: Data, name: &str) -> (bool, bool) {
     let environments = data.environments.get_untracked().and_then(Result::ok).unwrap_or_default();
-    let policy = environments.into_iter().find(|e| e.name == name).map(|e| e.policy);
-    policy.unwrap_or(ApprovalPolicy {
-        protected: false,
-        approvals_required: 0,
-        approver_roles: Vec::new(),
-        author_may_approve: false,
-        after: Vec::new(),
-        expiry_minutes: None,
-        require_rehearsal: false,
-    })
+    let policy = environments.iter().find(|e| e.name == name).map(|e| &e.policy);
+    policy.map_or((false, false), |p| (p.protected, p.require_rehearsal))
 }
 
 /// What stands between the plan shown and Run: the caller's role, on a protected environment

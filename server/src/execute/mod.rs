@@ -227,7 +227,8 @@ async fn run_observed(
     if !lock::try_acquire(&mut conn, key).await? {
         return Err(RunError::Locked(lock::holder(&mut conn, key).await?));
     }
-    let result = run_locked(&mut conn, environment, graph, request, confirmed, by, on_event, probe).await;
+    let watch = Watch { on_event, probe };
+    let result = run_locked(&mut conn, environment, graph, request, confirmed, by, watch).await;
     // Closing the session releases the lock too; release it explicitly all the same.
     let _ = lock::release(&mut conn, key).await;
     let _ = conn.close().await;
@@ -241,9 +242,9 @@ async fn run_locked(
     request: &Request,
     confirmed: &str,
     by: RunBy<'_>,
-    on_event: &mut (dyn FnMut(RunEvent) + Send),
-    probe: Option<&mut Probe>,
+    watch: Watch<'_>,
 ) -> Result<(), RunError> {
+    let Watch { on_event, probe } = watch;
     let table = environment.config.version_table();
     let journal = Journal::beside(&table);
     version_table::ensure(conn, &table).await?;
@@ -289,6 +290,12 @@ async fn run_locked(
     journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
     outcome
+}
+
+/// Who follows a run's steps: the progress callback, and in a rehearsal its probe.
+struct Watch<'w> {
+    on_event: &'w mut (dyn FnMut(RunEvent) + Send),
+    probe: Option<&'w mut Probe>,
 }
 
 /// A step that ran: the checksum of its SQL, and whether it committed on its own (a revision

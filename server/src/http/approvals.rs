@@ -166,7 +166,9 @@ async fn judge(
     let mut proposal = sign_off::judge(stored, &policy, &project.graph, plan_now, &earlier);
     if plan_now.is_some() {
         let fingerprint = &proposal.record.fingerprint;
-        proposal.blockers.extend(sign_off::rehearsal_blocker(&state.state_db, &environment.name, &policy, fingerprint).await?);
+        proposal
+            .blockers
+            .extend(sign_off::rehearsal_blocker(&state.state_db, &environment.name, &policy, fingerprint).await?);
     }
     Ok(proposal)
 }

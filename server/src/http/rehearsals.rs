@@ -32,7 +32,10 @@ pub async fn rehearse(
 ) -> Result<Json<Rehearsal>, ApiError> {
     caller.require(Action::Operate, "rehearse plans")?;
     let Some(fingerprint) = request.fingerprint.clone() else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "a rehearsal needs the fingerprint of the plan that was shown"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "a rehearsal needs the fingerprint of the plan that was shown",
+        ));
     };
     let Some(cluster_url) = state.rehearsal_cluster.clone() else {
         return Err(ApiError::new(
@@ -43,7 +46,10 @@ pub async fn rehearse(
     };
     let project = load(&state).await?;
     if project.has_errors() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "the migrations folder has errors; fix them first"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the migrations folder has errors; fix them first",
+        ));
     }
     let environment = find(&state, &request.environment)?;
     let who = caller.name.clone();

@@ -13,8 +13,8 @@ use crate::execute::{self, Environment, Request, RunBy, RunError};
 use crate::state::StateDb;
 use crate::version_table;
 use anyhow::{Context, Result};
-use sqlx::Connection;
 pub use probe::Probe;
+use sqlx::Connection;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::rehearsal::{Rehearsal, RehearsalFailure};
 

@@ -10,7 +10,8 @@ use strata_shared::rehearsal::{LockTaken, RehearsedStep};
 
 /// Relations outside PostgreSQL's own schemas (a lock the probe's queries take on the catalog
 /// is not the plan's).
-const USER_RELATION: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+const USER_RELATION: &str =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
 
 #[derive(Default)]
 pub struct Probe {
@@ -56,7 +57,13 @@ impl Probe {
     }
 }
 
-fn observed(index: usize, step: &Step, duration_ms: u64, locks: Vec<LockTaken>, rewrites: Vec<String>) -> RehearsedStep {
+fn observed(
+    index: usize,
+    step: &Step,
+    duration_ms: u64,
+    locks: Vec<LockTaken>,
+    rewrites: Vec<String>,
+) -> RehearsedStep {
     RehearsedStep {
         index,
         revision: step.revision.clone(),
