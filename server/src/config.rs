@@ -315,6 +315,19 @@ mod tests {
     }
 
     #[test]
+    fn rehearsals_copy_the_schema_unless_told_and_can_be_required() {
+        let base = "[environments.prod]\nurl = \"postgresql://h/db\"\n";
+        let plain = load(base).unwrap();
+        assert_eq!(plain.environments["prod"].rehearsal, RehearsalCopy::Schema);
+        assert!(!plain.environments["prod"].policy().require_rehearsal);
+        let strict = load(&format!("{base}rehearsal = \"data\"\nrequire_rehearsal = true\n")).unwrap();
+        assert_eq!(strict.environments["prod"].rehearsal, RehearsalCopy::Data);
+        assert!(strict.environments["prod"].policy().require_rehearsal);
+        let error = load(&format!("{base}rehearsal = \"everything\"\n")).unwrap_err().to_string();
+        assert!(error.contains("strata.toml:3") && error.contains("everything"), "{error}");
+    }
+
+    #[test]
     fn no_strata_toml_makes_the_reader_panic() {
         use crate::fuzz_engine::{Target, fuzz};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
