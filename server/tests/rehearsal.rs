@@ -140,6 +140,14 @@ fn a_not_null_on_nulls_fails_only_on_a_copy_with_data_and_a_rewrite_is_reported_
     assert_eq!(steps[1]["rewrites"], json!([]));
     assert!(!steps[1]["locks"].as_array().unwrap().contains(&lock), "{:#}", steps[1]["locks"]);
 
+    // One transaction per revision: each step takes its own locks, so both hold items exclusively.
+    let output = project.strata(&["rehearse", "heads", "--env", "prod", "--json", "--transactions", "per-revision"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for step in report["steps"].as_array().unwrap() {
+        assert!(step["locks"].as_array().unwrap().contains(&lock), "{step:#}");
+    }
+
     // With the data: r3 fails at its line, as it would on prod.
     project.configure("rehearsal = \"data\"");
     let (code, report) = project.rehearse("heads");
