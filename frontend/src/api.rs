@@ -8,6 +8,7 @@ use strata_shared::access::{AuthStatus, Me, SignIn};
 use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
+use strata_shared::rehearsal::Rehearsal;
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
 
 thread_local! {
@@ -70,6 +71,14 @@ pub async fn propose(request: &PlanRequest) -> Result<Proposal, String> {
 
 pub async fn approve(proposal: &str) -> Result<Proposal, String> {
     post_json(&format!("/api/proposals/{}/approvals", segment(proposal)?), &serde_json::json!({})).await
+}
+
+pub async fn rehearsals(environment: &str) -> Result<Vec<Rehearsal>, String> {
+    get_json(&format!("/api/environments/{}/rehearsals", segment(environment)?)).await
+}
+
+pub async fn rehearse(request: &PlanRequest) -> Result<Rehearsal, String> {
+    post_json("/api/rehearsals", request).await
 }
 
 pub async fn audit(query: &AuditQuery) -> Result<AuditPage, String> {

@@ -267,6 +267,24 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("approver", "aprobador"),
     ("operator", "operador"),
     ("admin", "administrador"),
+    ("Rehearsal", "Ensayo"),
+    (
+        "A rehearsal runs this exact plan on a throwaway copy of the environment's database, then drops the copy.",
+        "Un ensayo ejecuta este plan exacto en una copia desechable de la base de datos del entorno y después borra la copia.",
+    ),
+    ("This exact plan has not been rehearsed.", "Este plan exacto no se ha ensayado."),
+    ("Rehearsing…", "Ensayando…"),
+    ("Rehearse this plan", "Ensayar este plan"),
+    ("schema only", "solo el esquema"),
+    ("schema and data", "esquema y datos"),
+    ("rewrote", "reescribió"),
+    ("The plan ran through on the copy.", "El plan se ejecutó entero en la copia."),
+    ("The plan failed on the copy:", "El plan falló en la copia:"),
+    ("Latest rehearsal", "Último ensayo"),
+    (
+        "Run unlocks once this exact plan has a successful rehearsal.",
+        "Ejecutar se desbloquea cuando este plan exacto tenga un ensayo correcto.",
+    ),
 ];
 
 #[cfg(test)]

@@ -129,6 +129,10 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Run the plan to TARGET on a throwaway copy of the environment's database (in the sandbox
+    /// cluster) and report each step's time, locks and table rewrites, or where it fails.
+    /// Exit 1 when the plan fails there.
+    Rehearse(RehearseArgs),
     /// Bring a history from elsewhere into Strata's format.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -166,6 +170,24 @@ pub struct MoveArgs {
     pub transactions: Option<Transactions>,
     #[command(flatten)]
     pub confirm: ConfirmArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args)]
+pub struct RehearseArgs {
+    /// Any target spec of an upgrade (`heads`, an id, `+1`, ...).
+    #[arg(allow_hyphen_values = true)]
+    pub target: String,
+    /// Rehearse a downgrade to TARGET instead.
+    #[arg(long)]
+    pub downgrade: bool,
+    /// Where transactions begin and end (default: the environment's setting, else whole-plan).
+    #[arg(long, value_enum)]
+    pub transactions: Option<Transactions>,
+    /// Rehearse only if the plan still has this fingerprint (as shown by a preview).
+    #[arg(long)]
+    pub fingerprint: Option<String>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -19,6 +19,8 @@
 //! backup_dir = "backups"             # or: backup_command = "aws s3 cp - s3://b/$STRATA_BACKUP_NAME"
 //! [[environments.staging.checks.sql]]   # see runbook/checks.rs
 //! [[environments.staging.checks.http]]
+//! rehearsal = "schema"               # what `strata rehearse` copies: "schema" or "data"
+//! require_rehearsal = false          # runs need a successful rehearsal of exactly their plan
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
@@ -47,6 +49,7 @@ use strata_shared::access::{Action, Role};
 use strata_shared::approval::ApprovalPolicy;
 use strata_shared::offline::{TransactionMode, VersionTable};
 use strata_shared::postgres_version::PostgresVersion;
+use strata_shared::rehearsal::RehearsalCopy;
 use strata_shared::runbook::BackupKind;
 
 #[derive(Debug, Default, Deserialize)]
@@ -147,6 +150,10 @@ pub struct EnvironmentConfig {
     pub backup_command: Option<String>,
     #[serde(default)]
     pub checks: Checks,
+    #[serde(default)]
+    pub rehearsal: RehearsalCopy,
+    #[serde(default)]
+    require_rehearsal: bool,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -355,6 +362,8 @@ impl EnvironmentConfig {
             backup_dir: None,
             backup_command: None,
             checks: Checks::default(),
+            rehearsal: RehearsalCopy::default(),
+            require_rehearsal: false,
         }
     }
 
@@ -365,9 +374,14 @@ impl EnvironmentConfig {
         }
     }
 
+    /// The same settings for another database (a rehearsal's copy).
+    pub fn with_url(&self, url: String) -> Self {
+        Self { url: Some(url), url_env: None, ..self.clone() }
+    }
+
     /// libpq's variables for this environment's URL (PGHOST, PGPASSWORD, ...), for the
     /// PostgreSQL programs Strata starts: a password in the child's environment, never on its
-    /// command line.
+    /// command line (and so never in `ps`).
     pub fn libpq_env(&self, name: &str) -> Result<Vec<(&'static str, String)>> {
         libpq_env(&format!("environment `{name}`"), &self.url, &self.url_env)
     }
@@ -384,6 +398,7 @@ impl EnvironmentConfig {
             author_may_approve: self.author_may_approve,
             after: self.after.clone(),
             expiry_minutes: self.approval_expiry_minutes,
+            require_rehearsal: self.require_rehearsal,
         }
     }
 
@@ -504,6 +519,19 @@ mod tests {
     }
 
     #[test]
+    fn rehearsals_copy_the_schema_unless_told_and_can_be_required() {
+        let base = "[environments.prod]\nurl = \"postgresql://h/db\"\n";
+        let plain = load(base).unwrap();
+        assert_eq!(plain.environments["prod"].rehearsal, RehearsalCopy::Schema);
+        assert!(!plain.environments["prod"].policy().require_rehearsal);
+        let strict = load(&format!("{base}rehearsal = \"data\"\nrequire_rehearsal = true\n")).unwrap();
+        assert_eq!(strict.environments["prod"].rehearsal, RehearsalCopy::Data);
+        assert!(strict.environments["prod"].policy().require_rehearsal);
+        let error = load(&format!("{base}rehearsal = \"everything\"\n")).unwrap_err().to_string();
+        assert!(error.contains("strata.toml:3") && error.contains("everything"), "{error}");
+    }
+
+    #[test]
     fn no_strata_toml_makes_the_reader_panic() {
         use crate::fuzz_engine::{Target, fuzz};
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -550,6 +578,8 @@ mod tests {
             "settings",
             "timeout",
             "expect_status",
+            "rehearsal",
+            "require_rehearsal",
             "{",
             "}",
             ",",

@@ -1,6 +1,7 @@
 //! Whether a plan may run on a protected environment: an unrun proposal of exactly this plan,
-//! judged by the environment's policy (approvals, their authors, roles and age, and
-//! promotion order). The studio's API and the command line both ask here before a run.
+//! judged by the environment's policy (approvals, their authors, roles and age, promotion
+//! order, and a successful rehearsal where required). The studio's API and the command line
+//! both ask here before a run.
 
 use crate::approvals::{self, Stored};
 use crate::state::StateDb;
@@ -57,9 +58,11 @@ pub async fn cleared_for_run(
     }
     // A newer unapproved duplicate does not stand in the way of an approved one; when none
     // may run, the newest says what is missing.
+    let rehearsal = rehearsal_blocker(db, environment, policy, confirmed).await?;
     let mut newest_blockers = None;
     for stored in approvals::unrun_of_plan(db, environment, confirmed).await? {
-        let proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+        let mut proposal = judge(stored, policy, graph, Some(plan_now), earlier);
+        proposal.blockers.extend(rehearsal.clone());
         if proposal.blockers.is_empty() {
             return Ok(Ok(proposal.record.id));
         }
@@ -69,6 +72,33 @@ pub async fn cleared_for_run(
         Some(blockers) => Refusal::Blocked(blockers),
         None => Refusal::NotProposed { environment: environment.to_owned(), need: policy.approvals_required },
     }))
+}
+
+/// Whether a run on an environment that is not protected may go ahead: only
+/// `require_rehearsal` can stop it there.
+pub async fn rehearsed_for_run(
+    db: &StateDb,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    confirmed: &str,
+) -> Result<Result<(), Refusal>> {
+    let blocker = rehearsal_blocker(db, environment, policy, confirmed).await?;
+    Ok(blocker.map_or(Ok(()), |blocker| Err(Refusal::Blocked(vec![blocker]))))
+}
+
+/// `require_rehearsal`: the newest rehearsal of exactly this plan must have succeeded (a later
+/// failure, on data that changed since, outweighs an earlier success).
+pub async fn rehearsal_blocker(
+    db: &StateDb,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    fingerprint: &str,
+) -> Result<Option<Blocker>> {
+    if !policy.require_rehearsal {
+        return Ok(None);
+    }
+    let latest = crate::rehearsal::store::latest(db, environment, fingerprint).await?;
+    Ok((!latest.is_some_and(|r| r.succeeded())).then_some(Blocker::NeedsRehearsal))
 }
 
 /// A stored proposal judged now. `plan_now` is the plan made now when it still has the

@@ -78,9 +78,17 @@ impl Team {
             let options = sandbox::running_state_options(self.state.path()).await.unwrap().unwrap();
             let mut state = PgConnection::connect_with(&options).await.unwrap();
             let mut parts = Vec::new();
-            for table in
-                ["users", "sessions", "api_tokens", "threads", "comments", "verdicts", "proposals", "approvals"]
-            {
+            for table in [
+                "users",
+                "sessions",
+                "api_tokens",
+                "threads",
+                "comments",
+                "verdicts",
+                "proposals",
+                "approvals",
+                "rehearsals",
+            ] {
                 let text: String = sqlx::query_scalar(&format!(
                     "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM strata.{table} t"
                 ))
@@ -147,6 +155,7 @@ fn endpoints(team: &Team) -> Vec<(&'static str, String, Option<Value>, Option<&'
         ("GET", "/api/environments".into(), None, None),
         ("GET", "/api/environments/staging/runs".into(), None, None),
         ("GET", "/api/environments/prod/proposals".into(), None, None),
+        ("GET", "/api/environments/prod/rehearsals".into(), None, None),
         (
             "POST",
             "/api/plans".into(),
@@ -169,6 +178,7 @@ fn endpoints(team: &Team) -> Vec<(&'static str, String, Option<Value>, Option<&'
         ("POST", format!("/api/threads/{thread}/resolve"), Some(json!({"resolved": true})), Some("review")),
         ("POST", "/api/proposals".into(), Some(prod), Some("operate")),
         ("POST", format!("/api/proposals/{proposal}/approvals"), None, Some("approve")),
+        ("POST", "/api/rehearsals".into(), Some(staging.clone()), Some("operate")),
         ("POST", "/api/runs".into(), Some(staging), Some("operate")),
         ("GET", "/api/audit".into(), None, Some("audit")),
         ("GET", "/api/audit?format=csv".into(), None, Some("audit")),

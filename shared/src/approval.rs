@@ -22,6 +22,9 @@ pub struct ApprovalPolicy {
     pub after: Vec<String>,
     /// Approvals older than this no longer count.
     pub expiry_minutes: Option<u32>,
+    /// Runs need the latest rehearsal of exactly their plan to have succeeded.
+    #[serde(default)]
+    pub require_rehearsal: bool,
 }
 
 /// A plan proposed for a protected environment, bound to its fingerprint (environment,
@@ -90,6 +93,8 @@ pub enum Blocker {
     AlreadyRan {
         run_id: String,
     },
+    /// The policy requires a rehearsal, and the latest one of this plan is missing or failed.
+    NeedsRehearsal,
 }
 
 impl Blocker {
@@ -107,6 +112,9 @@ impl Blocker {
                 format!("promotion order: not yet on `{environment}`: {}", revisions.join(", "))
             }
             Blocker::AlreadyRan { run_id } => format!("this proposal already ran (run {run_id}); propose it again"),
+            Blocker::NeedsRehearsal => {
+                "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".to_owned()
+            }
         }
     }
 }
@@ -180,6 +188,7 @@ mod tests {
             author_may_approve: false,
             after: Vec::new(),
             expiry_minutes: Some(60),
+            require_rehearsal: false,
         }
     }
 

@@ -20,6 +20,7 @@ pub mod offline;
 pub mod plan;
 pub mod postgres_version;
 pub mod project;
+pub mod rehearsal;
 pub mod review;
 pub mod revision;
 pub mod revision_file;

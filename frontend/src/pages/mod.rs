@@ -2,6 +2,7 @@ pub mod approvals;
 pub mod audit;
 pub mod compare;
 pub mod overview;
+pub mod rehearsal;
 pub mod revision;
 pub mod run;
 pub mod schema;

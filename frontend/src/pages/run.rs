@@ -9,6 +9,7 @@ use crate::components::run_evidence::RunEvidence;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;
+use crate::pages::rehearsal::Rehearsals;
 use crate::session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,8 +104,8 @@ pub fn RunPage() -> impl IntoView {
         {move || match stage.get() {
             Stage::Choosing => ().into_any(),
             Stage::Previewed(preview) => {
-                let protected = environment_is_protected(data, &preview.environment);
-                view! { <PlanView preview=preview.clone() /> <Gate preview stage protected /> }.into_any()
+                let (protected, requires_rehearsal) = environment_policy(data, &preview.environment);
+                view! { <PlanView preview=preview.clone() /> <Gate preview stage protected requires_rehearsal /> }.into_any()
             }
             Stage::Running(preview, seen_before) => {
                 view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> }.into_any()
@@ -117,26 +118,39 @@ pub fn RunPage() -> impl IntoView {
     }
 }
 
-fn environment_is_protected(data: Data, name: &str) -> bool {
+/// Whether the environment is protected, and whether it requires a rehearsal.
+fn environment_policy(data: Data, name: &str) -> (bool, bool) {
     let environments = data.environments.get_untracked().and_then(Result::ok).unwrap_or_default();
-    environments.iter().any(|e| e.name == name && e.policy.protected)
+    let policy = environments.iter().find(|e| e.name == name).map(|e| &e.policy);
+    policy.map_or((false, false), |p| (p.protected, p.require_rehearsal))
 }
 
-/// What stands between the plan shown and Run: the caller's role, and on a protected
-/// environment, the approved proposal of exactly this plan.
+/// What stands between the plan shown and Run: the caller's role, on a protected environment
+/// the approved proposal of exactly this plan, and where required its successful rehearsal
+/// (for a protected environment, among the proposal's blockers).
 #[component]
-fn Gate(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>, protected: bool) -> impl IntoView {
+fn Gate(
+    preview: Arc<PlanPreview>,
+    stage: RwSignal<Stage, LocalStorage>,
+    protected: bool,
+    requires_rehearsal: bool,
+) -> impl IntoView {
     if preview.plan.steps.is_empty() {
         return ().into_any();
     }
     let may_run = session::may(Action::Operate);
-    let cleared = RwSignal::new(!protected);
+    let cleared = RwSignal::new(!protected && !requires_rehearsal);
+    let unlock = (!protected && requires_rehearsal).then_some(cleared);
     let role = session::me().role;
     view! {
+        <Rehearsals preview=preview.clone() unlock />
         {protected.then(|| view! { <Approvals preview=preview.clone() cleared /> })}
         {move || match (may_run, cleared.get()) {
             (false, _) => view! {
                 <p class="notice" data-test="run-not-allowed">{tr("Your role cannot run plans:")} " " {tr(role.name())}</p>
+            }.into_any(),
+            (true, false) if !protected => view! {
+                <p class="notice" data-test="run-locked">{tr("Run unlocks once this exact plan has a successful rehearsal.")}</p>
             }.into_any(),
             (true, false) => view! {
                 <p class="notice" data-test="run-locked">{tr("Run unlocks once this exact plan is approved.")}</p>

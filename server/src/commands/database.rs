@@ -197,6 +197,9 @@ pub fn run(
         let confirmed = confirmation(&environment, &prepared, confirm)?;
         let run_id = identity::random_hex(8)?;
         let who = identity::who();
+        if !config.protected && config.policy().require_rehearsal {
+            super::rehearse::check_rehearsed(files, &environment, &confirmed).await?;
+        }
         let signed_off = if config.protected {
             Some(SignedOff::claim(files, &environment, graph, &prepared, &confirmed, &run_id).await?)
         } else {

@@ -9,6 +9,7 @@ mod import;
 mod lint;
 mod new_revision;
 mod offline;
+mod rehearse;
 mod schema;
 mod serve;
 mod views;
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let request = Request::Stamp { targets, purge };
             database::run(&load(dir)?, out, files, &database, request, None, &confirm)
         }
+        Command::Rehearse(args) => rehearse::run(&load(dir)?, out, files, &args),
         Command::Import(ImportCommand::Alembic { dir, out: target }) => {
             let target = target.unwrap_or_else(|| import::default_out(&dir));
             import::alembic(&load(&dir)?, out, &target)

@@ -36,7 +36,9 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     // The environments of strata.toml, or else the sandbox; the sandbox also holds Strata's
     // own state unless strata.toml names a `[state]` database.
     let configured = Config::load(config_path)?;
-    let needs_sandbox = configured.environments.is_empty() || configured.state.is_none();
+    // Rehearsals copy databases into the sandbox cluster.
+    let rehearsals_required = configured.environments.values().any(|e| e.policy().require_rehearsal);
+    let needs_sandbox = configured.environments.is_empty() || configured.state.is_none() || rehearsals_required;
     let sandbox = if needs_sandbox { Some(Sandbox::start(state_dir).await?) } else { None };
     let sandbox_version = match &sandbox {
         Some(sandbox) => Some(sandbox_version(sandbox).await?),
@@ -67,14 +69,16 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         });
     }
     let pools: Vec<_> = environments.iter().map(|e| e.pool.clone()).collect();
-    let state = Arc::new(AppState::new(
+    let mut app_state = AppState::new(
         migrations.to_path_buf(),
         environments,
         state_db.clone(),
         configured.auth,
         first_admin_command,
         configured.server.trusted_proxies(),
-    ));
+    );
+    app_state.rehearsal_cluster = sandbox.as_ref().map(Sandbox::rehearsal_cluster);
+    let state = Arc::new(app_state);
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await

@@ -9,6 +9,7 @@ mod journal;
 pub(crate) mod lock;
 
 use crate::config::EnvironmentConfig;
+use crate::rehearsal::Probe;
 use crate::runbook::{self, backup, checks};
 use crate::version_table;
 use anyhow::{Context, Result};
@@ -237,13 +238,38 @@ pub async fn run(
     by: RunBy<'_>,
     on_event: &mut (dyn FnMut(RunEvent) + Send),
 ) -> Result<(), RunError> {
+    run_observed(environment, graph, request, confirmed, by, on_event, None).await
+}
+
+/// Runs `request` on a rehearsal's copy, `probe` looking at the transaction around each step.
+pub async fn rehearse(
+    copy: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    confirmed: &str,
+    by: RunBy<'_>,
+    probe: &mut Probe,
+) -> Result<(), RunError> {
+    run_observed(copy, graph, request, confirmed, by, &mut |_| {}, Some(probe)).await
+}
+
+async fn run_observed(
+    environment: &Environment<'_>,
+    graph: &RevisionGraph,
+    request: &Request,
+    confirmed: &str,
+    by: RunBy<'_>,
+    on_event: &mut (dyn FnMut(RunEvent) + Send),
+    probe: Option<&mut Probe>,
+) -> Result<(), RunError> {
     let mut conn = connect(environment).await?;
     let table = environment.config.version_table();
     let key = lock::key(&table);
     if !lock::try_acquire(&mut conn, key).await? {
         return Err(RunError::Locked(lock::holder(&mut conn, key).await?));
     }
-    let result = run_locked(&mut conn, environment, graph, request, confirmed, by, on_event).await;
+    let watch = Watch { on_event, probe };
+    let result = run_locked(&mut conn, environment, graph, request, confirmed, by, watch).await;
     // Closing the session releases the lock too; release it explicitly all the same.
     let _ = lock::release(&mut conn, key).await;
     let _ = conn.close().await;
@@ -257,8 +283,9 @@ async fn run_locked(
     request: &Request,
     confirmed: &str,
     by: RunBy<'_>,
-    on_event: &mut (dyn FnMut(RunEvent) + Send),
+    watch: Watch<'_>,
 ) -> Result<(), RunError> {
+    let Watch { on_event, probe } = watch;
     let table = environment.config.version_table();
     let journal = Journal::beside(&table);
     version_table::ensure(conn, &table).await?;
@@ -317,6 +344,7 @@ async fn run_locked(
         outside_transaction: false,
         checks: &environment.config.checks.sql,
         check_results: Vec::new(),
+        probe,
     };
     let purge = matches!(request, Request::Stamp { purge: true, .. }).then(|| purge_sql(&table));
     let outcome = steps.run_all(&prepared.plan, environment.mode, purge.as_deref()).await;
@@ -338,6 +366,12 @@ async fn run_locked(
     journal.finish_run(steps.conn, run_id, status).await?;
     (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
     outcome
+}
+
+/// Who follows a run's steps: the progress callback, and in a rehearsal its probe.
+struct Watch<'w> {
+    on_event: &'w mut (dyn FnMut(RunEvent) + Send),
+    probe: Option<&'w mut Probe>,
 }
 
 /// A step that ran: the checksum of its SQL, and whether it committed on its own (a revision
@@ -362,6 +396,8 @@ struct StepRunner<'r> {
     outside_transaction: bool,
     checks: &'r [checks::SqlCheck],
     check_results: Vec<CheckResult>,
+    /// Only in a rehearsal: reads the locks and table files around each step.
+    probe: Option<&'r mut Probe>,
 }
 
 impl StepRunner<'_> {
@@ -403,11 +439,17 @@ impl StepRunner<'_> {
             if !whole_plan {
                 self.execute("BEGIN").await?;
             }
+            if let Some(probe) = self.probe.as_deref_mut() {
+                probe.before_step(self.conn).await?;
+            }
             let started = Instant::now();
             let outcome = self.run_step(step).await;
             let duration_ms = started.elapsed().as_millis() as u64;
             match outcome {
                 Ok(done) => {
+                    if let Some(probe) = self.probe.as_deref_mut() {
+                        probe.after_step(self.conn, index, step, duration_ms).await?;
+                    }
                     let record = self.step_record(index, step, done.checksum, duration_ms, None);
                     if done.committed {
                         // Its work, its version row and its record are committed already;
@@ -435,6 +477,9 @@ impl StepRunner<'_> {
                     }
                     self.deferred.clear();
                     self.record(self.step_record(index, step, None, duration_ms, Some(&failure))).await?;
+                    if let Some(probe) = self.probe.as_deref_mut() {
+                        probe.failed_step(index, step, duration_ms);
+                    }
                     (self.on_event)(RunEvent::StepFailed { index, failure: failure.clone() });
                     return Err(RunError::Failed { step: index, failure: Box::new(failure), rolled_back });
                 }
@@ -585,7 +630,7 @@ impl StepRunner<'_> {
     }
 }
 
-fn direction(step: &Step) -> &'static str {
+pub(crate) fn direction(step: &Step) -> &'static str {
     match step.direction {
         Direction::Up => "up",
         Direction::Down => "down",

@@ -3,7 +3,7 @@
 use super::auth::{self, Caller};
 use super::error::ApiError;
 use super::project_cache::Body;
-use super::{AppState, Environment, approvals, audit_log, events, reviews, schema, target_pool};
+use super::{AppState, Environment, approvals, audit_log, events, rehearsals, reviews, schema, target_pool};
 use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
 use crate::{database_status, identity};
@@ -45,6 +45,8 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/environments/{name}/proposals", get(approvals::list))
         .route("/proposals", post(approvals::propose))
         .route("/proposals/{id}/approvals", post(approvals::approve))
+        .route("/rehearsals", post(rehearsals::rehearse))
+        .route("/environments/{name}/rehearsals", get(rehearsals::list))
         .route("/audit", get(audit_log::export))
         .route_layer(middleware::from_fn_with_state(state, auth::gate));
     Router::new()
@@ -192,6 +194,15 @@ async fn run(
     let proposal = if environment.config.protected {
         match approvals::cleared_for_run(&state, &project, environment, &prepared, &fingerprint).await {
             Ok(proposal) => Some(proposal),
+            Err(refusal) => {
+                let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
+                audit::record(&state.state_db, event.detail(refusal.message())).await?;
+                return Err(refusal);
+            }
+        }
+    } else if environment.config.policy().require_rehearsal {
+        match approvals::rehearsed_for_run(&state, environment, &fingerprint).await {
+            Ok(()) => None,
             Err(refusal) => {
                 let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
                 audit::record(&state.state_db, event.detail(refusal.message())).await?;

@@ -152,6 +152,13 @@ pub async fn cleared_for_run(
     })
 }
 
+/// A run on an environment that is not protected but requires a rehearsal.
+pub async fn rehearsed_for_run(state: &AppState, environment: &Environment, fingerprint: &str) -> Result<(), ApiError> {
+    let policy = environment.config.policy();
+    let verdict = sign_off::rehearsed_for_run(&state.state_db, &environment.name, &policy, fingerprint).await?;
+    verdict.map_err(|refusal| ApiError::new(StatusCode::FORBIDDEN, refusal.describe()))
+}
+
 async fn respond(
     state: &AppState,
     project: &Project,
@@ -173,7 +180,14 @@ async fn judge(
 ) -> Result<Proposal, ApiError> {
     let policy = environment.config.policy();
     let earlier = if plan_now.is_some() { earlier_rows(state, &policy).await? } else { Vec::new() };
-    Ok(sign_off::judge(stored, &policy, &project.graph, plan_now, &earlier))
+    let mut proposal = sign_off::judge(stored, &policy, &project.graph, plan_now, &earlier);
+    if plan_now.is_some() {
+        let fingerprint = &proposal.record.fingerprint;
+        proposal
+            .blockers
+            .extend(sign_off::rehearsal_blocker(&state.state_db, &environment.name, &policy, fingerprint).await?);
+    }
+    Ok(proposal)
 }
 
 /// The version rows of the environments of the promotion order.

@@ -9,6 +9,7 @@ mod events;
 mod listener;
 mod previews;
 mod project_cache;
+mod rehearsals;
 mod reviews;
 mod schema;
 mod security_headers;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub verifier: Verifier,
     /// Event streams open per session or token.
     pub streams: Arc<streams::Streams>,
+    /// The sandbox cluster's superuser URL, where rehearsals copy databases (none: no sandbox).
+    pub rehearsal_cluster: Option<crate::sandbox::RehearsalCluster>,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -108,6 +111,7 @@ impl AppState {
             proxies,
             verifier: Verifier::start(verifier::WORKERS, verifier::QUEUE),
             streams: Arc::default(),
+            rehearsal_cluster: None,
         }
     }
 

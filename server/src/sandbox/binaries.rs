@@ -34,6 +34,16 @@ impl PostgresBinaries {
     pub fn postgres(&self) -> PathBuf {
         self.bindir.join("postgres")
     }
+
+    /// Another program of the same installation (`pg_dump`, `pg_restore`), so its version
+    /// matches the sandbox's.
+    pub fn tool(&self, name: &str) -> Result<PathBuf> {
+        let path = self.bindir.join(name);
+        if !path.is_file() {
+            bail!("`{name}` is not in {} beside initdb; install PostgreSQL's client programs", self.bindir.display());
+        }
+        Ok(path)
+    }
 }
 
 /// The real folder of `initdb` on PATH (Debian's /usr/local/bin links point into the versioned folder).

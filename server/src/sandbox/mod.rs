@@ -99,6 +99,15 @@ impl Sandbox {
         format!("postgresql://{TARGET_ROLE}:{}@127.0.0.1:{}/{TARGET_DATABASE}", self.target_password, self.port)
     }
 
+    /// Where rehearsals make their copies of this cluster's databases.
+    pub fn rehearsal_cluster(&self) -> RehearsalCluster {
+        RehearsalCluster { admin_url: self.admin_url(), runner_url: self.target_url() }
+    }
+
+    fn admin_url(&self) -> String {
+        format!("postgresql://{SUPERUSER}:{}@127.0.0.1:{}/postgres", self.password, self.port)
+    }
+
     pub fn target_options(&self) -> PgConnectOptions {
         self.options_for(TARGET_ROLE, &self.target_password, TARGET_DATABASE)
     }
@@ -252,19 +261,51 @@ async fn stop_stale_postmaster(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A program of the PostgreSQL installation the sandbox runs (`pg_dump`, `pg_restore`).
+pub fn postgres_tool(name: &str) -> Result<PathBuf> {
+    PostgresBinaries::find()?.tool(name)
+}
+
+/// Where rehearsals copy databases: the superuser creates and drops the copies; the sandbox's
+/// own role (no superuser, as for the sandbox environment) owns them and runs the plan there,
+/// so a revision rehearsed can no more reach Strata's state than one run in the sandbox. The
+/// URLs hold passwords: never log them.
+#[derive(Clone)]
+pub struct RehearsalCluster {
+    pub admin_url: String,
+    pub runner_url: String,
+}
+
+/// The sandbox cluster under `state_dir` when a postmaster runs it now.
+pub fn running_rehearsal_cluster(state_dir: &Path) -> Result<Option<RehearsalCluster>> {
+    let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
+    let Some(port) = running_postmaster(&dir) else { return Ok(None) };
+    let read = |file: &str| {
+        fs::read_to_string(dir.join(file)).with_context(|| format!("the sandbox cluster has no {file} file"))
+    };
+    let (password, target_password) = (read("password")?, read("target_password")?);
+    Ok(Some(RehearsalCluster {
+        admin_url: format!("postgresql://{SUPERUSER}:{}@127.0.0.1:{port}/postgres", password.trim()),
+        runner_url: format!("postgresql://{TARGET_ROLE}:{}@127.0.0.1:{port}/{TARGET_DATABASE}", target_password.trim()),
+    }))
+}
+
+/// The port of the postmaster running in `dir`, if one runs.
+fn running_postmaster(dir: &Path) -> Option<u16> {
+    let pid_file = fs::read_to_string(dir.join("data/postmaster.pid")).ok()?;
+    let mut lines = pid_file.lines();
+    let pid: Pid = lines.next()?.trim().parse().ok()?;
+    // The fourth line of postmaster.pid is the port it listens on.
+    let port: u16 = lines.nth(2)?.trim().parse().ok()?;
+    let alive = process::is_alive(pid) && process::command_name(pid).as_deref() == Some("postgres");
+    alive.then_some(port)
+}
+
 /// The state database of the sandbox under `state_dir` when a postmaster runs it now (a
 /// studio is up): how to reach it. `None` when nothing runs there.
 pub async fn running_state_options(state_dir: &Path) -> Result<Option<PgConnectOptions>> {
     let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
-    let Ok(pid_file) = fs::read_to_string(dir.join("data/postmaster.pid")) else { return Ok(None) };
-    let mut lines = pid_file.lines();
-    let pid: Option<Pid> = lines.next().and_then(|l| l.trim().parse().ok());
-    // The fourth line of postmaster.pid is the port it listens on.
-    let port: Option<u16> = lines.nth(2).and_then(|l| l.trim().parse().ok());
-    let (Some(pid), Some(port)) = (pid, port) else { return Ok(None) };
-    if !process::is_alive(pid) || process::command_name(pid).as_deref() != Some("postgres") {
-        return Ok(None);
-    }
+    let Some(port) = running_postmaster(&dir) else { return Ok(None) };
     let password = fs::read_to_string(dir.join("password")).context("the sandbox cluster has no password file")?;
     let admin = PgConnectOptions::new()
         .host("127.0.0.1")

@@ -95,3 +95,17 @@ CREATE TABLE IF NOT EXISTS strata.approvals (
     at          timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (proposal_id, approver)
 );
+
+-- A plan run on a throwaway copy of an environment (strata_shared::rehearsal::Rehearsal as
+-- `report`), bound to the plan's fingerprint as a proposal is.
+CREATE TABLE IF NOT EXISTS strata.rehearsals (
+    seq         bigserial PRIMARY KEY,
+    id          text NOT NULL UNIQUE,
+    environment text NOT NULL,
+    fingerprint text NOT NULL,
+    succeeded   boolean NOT NULL,
+    report      jsonb NOT NULL,
+    by_user     text NOT NULL,
+    at          timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS rehearsals_of_plan ON strata.rehearsals (environment, fingerprint, at DESC);
