@@ -295,3 +295,20 @@ async fn the_run_view_rehearses_shows_the_failing_line_and_unlocks_run_after_a_s
     element(&browser, "[data-test=confirm-name]").await;
     browser.close().await.unwrap();
 }
+
+/// A rehearsal runs the revisions in the sandbox cluster, which also holds Strata's own state:
+/// as the sandbox environment does, it runs them as a role without superuser powers.
+#[test]
+fn a_rehearsed_revision_cannot_make_itself_superuser() {
+    let project = Project::start("(1, 'n')");
+    std::fs::write(
+        project.migrations.join("versions/r4_escalate.sql"),
+        "-- revision: r4\n-- revises: r3\n-- message: escalate\n\n-- strata:upgrade\nALTER ROLE CURRENT_USER SUPERUSER;\n\n-- strata:downgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    let (code, report) = project.rehearse("heads");
+    assert_eq!(code, Some(1), "{report}");
+    let told = report.to_string();
+    assert!(told.contains("r4_escalate.sql") && told.contains("superuser"), "{told}");
+    assert!(project.copies_left().is_empty(), "the copy is dropped after a failure too");
+}
