@@ -110,9 +110,16 @@ pub fn read_migrations(dir: &Path, layout: Layout) -> Vec<Migration> {
             .filter(|path| path.join("migration.sql").is_file())
             .map(|folder| {
                 let stem = folder.file_name().unwrap().to_string_lossy().into_owned();
-                let (_, name) = stem.split_once('_').unwrap_or((&stem, ""));
-                // Prisma's migration id is the whole folder name (timestamps repeat).
-                let version: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                let (timestamp, name) = stem.split_once('_').unwrap_or((&stem, ""));
+                // Prisma's id is the whole folder name, but Alembic's version table holds 32
+                // characters: the timestamp, and a number where two folders share it.
+                let seen = entries.iter().take_while(|p| p != &folder).filter(|p| {
+                    p.join("migration.sql").is_file() && p.file_name().unwrap().to_string_lossy().starts_with(timestamp)
+                });
+                let version = match seen.count() {
+                    0 => timestamp.to_owned(),
+                    n => format!("{timestamp}_{}", n + 1),
+                };
                 let up = read(&folder.join("migration.sql"));
                 let section = strata_shared::revision::SqlSection::written(up.clone(), 1);
                 let migration = Migration {

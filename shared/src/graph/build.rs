@@ -89,11 +89,25 @@ fn drop_malformed_ids(
                 ));
                 excluded.push(ExcludedRevision { revision, reason });
             }
-            None => kept.push(revision),
+            None => {
+                if revision.id.len() > VERSION_NUM_LENGTH {
+                    let message = format!(
+                        "revision id `{}` has {} characters: Alembic's version table (version_num \
+                         VARCHAR({VERSION_NUM_LENGTH})) cannot record it, so runs to it fail",
+                        revision.id,
+                        revision.id.len()
+                    );
+                    diagnostics.push(Diagnostic::at(&revision.path, revision.lines.revision, message).warning());
+                }
+                kept.push(revision)
+            }
         }
     }
     kept
 }
+
+/// The width of `alembic_version.version_num`, as Alembic creates it (`offline::VersionTable`).
+const VERSION_NUM_LENGTH: usize = 32;
 
 /// The first file with an id wins; later ones are reported and left out.
 fn drop_duplicate_ids(

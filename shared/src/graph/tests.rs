@@ -136,6 +136,16 @@ fn ids_and_labels_outside_the_alphabet_are_left_out_whatever_the_format() {
 }
 
 #[test]
+fn an_id_wider_than_alembics_version_column_is_kept_with_a_warning() {
+    let long = "20221207113401_user_organization_workflow";
+    let (graph, diagnostics) = RevisionGraph::build(vec![revision("a1", &[]), revision(long, &["a1"])]);
+    assert_eq!(graph.len(), 2);
+    let [warning] = &diagnostics[..] else { panic!("{diagnostics:?}") };
+    assert!(!warning.is_error());
+    assert!(warning.to_string().contains("has 41 characters: Alembic's version table (version_num VARCHAR(32))"));
+}
+
+#[test]
 fn an_empty_label_is_no_label_and_errors_quote_the_spec_as_typed() {
     let mut revisions: Vec<Revision> = vec![revision("abc00001", &[])];
     for n in 2..=7 {
