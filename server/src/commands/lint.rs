@@ -28,16 +28,30 @@ pub fn run(loaded: &Loaded<'_>, out: Output, args: LintArgs<'_>) -> Result<ExitC
         Some(spec) => graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect(),
     };
     chosen.reverse(); // oldest first, as they would run
-    let models = Replayer::new(graph).model_all();
+    // The schema model replays the history in order; the per-revision rules need no model:
+    // each goes on its own core.
+    let (models, own) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| Replayer::new(graph).model_all());
+        let own: Vec<(Vec<Finding>, Vec<Finding>)> = chosen
+            .iter()
+            .map(|&index| {
+                let revision = &graph.node(index).revision;
+                let versions = target.map_or_else(Vec::new, |target| {
+                    let mut found = lint::version_findings(revision, Direction::Up, target);
+                    found.extend(lint::version_findings(revision, Direction::Down, target));
+                    found
+                });
+                (lint::lint_revision(revision), versions)
+            })
+            .collect();
+        (models.join().expect("the schema model does not panic"), own)
+    });
     let findings: Vec<Finding> = chosen
         .iter()
-        .flat_map(|&index| {
-            let mut findings = lint::lint_revisions(graph, &[index], &models);
-            if let Some(target) = target {
-                let revision = &graph.node(index).revision;
-                findings.extend(lint::version_findings(revision, Direction::Up, target));
-                findings.extend(lint::version_findings(revision, Direction::Down, target));
-            }
+        .zip(own)
+        .flat_map(|(&index, (mut findings, versions))| {
+            findings.extend(lint::downgrade_finding(&graph.node(index).revision, &models[index]));
+            findings.extend(versions);
             findings
         })
         .collect();
