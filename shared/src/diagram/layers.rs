@@ -43,8 +43,9 @@ impl LayeredGraph {
         // closes a cycle, then it is turned round.
         let reversed = back_links(tables, links, &joins);
         let ends = |i: usize, l: &Link| if reversed[i] { (l.from, l.to) } else { (l.to, l.from) };
-        let mut layer =
-            longest_path_layers(tables, links.iter().enumerate().filter(|(_, l)| joins(l)).map(|(i, l)| ends(i, l)));
+        let heights: Vec<f64> = (0..tables).map(|t| if connected[t] { sizes[t].height } else { 0.0 }).collect();
+        let edges = links.iter().enumerate().filter(|(_, l)| joins(l)).map(|(i, l)| ends(i, l));
+        let mut layer = bounded_layers(&heights, edges);
         let mut sizes = sizes.to_vec();
         let mut chains = Vec::with_capacity(links.len());
         for (i, link) in links.iter().enumerate() {
@@ -138,23 +139,46 @@ fn back_links(tables: usize, links: &[Link], joins: &dyn Fn(&Link) -> bool) -> V
     reversed
 }
 
-/// Each table one column right of the furthest of its left neighbours; a table with only right
-/// neighbours then moves next to the nearest of them, so it does not wait in column 0.
-fn longest_path_layers(tables: usize, edges: impl Iterator<Item = (usize, usize)>) -> Vec<usize> {
+/// How tall a column may grow, from the boxes' total height: about a 16:10 picture.
+fn column_budget(heights: &[f64]) -> f64 {
+    const COLUMN_WIDTH: f64 = 320.0;
+    let total: f64 = heights.iter().map(|h| h + 28.0).sum();
+    (total * COLUMN_WIDTH / 1.6).sqrt().max(heights.iter().copied().fold(0.0, f64::max))
+}
+
+/// Each table right of every table it references, in the first column from there that has
+/// room (so that wide layers wrap into more columns instead of one endless one); then a table
+/// that references nothing moves as near as room allows to the tables referencing it.
+fn bounded_layers(heights: &[f64], edges: impl Iterator<Item = (usize, usize)>) -> Vec<usize> {
+    let tables = heights.len();
+    let budget = column_budget(heights);
     let mut right: Vec<Vec<usize>> = vec![Vec::new(); tables];
     let mut incoming = vec![0usize; tables];
     for (l, r) in edges {
         right[l].push(r);
         incoming[r] += 1;
     }
+    let mut earliest = vec![0usize; tables];
     let mut layer = vec![0usize; tables];
+    let mut used: Vec<f64> = Vec::new();
+    let has_room = |used: &[f64], c: usize, h: f64| used.get(c).is_none_or(|&u| u == 0.0 || u + h <= budget);
     let mut waiting = incoming.clone();
     let mut ready: Vec<usize> = (0..tables).rev().filter(|&n| waiting[n] == 0).collect();
     let mut order = Vec::with_capacity(tables);
     while let Some(node) = ready.pop() {
         order.push(node);
+        let h = heights[node];
+        let mut c = earliest[node];
+        while !has_room(&used, c, h) {
+            c += 1;
+        }
+        if used.len() <= c {
+            used.resize(c + 1, 0.0);
+        }
+        used[c] += h;
+        layer[node] = c;
         for &r in &right[node] {
-            layer[r] = layer[r].max(layer[node] + 1);
+            earliest[r] = earliest[r].max(c + 1);
             waiting[r] -= 1;
             if waiting[r] == 0 {
                 ready.push(r);
@@ -162,10 +186,14 @@ fn longest_path_layers(tables: usize, edges: impl Iterator<Item = (usize, usize)
         }
     }
     for &node in order.iter().rev() {
-        if incoming[node] == 0
-            && let Some(nearest) = right[node].iter().map(|&r| layer[r]).min()
-        {
-            layer[node] = nearest - 1;
+        let Some(nearest) = right[node].iter().map(|&r| layer[r]).min() else { continue };
+        if incoming[node] != 0 || heights[node] == 0.0 {
+            continue;
+        }
+        if let Some(c) = (layer[node] + 1..nearest).rev().find(|&c| has_room(&used, c, heights[node])) {
+            used[layer[node]] -= heights[node];
+            used[c] += heights[node];
+            layer[node] = c;
         }
     }
     layer

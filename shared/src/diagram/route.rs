@@ -79,7 +79,9 @@ pub(super) fn routes(graph: &LayeredGraph, columns: &Columns, links: &[Link]) ->
             let mut points = vec![Point { x: first.x + first.width, y: at(0) }];
             for (k, turn) in turns[i].iter().enumerate() {
                 if let Some(x) = *turn {
-                    points.push(Point { x, y: at(k) });
+                    // The row the line runs along (straight hops before may differ by < STRAIGHT).
+                    let y = points[points.len() - 1].y;
+                    points.push(Point { x, y });
                     points.push(Point { x, y: at(k + 1) });
                 }
             }

@@ -168,6 +168,9 @@ fn two_hundred_tables_do_not_overlap_and_lines_avoid_boxes() {
     assert_no_overlap(&drawing);
     assert_routes_avoid_boxes(&drawing);
     assert_routes_join_their_tables(&drawing, &links);
+    // Wide layers wrap: the picture stays near a screen's shape rather than one tall column.
+    let ratio = drawing.height / drawing.width;
+    assert!((0.3..=2.0).contains(&ratio), "{}×{}", drawing.width, drawing.height);
 }
 
 #[test]
