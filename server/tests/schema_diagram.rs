@@ -250,6 +250,15 @@ async fn a_200_table_schema_is_laid_out_without_overlaps_and_can_be_explored_and
     assert_eq!(count(&browser, "g.table-box.active").await, 0, "a drag is not a click");
     browser.find(Locator::Css("[data-test=zoom-fit]")).await.unwrap().click().await.unwrap();
     assert_ne!(transform(&browser).await, panned, "fit");
+    let inside = script(
+        &browser,
+        "const outer = document.querySelector('[data-test=diagram]').getBoundingClientRect();
+         const inner = document.querySelector('[data-test=diagram-viewport]').getBoundingClientRect();
+         return inner.left >= outer.left - 1 && inner.right <= outer.right + 1
+             && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;",
+    )
+    .await;
+    assert_eq!(inside, Value::Bool(true), "fit shows the whole drawing");
     std::fs::create_dir_all(support::workspace_root().join("test-artifacts")).unwrap();
     let shot = |name: &str| support::workspace_root().join(format!("test-artifacts/{name}.png"));
     std::fs::write(shot("schema-diagram-200-fit"), browser.screenshot().await.unwrap()).unwrap();

@@ -15,7 +15,7 @@ use strata_shared::schema::Schema;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-const MIN_SCALE: f64 = 0.05;
+const MIN_SCALE: f64 = 0.01;
 const MAX_SCALE: f64 = 4.0;
 const ZOOM_STEP: f64 = 1.25;
 /// Pointer travel (px) after which a press is a drag, not a click.
