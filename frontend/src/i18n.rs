@@ -285,6 +285,19 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Run unlocks once this exact plan has a successful rehearsal.",
         "Ejecutar se desbloquea cuando este plan exacto tenga un ensayo correcto.",
     ),
+    // The schema diagram.
+    ("Zoom in", "Acercar"),
+    ("Zoom out", "Alejar"),
+    ("Fit", "Ajustar"),
+    ("Collapse all", "Plegar todo"),
+    ("Expand all", "Desplegar todo"),
+    ("Export SVG", "Exportar SVG"),
+    ("Export PNG", "Exportar PNG"),
+    (
+        "Drag to move, scroll to zoom, click a table to highlight its neighbours.",
+        "Arrastre para mover, use la rueda para acercar, pulse una tabla para resaltar sus vecinas.",
+    ),
+    ("Show or hide the columns", "Mostrar u ocultar las columnas"),
 ];
 
 #[cfg(test)]

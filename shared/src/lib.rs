@@ -9,6 +9,7 @@ pub mod api;
 pub mod approval;
 pub mod audit;
 pub mod diagnostic;
+pub mod diagram;
 pub mod digest;
 pub mod graph;
 pub mod history;

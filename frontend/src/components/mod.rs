@@ -1,5 +1,7 @@
 pub mod diagnostics;
 pub mod diagram;
+pub mod diagram_export;
+pub mod diagram_model;
 pub mod history_graph;
 pub mod review_panel;
 pub mod run_evidence;
