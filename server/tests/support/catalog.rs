@@ -448,8 +448,8 @@ async fn canonical_check(conn: &mut PgConnection, table: &str, expression: &str)
 async fn canonical_index(conn: &mut PgConnection, table: &str, index: &schema::Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
     let predicate = index.predicate.as_ref().map_or(String::new(), |p| format!(" WHERE {p}"));
-    let include =
-        if index.include.is_empty() { String::new() } else { format!(" INCLUDE ({})", index.include.join(", ")) };
+    let included: Vec<String> = index.include.iter().map(|c| quote_ident(c)).collect();
+    let include = if included.is_empty() { String::new() } else { format!(" INCLUDE ({})", included.join(", ")) };
     let nulls = if index.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
     let options =
         if index.options.is_empty() { String::new() } else { format!(" WITH ({})", index.options.join(", ")) };

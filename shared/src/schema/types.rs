@@ -1,6 +1,7 @@
 //! Type names as PostgreSQL's `format_type` prints them, from the parser's `TypeName`
 //! (which already turned `integer` into `pg_catalog.int4` and `float(30)` into `float8`).
 
+use super::expr::quote;
 use super::model::QualifiedName;
 use pg_query::NodeEnum;
 use pg_query::protobuf::{TypeName, a_const};
@@ -45,10 +46,11 @@ pub fn canonical(type_name: &TypeName) -> String {
     let mut text = match builtin.and_then(|name| builtin_type(name, &modifiers)) {
         Some(text) => text,
         None => {
+            // As format_type prints a type of the project's: each part quoted where needed.
             let name = match names.as_slice() {
-                [schema, name] => QualifiedName::new(schema, name),
-                [.., schema, name] => QualifiedName::new(schema, name),
-                [name] => QualifiedName::new("", name),
+                [schema, name] => QualifiedName::new(&quote(schema), &quote(name)),
+                [.., schema, name] => QualifiedName::new(&quote(schema), &quote(name)),
+                [name] => QualifiedName::new("", &quote(name)),
                 [] => QualifiedName::new("", "?"),
             };
             let modifiers = if modifiers.is_empty() { String::new() } else { format!("({})", modifiers.join(",")) };

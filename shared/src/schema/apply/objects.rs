@@ -30,7 +30,8 @@ impl Applier<'_> {
             let Some(NodeEnum::IndexElem(element)) = &param.node else { continue };
             let (mut key, name) = match element.expr.as_deref() {
                 Some(expression) => (expr::index_key(expression), expr::figure_name(expression)),
-                None => (element.name.clone(), element.name.clone()),
+                // As pg_get_indexdef prints a column: quoted where its case or spelling needs it.
+                None => (expr::quote(&element.name), element.name.clone()),
             };
             if let Some(collation) = strings(&element.collation).last() {
                 key.push_str(&format!(" COLLATE {}", expr::quote(collation)));
