@@ -27,7 +27,8 @@ enum Stage {
     Previewed(Arc<PlanPreview>),
     /// With how many run events had arrived before it started (the later ones are its).
     Running(Arc<PlanPreview>, usize),
-    Finished(Arc<PlanPreview>, usize, Result<RunOutcome, String>),
+    /// The outcome boxed: it carries the run's evidence, much larger than the other stages.
+    Finished(Arc<PlanPreview>, usize, Box<Result<RunOutcome, String>>),
 }
 
 #[component]
@@ -111,7 +112,7 @@ pub fn RunPage() -> impl IntoView {
                 view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> }.into_any()
             }
             Stage::Finished(preview, seen_before, outcome) => {
-                view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> <Outcome outcome /> }
+                view! { <PlanView preview=preview.clone() /> <Progress preview seen_before /> <Outcome outcome=*outcome /> }
                     .into_any()
             }
         }}
@@ -261,7 +262,7 @@ fn Confirm(preview: Arc<PlanPreview>, stage: RwSignal<Stage, LocalStorage>) -> i
         stage.set(Stage::Running(preview.clone(), seen_before));
         spawn_local(async move {
             let outcome = api::run(&request).await;
-            stage.set(Stage::Finished(preview, seen_before, outcome));
+            stage.set(Stage::Finished(preview, seen_before, Box::new(outcome)));
         });
     };
     view! {
