@@ -56,7 +56,8 @@ use support::real_history::{self, Layout};
 const HISTORIES: &[(&str, Layout, usize)] =
     &[("lemmy", Layout::Diesel, 342), ("crates_io", Layout::Diesel, 285), ("trigger_dev", Layout::Prisma, 820)];
 
-/// Error-level lint findings reviewed one by one and found true: (history, revision, rule, why).
+/// Error-level lint findings reviewed one by one and found true: (history, revision, rule, why);
+/// revision `*` stands for every revision of that history with that rule, each one reviewed.
 const REVIEWED_ERRORS: &[(&str, &str, &str, &str)] = &[
     (
         "crates_io",
@@ -69,6 +70,12 @@ const REVIEWED_ERRORS: &[(&str, &str, &str, &str)] = &[
         "20240412144536",
         "cannot-run-in-transaction",
         "down.sql creates two indexes CONCURRENTLY, but the migration has no metadata.toml, so diesel runs it in a transaction, which PostgreSQL refuses",
+    ),
+    (
+        "trigger_dev",
+        "*",
+        "transaction-control",
+        "13 hand-edited migrations wrap an enum change in BEGIN/COMMIT: fine where Prisma sends the file as one query, but run by Strata the COMMIT ends Strata's own transaction early, so a later failure cannot roll the revision back",
     ),
 ];
 
@@ -309,7 +316,8 @@ async fn real_sql_histories_run_model_and_lint_as_their_tools() {
     for outcome in &outcomes {
         for (place, rates) in &outcome.rates {
             for (kind, (matched, total)) in rates {
-                let percent = 100.0 * *matched as f64 / (*total).max(1) as f64;
+                // Nothing of a kind on either side (no triggers left at head) matches fully.
+                let percent = if *total == 0 { 100.0 } else { 100.0 * *matched as f64 / *total as f64 };
                 println!(
                     "| {} | {} | {place} | {kind} | {matched} / {total} | {percent:.1} |",
                     outcome.name, outcome.revisions
@@ -334,8 +342,9 @@ async fn real_sql_histories_run_model_and_lint_as_their_tools() {
         );
         println!("{}: {} error-level lint findings", outcome.name, outcome.errors.len());
         for (revision, rule, detail) in &outcome.errors {
-            let reviewed =
-                REVIEWED_ERRORS.iter().any(|(h, r, rl, _)| *h == outcome.name && r == revision && rl == rule);
+            let reviewed = REVIEWED_ERRORS
+                .iter()
+                .any(|(h, r, rl, _)| *h == outcome.name && (r == revision || *r == "*") && rl == rule);
             println!("  {} {revision} {rule}: {detail}", if reviewed { "reviewed" } else { "UNREVIEWED" });
             if !reviewed {
                 unexpected.push(format!("{} {revision} {rule}", outcome.name));

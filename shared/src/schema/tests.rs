@@ -432,6 +432,27 @@ fn enum_value_renames_reach_defaults() {
     );
 }
 
+/// Prisma's way of changing an enum: a `_new` type, the columns moved to it, the old one
+/// dropped and the new one renamed. Mixed-case names are quoted as format_type prints them.
+#[test]
+fn mixed_case_types_and_index_columns_are_quoted_and_followed_through_renames() {
+    let schema = replay(
+        "CREATE TYPE \"Status\" AS ENUM ('A', 'B');
+         CREATE TABLE \"Job\" (\"jobStatus\" \"Status\" NOT NULL DEFAULT 'A');
+         CREATE INDEX \"Job_jobStatus_idx\" ON \"Job\" (\"jobStatus\");
+         CREATE TYPE \"Status_new\" AS ENUM ('A', 'C');
+         ALTER TABLE \"Job\" ALTER COLUMN \"jobStatus\" DROP DEFAULT;
+         ALTER TABLE \"Job\" ALTER COLUMN \"jobStatus\" TYPE \"Status_new\" USING (\"jobStatus\"::text::\"Status_new\");
+         ALTER TYPE \"Status\" RENAME TO \"Status_old\";
+         ALTER TYPE \"Status_new\" RENAME TO \"Status\";
+         DROP TYPE \"Status_old\";
+         ALTER TABLE \"Job\" ALTER COLUMN \"jobStatus\" SET DEFAULT 'C';",
+    );
+    assert_eq!(columns(&schema, "Job"), ["jobStatus \"Status\" not null default 'C'"]);
+    let index = &schema.indexes[&QualifiedName::new("", "Job_jobStatus_idx")];
+    assert_eq!(index.keys, ["\"jobStatus\""]);
+}
+
 #[test]
 fn function_results_read_as_pg_get_function_result() {
     let schema = replay(

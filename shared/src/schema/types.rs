@@ -46,21 +46,29 @@ pub fn canonical(type_name: &TypeName) -> String {
     let mut text = match builtin.and_then(|name| builtin_type(name, &modifiers)) {
         Some(text) => text,
         None => {
-            // As format_type prints a type of the project's: each part quoted where needed.
             let name = match names.as_slice() {
-                [schema, name] => QualifiedName::new(&quote(schema), &quote(name)),
-                [.., schema, name] => QualifiedName::new(&quote(schema), &quote(name)),
-                [name] => QualifiedName::new("", &quote(name)),
+                [schema, name] => QualifiedName::new(schema, name),
+                [.., schema, name] => QualifiedName::new(schema, name),
+                [name] => QualifiedName::new("", name),
                 [] => QualifiedName::new("", "?"),
             };
             let modifiers = if modifiers.is_empty() { String::new() } else { format!("({})", modifiers.join(",")) };
-            format!("{name}{modifiers}")
+            format!("{}{modifiers}", type_text(&name))
         }
     };
     if !type_name.array_bounds.is_empty() {
         text.push_str("[]");
     }
     text
+}
+
+/// A type of the project's as format_type prints it, and so as columns carry it: each part
+/// quoted where its case or spelling needs it (Prisma's `"RunEngineVersion"`).
+pub fn type_text(name: &QualifiedName) -> String {
+    match QualifiedName::new("", &name.name) == *name {
+        true => quote(&name.name),
+        false => format!("{}.{}", quote(&name.schema), quote(&name.name)),
+    }
 }
 
 /// `character varying(40)` → `character varying`, `timestamp(3) with time zone` →

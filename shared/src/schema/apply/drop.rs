@@ -112,7 +112,7 @@ impl Applier<'_> {
         if self.schema.types.remove(name).is_none() {
             return false;
         }
-        let type_name = name.to_string();
+        let type_name = types::type_text(name);
         let of_type = |data_type: &str| types::without_array(data_type) == type_name;
         let tables: Vec<QualifiedName> = self
             .schema

@@ -631,7 +631,7 @@ fn function_result(stmt: &CreateFunctionStmt) -> String {
 
 /// Columns (and domains) of the enum `name` whose default is its value `old` show `new`.
 fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) {
-    let type_name = name.to_string();
+    let type_name = types::type_text(name);
     let renamed = |default: &str| expr::rename_literal(default, old, new);
     for table in schema.tables.values_mut() {
         let uses = |c: &Column| {

@@ -2,8 +2,8 @@
 //! rename: indexes and foreign keys to a table, expressions to a column, columns to a type.
 
 use super::{Applier, qualified, relation, words};
-use crate::schema::expr;
 use crate::schema::model::{ConstraintKind, QualifiedName, Schema, TypeKind};
+use crate::schema::{expr, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{AlterObjectSchemaStmt, ObjectType, RenameStmt};
 use std::collections::BTreeMap;
@@ -255,7 +255,7 @@ impl Applier<'_> {
         if !rekey(&mut schema.types, old, new) {
             return false;
         }
-        rename_type_uses(schema, &old.to_string(), &new.to_string());
+        rename_type_uses(schema, &types::type_text(old), &types::type_text(new));
         true
     }
 
@@ -272,7 +272,7 @@ impl Applier<'_> {
         let types: Vec<QualifiedName> = schema.types.keys().filter(|n| n.schema == old).cloned().collect();
         schema.types = std::mem::take(&mut schema.types).into_iter().map(|(n, t)| (moved(&n), t)).collect();
         for name in types {
-            rename_type_uses(schema, &name.to_string(), &moved(&name).to_string());
+            rename_type_uses(schema, &types::type_text(&name), &types::type_text(&moved(&name)));
         }
         let mut indexes = BTreeMap::new();
         for (name, mut index) in std::mem::take(&mut schema.indexes) {
