@@ -17,10 +17,10 @@
 //! postgres_version = 15              # its major version, for when it cannot be asked
 //! backup = "touched"                 # none | touched | schema | full, before each run
 //! backup_dir = "backups"             # or: backup_command = "aws s3 cp - s3://b/$STRATA_BACKUP_NAME"
-//! [[environments.staging.checks.sql]]   # see runbook/checks.rs
-//! [[environments.staging.checks.http]]
 //! rehearsal = "schema"               # what `strata rehearse` copies: "schema" or "data"
 //! require_rehearsal = false          # runs need a successful rehearsal of exactly their plan
+//! [[environments.staging.checks.sql]]   # see runbook/checks.rs
+//! [[environments.staging.checks.http]]
 //!
 //! [state]                            # Strata's own database: users, reviews, approvals, audit
 //! url_env = "STRATA_STATE_URL"       # default: a database in the sandbox cluster
