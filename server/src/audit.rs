@@ -37,6 +37,11 @@ impl<'a> Event<'a> {
 }
 
 pub async fn record(db: &StateDb, event: Event<'_>) -> Result<()> {
+    insert(&db.pool, &event).await
+}
+
+/// The one INSERT of an entry, on the pool or inside a caller's transaction.
+async fn insert<'e>(executor: impl sqlx::PgExecutor<'e>, event: &Event<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO strata.audit (actor, action, environment, subject, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -46,7 +51,7 @@ pub async fn record(db: &StateDb, event: Event<'_>) -> Result<()> {
     .bind(event.subject)
     .bind(&event.detail)
     .bind(event.address)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(())
 }
@@ -75,18 +80,7 @@ pub async fn record_repeated(db: &StateDb, event: Event<'_>, window_minutes: i32
     .execute(&mut *tx)
     .await?;
     if counted.rows_affected() == 0 {
-        sqlx::query(
-            "INSERT INTO strata.audit (actor, action, environment, subject, detail, address)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(event.actor)
-        .bind(&event.action)
-        .bind(event.environment)
-        .bind(event.subject)
-        .bind(&event.detail)
-        .bind(event.address)
-        .execute(&mut *tx)
-        .await?;
+        insert(&mut *tx, &event).await?;
     }
     tx.commit().await?;
     Ok(())

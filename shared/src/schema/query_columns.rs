@@ -3,6 +3,7 @@
 //! knowable (columns of known tables, casts, literals, common functions), else
 //! [`UNKNOWN_TYPE`] — never a guess.
 
+use super::apply::strings;
 use super::model::{QualifiedName, Schema, UNKNOWN_TYPE};
 use super::types;
 use pg_query::NodeEnum;
@@ -413,16 +414,6 @@ fn numeric_common(types: &[String]) -> Option<String> {
         2 => "bigint".into(),
         _ => "numeric".into(),
     })
-}
-
-fn strings(nodes: &[Node]) -> Vec<String> {
-    nodes
-        .iter()
-        .filter_map(|n| match &n.node {
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn is_null(value: &Node) -> bool {
