@@ -185,6 +185,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Columns", "Columnas"),
     ("Constraints", "Restricciones"),
     ("Indexes", "Índices"),
+    ("Policies", "Políticas"),
+    ("row-level security", "seguridad por filas"),
     ("The server cannot be reached.", "No se puede contactar con el servidor."),
     ("Why:", "Por qué:"),
     ("1 statement", "1 sentencia"),
