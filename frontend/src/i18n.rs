@@ -52,6 +52,21 @@ pub fn tr(english: &'static str) -> &'static str {
     }
 }
 
+/// A schema change's field in the current language: `type`, `row security`, or a table's
+/// part with its name (`column email` → `columna email`); unknown words stay as they are.
+pub fn field(english: &str) -> String {
+    if CURRENT.with(Cell::get) == Lang::En {
+        return english.to_owned();
+    }
+    if let Some(spanish) = spanish(english) {
+        return spanish.to_owned();
+    }
+    match english.split_once(' ') {
+        Some((kind, name)) if spanish(kind).is_some() => format!("{} {name}", spanish(kind).unwrap_or(kind)),
+        _ => english.to_owned(),
+    }
+}
+
 fn spanish(english: &str) -> Option<&'static str> {
     TEXTS.iter().find(|(en, _)| *en == english).map(|(_, es)| *es)
 }
@@ -185,6 +200,32 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Columns", "Columnas"),
     ("Constraints", "Restricciones"),
     ("Indexes", "Índices"),
+    ("Policies", "Políticas"),
+    // Schema objects and the fields a schema change compares (diff.rs's words).
+    ("schema", "esquema"),
+    ("type", "tipo"),
+    ("sequence", "secuencia"),
+    ("function", "función"),
+    ("table", "tabla"),
+    ("column", "columna"),
+    ("constraint", "restricción"),
+    ("trigger", "disparador"),
+    ("policy", "política"),
+    ("index", "índice"),
+    ("view", "vista"),
+    ("statistics", "estadísticas"),
+    ("extension", "extensión"),
+    ("comment", "comentario"),
+    ("definition", "definición"),
+    ("nullable", "admite nulos"),
+    ("default", "valor por defecto"),
+    ("identity", "identidad"),
+    ("generated", "generada"),
+    ("returns", "devuelve"),
+    ("language", "lenguaje"),
+    ("owner", "propietario"),
+    ("row security", "seguridad por filas"),
+    ("row-level security", "seguridad por filas"),
     ("The server cannot be reached.", "No se puede contactar con el servidor."),
     ("Why:", "Por qué:"),
     ("1 statement", "1 sentencia"),
@@ -302,6 +343,15 @@ pub const TEXTS: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn schema_change_fields_read_in_spanish_with_their_names_kept() {
+        super::set(super::Lang::Es);
+        let fields = ["column email", "row security", "default", "columnist x"].map(super::field);
+        super::set(super::Lang::En);
+        assert_eq!(fields, ["columna email", "seguridad por filas", "valor por defecto", "columnist x"]);
+        assert_eq!(super::field("column email"), "column email");
+    }
+
     #[test]
     fn every_text_has_one_spanish_version() {
         let mut seen = std::collections::HashSet::new();

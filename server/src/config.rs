@@ -121,6 +121,10 @@ impl ServerConfig {
 pub struct EnvironmentConfig {
     url: Option<String>,
     url_env: Option<String>,
+    /// The studio's own sandbox database (no URL): it runs while `strata serve` runs, so a
+    /// project can give the sandbox a runbook (backups, checks) like any environment.
+    #[serde(default)]
+    sandbox: bool,
     #[serde(default)]
     pub protected: bool,
     approvals_required: Option<u32>,
@@ -200,7 +204,16 @@ impl Config {
             if let Some(bad) = names.into_iter().find(|n| !is_identifier(n)) {
                 bail!("{}: environment `{name}`: `{bad}` is not a plain SQL name (letters, digits, _)", path.display());
             }
-            check_url_source(path, &format!("environment `{name}`"), &environment.url, &environment.url_env)?;
+            if environment.sandbox {
+                if environment.url.is_some() || environment.url_env.is_some() {
+                    bail!(
+                        "{}: environment `{name}` is the sandbox (`sandbox = true`), whose URL strata knows; remove `url`/`url_env`",
+                        path.display()
+                    );
+                }
+            } else {
+                check_url_source(path, &format!("environment `{name}`"), &environment.url, &environment.url_env)?;
+            }
             if let Some(version) = environment.postgres_version
                 && let Err(error) = version.to_string().parse::<PostgresVersion>()
             {
@@ -346,6 +359,7 @@ impl EnvironmentConfig {
         Self {
             url: Some(url),
             url_env: None,
+            sandbox: false,
             protected: false,
             approvals_required: None,
             approver_roles: default_approver_roles(),
@@ -386,7 +400,17 @@ impl EnvironmentConfig {
         libpq_env(&format!("environment `{name}`"), &self.url, &self.url_env)
     }
 
+    /// Whether this is the sandbox (`sandbox = true`), which gets its URL when the sandbox runs.
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox
+    }
+
     pub fn connect_options(&self, name: &str) -> Result<PgConnectOptions> {
+        if self.sandbox && self.url.is_none() {
+            bail!(
+                "environment `{name}` is the studio's sandbox (`sandbox = true`): run plans on it from the studio (`strata serve`)"
+            );
+        }
         connect_options(&format!("environment `{name}`"), &self.url, &self.url_env)
     }
 
@@ -593,5 +617,17 @@ mod tests {
         fuzz(target, &corpus, &crashes, |text| {
             let _ = Config::parse(Path::new("strata.toml"), text);
         });
+    }
+
+    #[test]
+    fn the_sandbox_takes_no_url_and_is_reached_through_the_studio() {
+        let sandbox = load("[environments.local]\nsandbox = true\n").unwrap();
+        let local = &sandbox.environments["local"];
+        assert!(local.is_sandbox());
+        let error = local.connect_options("local").unwrap_err().to_string();
+        assert!(error.contains("run plans on it from the studio"), "{error}");
+        assert!(local.with_url("postgresql://a@b/c".into()).connect_options("local").is_ok());
+        let both = load("[environments.local]\nsandbox = true\nurl = \"postgresql://a@b/c\"\n").unwrap_err();
+        assert!(format!("{both:#}").contains("is the sandbox (`sandbox = true`), whose URL strata knows"), "{both:#}");
     }
 }

@@ -507,7 +507,7 @@ fn the_command_line_keeps_to_the_same_sign_off_on_a_protected_environment() {
     let approved =
         strata(&["upgrade", "heads", "--env", "prod", "--fingerprint", plan["fingerprint"].as_str().unwrap()]);
     assert!(approved.status.success(), "{}", String::from_utf8_lossy(&approved.stderr));
-    assert_eq!(team.targets.rows("prod"), ["9f2b4d6e8a1c"]);
+    assert_eq!(team.targets.rows("prod"), [support::sample_head().0]);
     let (_, audit) = team.json("admin", "GET", "/api/audit", None);
     let cli_run = audit["entries"]
         .as_array()

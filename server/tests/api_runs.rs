@@ -24,7 +24,7 @@ fn plan_run_stream_and_journal_through_the_api() {
     assert_eq!(status, 200);
     assert_eq!(environments[0]["name"], "sandbox");
     assert_eq!(environments[0]["current"], json!([]));
-    assert_eq!(environments[0]["pending"].as_array().unwrap().len(), 35);
+    assert_eq!(environments[0]["pending"].as_array().unwrap().len(), support::sample_head().1);
 
     let events = collect_events(&studio, "/api/events", |e| e["event"] == "run_finished");
     std::thread::sleep(Duration::from_millis(300)); // the stream is subscribed before the run starts
@@ -33,7 +33,7 @@ fn plan_run_stream_and_journal_through_the_api() {
     let (status, body) = studio.post("/api/plans", &request);
     assert_eq!(status, 200, "{body}");
     let preview: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(preview["plan"]["steps"].as_array().unwrap().len(), 35);
+    assert_eq!(preview["plan"]["steps"].as_array().unwrap().len(), support::sample_head().1);
     assert!(preview["sql"].as_str().unwrap().starts_with("BEGIN;"));
     let fingerprint = preview["fingerprint"].as_str().unwrap().to_owned();
 
@@ -58,16 +58,19 @@ fn plan_run_stream_and_journal_through_the_api() {
 
     let events = events.recv_timeout(Duration::from_secs(120)).expect("the event stream ends with the run");
     let count = |kind: &str| events.iter().filter(|e| e["event"] == kind).count();
-    assert_eq!((count("step_started"), count("step_finished"), count("run_finished")), (35, 35, 1));
+    assert_eq!(
+        (count("step_started"), count("step_finished"), count("run_finished")),
+        (support::sample_head().1, support::sample_head().1, 1)
+    );
     assert!(events.iter().all(|e| e["run_id"] == outcome["run_id"] && e["environment"] == "sandbox"));
 
     let (_, environments) = get("/api/environments");
-    assert_eq!(environments[0]["current"], json!(["9f2b4d6e8a1c"]));
+    assert_eq!(environments[0]["current"], json!([support::sample_head().0]));
     assert_eq!(environments[0]["pending"], json!([]));
     let (status, runs) = get("/api/environments/sandbox/runs");
     assert_eq!(status, 200);
     assert_eq!(runs[0]["status"], "succeeded");
-    assert_eq!(runs[0]["steps"].as_array().unwrap().len(), 35);
+    assert_eq!(runs[0]["steps"].as_array().unwrap().len(), support::sample_head().1);
     assert_eq!(runs[0]["started_by"], "admin", "the signed-in user who ran it");
 
     for answer in answers.borrow().iter() {

@@ -90,12 +90,12 @@ async fn the_sample_goes_base_to_head_to_base_in_every_transaction_mode() {
         let db = database(&sandbox, &format!("round_trip_{n}")).await;
         let (result, events) = run(&db, mode, &graph, Request::Upgrade("heads".into())).await;
         result.unwrap();
-        assert_eq!(db.rows().await, ["9f2b4d6e8a1c"], "{mode:?}: at head");
+        assert_eq!(db.rows().await, [support::sample_head().0], "{mode:?}: at head");
         let finished = events.iter().filter(|e| matches!(e, RunEvent::StepFinished { .. })).count();
-        assert_eq!(finished, 35, "{mode:?}: a finished event per step");
+        assert_eq!(finished, support::sample_head().1, "{mode:?}: a finished event per step");
         assert_eq!(
             db.scalar("SELECT count(*)::text FROM strata_history WHERE outcome = 'applied'").await.as_deref(),
-            Some("35")
+            Some(support::sample_head().1.to_string().as_str())
         );
 
         // Part way down, then all the way, through the merges and the non-transactional revisions.
@@ -308,10 +308,10 @@ async fn a_database_that_alembic_upgraded_halfway_is_continued_to_head() {
     assert_eq!(String::from_utf8_lossy(&current.stdout).trim(), "6e9f13a8d250", "strata reads what Alembic wrote");
 
     run(&db, TransactionMode::WholePlan, &graph(&sample), Request::Upgrade("heads".into())).await.0.unwrap();
-    assert_eq!(db.rows().await, ["9f2b4d6e8a1c"]);
+    assert_eq!(db.rows().await, [support::sample_head().0]);
     // And Alembic reads what Strata wrote.
     let theirs = support::alembic::run(project.path(), &["current"], &env);
-    assert_eq!(theirs.trim(), "9f2b4d6e8a1c (head)");
+    assert_eq!(theirs.trim(), format!("{} (head)", support::sample_head().0));
     sandbox.stop().await.unwrap();
 }
 

@@ -557,3 +557,75 @@ async fn the_run_view_shows_the_backup_its_restore_command_and_each_check() {
     drop(studio);
     sandbox.stop().await.unwrap();
 }
+
+/// The sample as a newcomer serves it (`scripts/studio`): its strata.toml gives the sandbox a
+/// runbook whose checks prove row-level security per reseller. A copy of the sample whose
+/// policy no longer binds the table's owner fails the cross-tenant check and is rolled back;
+/// below the revision that made the table, the checks wait (`since`).
+#[test]
+fn the_samples_sandbox_checks_row_level_security_per_tenant() {
+    let sample = support::sample_migrations();
+    let (head, _) = support::sample_head();
+    let serve = |migrations: &std::path::Path| {
+        let state = support::state_dir();
+        let studio = support::Studio::start_with(migrations, state.path(), &sample.join("strata.toml"), &[]);
+        (state, studio)
+    };
+    let run = |studio: &support::Studio, operation: &str, target: &str| {
+        let request = serde_json::json!({ "environment": "sandbox", "operation": operation, "target": target });
+        let (status, preview) = studio.post("/api/plans", &request);
+        assert_eq!(status, 200, "{preview}");
+        let mut confirmed = request.clone();
+        confirmed["fingerprint"] = serde_json::from_str::<serde_json::Value>(&preview).unwrap()["fingerprint"].clone();
+        let (status, outcome) = studio.post("/api/runs", &confirmed);
+        assert_eq!(status, 200, "{outcome}");
+        serde_json::from_str::<serde_json::Value>(&outcome).unwrap()
+    };
+    let passed = |outcome: &serde_json::Value| -> Vec<(String, bool)> {
+        let checks = outcome["checks"].as_array().unwrap();
+        checks.iter().map(|c| (c["name"].as_str().unwrap().to_owned(), c["passed"] == true)).collect()
+    };
+
+    let (_state, studio) = serve(&sample);
+    let applied = run(&studio, "upgrade", "heads");
+    assert_eq!(applied["status"], "succeeded", "{applied}");
+    assert_eq!(applied["backup"]["kind"], "schema");
+    assert_eq!(
+        passed(&applied),
+        [
+            ("reseller north sees its prices".to_owned(), true),
+            ("reseller north cannot see another reseller's prices".to_owned(), true),
+            ("without a reseller, no prices".to_owned(), true),
+        ]
+    );
+    let (_, environments) = studio.get("/api/environments");
+    assert!(environments.contains(&head), "{environments}");
+    let below = run(&studio, "downgrade", "-1");
+    assert_eq!(below["status"], "succeeded", "{below}");
+    assert_eq!(passed(&below), [], "the checks wait for the revision that made their table");
+
+    // The same history, but the policy does not bind the owner (no FORCE).
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir(copy.path().join("versions")).unwrap();
+    for entry in std::fs::read_dir(sample.join("versions")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("ALTER TABLE reseller_price FORCE ROW LEVEL SECURITY;\n", "");
+        std::fs::write(copy.path().join("versions").join(path.file_name().unwrap()), text).unwrap();
+    }
+    let (_state, studio) = serve(copy.path());
+    let refused = run(&studio, "upgrade", "heads");
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert_eq!(
+        passed(&refused)[1],
+        ("reseller north cannot see another reseller's prices".to_owned(), false),
+        "{refused}"
+    );
+    // The revision before it runs outside a transaction (CREATE INDEX CONCURRENTLY), so the
+    // plan commits up to there; the checked revision is what rolls back.
+    let project = strata_server::migrations_dir::load(&sample).unwrap();
+    let parents = &project.graph.get(&head).unwrap().parents;
+    let (_, environments) = studio.get("/api/environments");
+    let environments: serde_json::Value = serde_json::from_str(&environments).unwrap();
+    assert_eq!(environments[0]["current"], serde_json::json!(parents), "the checked revision was rolled back");
+}

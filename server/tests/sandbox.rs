@@ -155,7 +155,7 @@ fn revisions_in_the_sandbox_run_as_a_role_that_cannot_reach_strata_state_or_its_
     assert!(!String::from_utf8_lossy(&environ).contains("s3cret"), "the studio's environment reached PostgreSQL");
 
     // The sample still goes up and down there.
-    assert_eq!(run("upgrade", "9f2b4d6e8a1c")["status"], "succeeded");
+    assert_eq!(run("upgrade", &support::sample_head().0)["status"], "succeeded");
     assert_eq!(run("downgrade", "base")["status"], "succeeded");
     let (_, audit) = state_rows();
     assert!(audit > before.1, "runs are audited, rows only ever added");

@@ -12,8 +12,9 @@ fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
     let (status, body) = studio.get("/api/project");
     assert_eq!(status, 200);
     let project: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(project["heads"], serde_json::json!(["9f2b4d6e8a1c"]));
-    assert_eq!(project["revisions"].as_array().unwrap().len(), 35);
+    let (head, revisions) = support::sample_head();
+    assert_eq!(project["heads"], serde_json::json!([head]));
+    assert_eq!(project["revisions"].as_array().unwrap().len(), revisions);
     assert_eq!(project["diagnostics"], serde_json::json!([]));
 
     let (status, body) = studio.get("/api/environments");
@@ -54,22 +55,25 @@ fn the_kept_project_follows_every_change_of_the_files() {
         let revision = revisions.iter().find(|r| r["id"] == id).cloned();
         (revisions.len(), revision.map(|r| r["message"].as_str().unwrap().to_owned()))
     };
-    assert_eq!(message_of("1975ea83b712"), (35, Some("create accounts".to_owned())));
+    let (head, revisions) = support::sample_head();
+    assert_eq!(message_of("1975ea83b712"), (revisions, Some("create accounts".to_owned())));
     let models: serde_json::Value = serde_json::from_str(&studio.get("/api/models").1).unwrap();
-    assert_eq!(models.as_array().unwrap().len(), 35);
+    assert_eq!(models.as_array().unwrap().len(), revisions);
 
     let file = migrations.path().join("versions/1975ea83b712_create_accounts.sql");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("-- message: create accounts", "-- message: create ACCOUNTS")).unwrap();
-    assert_eq!(message_of("1975ea83b712"), (35, Some("create ACCOUNTS".to_owned())), "same size, new text");
+    assert_eq!(message_of("1975ea83b712"), (revisions, Some("create ACCOUNTS".to_owned())), "same size, new text");
 
-    let added = "-- revision: 5ee5ee5ee5ee\n-- revises: 9f2b4d6e8a1c\n-- message: added\n\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\nSELECT 2;\n";
+    let added = format!(
+        "-- revision: 5ee5ee5ee5ee\n-- revises: {head}\n-- message: added\n\n-- strata:upgrade\nSELECT 1;\n-- strata:downgrade\nSELECT 2;\n"
+    );
     std::fs::write(migrations.path().join("versions/5ee5ee5ee5ee_added.sql"), added).unwrap();
-    assert_eq!(message_of("5ee5ee5ee5ee"), (36, Some("added".to_owned())));
+    assert_eq!(message_of("5ee5ee5ee5ee"), (revisions + 1, Some("added".to_owned())));
     let (status, body) = studio.get("/api/schema?at=5ee5ee5ee5ee");
     assert_eq!(status, 200, "every endpoint sees the new file: {body}");
     let models: serde_json::Value = serde_json::from_str(&studio.get("/api/models").1).unwrap();
-    assert_eq!(models.as_array().unwrap().len(), 36, "the kept models too");
+    assert_eq!(models.as_array().unwrap().len(), revisions + 1, "the kept models too");
 }
 
 fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
@@ -181,8 +185,9 @@ fn schema_endpoints_answer_from_the_model(studio: &Studio) {
     let (status, models) = json("/api/models");
     assert_eq!(status, 200);
     let models = models.as_array().unwrap();
-    assert_eq!(models.len(), 35);
-    assert_eq!(models[0]["revision"], "9f2b4d6e8a1c", "newest first");
+    let (head, revisions) = support::sample_head();
+    assert_eq!(models.len(), revisions);
+    assert_eq!(models[0]["revision"], head, "newest first");
     assert!(
         models.iter().all(|m| m["downgrade_differences"] == serde_json::json!([])),
         "the sample's downgrades reverse"

@@ -126,7 +126,7 @@ async fn an_operator_proposes_an_approver_signs_off_the_operator_runs_and_a_view
     element(&olga, "[data-test=run]").await.click().await.unwrap();
     let outcome = element(&olga, "[data-test=outcome]").await;
     assert_eq!(outcome.attr("data-status").await.unwrap().as_deref(), Some("succeeded"));
-    assert_eq!(tokio::task::block_in_place(|| targets.rows("prod")), ["9f2b4d6e8a1c"]);
+    assert_eq!(tokio::task::block_in_place(|| targets.rows("prod")), [support::sample_head().0]);
     olga.goto(&base).await.unwrap();
     element(&olga, "[data-environment=prod] [data-test=protected]").await;
     element(&olga, &format!("[data-revision='{REVISION}'] [data-review=approved]")).await;

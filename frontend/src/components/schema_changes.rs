@@ -2,7 +2,7 @@
 //! wasm: added, dropped, changed (field by field) and renamed objects, and the statements the
 //! model could not follow.
 
-use crate::i18n::tr;
+use crate::i18n::{self, tr};
 use leptos::prelude::*;
 use strata_shared::schema::{Action, Change, NotModelled, RevisionModel};
 
@@ -57,14 +57,14 @@ fn change_item(change: Change) -> impl IntoView {
                     view! { <del>{shown(detail.before)}</del> " → " <ins>{shown(detail.after)}</ins> }.into_any()
                 }
             };
-            view! { <li><span class="field">{detail.field}</span> " " {value}</li> }
+            view! { <li><span class="field" data-field=detail.field.clone()>{i18n::field(&detail.field)}</span> " " {value}</li> }
         })
         .collect_view();
     let (kind, name) = (change.kind.word(), change.name);
     let name_attribute = name.clone();
     view! {
         <li class=format!("change {action}") data-test="change" data-kind=kind data-action=action data-name=name_attribute>
-            <span class="sign">{sign}</span> " " <span class="kind">{kind}</span> " " <code>{name}</code>
+            <span class="sign">{sign}</span> " " <span class="kind">{tr(kind)}</span> " " <code>{name}</code>
             {renamed}
             <ul class="details">{details}</ul>
         </li>

@@ -1,5 +1,5 @@
 //! The schema at any revision (`/schema?at=…`): the diagram of tables and foreign keys, and
-//! every table with its columns, constraints, indexes and triggers, each with its blame —
+//! every table with its columns, constraints, indexes, triggers and row-level security policies, each with its blame —
 //! which revision made it and which changed it.
 
 use super::{Loaded, revision_options, with_project};
@@ -86,6 +86,22 @@ fn tables(schema: &Schema, blamed: &HashMap<String, BlameEntry>) -> impl IntoVie
                     }
                 })
                 .collect_view();
+            let policies = table
+                .policies
+                .iter()
+                .map(|p| {
+                    view! {
+                        <tr data-policy=p.name.clone()>
+                            <td><code>{p.name.clone()}</code></td>
+                            <td>{describe::policy(p)}</td>
+                            <td>{blame_view(blamed.get(&part(&p.name)))}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let row_security = describe::row_security(table.row_security).map(|state| {
+                view! { <span class="badge" data-test="row-security">{tr("row-level security")} ": " {state}</span> }
+            });
             let indexes = schema
                 .indexes
                 .iter()
@@ -103,7 +119,7 @@ fn tables(schema: &Schema, blamed: &HashMap<String, BlameEntry>) -> impl IntoVie
                 .collect_view();
             view! {
                 <section class="table-card" data-table=table_name.clone() id=format!("table-{table_name}")>
-                    <h3><code>{table_name.clone()}</code> " " <span class="muted">{table.comment.clone().unwrap_or_default()}</span></h3>
+                    <h3><code>{table_name.clone()}</code> " " <span class="muted">{table.comment.clone().unwrap_or_default()}</span> {row_security}</h3>
                     <p class="blame-line">{blame_view(blamed.get(&table_name))}</p>
                     <table class="columns">
                         <tbody>
@@ -113,6 +129,8 @@ fn tables(schema: &Schema, blamed: &HashMap<String, BlameEntry>) -> impl IntoVie
                             {constraints}
                             <tr><th colspan="3">{tr("Indexes")}</th></tr>
                             {indexes}
+                            {(!table.policies.is_empty()).then(|| view! { <tr><th colspan="3">{tr("Policies")}</th></tr> })}
+                            {policies}
                         </tbody>
                     </table>
                 </section>

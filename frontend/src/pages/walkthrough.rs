@@ -73,13 +73,13 @@ pub fn WalkthroughPage() -> impl IntoView {
     }
 }
 
-/// Tables a step added, changed or dropped, or whose columns, constraints or triggers it did.
+/// Tables a step added, changed or dropped, or whose columns, constraints, triggers or policies it did.
 fn touched_tables(changes: &[Change]) -> HashSet<String> {
     changes
         .iter()
         .filter_map(|change| match change.kind {
             ObjectKind::Table => Some(change.name.clone()),
-            ObjectKind::Column | ObjectKind::Constraint | ObjectKind::Trigger => {
+            ObjectKind::Column | ObjectKind::Constraint | ObjectKind::Trigger | ObjectKind::Policy => {
                 change.name.rsplit_once('.').map(|(table, _)| table.to_owned())
             }
             _ => None,

@@ -73,7 +73,9 @@ fn schema_text(schema: &Schema) -> String {
         text.push_str(&format!("{kind} {key}: {returns}language {}\n", function.language));
     }
     for (name, table) in &schema.tables {
-        text.push_str(&format!("table {name}{}\n", comment(&table.comment)));
+        let row_security =
+            describe::row_security(table.row_security).map_or(String::new(), |r| format!(" (row security {r})"));
+        text.push_str(&format!("table {name}{row_security}{}\n", comment(&table.comment)));
         let width = table.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for column in &table.columns {
             let definition = describe::column(column);
@@ -84,6 +86,9 @@ fn schema_text(schema: &Schema) -> String {
         }
         for trigger in &table.triggers {
             text.push_str(&format!("    trigger {} {}\n", trigger.name, describe::trigger(trigger)));
+        }
+        for policy in &table.policies {
+            text.push_str(&format!("    policy {} {}\n", policy.name, describe::policy(policy)));
         }
     }
     for (name, index) in &schema.indexes {

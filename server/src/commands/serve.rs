@@ -38,7 +38,9 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     let configured = Config::load(config_path)?;
     // Rehearsals copy databases into the sandbox cluster.
     let rehearsals_required = configured.environments.values().any(|e| e.policy().require_rehearsal);
-    let needs_sandbox = configured.environments.is_empty() || configured.state.is_none() || rehearsals_required;
+    let sandbox_configured = configured.environments.values().any(EnvironmentConfig::is_sandbox);
+    let needs_sandbox =
+        configured.environments.is_empty() || configured.state.is_none() || rehearsals_required || sandbox_configured;
     let sandbox = if needs_sandbox { Some(Sandbox::start(state_dir).await?) } else { None };
     let sandbox_version = match &sandbox {
         Some(sandbox) => Some(sandbox_version(sandbox).await?),
@@ -57,6 +59,9 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     let mut environments = Vec::new();
     for (name, mut environment) in configured.environments {
         environment.place_backups_under(state_dir);
+        if let Some(sandbox) = sandbox.as_ref().filter(|_| environment.is_sandbox()) {
+            environment = environment.with_url(sandbox.target_url());
+        }
         let pool = http::target_pool(environment.connect_options(&name)?, &configured.server, &environment);
         environments.push(Environment { pool, name, config: environment });
     }

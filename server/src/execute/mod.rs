@@ -305,6 +305,8 @@ async fn run_locked(
     if prepared.fingerprint != confirmed {
         return Err(RunError::Changed);
     }
+    let checks = checks::applicable(&environment.config.checks.sql, graph, prepared.plan.rows_after())
+        .map_err(RunError::Other)?;
     let run_id = by.run_id;
     // Before anything changes, under the lock: the database as the plan found it.
     let written = strata_shared::runbook::written_tables(graph, &prepared.plan);
@@ -342,7 +344,7 @@ async fn run_locked(
         deferred: Vec::new(),
         defer_records: environment.mode == TransactionMode::WholePlan,
         outside_transaction: false,
-        checks: &environment.config.checks.sql,
+        checks: &checks,
         check_results: Vec::new(),
         probe,
     };

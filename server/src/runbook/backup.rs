@@ -99,7 +99,7 @@ async fn stream(mut dump: Child, sink: &mut Sink) -> Result<(u64, String)> {
     let status = dump.wait().await.context("pg_dump did not finish")?;
     let errors = errors.await.unwrap_or_default();
     if !status.success() {
-        bail!("pg_dump failed ({status}): {}", errors.trim());
+        bail!("pg_dump failed ({status}): {}{}", errors.trim(), explanation(&errors));
     }
     copied?;
     Ok((size, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
@@ -282,6 +282,18 @@ fn pg_dump_for(major: u32) -> Result<PathBuf> {
         "no pg_dump for PostgreSQL {major} was found: install its client programs (Debian: postgresql-client-{major}) \
          or set STRATA_PG_BINDIR; the run was not started"
     )
+}
+
+/// What to do about a pg_dump failure that its own words leave open.
+fn explanation(errors: &str) -> &'static str {
+    if errors.contains("would be affected by row-level security policy") {
+        // pg_dump refuses rather than copy only the rows a policy lets it see: good, but the
+        // way out is ours to say.
+        "\n(a table's policy binds the environment's role (FORCE ROW LEVEL SECURITY), so it cannot copy every row: \
+         back up as a role that bypasses row-level security with `backup_command`, or take `backup = \"schema\"`)"
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]

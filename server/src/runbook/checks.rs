@@ -8,6 +8,7 @@
 //! expect = "true"                       # one row, one column, true; or "no rows"
 //! role = "app_user"                     # SET LOCAL ROLE for this check only
 //! settings = { "app.tenant_id" = "a" }  # set_config(..., is_local) for this check only
+//! since = "b2"                          # only where the run leaves b2 applied (its tables exist)
 //!
 //! [[environments.staging.checks.http]]
 //! name = "api health"
@@ -21,6 +22,7 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
+use strata_shared::graph::RevisionGraph;
 use strata_shared::runbook::{CheckKind, CheckPhase, CheckResult, excerpt};
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -41,6 +43,9 @@ pub struct SqlCheck {
     pub role: Option<String>,
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// The revision that made what the query reads: the check runs only where the run leaves
+    /// that revision applied, so a downgrade below it is not refused by a missing table.
+    pub since: Option<String>,
 }
 
 /// What a SQL check's query must return.
@@ -108,6 +113,30 @@ impl Checks {
         }
         Ok(())
     }
+}
+
+/// The checks that apply where a plan leaves the database (`rows_after`): those without
+/// `since`, and those whose revision is applied there. A `since` that names no revision of the
+/// project is an error, found before the run changes anything.
+pub fn applicable(checks: &[SqlCheck], graph: &RevisionGraph, rows_after: &[String]) -> Result<Vec<SqlCheck>> {
+    let heads: Vec<usize> = rows_after.iter().filter_map(|row| graph.index_of(row)).collect();
+    let applied = graph.ancestors(&heads, true);
+    let mut chosen = Vec::new();
+    for check in checks {
+        let applies = match &check.since {
+            None => true,
+            Some(since) => {
+                let Some(index) = graph.index_of(since) else {
+                    bail!("check `{}`: `since` names `{since}`, which is no revision of this project", check.name);
+                };
+                applied.contains(index)
+            }
+        };
+        if applies {
+            chosen.push(check.clone());
+        }
+    }
+    Ok(chosen)
 }
 
 /// `500ms`, `5s`, `2min`.

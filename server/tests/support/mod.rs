@@ -27,6 +27,15 @@ pub fn sample_migrations() -> PathBuf {
     workspace_root().join("migrations")
 }
 
+/// The sample's head and how many revisions lead to it, read from the folder, so tests follow
+/// the sample as it grows.
+pub fn sample_head() -> (String, usize) {
+    let project = strata_server::migrations_dir::load(&sample_migrations()).unwrap();
+    let graph = &project.graph;
+    assert_eq!(graph.heads().len(), 1, "the sample has one head");
+    (graph.id(graph.heads()[0]).to_owned(), graph.len())
+}
+
 pub fn broken_fixture() -> PathBuf {
     workspace_root().join("server/tests/fixtures/broken")
 }

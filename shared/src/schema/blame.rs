@@ -66,6 +66,9 @@ pub fn blame<'m>(schema: &Schema, history: impl IntoIterator<Item = &'m Revision
         for trigger in &table.triggers {
             entry(ObjectKind::Trigger, format!("{name}.{}", trigger.name), &trigger.origin);
         }
+        for policy in &table.policies {
+            entry(ObjectKind::Policy, format!("{name}.{}", policy.name), &policy.origin);
+        }
     }
     for (name, index) in &schema.indexes {
         entry(ObjectKind::Index, name.to_string(), &index.origin);

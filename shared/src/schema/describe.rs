@@ -2,7 +2,8 @@
 //! compare and what `strata schema` prints.
 
 use super::model::{
-    Column, Constraint, ConstraintKind, Identity, Index, Sequence, Statistics, Trigger, TypeKind, View,
+    Column, Constraint, ConstraintKind, Identity, Index, Policy, RowSecurity, Sequence, Statistics, Trigger, TypeKind,
+    View,
 };
 
 /// `bigint not null default now() generated always as identity`.
@@ -129,6 +130,29 @@ pub fn trigger(trigger: &Trigger) -> String {
         text.push_str(&format!(" WHEN ({condition})"));
     }
     text.push_str(&format!(" EXECUTE FUNCTION {}", trigger.call()));
+    text
+}
+
+/// `enabled`, `enabled, forced` (the owner is bound too); none when off.
+pub fn row_security(row_security: RowSecurity) -> Option<String> {
+    match (row_security.enabled, row_security.forced) {
+        (false, false) => None,
+        (true, false) => Some("enabled".to_owned()),
+        (true, true) => Some("enabled, forced".to_owned()),
+        (false, true) => Some("forced (not enabled)".to_owned()),
+    }
+}
+
+/// `PERMISSIVE FOR SELECT TO app USING (…) WITH CHECK (…)`, in `CREATE POLICY`'s order.
+pub fn policy(policy: &Policy) -> String {
+    let kind = if policy.permissive { "PERMISSIVE" } else { "RESTRICTIVE" };
+    let mut text = format!("{kind} FOR {} TO {}", policy.command, policy.roles.join(", "));
+    if let Some(using) = &policy.using {
+        text.push_str(&format!(" USING ({using})"));
+    }
+    if let Some(check) = &policy.with_check {
+        text.push_str(&format!(" WITH CHECK ({check})"));
+    }
     text
 }
 

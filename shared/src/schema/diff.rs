@@ -2,7 +2,7 @@
 //! field), and renamed — an object whose name changed keeps its [`Origin`], so a rename is not
 //! mistaken for a drop and an add.
 
-use super::model::{Column, Constraint, Extension, Namespace, Origin, Schema, Table, Trigger};
+use super::model::{Column, Constraint, Extension, Namespace, Origin, Policy, Schema, Table, Trigger};
 use super::{describe, expr};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +19,7 @@ pub enum ObjectKind {
     Column,
     Constraint,
     Trigger,
+    Policy,
     Index,
     View,
     Statistics,
@@ -36,6 +37,7 @@ impl ObjectKind {
             ObjectKind::Column => "column",
             ObjectKind::Constraint => "constraint",
             ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
             ObjectKind::Index => "index",
             ObjectKind::View => "view",
             ObjectKind::Statistics => "statistics",
@@ -179,12 +181,20 @@ fn namespace_entries<'a>(map: &'a BTreeMap<String, Namespace>, other: &BTreeMap<
         .collect()
 }
 
-/// A table's own fields; its parts are compared one by one when both sides have it.
+/// How many of [`table_fields`] are the table's own (the rest are its parts).
+const TABLE_OWN_FIELDS: usize = 2;
+
+/// A table's own fields, then its parts; the parts are compared one by one when both sides
+/// have the table.
 fn table_fields(table: &Table) -> Vec<(String, Option<String>)> {
-    let mut fields = vec![("comment".to_owned(), table.comment.clone())];
+    let mut fields = vec![
+        ("comment".to_owned(), table.comment.clone()),
+        ("row security".to_owned(), describe::row_security(table.row_security)),
+    ];
     fields.extend(table.columns.iter().map(|c| (format!("column {}", c.name), Some(describe::column(c)))));
     fields.extend(table.constraints.iter().map(|c| (format!("constraint {}", c.name), Some(describe::constraint(c)))));
     fields.extend(table.triggers.iter().map(|t| (format!("trigger {}", t.name), Some(describe::trigger(t)))));
+    fields.extend(table.policies.iter().map(|p| (format!("policy {}", p.name), Some(describe::policy(p)))));
     fields
 }
 
@@ -258,7 +268,8 @@ fn whole(kind: ObjectKind, entry: &Entry<'_>, action: Action) -> Change {
 
 fn compare(kind: ObjectKind, before: &Entry<'_>, after: &Entry<'_>, changes: &mut Vec<Change>) {
     let renamed_from = (before.name != after.name).then(|| before.name.clone());
-    let own_fields = |e: &Entry<'_>| if e.table.is_some() { e.fields[..1].to_vec() } else { e.fields.clone() };
+    let own_fields =
+        |e: &Entry<'_>| if e.table.is_some() { e.fields[..TABLE_OWN_FIELDS].to_vec() } else { e.fields.clone() };
     let (old, new) = (own_fields(before), own_fields(after));
     let details: Vec<Detail> = old
         .iter()
@@ -293,6 +304,7 @@ fn parts(table: &str, before: &Table, after: &Table, changes: &mut Vec<Change>) 
         (ObjectKind::Column, column_entries(table, before), column_entries(table, after)),
         (ObjectKind::Constraint, constraint_entries(table, before), constraint_entries(table, after)),
         (ObjectKind::Trigger, trigger_entries(table, before), trigger_entries(table, after)),
+        (ObjectKind::Policy, policy_entries(table, before), policy_entries(table, after)),
     ] {
         let keep_old: Vec<bool> = old.iter().map(|e| !same(e, &new)).collect();
         let keep_new: Vec<bool> = new.iter().map(|e| !same(e, &old)).collect();
@@ -339,4 +351,9 @@ fn trigger_entries<'a>(name: &str, table: &'a Table) -> Vec<Entry<'a>> {
         vec![("definition".to_owned(), Some(describe::trigger(t))), ("comment".to_owned(), t.comment.clone())]
     };
     table.triggers.iter().map(|t| part(name, table, &t.name, &t.origin, fields(t))).collect()
+}
+
+fn policy_entries<'a>(name: &str, table: &'a Table) -> Vec<Entry<'a>> {
+    let fields = |p: &Policy| vec![("definition".to_owned(), Some(describe::policy(p)))];
+    table.policies.iter().map(|p| part(name, table, &p.name, &p.origin, fields(p))).collect()
 }

@@ -101,6 +101,34 @@ pub struct Table {
     pub constraints: Vec<Constraint>,
     pub triggers: Vec<Trigger>,
     pub comment: Option<String>,
+    /// `ENABLE`/`FORCE ROW LEVEL SECURITY` (`relrowsecurity`, `relforcerowsecurity`).
+    #[serde(default)]
+    pub row_security: RowSecurity,
+    /// `CREATE POLICY … ON` this table, in creation order.
+    #[serde(default)]
+    pub policies: Vec<Policy>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSecurity {
+    pub enabled: bool,
+    /// The table's owner is bound by the policies too.
+    pub forced: bool,
+}
+
+/// A row-level security policy, in `pg_policies` words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    pub origin: Origin,
+    /// `PERMISSIVE` or `RESTRICTIVE`.
+    pub permissive: bool,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// `public` when none is named.
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
 }
 
 impl Table {

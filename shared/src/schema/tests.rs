@@ -530,3 +530,44 @@ fn expression_keys_view_column_lists_and_null_defaults_read_as_postgresql_keeps_
     assert_eq!(view("counts"), "SELECT id AS sid, sum(id) AS total FROM s GROUP BY id");
     assert_eq!(view("names"), "SELECT name AS n, id FROM s");
 }
+
+#[test]
+fn row_level_security_and_policies_follow_their_statements() {
+    let policies = |schema: &Schema| -> Vec<String> {
+        table(schema, "price").policies.iter().map(|p| format!("{} {}", p.name, describe::policy(p))).collect()
+    };
+    let schema = replay(
+        "CREATE TABLE price (tenant text, sku text, cents int);
+         ALTER TABLE price ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+         CREATE POLICY mine ON price USING (tenant = current_setting('app.tenant_id', true));
+         CREATE POLICY writes ON price AS RESTRICTIVE FOR INSERT TO app_user, CURRENT_USER WITH CHECK (cents >= 0);
+         ALTER POLICY mine ON price TO app_user;
+         ALTER POLICY writes ON price RENAME TO checked_writes;
+         ALTER TABLE price RENAME COLUMN tenant TO tenant_id;",
+    );
+    assert_eq!(table(&schema, "price").row_security, RowSecurity { enabled: true, forced: true });
+    assert_eq!(
+        policies(&schema),
+        [
+            "mine PERMISSIVE FOR ALL TO app_user USING (tenant_id = current_setting('app.tenant_id', true))",
+            "checked_writes RESTRICTIVE FOR INSERT TO app_user, current_user WITH CHECK (cents >= 0)",
+        ]
+    );
+
+    let (after, notes) = replay_on(
+        schema.clone(),
+        "r2",
+        "DROP POLICY checked_writes ON price; ALTER TABLE price NO FORCE ROW LEVEL SECURITY;",
+    );
+    assert_eq!(notes, Vec::<String>::new());
+    assert_eq!(table(&after, "price").row_security, RowSecurity { enabled: true, forced: false });
+    let changes: Vec<(ObjectKind, String, Action)> =
+        diff(&schema, &after).into_iter().map(|c| (c.kind, c.name, c.action)).collect();
+    assert_eq!(
+        changes,
+        [
+            (ObjectKind::Table, "price".to_owned(), Action::Changed),
+            (ObjectKind::Policy, "price.checked_writes".to_owned(), Action::Dropped),
+        ]
+    );
+}

@@ -32,7 +32,12 @@ impl Applier<'_> {
                 },
                 ObjectType::ObjectStatisticExt => self.schema.statistics.remove(&name).is_some(),
                 ObjectType::ObjectExtension => self.schema.extensions.remove(&name.name).is_some(),
-                ObjectType::ObjectTrigger => self.drop_trigger(object),
+                ObjectType::ObjectTrigger => {
+                    table_part(object).is_some_and(|(table, trigger)| self.drop_trigger(&table, &trigger))
+                }
+                ObjectType::ObjectPolicy => {
+                    table_part(object).is_some_and(|(table, policy)| self.drop_policy(&table, &policy))
+                }
                 other => {
                     self.skip(format!("DROP {} is not modelled", words(other)));
                     continue;
@@ -172,19 +177,24 @@ impl Applier<'_> {
         self.schema.namespaces.remove(schema).is_some()
     }
 
-    fn drop_trigger(&mut self, object: &Node) -> bool {
-        let Some(NodeEnum::List(list)) = &object.node else { return false };
-        let parts = strings(&list.items);
-        let Some((trigger, table)) = parts.split_last() else { return false };
-        let table = match table {
-            [.., schema, name] => QualifiedName::new(schema, name),
-            [name] => QualifiedName::new("", name),
-            [] => return false,
-        };
-        let Some(entry) = self.schema.tables.get_mut(&table) else { return false };
-        let position = entry.triggers.iter().position(|t| t.name == *trigger);
+    fn drop_trigger(&mut self, table: &QualifiedName, trigger: &str) -> bool {
+        let Some(entry) = self.schema.tables.get_mut(table) else { return false };
+        let position = entry.triggers.iter().position(|t| t.name == trigger);
         position.map(|i| Arc::make_mut(entry).triggers.remove(i)).is_some()
     }
+}
+
+/// `DROP TRIGGER/POLICY name ON table` names the table's parts, then the object's own name.
+fn table_part(object: &Node) -> Option<(QualifiedName, String)> {
+    let Some(NodeEnum::List(list)) = &object.node else { return None };
+    let parts = strings(&list.items);
+    let (name, table) = parts.split_last()?;
+    let table = match table {
+        [.., schema, table] => QualifiedName::new(schema, table),
+        [table] => QualifiedName::new("", table),
+        [] => return None,
+    };
+    Some((table, name.clone()))
 }
 
 /// The name a DROP names: `a.b` lists, plain strings (schemas) and type names.

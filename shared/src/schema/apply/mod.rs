@@ -5,6 +5,7 @@
 
 mod drop;
 mod objects;
+mod policy;
 mod rename;
 mod table;
 
@@ -46,6 +47,8 @@ impl Applier<'_> {
             NodeEnum::CreateTableAsStmt(stmt) => self.create_table_as(stmt),
             NodeEnum::CreateFunctionStmt(stmt) => self.create_function(stmt),
             NodeEnum::CreateTrigStmt(stmt) => self.create_trigger(stmt),
+            NodeEnum::CreatePolicyStmt(stmt) => self.create_policy(stmt),
+            NodeEnum::AlterPolicyStmt(stmt) => self.alter_policy(stmt),
             NodeEnum::CommentStmt(stmt) => self.comment(stmt),
             NodeEnum::CreateSchemaStmt(stmt) => self.create_schema(stmt),
             NodeEnum::CreateExtensionStmt(stmt) => self.create_extension(stmt),

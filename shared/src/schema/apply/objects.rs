@@ -258,7 +258,15 @@ impl Applier<'_> {
                 comment: None,
             })
             .collect();
-        let table = Table { origin, columns, constraints: Vec::new(), triggers: Vec::new(), comment: None };
+        let table = Table {
+            origin,
+            columns,
+            constraints: Vec::new(),
+            triggers: Vec::new(),
+            comment: None,
+            row_security: Default::default(),
+            policies: Vec::new(),
+        };
         self.schema.tables.insert(name, Arc::new(table));
     }
 

@@ -35,6 +35,7 @@ impl Applier<'_> {
                 let constraint = table.constraints.iter_mut().find(|c| c.name == stmt.subname);
                 constraint.map(|c| c.name = stmt.newname.clone()).is_some()
             }),
+            ObjectType::ObjectPolicy => self.rename_policy(&target, &stmt.subname, &stmt.newname),
             ObjectType::ObjectTrigger => self.table_mut(&target).is_some_and(|table| {
                 let trigger = table.triggers.iter_mut().find(|t| t.name == stmt.subname);
                 trigger.map(|t| t.name = stmt.newname.clone()).is_some()
@@ -204,6 +205,11 @@ impl Applier<'_> {
             rename_in(&mut trigger.update_columns, old, new);
             if let Some(condition) = trigger.condition.as_mut() {
                 *condition = expr::rename_column_qualified(condition, old, new, &["old", "new"]);
+            }
+        }
+        for policy in &mut entry.policies {
+            for expression in policy.using.iter_mut().chain(policy.with_check.iter_mut()) {
+                *expression = expr::rename_column(expression, old, new);
             }
         }
         for constraint in &mut entry.constraints {

@@ -49,6 +49,8 @@ impl Applier<'_> {
             constraints: Vec::new(),
             triggers: Vec::new(),
             comment: None,
+            row_security: Default::default(),
+            policies: Vec::new(),
         };
         self.schema.tables.insert(name.clone(), Arc::new(table));
         let mut pending = Vec::new();
@@ -86,7 +88,9 @@ impl Applier<'_> {
             return;
         }
         for command in commands {
-            self.alter_table_command(&name, command);
+            if !self.row_security_command(&name, subtype(command)) {
+                self.alter_table_command(&name, command);
+            }
         }
     }
 
