@@ -530,3 +530,51 @@ fn expression_keys_view_column_lists_and_null_defaults_read_as_postgresql_keeps_
     assert_eq!(view("counts"), "SELECT id AS sid, sum(id) AS total FROM s GROUP BY id");
     assert_eq!(view("names"), "SELECT name AS n, id FROM s");
 }
+
+#[test]
+fn a_dropped_column_takes_only_the_views_that_read_it() {
+    let schema = replay(
+        "CREATE TABLE versions (id int PRIMARY KEY, crate_id int, num text);
+         CREATE TABLE version_downloads (id int, version_id int, downloads int, note text);
+         CREATE MATERIALIZED VIEW recent (crate_id, downloads) AS
+             SELECT crate_id, sum(version_downloads.downloads) FROM version_downloads
+             JOIN versions ON version_downloads.version_id = versions.id GROUP BY crate_id;
+         CREATE UNIQUE INDEX recent_crate ON recent (crate_id);
+         CREATE VIEW own_ids AS SELECT d.id FROM version_downloads d;
+         CREATE VIEW inner_ids AS SELECT x FROM (SELECT id AS x FROM versions) s;
+         CREATE VIEW notes AS SELECT n FROM (SELECT note AS n FROM version_downloads) s;
+         CREATE VIEW numbers AS SELECT 'v' AS num UNION SELECT num FROM versions;
+         CREATE VIEW starred AS SELECT * FROM version_downloads;
+         ALTER TABLE version_downloads DROP COLUMN id CASCADE;
+         ALTER TABLE version_downloads DROP COLUMN note CASCADE;
+         ALTER TABLE versions DROP COLUMN num CASCADE;",
+    );
+    let views: Vec<&str> = schema.views.keys().map(|v| v.name.as_str()).collect();
+    assert_eq!(views, ["inner_ids", "recent"], "versions.id is not version_downloads.id");
+    assert!(schema.indexes.contains_key(&QualifiedName::parse("recent_crate")));
+    // Without CASCADE, PostgreSQL refuses while a view or foreign key uses the column: a DROP
+    // that ran left nothing outside the table to drop, whatever the view's text names.
+    let (schema, notes) = replay_on(
+        schema,
+        "r2",
+        "CREATE VIEW crates AS SELECT v.crate_id FROM versions v;
+         ALTER TABLE versions DROP COLUMN crate_id;",
+    );
+    assert_eq!(notes, Vec::<String>::new());
+    assert!(schema.views.contains_key(&QualifiedName::parse("crates")));
+}
+
+#[test]
+fn min_and_max_of_an_enum_or_an_array_keep_its_type() {
+    let schema = replay(
+        "CREATE TYPE follower_state AS ENUM ('pending', 'accepted');
+         CREATE TABLE follower (person_id int, state follower_state, tags text[]);
+         CREATE TABLE block (person_id int);
+         CREATE TABLE actions AS
+             SELECT person_id, max(follow_state) AS follow_state, min(tags) AS tags
+             FROM (SELECT person_id, state AS follow_state, tags FROM follower
+                   UNION ALL SELECT person_id, NULL::follower_state, NULL::text[] FROM block) s
+             GROUP BY person_id;",
+    );
+    assert_eq!(columns(&schema, "actions"), ["person_id integer", "follow_state follower_state", "tags text[]"]);
+}

@@ -7,6 +7,7 @@ mod drop;
 mod objects;
 mod rename;
 mod table;
+mod view_columns;
 
 use super::model::{Origin, QualifiedName, Schema, Table};
 use pg_query::NodeEnum;
