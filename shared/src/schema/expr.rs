@@ -2,6 +2,7 @@
 //! and rewritten when a column they name is renamed (PostgreSQL stores them by column number,
 //! so its catalog follows the rename).
 
+use super::model::{DEFAULT_SCHEMA, QualifiedName};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, KeywordKind, LimitOption, Node, ResTarget, SelectStmt, SetOperation, Token};
 
@@ -76,6 +77,16 @@ pub fn quote(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
+}
+
+/// A relation as a `regclass` literal, as PostgreSQL prints it in `nextval('…'::regclass)`:
+/// quoted where the name needs it, schema-qualified outside `public`.
+pub fn regclass_literal(name: &QualifiedName) -> String {
+    let text = match name.schema.as_str() {
+        DEFAULT_SCHEMA => quote(&name.name),
+        schema => format!("{}.{}", quote(schema), quote(&name.name)),
+    };
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// `expression` with its casts `::old` (or `::old[]`) to a renamed type written `::new`;

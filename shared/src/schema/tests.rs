@@ -132,11 +132,12 @@ fn what_is_not_modelled_is_said_and_the_rest_goes_on() {
         "CREATE TABLE t (id int);
          GRANT SELECT ON t TO reporting;
          ALTER TABLE missing ADD COLUMN x int;
-         DO $$ BEGIN RAISE NOTICE 'x'; END $$;
+         DO $$ BEGIN RAISE NOTICE 'x'; EXECUTE 'ALTER TABLE t ADD COLUMN ' || 'x int'; END $$;
          UPDATE t SET id = 1;
          ALTER TABLE t ADD COLUMN name text;",
     );
     assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(notes[2], "a DO block's EXECUTE of SQL built at run time is not modelled");
     assert_eq!(notes[0], "this kind of statement is not part of the schema model");
     assert_eq!(notes[1], "table missing is not in the model");
     assert_eq!(columns(&schema, "t"), ["id integer", "name text"]);
@@ -577,4 +578,80 @@ fn min_and_max_of_an_enum_or_an_array_keep_its_type() {
              GROUP BY person_id;",
     );
     assert_eq!(columns(&schema, "actions"), ["person_id integer", "follow_state follower_state", "tags text[]"]);
+}
+
+#[test]
+fn do_blocks_apply_what_they_surely_run_and_follow_catalog_conditions() {
+    let (schema, notes) = replay_on(
+        Schema::default(),
+        "r1",
+        "CREATE TABLE env (id text PRIMARY KEY, project text);
+         CREATE TABLE action (id int, env_id text, user_id text);
+         DO $$
+         DECLARE words text[] := ARRAY['apple', 'pear'];
+         BEGIN
+           ALTER TABLE env ADD COLUMN shortcode text;
+           UPDATE env SET shortcode = words[1];
+           CREATE UNIQUE INDEX env_shortcode_key ON env (project, shortcode);
+         END $$;
+         DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_env_fkey FOREIGN KEY (env_id) REFERENCES env (id);
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_twice CHECK (id > 0);
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM information_schema.table_constraints
+                          WHERE table_name = 'env' AND constraint_name = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_user CHECK (user_id <> '');
+           END IF;
+         END $$;
+         DO $$ BEGIN
+           IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'gone') THEN
+             ALTER TABLE action DROP COLUMN user_id;
+           ELSIF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'action' AND column_name = 'id') THEN
+             ALTER TABLE action ADD COLUMN seen boolean;
+           END IF;
+         END $$;
+         DO $$ BEGIN
+           IF (SELECT count(*) FROM env) = 2 THEN INSERT INTO action (id) VALUES (1); END IF;
+           FOR i IN 1..2 LOOP UPDATE action SET id = i; END LOOP;
+         END $$;
+         DO $$ BEGIN
+           IF (SELECT count(*) FROM env) = 2 THEN ALTER TABLE action ADD COLUMN maybe int; END IF;
+           EXECUTE 'ALTER TABLE action ADD COLUMN dynamic int';
+         END $$;",
+    );
+    assert_eq!(columns(&schema, "env"), ["id text not null", "project text", "shortcode text"]);
+    assert!(schema.indexes.contains_key(&QualifiedName::parse("env_shortcode_key")));
+    assert_eq!(
+        constraints(&schema, "action").iter().map(|c| c.split(' ').next().unwrap()).collect::<Vec<_>>(),
+        ["action_env_fkey", "action_user"]
+    );
+    assert_eq!(columns(&schema, "action"), ["id integer", "env_id text", "user_id text", "seen boolean"]);
+    assert_eq!(
+        notes,
+        [
+            "a DO block's IF whose condition the model cannot answer is not modelled",
+            "a DO block's EXECUTE of SQL built at run time is not modelled"
+        ]
+    );
+}
+
+#[test]
+fn a_serial_of_a_mixed_case_table_names_its_sequence_quoted() {
+    let schema = replay(
+        "CREATE TABLE \"Checkpoint\" (\"id\" BIGSERIAL NOT NULL, note text);
+         CREATE SCHEMA audit;
+         CREATE TABLE audit.\"Entry\" (id serial);
+         ALTER SEQUENCE audit.\"Entry_id_seq\" RENAME TO \"Entry_seq\";",
+    );
+    assert_eq!(
+        columns(&schema, "Checkpoint")[0],
+        "id bigint not null default nextval('\"Checkpoint_id_seq\"'::regclass)"
+    );
+    assert_eq!(
+        columns(&schema, "audit.Entry")[0],
+        "id integer not null default nextval('audit.\"Entry_seq\"'::regclass)"
+    );
 }

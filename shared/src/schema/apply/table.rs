@@ -291,7 +291,7 @@ impl Applier<'_> {
         if serial.is_some() {
             // serial = a sequence owned by the column, its nextval as the default, NOT NULL.
             let sequence = table.sibling(&names::relation_name(self.schema, table, &[column.name.clone()], "seq"));
-            column.default = Some(format!("nextval('{sequence}'::regclass)"));
+            column.default = Some(format!("nextval({}::regclass)", expr::regclass_literal(&sequence)));
             column.not_null = true;
             let owned_by = Some((table.clone(), column.name.clone()));
             let origin = self.new_origin();
