@@ -73,6 +73,20 @@ struct View {
     table: String,
     columns: Vec<String>,
     over: Option<String>,
+    /// A column of another table it joins, often named as one of `table`'s it does not read
+    /// (a DROP COLUMN … CASCADE of that one must leave the view).
+    joined: Option<(String, String)>,
+}
+
+impl View {
+    fn reads(&self, table: &str, column: &str) -> bool {
+        (self.table == table && self.columns.iter().any(|c| c == column))
+            || self.joined.as_ref().is_some_and(|(t, c)| t == table && c == column)
+    }
+
+    fn is_over(&self, table: &str) -> bool {
+        self.table == table || self.joined.as_ref().is_some_and(|(t, _)| t == table)
+    }
 }
 
 /// What the generator knows it made (just enough to write valid next statements).
@@ -91,12 +105,12 @@ impl State {
     /// Whether views or triggers use the column (PostgreSQL then refuses to change its type,
     /// and the model does not follow renames into view queries).
     fn pinned(&self, table: &Table, column: &str) -> bool {
-        self.views.iter().any(|v| v.table == table.name && v.columns.iter().any(|c| c == column))
+        self.views.iter().any(|v| v.reads(&table.name, column))
             || table.triggers.iter().any(|(_, columns)| columns.iter().any(|c| c == column))
     }
 
     fn has_views(&self, table: &str) -> bool {
-        self.views.iter().any(|v| v.table == table)
+        self.views.iter().any(|v| v.is_over(table))
     }
 
     /// A view is dropped (with CASCADE): the views over it go too.
@@ -116,12 +130,8 @@ impl State {
         table.statistics.retain(|(_, columns)| !columns.iter().any(|c| c == column));
         table.triggers.retain(|(_, columns)| !columns.iter().any(|c| c == column));
         let name = table.name.clone();
-        let views: Vec<String> = self
-            .views
-            .iter()
-            .filter(|v| v.table == name && v.over.is_none() && v.columns.iter().any(|c| c == column))
-            .map(|v| v.name.clone())
-            .collect();
+        let views: Vec<String> =
+            self.views.iter().filter(|v| v.over.is_none() && v.reads(&name, column)).map(|v| v.name.clone()).collect();
         for view in views {
             self.forget_view(&view);
         }
@@ -129,7 +139,7 @@ impl State {
 
     fn forget_table(&mut self, table_at: usize) -> Table {
         let table = self.tables.remove(table_at);
-        let views: Vec<String> = self.views.iter().filter(|v| v.table == table.name).map(|v| v.name.clone()).collect();
+        let views: Vec<String> = self.views.iter().filter(|v| v.is_over(&table.name)).map(|v| v.name.clone()).collect();
         for view in views {
             self.forget_view(&view);
         }
@@ -189,7 +199,8 @@ fn statement(random: &mut Random, state: &mut State) -> String {
             let table = &mut state.tables[table_at];
             let sql = format!("ALTER TABLE {} ADD COLUMN {};", table.name, column.1);
             table.columns.push(column.0);
-            sql
+            // A DO block runs its statements as written outside it.
+            if random.chance(25) { format!("DO $$ BEGIN {sql} END $$;") } else { sql }
         }
         6 => {
             let table = &mut state.tables[table_at];
@@ -207,7 +218,7 @@ fn statement(random: &mut Random, state: &mut State) -> String {
             let table = &state.tables[table_at];
             let at = random.below(table.columns.len());
             let column = &table.columns[at].name.clone();
-            if state.views.iter().any(|v| v.table == table.name && v.columns.contains(column)) {
+            if state.views.iter().any(|v| v.reads(&table.name, column)) {
                 return format!("COMMENT ON COLUMN {}.{column} IS 'seen by a view';", table.name);
             }
             for (_, columns) in &mut state.tables[table_at].triggers {
@@ -290,7 +301,21 @@ fn statement(random: &mut Random, state: &mut State) -> String {
             let name = state.fresh("chk");
             let table = &mut state.tables[table_at];
             let valid = if random.chance(30) { " NOT VALID" } else { "" };
-            if named {
+            if named && random.chance(40) {
+                // Added only if no constraint of that name exists yet (sometimes one does).
+                let name = match table.constraints.last().filter(|_| random.chance(50)) {
+                    Some(existing) => existing.clone(),
+                    None => {
+                        table.constraints.push(name.clone());
+                        name
+                    }
+                };
+                format!(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{name}') THEN \
+                     ALTER TABLE {} ADD CONSTRAINT {name} CHECK ({column} >= 0); END IF; END $$;",
+                    table.name
+                )
+            } else if named {
                 table.constraints.push(name.clone());
                 format!("ALTER TABLE {} ADD CONSTRAINT {name} CHECK ({column} >= 0){valid};", table.name)
             } else {
@@ -569,14 +594,32 @@ fn create_view(random: &mut Random, state: &mut State, table_at: usize) -> Strin
     let name = state.fresh("view");
     if let Some(base) = state.views.last().cloned().filter(|_| random.chance(30)) {
         let sql = format!("CREATE VIEW {name} AS SELECT * FROM {};", base.name);
-        state.views.push(View { name, table: base.table, columns: base.columns, over: Some(base.name) });
+        state.views.push(View { over: Some(base.name.clone()), name, ..base });
         return sql;
     }
     let table = &state.tables[table_at];
     let columns: Vec<String> = table.columns.iter().filter(|_| random.chance(50)).map(|c| c.name.clone()).collect();
     let columns = if columns.is_empty() { vec![table.columns[0].name.clone()] } else { columns };
-    let sql = format!("CREATE VIEW {name} AS SELECT {} FROM {};", columns.join(", "), table.name);
-    state.views.push(View { name, table: table.name.clone(), columns, over: None });
+    // Preferably a table with a column named as one of this table's but its first (a copy
+    // made by CREATE TABLE … AS), so that column may later be dropped with CASCADE.
+    let shares = |t: &Table| t.columns.iter().any(|c| table.columns[1..].iter().any(|o| o.name == c.name));
+    let others = state.tables.iter().filter(|t| t.name != table.name);
+    let other = others.clone().find(|t| shares(t)).or_else(|| others.clone().next()).filter(|_| random.chance(40));
+    let Some(other) = other else {
+        let sql = format!("CREATE VIEW {name} AS SELECT {} FROM {};", columns.join(", "), table.name);
+        state.views.push(View { name, table: table.name.clone(), columns, over: None, joined: None });
+        return sql;
+    };
+    // That column, each named with its table.
+    let shared = other.columns.iter().find(|c| table.columns[1..].iter().any(|t| t.name == c.name));
+    let joined = shared.unwrap_or(&other.columns[0]).name.clone();
+    let (table_name, other_name) = (table.name.clone(), other.name.clone());
+    let own: Vec<String> = columns.iter().map(|c| format!("{table_name}.{c}")).collect();
+    let sql = format!(
+        "CREATE VIEW {name} AS SELECT {}, {other_name}.{joined} AS {name}_joined FROM {table_name} JOIN {other_name} ON true;",
+        own.join(", ")
+    );
+    state.views.push(View { name, table: table_name, columns, over: None, joined: Some((other_name, joined)) });
     sql
 }
 

@@ -2,6 +2,7 @@
 //! and rewritten when a column they name is renamed (PostgreSQL stores them by column number,
 //! so its catalog follows the rename).
 
+use super::model::{DEFAULT_SCHEMA, QualifiedName};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{self, KeywordKind, LimitOption, Node, ResTarget, SelectStmt, SetOperation, Token};
 
@@ -78,19 +79,14 @@ pub fn quote(name: &str) -> String {
     if plain { name.to_owned() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
 }
 
-/// Whether a query selects `*` or `t.*` (PostgreSQL expands it to the columns it had then,
-/// which the view then depends on), as opposed to multiplying or `count(*)`.
-pub fn selects_star(query: &str) -> bool {
-    let Ok(scan) = pg_query::scan(query) else { return false };
-    let tokens = &scan.tokens;
-    let text = |i: usize| query[tokens[i].start as usize..tokens[i].end as usize].to_ascii_lowercase();
-    tokens.iter().enumerate().any(|(i, token)| {
-        token.token == Token::Ascii42 as i32
-            && i > 0
-            && (tokens[i - 1].token == Token::Ascii44 as i32
-                || tokens[i - 1].token == Token::Ascii46 as i32
-                || ["select", "distinct", "all"].contains(&text(i - 1).as_str()))
-    })
+/// A relation as a `regclass` literal, as PostgreSQL prints it in `nextval('…'::regclass)`:
+/// quoted where the name needs it, schema-qualified outside `public`.
+pub fn regclass_literal(name: &QualifiedName) -> String {
+    let text = match name.schema.as_str() {
+        DEFAULT_SCHEMA => quote(&name.name),
+        schema => format!("{}.{}", quote(schema), quote(&name.name)),
+    };
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// `expression` with its casts `::old` (or `::old[]`) to a renamed type written `::new`;
@@ -300,8 +296,6 @@ mod tests {
         assert_eq!(figure_name(values[1]), "lower");
         assert_eq!(figure_name(values[2]), "expr");
         assert_eq!(column_names("quantity > 0 AND price::numeric < total"), ["quantity", "price", "total"]);
-        assert!(selects_star("SELECT * FROM t") && selects_star("SELECT a, t.* FROM t"));
-        assert!(!selects_star("SELECT a * b, count(*) FROM t"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! [`UNKNOWN_TYPE`] — never a guess.
 
 use super::apply::strings;
-use super::model::{QualifiedName, Schema, UNKNOWN_TYPE};
+use super::model::{QualifiedName, Schema, TypeKind, UNKNOWN_TYPE};
 use super::types;
 use pg_query::NodeEnum;
 use pg_query::protobuf::{AExprKind, Node, SelectStmt, SetOperation, SqlValueFunctionOp, SubLinkType, a_const};
@@ -341,7 +341,7 @@ impl Reader<'_> {
                 "json_build_object" | "json_build_array" | "json_agg" | "json_object_agg" | "to_json" => "json",
                 "random" | "date_part" => "double precision",
                 "age" => "interval",
-                "min" | "max" => return argument(0).and_then(|t| aggregate_input(&t)),
+                "min" | "max" => return argument(0).and_then(|t| aggregate_input(self.schema, &t)),
                 "sum" => {
                     return argument(0).and_then(|t| match t.as_str() {
                         "smallint" | "integer" => Some("bigint".into()),
@@ -372,8 +372,16 @@ impl Reader<'_> {
     }
 }
 
-/// The input type min/max keep: PostgreSQL's variants for text take varchar and drop its length.
-fn aggregate_input(data_type: &str) -> Option<String> {
+/// The input type min/max keep: PostgreSQL's variants for text take varchar and drop its length;
+/// `anyenum` and `anyarray` ones return the argument's own type.
+fn aggregate_input(schema: &Schema, data_type: &str) -> Option<String> {
+    let is_enum = schema
+        .types
+        .iter()
+        .any(|(name, t)| matches!(t.kind, TypeKind::Enum { .. }) && types::type_text(name) == data_type);
+    if is_enum || data_type.ends_with(']') {
+        return Some(data_type.to_owned());
+    }
     let base = types::without_modifiers(data_type);
     Some(match base.as_str() {
         "character varying" | "text" => "text".into(),

@@ -132,11 +132,12 @@ fn what_is_not_modelled_is_said_and_the_rest_goes_on() {
         "CREATE TABLE t (id int);
          GRANT SELECT ON t TO reporting;
          ALTER TABLE missing ADD COLUMN x int;
-         DO $$ BEGIN RAISE NOTICE 'x'; END $$;
+         DO $$ BEGIN RAISE NOTICE 'x'; EXECUTE 'ALTER TABLE t ADD COLUMN ' || 'x int'; END $$;
          UPDATE t SET id = 1;
          ALTER TABLE t ADD COLUMN name text;",
     );
     assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(notes[2], "a DO block's EXECUTE of SQL built at run time is not modelled");
     assert_eq!(notes[0], "this kind of statement is not part of the schema model");
     assert_eq!(notes[1], "table missing is not in the model");
     assert_eq!(columns(&schema, "t"), ["id integer", "name text"]);
@@ -569,5 +570,129 @@ fn row_level_security_and_policies_follow_their_statements() {
             (ObjectKind::Table, "price".to_owned(), Action::Changed),
             (ObjectKind::Policy, "price.checked_writes".to_owned(), Action::Dropped),
         ]
+    );
+}
+
+#[test]
+fn a_dropped_column_takes_only_the_views_that_read_it() {
+    let schema = replay(
+        "CREATE TABLE versions (id int PRIMARY KEY, crate_id int, num text);
+         CREATE TABLE version_downloads (id int, version_id int, downloads int, note text);
+         CREATE MATERIALIZED VIEW recent (crate_id, downloads) AS
+             SELECT crate_id, sum(version_downloads.downloads) FROM version_downloads
+             JOIN versions ON version_downloads.version_id = versions.id GROUP BY crate_id;
+         CREATE UNIQUE INDEX recent_crate ON recent (crate_id);
+         CREATE VIEW own_ids AS SELECT d.id FROM version_downloads d;
+         CREATE VIEW inner_ids AS SELECT x FROM (SELECT id AS x FROM versions) s;
+         CREATE VIEW notes AS SELECT n FROM (SELECT note AS n FROM version_downloads) s;
+         CREATE VIEW numbers AS SELECT 'v' AS num UNION SELECT num FROM versions;
+         CREATE VIEW starred AS SELECT * FROM version_downloads;
+         ALTER TABLE version_downloads DROP COLUMN id CASCADE;
+         ALTER TABLE version_downloads DROP COLUMN note CASCADE;
+         ALTER TABLE versions DROP COLUMN num CASCADE;",
+    );
+    let views: Vec<&str> = schema.views.keys().map(|v| v.name.as_str()).collect();
+    assert_eq!(views, ["inner_ids", "recent"], "versions.id is not version_downloads.id");
+    assert!(schema.indexes.contains_key(&QualifiedName::parse("recent_crate")));
+    // Without CASCADE, PostgreSQL refuses while a view or foreign key uses the column: a DROP
+    // that ran left nothing outside the table to drop, whatever the view's text names.
+    let (schema, notes) = replay_on(
+        schema,
+        "r2",
+        "CREATE VIEW crates AS SELECT v.crate_id FROM versions v;
+         ALTER TABLE versions DROP COLUMN crate_id;",
+    );
+    assert_eq!(notes, Vec::<String>::new());
+    assert!(schema.views.contains_key(&QualifiedName::parse("crates")));
+}
+
+#[test]
+fn min_and_max_of_an_enum_or_an_array_keep_its_type() {
+    let schema = replay(
+        "CREATE TYPE follower_state AS ENUM ('pending', 'accepted');
+         CREATE TABLE follower (person_id int, state follower_state, tags text[]);
+         CREATE TABLE block (person_id int);
+         CREATE TABLE actions AS
+             SELECT person_id, max(follow_state) AS follow_state, min(tags) AS tags
+             FROM (SELECT person_id, state AS follow_state, tags FROM follower
+                   UNION ALL SELECT person_id, NULL::follower_state, NULL::text[] FROM block) s
+             GROUP BY person_id;",
+    );
+    assert_eq!(columns(&schema, "actions"), ["person_id integer", "follow_state follower_state", "tags text[]"]);
+}
+
+#[test]
+fn do_blocks_apply_what_they_surely_run_and_follow_catalog_conditions() {
+    let (schema, notes) = replay_on(
+        Schema::default(),
+        "r1",
+        "CREATE TABLE env (id text PRIMARY KEY, project text);
+         CREATE TABLE action (id int, env_id text, user_id text);
+         DO $$
+         DECLARE words text[] := ARRAY['apple', 'pear'];
+         BEGIN
+           ALTER TABLE env ADD COLUMN shortcode text;
+           UPDATE env SET shortcode = words[1];
+           CREATE UNIQUE INDEX env_shortcode_key ON env (project, shortcode);
+         END $$;
+         DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_env_fkey FOREIGN KEY (env_id) REFERENCES env (id);
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_twice CHECK (id > 0);
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM information_schema.table_constraints
+                          WHERE table_name = 'env' AND constraint_name = 'action_env_fkey') THEN
+             ALTER TABLE action ADD CONSTRAINT action_user CHECK (user_id <> '');
+           END IF;
+         END $$;
+         DO $$ BEGIN
+           IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'gone') THEN
+             ALTER TABLE action DROP COLUMN user_id;
+           ELSIF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'action' AND column_name = 'id') THEN
+             ALTER TABLE action ADD COLUMN seen boolean;
+           END IF;
+         END $$;
+         DO $$ BEGIN
+           IF (SELECT count(*) FROM env) = 2 THEN INSERT INTO action (id) VALUES (1); END IF;
+           FOR i IN 1..2 LOOP UPDATE action SET id = i; END LOOP;
+         END $$;
+         DO $$ BEGIN
+           IF (SELECT count(*) FROM env) = 2 THEN ALTER TABLE action ADD COLUMN maybe int; END IF;
+           EXECUTE 'ALTER TABLE action ADD COLUMN dynamic int';
+         END $$;",
+    );
+    assert_eq!(columns(&schema, "env"), ["id text not null", "project text", "shortcode text"]);
+    assert!(schema.indexes.contains_key(&QualifiedName::parse("env_shortcode_key")));
+    assert_eq!(
+        constraints(&schema, "action").iter().map(|c| c.split(' ').next().unwrap()).collect::<Vec<_>>(),
+        ["action_env_fkey", "action_user"]
+    );
+    assert_eq!(columns(&schema, "action"), ["id integer", "env_id text", "user_id text", "seen boolean"]);
+    assert_eq!(
+        notes,
+        [
+            "a DO block's IF whose condition the model cannot answer is not modelled",
+            "a DO block's EXECUTE of SQL built at run time is not modelled"
+        ]
+    );
+}
+
+#[test]
+fn a_serial_of_a_mixed_case_table_names_its_sequence_quoted() {
+    let schema = replay(
+        "CREATE TABLE \"Checkpoint\" (\"id\" BIGSERIAL NOT NULL, note text);
+         CREATE SCHEMA audit;
+         CREATE TABLE audit.\"Entry\" (id serial);
+         ALTER SEQUENCE audit.\"Entry_id_seq\" RENAME TO \"Entry_seq\";",
+    );
+    assert_eq!(
+        columns(&schema, "Checkpoint")[0],
+        "id bigint not null default nextval('\"Checkpoint_id_seq\"'::regclass)"
+    );
+    assert_eq!(
+        columns(&schema, "audit.Entry")[0],
+        "id integer not null default nextval('audit.\"Entry_seq\"'::regclass)"
     );
 }

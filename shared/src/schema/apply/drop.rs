@@ -4,7 +4,7 @@
 //! Without CASCADE PostgreSQL refuses while such dependents exist, so dropping them is right
 //! whenever the statement succeeds.
 
-use super::{Applier, qualified, strings, words};
+use super::{Applier, qualified, strings, view_columns, words};
 use crate::schema::model::{QualifiedName, TypeKind};
 use crate::schema::{expr, types};
 use pg_query::NodeEnum;
@@ -85,11 +85,11 @@ impl Applier<'_> {
         }
     }
 
-    /// DROP COLUMN … CASCADE: the views that read the column (or all of the table, `*`).
+    /// DROP COLUMN … CASCADE: the views whose query reads the column.
     pub(super) fn drop_views_over_column(&mut self, table: &QualifiedName, column: &str) {
+        let schema = self.schema.clone();
         self.drop_views_over(|relation, definition| {
-            relation == table
-                && (expr::selects_star(definition) || expr::column_names(definition).iter().any(|c| c == column))
+            relation == table && view_columns::view_reads_column(&schema, definition, table, column)
         });
     }
 
@@ -134,7 +134,7 @@ impl Applier<'_> {
                 .map(|c| c.name.clone())
                 .collect();
             for column in columns {
-                self.drop_column(&table, &column);
+                self.drop_column(&table, &column, true);
             }
         }
         let domains: Vec<QualifiedName> = self

@@ -3,11 +3,13 @@
 //! What the model does not cover is reported back as "not modelled" reasons, never an error:
 //! the replay goes on, and the revision shows which of its statements the model skipped.
 
+mod do_block;
 mod drop;
 mod objects;
 mod policy;
 mod rename;
 mod table;
+mod view_columns;
 
 use super::model::{Origin, QualifiedName, Schema, Table};
 use pg_query::NodeEnum;
@@ -53,6 +55,7 @@ impl Applier<'_> {
             NodeEnum::CreateSchemaStmt(stmt) => self.create_schema(stmt),
             NodeEnum::CreateExtensionStmt(stmt) => self.create_extension(stmt),
             NodeEnum::CreateStatsStmt(stmt) => self.create_statistics(stmt),
+            NodeEnum::DoStmt(_) => self.do_block(statement),
             NodeEnum::SelectStmt(stmt) if stmt.into_clause.is_some() => {
                 // SELECT … INTO t: a CREATE TABLE t AS over the same query, without its INTO.
                 let into = stmt.into_clause.as_deref().cloned().unwrap_or_default();

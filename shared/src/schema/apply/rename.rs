@@ -170,7 +170,7 @@ impl Applier<'_> {
                 }
             }
         }
-        let (old_literal, new_literal) = (format!("'{old}'"), format!("'{new}'"));
+        let (old_literal, new_literal) = (expr::regclass_literal(old), expr::regclass_literal(new));
         for table in schema.tables.values_mut() {
             let refers = table.constraints.iter().any(|c| c.references.as_ref().is_some_and(|r| r.table == *old));
             let names_sequence =

@@ -7,7 +7,7 @@ use crate::schema::{names, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{
     AlterTableCmd, AlterTableStmt, AlterTableType, ColumnDef, ConstrType, Constraint as ConstraintNode, CreateStmt,
-    ObjectType,
+    DropBehavior, ObjectType,
 };
 use std::sync::Arc;
 
@@ -116,7 +116,10 @@ impl Applier<'_> {
                 self.add_column(table, column, &mut pending);
                 self.add_constraints(table, pending);
             }
-            AlterTableType::AtDropColumn if has_column => self.drop_column(table, column_name),
+            AlterTableType::AtDropColumn if has_column => {
+                let cascade = DropBehavior::try_from(command.behavior) == Ok(DropBehavior::DropCascade);
+                self.drop_column(table, column_name, cascade)
+            }
             AlterTableType::AtAlterColumnType if has_column => {
                 let Some(NodeEnum::ColumnDef(column)) = definition else { return };
                 let data_type = column.type_name.as_ref().map(types::canonical).unwrap_or_default();
@@ -292,7 +295,7 @@ impl Applier<'_> {
         if serial.is_some() {
             // serial = a sequence owned by the column, its nextval as the default, NOT NULL.
             let sequence = table.sibling(&names::relation_name(self.schema, table, &[column.name.clone()], "seq"));
-            column.default = Some(format!("nextval('{sequence}'::regclass)"));
+            column.default = Some(format!("nextval({}::regclass)", expr::regclass_literal(&sequence)));
             column.not_null = true;
             let owned_by = Some((table.clone(), column.name.clone()));
             let origin = self.new_origin();
@@ -414,9 +417,16 @@ impl Applier<'_> {
         }
     }
 
-    /// DROP COLUMN: the column, and what PostgreSQL drops with it (constraints and indexes on
-    /// it, foreign keys that reference it, the sequence it owns).
-    pub(super) fn drop_column(&mut self, table: &QualifiedName, column: &str) {
+    /// DROP COLUMN: the column, and what PostgreSQL drops with it (the table's constraints,
+    /// indexes and triggers on it, the sequence it owns); with CASCADE also the views that read
+    /// it and the foreign keys that reference it. Without CASCADE PostgreSQL refuses while
+    /// those exist, so a DROP that succeeded left none to drop.
+    pub(super) fn drop_column(&mut self, table: &QualifiedName, column: &str, cascade: bool) {
+        // Views first: their columns resolve against the table as it was.
+        if cascade {
+            self.drop_views_over_column(table, column);
+            self.drop_references(|r| r.table == *table && r.columns.iter().any(|c| c == column));
+        }
         let mentions = |text: &str| text == column || expr::column_names(text).iter().any(|c| c == column);
         if let Some(entry) = self.table_mut(table) {
             entry.columns.retain(|c| c.name != column);
@@ -428,14 +438,12 @@ impl Applier<'_> {
             });
         }
         self.schema.statistics.retain(|_, s| s.table != *table || !s.keys.iter().any(|k| mentions(k)));
-        self.drop_views_over_column(table, column);
         self.schema.indexes.retain(|_, index| {
             index.table != *table
                 || !(index.keys.iter().any(|k| mentions(k))
                     || index.include.iter().any(|c| c == column)
                     || index.predicate.as_deref().is_some_and(mentions))
         });
-        self.drop_references(|reference| reference.table == *table && reference.columns.iter().any(|c| c == column));
         self.schema.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column));
     }
 
