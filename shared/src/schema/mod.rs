@@ -10,6 +10,7 @@
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+//! - `to_sql/`: the DDL that turns one schema into another, and what it cannot say.
 //! - `query.rs`: those by target spec, as the CLI, the API and the browser ask them.
 
 mod apply;
@@ -22,12 +23,14 @@ mod names;
 pub mod query;
 mod query_columns;
 mod replay;
+mod to_sql;
 mod types;
 
 pub use blame::{BlameEntry, blame};
 pub use diff::{Action, Change, Detail, ObjectKind, diff};
 pub use model::*;
 pub use replay::{ModelWalk, NotModelled, Replayer, RevisionModel};
+pub use to_sql::{NotExpressed, SchemaMigration, migration};
 
 #[cfg(test)]
 mod tests;
