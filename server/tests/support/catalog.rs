@@ -477,7 +477,11 @@ async fn canonical_trigger(conn: &mut PgConnection, table: &str, trigger: &schem
         trigger.call()
     );
     let query = format!("{TRIGGERS} WHERE t.tgname = 'fidelity_probe_trigger'");
-    sqlx::raw_sql(&setup).execute(&mut *conn).await.unwrap_or_else(|e| panic!("{setup}: {e}"));
+    // As in `probe`: a trigger PostgreSQL refuses (its function missing) is a mismatch.
+    if let Err(error) = sqlx::raw_sql(&setup).execute(&mut *conn).await {
+        sqlx::raw_sql("DROP TABLE IF EXISTS fidelity_probe").execute(&mut *conn).await.unwrap();
+        return format!("refused by PostgreSQL: {error}");
+    }
     let definition = rows(conn, &query).await.into_iter().next().map(|r| r[3].clone()).unwrap_or_default();
     // A temp table prints as `pg_temp.name`, not as its pg_temp_N schema.
     let definition = definition.replace(" ON pg_temp.fidelity_probe", "");

@@ -153,3 +153,8 @@ pub fn trigger_columns(trigger: &crate::schema::model::Trigger) -> Vec<String> {
     }
     columns
 }
+
+/// `expression` (of `table`) names a column that changes type.
+pub fn mentions_retyped(context: &Context<'_>, table: &QualifiedName, expression: &str) -> bool {
+    expr::column_names(expression).iter().any(|c| context.retyped(table, c))
+}

@@ -1,12 +1,12 @@
 //! Objects outside tables: schemas, extensions, types, sequences, functions, indexes and
 //! extended statistics.
 
-use super::context::{Context, no_origin, same_index};
+use super::context::{Context, mentions_retyped, no_origin, same_index};
 use super::define;
 use super::quote::{ident, literal, relation};
 use super::{Phase, Script, same};
 use crate::schema::diff::ObjectKind;
-use crate::schema::model::{Statistics, TypeKind};
+use crate::schema::model::{Index, QualifiedName, Statistics, TypeKind};
 
 pub fn namespaces(context: &Context<'_>, script: &mut Script) {
     let (from, to) = (context.from, context.to);
@@ -237,9 +237,17 @@ pub fn functions(context: &Context<'_>, script: &mut Script) {
 
 pub fn indexes(context: &Context<'_>, script: &mut Script) {
     let (from, to) = (context.from, context.to);
-    let on_rebuilt_view = |table| context.rebuilt_views.contains(table);
-    let kept =
-        |name, index| to.indexes.get(name).is_some_and(|new| same_index(index, new)) && !on_rebuilt_view(&index.table);
+    let on_rebuilt_view = |table: &QualifiedName| context.rebuilt_views.contains(table);
+    // Over a retyped column, an expression or predicate is built again for the new type.
+    let retyped = |index: &Index| {
+        let mut expressions = index.keys.iter().chain(&index.predicate);
+        expressions.any(|e| mentions_retyped(context, &index.table, e))
+    };
+    let kept = |name, index: &Index| {
+        to.indexes.get(name).is_some_and(|new| same_index(index, new))
+            && !on_rebuilt_view(&index.table)
+            && !retyped(index)
+    };
     for (name, index) in &from.indexes {
         // An index goes with its table or view.
         if !kept(name, index) && !context.table_dropped(&index.table) && !on_rebuilt_view(&index.table) {

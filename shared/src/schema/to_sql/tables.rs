@@ -1,6 +1,6 @@
 //! Tables and what lives inside them: columns, constraints, triggers.
 
-use super::context::{Context, no_origin, same_constraint, trigger_columns};
+use super::context::{Context, mentions_retyped, no_origin, same_constraint, trigger_columns};
 use super::define::{self, identity_word};
 use super::quote::{ident, relation};
 use super::{Phase, Script, same};
@@ -111,7 +111,8 @@ fn alter_column(context: &Context<'_>, script: &mut Script, table: &QualifiedNam
     if old.identity.is_some() && new.identity.is_none() {
         script.push(Phase::DropDefaults, format!("{alter} DROP IDENTITY"));
     }
-    let default_changes = default(old) != default(new);
+    // A retyped column's default is set again, parsed for the new type.
+    let default_changes = default(old) != default(new) || context.retyped(table, &new.name);
     if default_changes && old.default.is_some() {
         script.push(Phase::DropDefaults, format!("{alter} DROP DEFAULT"));
     }
@@ -156,6 +157,12 @@ fn kept(context: &Context<'_>, table: &QualifiedName, old: &Constraint, new: &Ta
         {
             return None;
         }
+    }
+    // A retyped column's CHECK is parsed again on the new type, as a fresh one would be
+    // (PostgreSQL otherwise keeps the old casts in it).
+    let checks_retyped = old.expression.as_deref().is_some_and(|e| mentions_retyped(context, table, e));
+    if checks_retyped {
+        return None;
     }
     if same_constraint(old, new) {
         return Some(Kept::Same);

@@ -281,3 +281,30 @@ fn columns_change_in_place() {
     assert_eq!(down.not_expressed.len(), 1, "{:?}", down.not_expressed);
     assert_eq!(down.not_expressed[0].name, "t.c");
 }
+
+#[test]
+fn what_reads_a_retyped_column_is_built_again() {
+    let before = model(
+        "CREATE TABLE t (a bigint CHECK (a >= 0) DEFAULT 0, b int); CREATE INDEX t_a ON t (b) WHERE a > 0;
+         CREATE INDEX t_b ON t (b)",
+    );
+    let after = model(
+        "CREATE TABLE t (a numeric(14,0) CHECK (a >= 0) DEFAULT 0, b int); CREATE INDEX t_a ON t (b) WHERE a > 0;
+         CREATE INDEX t_b ON t (b)",
+    );
+    for (from, to) in [(&before, &after), (&after, &before)] {
+        let migration = checked(from, to);
+        assert_eq!(
+            migration.statements[..],
+            [
+                "DROP INDEX t_a",
+                "ALTER TABLE t DROP CONSTRAINT t_a_check",
+                "ALTER TABLE t ALTER COLUMN a DROP DEFAULT",
+                &format!("ALTER TABLE t ALTER COLUMN a TYPE {}", to.tables.values().next().unwrap().columns[0].data_type),
+                "ALTER TABLE t ALTER COLUMN a SET DEFAULT 0",
+                "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a >= 0)",
+                "CREATE INDEX t_a ON t USING btree (b) WHERE a > 0",
+            ]
+        );
+    }
+}
