@@ -108,17 +108,26 @@ fn model_at(graph: &RevisionGraph, target: &str) -> Schema {
 /// Runs the statements that turn `from` into `to` on the database at `url`, which is at
 /// `from`; returns where its catalog still differs from `to`'s model, and what was not said.
 async fn migrate(url: &str, from: &Schema, to: &Schema) -> (Vec<String>, Vec<NotExpressed>) {
-    let (mismatches, not_expressed) = try_migrate(url, from, to).await.unwrap_or_else(|e| panic!("{e}"));
+    let (mismatches, not_expressed) = try_migrate(url, from, to).await.unwrap_or_else(|e| panic!("{e:#?}"));
     (mismatches, not_expressed)
 }
 
-/// [`migrate`], or PostgreSQL's refusal with the script.
-async fn try_migrate(url: &str, from: &Schema, to: &Schema) -> Result<(Vec<String>, Vec<NotExpressed>), String> {
+/// PostgreSQL refused a script.
+#[derive(Debug)]
+struct Refusal {
+    error: String,
+    #[allow(dead_code)] // shown by Debug when a test fails
+    script: String,
+    not_expressed: Vec<NotExpressed>,
+}
+
+/// [`migrate`], or PostgreSQL's refusal.
+async fn try_migrate(url: &str, from: &Schema, to: &Schema) -> Result<(Vec<String>, Vec<NotExpressed>), Refusal> {
     let migration = schema::migration(from, to);
     let mut conn = PgConnection::connect(url).await.unwrap();
     let script = format!("BEGIN;\n{}COMMIT;\n", migration.sql());
     if let Err(error) = sqlx::raw_sql(&script).execute(&mut conn).await {
-        return Err(format!("{error}\n{}\nnot expressed: {:?}", migration.sql(), migration.not_expressed));
+        return Err(Refusal { error: error.to_string(), script, not_expressed: migration.not_expressed });
     }
     let database = catalog::catalog_facts(&mut conn).await;
     let model = catalog::model_facts(&mut conn, to).await;
@@ -143,7 +152,9 @@ async fn a_hotfix_of_every_kind_is_written_both_ways_and_postgresql_agrees() {
     copy_sample(project.path());
     let sample = strata_server::migrations_dir::load(project.path()).unwrap();
     let head = sample.graph.id(sample.graph.heads()[0]).to_owned();
-    let hotfix = format!("-- revision: hotfix\n-- revises: {head}\n-- message: hotfix\n\n-- strata:upgrade\n{HOTFIX}\n-- strata:downgrade\n");
+    let hotfix = format!(
+        "-- revision: hotfix\n-- revises: {head}\n-- message: hotfix\n\n-- strata:upgrade\n{HOTFIX}\n-- strata:downgrade\n"
+    );
     std::fs::write(project.path().join("versions/hotfix.sql"), hotfix).unwrap();
     let project = strata_server::migrations_dir::load(project.path()).unwrap();
     assert!(project.diagnostics.is_empty(), "{:?}", project.diagnostics);
@@ -181,6 +192,7 @@ async fn generated_histories_move_between_revisions_on_postgresql() {
     let seeds: u64 = std::env::var("STRATA_FIDELITY_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
     let mut failures = Vec::new();
     let mut statements = 0;
+    let mut refused_as_announced = 0;
     for seed in 1..=seeds {
         let dir = tempfile::tempdir().unwrap();
         support::ddl_history::write(dir.path(), seed, 25);
@@ -195,15 +207,26 @@ async fn generated_histories_move_between_revisions_on_postgresql() {
             upgrade(&url, graph, start).await;
             let (mismatches, not_expressed) = match try_migrate(&url, from, to).await {
                 Ok(outcome) => outcome,
+                // A script may stop on what it said it leaves out (a value an enum keeps
+                // because PostgreSQL cannot remove it); never on anything else.
+                Err(Refusal { error, not_expressed, .. })
+                    if not_expressed.iter().any(|n| error.contains(&format!(" {}", n.name))) =>
+                {
+                    refused_as_announced += 1;
+                    continue;
+                }
                 Err(refusal) => {
-                    failures.push(format!("seed {seed} → {target}: {refusal}"));
+                    failures.push(format!("seed {seed} → {target}: {refusal:?}"));
                     continue;
                 }
             };
             let excused = |m: &String| not_expressed.iter().any(|n| said_about(m, &n.name));
-            failures.extend(mismatches.into_iter().filter(|m| !excused(m)).map(|m| format!("seed {seed} → {target}: {m}")));
+            failures
+                .extend(mismatches.into_iter().filter(|m| !excused(m)).map(|m| format!("seed {seed} → {target}: {m}")));
         }
     }
-    println!("{seeds} generated histories: {statements} statements written and run");
+    println!(
+        "{seeds} generated histories: {statements} statements written; {refused_as_announced} scripts stopped on what they listed"
+    );
     assert!(failures.is_empty(), "{} mismatches not listed as unsaid:\n{}", failures.len(), failures.join("\n"));
 }

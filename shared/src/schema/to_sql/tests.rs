@@ -300,7 +300,10 @@ fn what_reads_a_retyped_column_is_built_again() {
                 "DROP INDEX t_a",
                 "ALTER TABLE t DROP CONSTRAINT t_a_check",
                 "ALTER TABLE t ALTER COLUMN a DROP DEFAULT",
-                &format!("ALTER TABLE t ALTER COLUMN a TYPE {}", to.tables.values().next().unwrap().columns[0].data_type),
+                &format!(
+                    "ALTER TABLE t ALTER COLUMN a TYPE {}",
+                    to.tables.values().next().unwrap().columns[0].data_type
+                ),
                 "ALTER TABLE t ALTER COLUMN a SET DEFAULT 0",
                 "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a >= 0)",
                 "CREATE INDEX t_a ON t USING btree (b) WHERE a > 0",
