@@ -8,12 +8,12 @@ mod support;
 use sqlx::{Connection, PgConnection};
 use std::path::Path;
 use strata_server::config::EnvironmentConfig;
+use strata_server::drift::facts;
 use strata_server::execute::{self, Environment, Request};
 use strata_server::sandbox::Sandbox;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
 use strata_shared::schema::{self, NotExpressed, Replayer, Schema};
-use support::catalog;
 
 /// Hand-made changes of every kind the model knows, on the sample's head: what a hotfix on
 /// production could be. Everything here can be said both ways (no new function, no enum
@@ -129,10 +129,9 @@ async fn try_migrate(url: &str, from: &Schema, to: &Schema) -> Result<(Vec<Strin
     if let Err(error) = sqlx::raw_sql(&script).execute(&mut conn).await {
         return Err(Refusal { error: error.to_string(), script, not_expressed: migration.not_expressed });
     }
-    let database = catalog::catalog_facts(&mut conn).await;
-    let model = catalog::model_facts(&mut conn, to).await;
+    let (database, model) = facts::of_database_and_model(&mut conn, to).await.unwrap();
     conn.close().await.unwrap();
-    Ok((catalog::compare(&database, &model).1, migration.not_expressed))
+    Ok((facts::compare(&database, &model).1, migration.not_expressed))
 }
 
 fn copy_sample(to: &Path) {
