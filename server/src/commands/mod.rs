@@ -5,6 +5,7 @@ mod accounts;
 pub mod console;
 mod database;
 mod format;
+mod from_drift;
 mod import;
 mod lint;
 mod new_revision;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let target = target.unwrap_or_else(|| import::default_out(&dir));
             import::alembic(&load(&dir)?, out, &target)
         }
+        Command::Revision(args) if args.from_drift => from_drift::revision(&load(dir)?, out, config, &args),
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
             new_revision::merge(&load(dir)?, out, &revisions, &message, &branch_labels, rev_id.as_deref())

@@ -24,7 +24,7 @@ mod tables;
 mod views;
 
 use super::diff::ObjectKind;
-use super::model::Schema;
+use super::model::{Origin, Schema};
 use context::Context;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -51,6 +51,24 @@ impl SchemaMigration {
     pub fn sql(&self) -> String {
         self.statements.iter().map(|s| format!("{s};\n")).collect()
     }
+
+    /// The script as a revision section: first, as comments, what it leaves out, so that a
+    /// reviewer writes it by hand or decides it stays out.
+    pub fn section(&self) -> String {
+        let mut text = String::new();
+        if !self.not_expressed.is_empty() {
+            text.push_str("-- Not expressed (write by hand, or leave out on purpose):\n");
+        }
+        for unsaid in &self.not_expressed {
+            let reason = unsaid.reason.replace('\n', " ");
+            text.push_str(&format!("--   {} {}: {reason}\n", unsaid.kind.word(), unsaid.name));
+        }
+        if !text.is_empty() && !self.statements.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&self.sql());
+        text
+    }
 }
 
 /// The DDL that turns `from` into `to`; `migration(to, from)` goes back.
@@ -73,6 +91,30 @@ pub fn migration(from: &Schema, to: &Schema) -> SchemaMigration {
         }
     }
     script.finish()
+}
+
+/// A revision's two sections: the upgrade turns `from` into `to` as far as the model can
+/// say; the downgrade undoes what that upgrade does — not what it leaves out (a function it
+/// cannot create is not dropped on the way back, where a fresh database never had it).
+pub fn revision(from: &Schema, to: &Schema) -> (SchemaMigration, SchemaMigration) {
+    let upgrade = migration(from, to);
+    let reached = reached(from, &upgrade);
+    let downgrade = migration(&reached, from);
+    (upgrade, downgrade)
+}
+
+/// `from` after the upgrade's statements, replayed by the model (which covers every
+/// statement this module writes).
+fn reached(from: &Schema, upgrade: &SchemaMigration) -> Schema {
+    let mut schema = from.clone();
+    let parsed = crate::sql::parse_section(&crate::revision::SqlSection::written(upgrade.sql(), 1));
+    for (number, tree) in parsed.trees.iter().enumerate() {
+        let origin = Origin { revision: "upgrade".into(), downgrade: false, statement: number as u32, part: 0 };
+        if let Some(tree) = tree {
+            super::apply::apply_statement(&mut schema, tree, origin);
+        }
+    }
+    schema
 }
 
 /// Where a statement goes: the order of these is the order of the script.

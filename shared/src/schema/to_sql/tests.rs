@@ -311,3 +311,22 @@ fn what_reads_a_retyped_column_is_built_again() {
         );
     }
 }
+
+#[test]
+fn a_downgrade_undoes_what_its_upgrade_does_not_what_it_leaves_out() {
+    let before = model("CREATE TABLE t (a int)");
+    let after = model(
+        "CREATE TABLE t (a int, b int);
+         CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER t_f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+    );
+    let (upgrade, downgrade) = revision(&before, &after);
+    assert_eq!(upgrade.statements, ["ALTER TABLE t ADD COLUMN b integer"]);
+    assert_eq!(upgrade.not_expressed.len(), 2, "{:?}", upgrade.not_expressed);
+    // Neither the trigger nor its function is dropped: the upgrade never made them.
+    assert_eq!(downgrade.statements, ["ALTER TABLE t DROP COLUMN b"]);
+    assert_eq!(downgrade.not_expressed, vec![]);
+    // Between schemas it can fully say, both ways are the plain migrations.
+    let plain = model("CREATE TABLE t (a int, c text)");
+    assert_eq!(revision(&before, &plain), (migration(&before, &plain), migration(&plain, &before)));
+}
