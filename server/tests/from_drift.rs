@@ -296,7 +296,7 @@ async fn a_hotfix_on_prod_becomes_a_revision_after_which_nothing_drifts() {
     assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
     let [new_head] = after.graph.heads()[..] else { panic!("one head") };
     let new_head = after.graph.node(new_head);
-    assert_eq!(new_head.revision.parents, [old_head.clone()]);
+    assert_eq!(new_head.revision.parents, std::slice::from_ref(&old_head));
     let written_path = std::fs::read_dir(folder.path().join("versions"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -325,7 +325,8 @@ async fn a_hotfix_on_prod_becomes_a_revision_after_which_nothing_drifts() {
     assert!(left.is_empty(), "fresh vs prod: {left:#?}");
     run(&fresh, &after.graph, Request::Downgrade("-1".to_owned())).await;
     let mut conn = PgConnection::connect(&fresh).await.unwrap();
-    let (database, modelled) = facts::of_database_and_model(&mut conn, &model_at(&after.graph, &old_head)).await.unwrap();
+    let (database, modelled) =
+        facts::of_database_and_model(&mut conn, &model_at(&after.graph, &old_head)).await.unwrap();
     conn.close().await.unwrap();
     let (_, mismatches) = facts::compare(&database, &modelled);
     assert!(mismatches.is_empty(), "after the downgrade: {mismatches:#?}");

@@ -77,16 +77,17 @@ fn read(loaded: &Loaded<'_>, name: &str, config: &crate::config::EnvironmentConf
             let at: Vec<usize> = rows
                 .iter()
                 .map(|row| {
-                    graph.index_of(row).with_context(|| {
-                        format!("the version table holds `{row}`, which no revision file defines")
-                    })
+                    graph
+                        .index_of(row)
+                        .with_context(|| format!("the version table holds `{row}`, which no revision file defines"))
                 })
                 .collect::<Result<_>>()?;
             let (model, not_modelled) = Replayer::new(graph).schema_at(&at);
             let live = drift::live_schema(&mut conn).await.context("cannot read the database's catalog")?;
-            let model = drift::normalize::in_database_words(&mut conn, &model, &live)
+            let printed = drift::normalize::in_database_words(&mut conn, &model, &live)
                 .await
                 .context("cannot put the model's expressions through the database")?;
+            let model = schema::sound_wording(&model, &printed, &live);
             Ok(Drift { rows, model: include_as_names(model), live: include_as_names(live), not_modelled })
         };
         let read = read.await;
@@ -125,7 +126,12 @@ fn header(name: &str, drift: &Drift) -> String {
     if !drift.not_modelled.is_empty() {
         text.push_str("-- The model skipped statements it does not cover; their objects may show as drift:\n");
         for skipped in &drift.not_modelled {
-            text.push_str(&format!("--   {}:{} {}\n", skipped.revision, skipped.line, skipped.reason.replace('\n', " ")));
+            text.push_str(&format!(
+                "--   {}:{} {}\n",
+                skipped.revision,
+                skipped.line,
+                skipped.reason.replace('\n', " ")
+            ));
         }
     }
     text.push('\n');

@@ -12,7 +12,9 @@ use strata_shared::revision::check_id;
 
 pub fn revision(loaded: &Loaded<'_>, out: Output, args: &NewRevisionArgs) -> Result<ExitCode> {
     if args.database.environment.is_some() || args.database.url.is_some() {
-        bail!("--env and --url name the database whose drift --from-drift writes; without it a revision reads no database");
+        bail!(
+            "--env and --url name the database whose drift --from-drift writes; without it a revision reads no database"
+        );
     }
     let graph = &loaded.project.graph;
     let heads: Vec<String> = if args.heads == ["base"] { Vec::new() } else { args.heads.clone() };

@@ -30,7 +30,7 @@ pub use blame::{BlameEntry, blame};
 pub use diff::{Action, Change, Detail, ObjectKind, diff};
 pub use model::*;
 pub use replay::{ModelWalk, NotModelled, Replayer, RevisionModel};
-pub use to_sql::{NotExpressed, SchemaMigration, migration, revision as migration_both_ways};
+pub use to_sql::{NotExpressed, SchemaMigration, migration, revision as migration_both_ways, sound_wording};
 
 #[cfg(test)]
 mod tests;

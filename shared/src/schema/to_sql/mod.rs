@@ -15,6 +15,7 @@
 //!   referencing a rebuilt unique constraint, sequences that go with their column).
 //! - `tables.rs` (tables, columns, constraints, triggers), `objects.rs` (schemas, extensions,
 //!   types, sequences, functions, indexes, statistics), `views.rs` (in dependency order).
+//! - `wording.rs`: the model in a database's words where those are sound (for drift).
 
 mod context;
 mod define;
@@ -22,12 +23,14 @@ mod objects;
 mod quote;
 mod tables;
 mod views;
+mod wording;
 
 use super::diff::ObjectKind;
 use super::model::{Origin, Schema};
 use context::Context;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+pub use wording::sound_wording;
 
 /// The statements that turn `from` into `to`, and what they leave out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -330,3 +330,26 @@ fn a_downgrade_undoes_what_its_upgrade_does_not_what_it_leaves_out() {
     let plain = model("CREATE TABLE t (a int, c text)");
     assert_eq!(revision(&before, &plain), (migration(&before, &plain), migration(&plain, &before)));
 }
+
+#[test]
+fn the_database_wording_stays_only_where_it_was_printed_on_the_models_columns() {
+    let raw = model(
+        "CREATE TABLE t (a bigint CHECK (a >= 0), b text CHECK (b <> ''));
+         CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT b FROM t",
+    );
+    let live = model("CREATE TABLE t (a numeric, b text)");
+    // As drift prints the model: on the live table, so `a`'s CHECK has numeric casts.
+    let mut printed = raw.clone();
+    {
+        let table = std::sync::Arc::make_mut(printed.tables.values_mut().next().unwrap());
+        table.constraints[0].expression = Some("((a)::numeric >= (0)::numeric)".into());
+        table.constraints[1].expression = Some("(b <> ''::text)".into());
+        let view = std::sync::Arc::make_mut(printed.views.values_mut().next().unwrap());
+        view.definition = "refused by PostgreSQL: no".into();
+    }
+    let sound = sound_wording(&raw, &printed, &live);
+    let table = sound.tables.values().next().unwrap();
+    assert_eq!(table.constraints[0].expression, raw.tables.values().next().unwrap().constraints[0].expression);
+    assert_eq!(table.constraints[1].expression.as_deref(), Some("(b <> ''::text)"));
+    assert_eq!(sound.views, raw.views);
+}
