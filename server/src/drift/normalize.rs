@@ -53,7 +53,14 @@ pub async fn in_database_words(conn: &mut PgConnection, model: &Schema, live: &S
     let mut transaction = conn.begin().await?;
     let answers = answer(&mut transaction, &probes).await;
     transaction.rollback().await?;
-    Ok(apply(model, &probes, &answers?))
+    let mut schema = apply(model, &probes, &answers?);
+    // A procedure has no result: `pg_get_function_result` prints none.
+    for function in schema.functions.values_mut() {
+        if function.procedure && !function.returns.is_empty() {
+            Arc::make_mut(function).returns.clear();
+        }
+    }
+    Ok(schema)
 }
 
 /// A probe table's statement: the live relation's columns when it exists (as the database

@@ -10,12 +10,14 @@
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+//! - `drift.rs`: a live database (read by the server) against the model, in drift's words.
 //! - `query.rs`: those by target spec, as the CLI, the API and the browser ask them.
 
 mod apply;
 mod blame;
 pub mod describe;
 mod diff;
+pub mod drift;
 mod expr;
 mod model;
 mod names;
