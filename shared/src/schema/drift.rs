@@ -137,9 +137,9 @@ mod tests {
         assert_eq!(
             found,
             [
+                (ObjectKind::Column, "customer.id".to_owned(), Found::Different),
                 (ObjectKind::Table, "hotfix".to_owned(), Found::Extra),
                 (ObjectKind::Table, "invoice".to_owned(), Found::Missing),
-                (ObjectKind::Column, "customer.id".to_owned(), Found::Different),
             ]
         );
         let drift = Drift {
