@@ -30,7 +30,7 @@ pub async fn check(
     version_table: &VersionTable,
 ) -> Result<Drift> {
     let mut transaction = conn.begin().await.context("cannot begin a transaction")?;
-    sqlx::raw_sql(normalize::TIMEOUTS).execute(&mut *transaction).await?;
+    printed::simple(&mut transaction, normalize::TIMEOUTS).await?;
     let rows = version_table::rows(&mut transaction, version_table).await?;
     let model = query::schema_at_rows(graph, &rows)?;
     let mut live = live_schema(&mut transaction).await.context("cannot read the database's catalog")?;
