@@ -65,6 +65,12 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Compare the database with the schema model at the revisions it is at: objects missing,
+    /// extra or different. Exit 0 without drift, 1 with drift, 2 when it cannot be told.
+    Drift {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Check revisions for risky SQL (locks, rewrites, data loss, transactions, types).
     Lint {
         /// A revision, or a range `start:end` (default: every revision).

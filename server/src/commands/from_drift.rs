@@ -17,7 +17,7 @@ use sqlx::Connection;
 use std::path::Path;
 use std::process::ExitCode;
 use strata_shared::new_revision as shared_new_revision;
-use strata_shared::schema::{self, NotExpressed, NotModelled, Replayer, Schema, SchemaMigration};
+use strata_shared::schema::{self, NotExpressed, NotModelled, QualifiedName, Schema, SchemaMigration};
 
 /// What the database has against the model at its revision(s).
 struct Drift {
@@ -65,7 +65,8 @@ fn at(rows: &[String]) -> String {
     if rows.is_empty() { "base".to_owned() } else { rows.join(", ") }
 }
 
-/// The database's version rows, its live schema, and the model at those rows in its words.
+/// The database's version rows, its live schema, and the model at those rows in its words:
+/// read in one snapshot that is rolled back, as `drift::check` reads them.
 fn read(loaded: &Loaded<'_>, name: &str, config: &crate::config::EnvironmentConfig) -> Result<Drift> {
     let graph = &loaded.project.graph;
     let runtime = tokio::runtime::Runtime::new()?;
@@ -73,22 +74,25 @@ fn read(loaded: &Loaded<'_>, name: &str, config: &crate::config::EnvironmentConf
         let environment = Environment { name, config, mode: config.transaction_mode };
         let mut conn = execute::connect(&environment).await?;
         let read = async {
-            let rows = version_table::rows(&mut conn, &config.version_table()).await?;
-            let at: Vec<usize> = rows
-                .iter()
-                .map(|row| {
-                    graph
-                        .index_of(row)
-                        .with_context(|| format!("the version table holds `{row}`, which no revision file defines"))
-                })
-                .collect::<Result<_>>()?;
-            let (model, not_modelled) = Replayer::new(graph).schema_at(&at);
-            let live = drift::live_schema(&mut conn).await.context("cannot read the database's catalog")?;
-            let printed = drift::normalize::in_database_words(&mut conn, &model, &live)
+            let mut transaction = conn.begin().await.context("cannot begin a transaction")?;
+            // A look at the catalog never queues behind a migration's locks.
+            sqlx::raw_sql("SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '60s'")
+                .execute(&mut *transaction)
+                .await?;
+            let version_table = config.version_table();
+            let rows = version_table::rows(&mut transaction, &version_table).await?;
+            let model = schema::query::schema_at_rows(graph, &rows)?;
+            let mut live = drift::live_schema(&mut transaction).await.context("cannot read the database's catalog")?;
+            // The version table is bookkeeping, wherever it lives: never drift to write.
+            let version_schema = version_table.schema.as_deref().unwrap_or_default();
+            live.tables.remove(&QualifiedName::new(version_schema, &version_table.name));
+            let printed = drift::normalize::in_database_words(&mut transaction, &model.schema, &live)
                 .await
                 .context("cannot put the model's expressions through the database")?;
-            let model = schema::sound_wording(&model, &printed, &live);
-            Ok(Drift { rows, model: include_as_names(model), live: include_as_names(live), not_modelled })
+            transaction.rollback().await?;
+            let sound = schema::sound_wording(&model.schema, &printed, &live);
+            let (not_modelled, model, live) = (model.not_modelled, include_as_names(sound), include_as_names(live));
+            anyhow::Ok(Drift { rows, model, live, not_modelled })
         };
         let read = read.await;
         let _ = conn.close().await;
@@ -123,6 +127,12 @@ fn header(name: &str, drift: &Drift) -> String {
         "-- Written by `strata revision --from-drift` from environment `{name}` against the schema model at {}.\n",
         at(&drift.rows)
     );
+    if !drift.model.unknown_effects.is_empty() {
+        let revisions = drift.model.unknown_effects.join(", ");
+        text.push_str(&format!(
+            "-- Revisions with code Strata could not render ({revisions}): the model may be incomplete.\n"
+        ));
+    }
     if !drift.not_modelled.is_empty() {
         text.push_str("-- The model skipped statements it does not cover; their objects may show as drift:\n");
         for skipped in &drift.not_modelled {

@@ -4,6 +4,7 @@
 mod accounts;
 pub mod console;
 mod database;
+mod drift;
 mod format;
 mod from_drift;
 mod import;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Current { verbose, database } => database::current(&load(dir)?, out, config, &database, verbose),
         Command::Check { database } => database::check(&load(dir)?, out, config, &database),
+        Command::Drift { database } => drift::run(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
         Command::Lint { revisions, fail_on, target_version } => {
             let args = lint::LintArgs { selection: revisions.as_deref(), fail_on, target: target_version };

@@ -53,7 +53,14 @@ pub async fn in_database_words(conn: &mut PgConnection, model: &Schema, live: &S
     let mut transaction = conn.begin().await?;
     let answers = answer(&mut transaction, &probes).await;
     transaction.rollback().await?;
-    Ok(apply(model, &probes, &answers?))
+    let mut schema = apply(model, &probes, &answers?);
+    // A procedure has no result: `pg_get_function_result` prints none.
+    for function in schema.functions.values_mut() {
+        if function.procedure && !function.returns.is_empty() {
+            Arc::make_mut(function).returns.clear();
+        }
+    }
+    Ok(schema)
 }
 
 /// A probe table's statement: the live relation's columns when it exists (as the database
@@ -196,22 +203,22 @@ type Answers = HashMap<String, Result<String, String>>;
 /// Runs the probes (at once, or one by one when PostgreSQL refuses some) and reads what the
 /// server printed for each.
 async fn answer(conn: &mut PgConnection, probes: &[Probe]) -> Result<Answers, sqlx::Error> {
-    sqlx::raw_sql(TIMEOUTS).execute(&mut *conn).await?;
+    printed::simple(conn, TIMEOUTS).await?;
     let mut answers = Answers::new();
     if probes.is_empty() {
         return Ok(answers);
     }
     let batch: Vec<&str> = probes.iter().map(|p| p.sql.as_str()).collect();
-    sqlx::raw_sql("SAVEPOINT strata_probes").execute(&mut *conn).await?;
-    if sqlx::raw_sql(&batch.join(";\n")).execute(&mut *conn).await.is_err() {
-        sqlx::raw_sql("ROLLBACK TO SAVEPOINT strata_probes").execute(&mut *conn).await?;
+    printed::simple(conn, "SAVEPOINT strata_probes").await?;
+    if printed::simple(conn, &batch.join(";\n")).await.is_err() {
+        printed::simple(conn, "ROLLBACK TO SAVEPOINT strata_probes").await?;
         for probe in probes {
-            sqlx::raw_sql("SAVEPOINT strata_probe").execute(&mut *conn).await?;
-            if let Err(error) = sqlx::raw_sql(&probe.sql).execute(&mut *conn).await {
-                sqlx::raw_sql("ROLLBACK TO SAVEPOINT strata_probe").execute(&mut *conn).await?;
+            printed::simple(conn, "SAVEPOINT strata_probe").await?;
+            if let Err(error) = printed::simple(conn, &probe.sql).await {
+                printed::simple(conn, "ROLLBACK TO SAVEPOINT strata_probe").await?;
                 answers.insert(probe.answer.clone(), Err(format!("refused by PostgreSQL: {error}")));
             } else {
-                sqlx::raw_sql("RELEASE SAVEPOINT strata_probe").execute(&mut *conn).await?;
+                printed::simple(conn, "RELEASE SAVEPOINT strata_probe").await?;
             }
         }
     }

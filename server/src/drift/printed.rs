@@ -18,6 +18,12 @@ pub async fn rows(conn: &mut PgConnection, sql: &str) -> Result<Rows, sqlx::Erro
         .collect())
 }
 
+/// Runs `sql` (several statements may be given) on the simple query protocol. Not
+/// `sqlx::raw_sql`, whose future is not `Send` for every lifetime (the API's handlers need it).
+pub async fn simple(conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::Executor::execute(conn, sql).await.map(|_| ())
+}
+
 /// Triggers: schema, table, name, `pg_get_triggerdef` without `CREATE [CONSTRAINT] TRIGGER
 /// name` and with its `ON table` marked by a unit separator, then the comment. `CONSTRAINT`
 /// starts a constraint trigger's definition. A temporary table prints as `pg_temp.name`.

@@ -10,6 +10,7 @@
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+//! - `drift.rs`: a live database (read by the server) against the model, in drift's words.
 //! - `to_sql/`: the DDL that turns one schema into another, and what it cannot say.
 //! - `query.rs`: those by target spec, as the CLI, the API and the browser ask them.
 
@@ -17,6 +18,7 @@ mod apply;
 mod blame;
 pub mod describe;
 mod diff;
+pub mod drift;
 mod expr;
 mod model;
 mod names;
