@@ -12,7 +12,7 @@ use strata_server::drift::facts;
 use strata_server::execute::{self, Environment, Request};
 use strata_server::sandbox::Sandbox;
 use strata_shared::graph::RevisionGraph;
-use strata_shared::offline::TransactionMode;
+use strata_shared::offline::{TransactionMode, VersionTable};
 use strata_shared::schema::{self, NotExpressed, Replayer, Schema};
 
 /// Hand-made changes of every kind the model knows, on the sample's head: what a hotfix on
@@ -316,6 +316,15 @@ async fn a_hotfix_on_prod_becomes_a_revision_after_which_nothing_drifts() {
     assert!(mismatches.iter().any(excused), "the function is drift still: {mismatches:?}");
     let left: Vec<&String> = mismatches.iter().filter(|m| !excused(m)).collect();
     assert!(left.is_empty(), "drift left after the revision: {left:#?}");
+
+    // Recorded on prod (its schema is there already), `strata drift` finds only the function.
+    let stamp = Request::Stamp { targets: vec![new_head.revision.id.clone()], purge: false };
+    run(&prod, &after.graph, stamp).await;
+    let mut conn = PgConnection::connect(&prod).await.unwrap();
+    let drift = strata_server::drift::check(&mut conn, "prod", &after.graph, &VersionTable::default()).await.unwrap();
+    conn.close().await.unwrap();
+    let drifted: Vec<&str> = drift.differences.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(drifted, unsaid, "{}", drift.summary());
 
     // A fresh database upgraded to the new head is prod, and its downgrade goes back.
     let fresh = create_database(&sandbox, "from_drift_fresh").await;
