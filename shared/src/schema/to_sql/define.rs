@@ -2,6 +2,7 @@
 //! as `format_type` prints them, expressions as kept).
 
 use super::quote::{ident, idents, literal, relation};
+use crate::schema::describe;
 use crate::schema::model::{
     Column, Constraint, ConstraintKind, Identity, Index, QualifiedName, Statistics, Trigger, TypeKind, View,
 };
@@ -44,60 +45,28 @@ pub fn create_table(name: &QualifiedName, columns: &[Column]) -> String {
 /// VALID`; `None` for an exclusion constraint, whose definition the model does not keep.
 pub fn constraint(constraint: &Constraint) -> Option<String> {
     let columns = idents(&constraint.columns);
-    let mut text = match constraint.kind {
+    let definition = match constraint.kind {
         ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({columns})"),
         ConstraintKind::Unique => format!("UNIQUE ({columns})"),
         ConstraintKind::Check => format!("CHECK ({})", constraint.expression.as_deref()?),
         ConstraintKind::Exclusion => return None,
         ConstraintKind::ForeignKey => {
             let reference = constraint.references.as_ref()?;
-            let mut text = format!(
-                "FOREIGN KEY ({columns}) REFERENCES {} ({})",
+            format!(
+                "FOREIGN KEY ({columns}) REFERENCES {} ({}){}",
                 relation(&reference.table),
-                idents(&reference.columns)
-            );
-            for (event, action) in [("DELETE", &reference.on_delete), ("UPDATE", &reference.on_update)] {
-                if action != "no action" {
-                    text.push_str(&format!(" ON {event} {}", action.to_uppercase()));
-                }
-            }
-            text
+                idents(&reference.columns),
+                describe::reference_actions(reference)
+            )
         }
     };
-    if constraint.deferrable {
-        text.push_str(" DEFERRABLE");
-    }
-    if constraint.initially_deferred {
-        text.push_str(" INITIALLY DEFERRED");
-    }
-    if !constraint.validated {
-        text.push_str(" NOT VALID");
-    }
-    Some(text)
+    Some(format!("{definition}{}", describe::constraint_modes(constraint)))
 }
 
 pub fn create_index(name: &QualifiedName, index: &Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
-    let mut text = format!(
-        "CREATE {unique}INDEX {} ON {} USING {} ({})",
-        ident(&name.name),
-        relation(&index.table),
-        index.method,
-        index.keys.join(", ")
-    );
-    if !index.include.is_empty() {
-        text.push_str(&format!(" INCLUDE ({})", idents(&index.include)));
-    }
-    if index.nulls_not_distinct {
-        text.push_str(" NULLS NOT DISTINCT");
-    }
-    if !index.options.is_empty() {
-        text.push_str(&format!(" WITH ({})", index.options.join(", ")));
-    }
-    if let Some(predicate) = &index.predicate {
-        text.push_str(&format!(" WHERE {predicate}"));
-    }
-    text
+    let (name, table) = (ident(&name.name), relation(&index.table));
+    format!("CREATE {unique}INDEX {name} ON {table} USING {}", describe::index_method_on(index))
 }
 
 pub fn view_word(view: &View) -> &'static str {
@@ -157,17 +126,8 @@ pub fn create_type(name: &QualifiedName, kind: &TypeKind) -> String {
             format!("CREATE TYPE {name} AS ({})", attributes.join(", "))
         }
         TypeKind::Domain { base, not_null, default, checks } => {
-            let mut text = format!("CREATE DOMAIN {name} AS {base}");
-            if *not_null {
-                text.push_str(" NOT NULL");
-            }
-            if let Some(default) = default {
-                text.push_str(&format!(" DEFAULT {default}"));
-            }
-            for check in checks {
-                text.push_str(&format!(" CHECK ({check})"));
-            }
-            text
+            let constraints = describe::domain_constraints(*not_null, default.as_deref(), checks);
+            format!("CREATE DOMAIN {name} AS {base}{constraints}")
         }
     }
 }

@@ -20,7 +20,7 @@
 mod context;
 mod define;
 mod objects;
-mod quote;
+pub(super) mod quote;
 mod tables;
 mod views;
 mod wording;
