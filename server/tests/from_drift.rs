@@ -317,6 +317,12 @@ async fn a_hotfix_on_prod_becomes_a_revision_after_which_nothing_drifts() {
     let left: Vec<&String> = mismatches.iter().filter(|m| !excused(m)).collect();
     assert!(left.is_empty(), "drift left after the revision: {left:#?}");
 
+    // Prod still records the old head, which is no head any more: a second run says so.
+    let again = strata_from_drift(folder.path(), &config, "again");
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success() && stderr.contains("is not a head"), "{stderr}");
+    assert!(stderr.contains("--splice"), "{stderr}");
+
     // Recorded on prod (its schema is there already), `strata drift` finds only the function.
     let stamp = Request::Stamp { targets: vec![new_head.revision.id.clone()], purge: false };
     run(&prod, &after.graph, stamp).await;
