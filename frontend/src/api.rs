@@ -10,6 +10,7 @@ use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
 use strata_shared::rehearsal::Rehearsal;
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
+use strata_shared::schema::drift::Drift;
 
 thread_local! {
     static CSRF_TOKEN: RefCell<String> = const { RefCell::new(String::new()) };
@@ -75,6 +76,10 @@ pub async fn approve(proposal: &str) -> Result<Proposal, String> {
 
 pub async fn rehearsals(environment: &str) -> Result<Vec<Rehearsal>, String> {
     get_json(&format!("/api/environments/{}/rehearsals", segment(environment)?)).await
+}
+
+pub async fn drift(environment: &str) -> Result<Drift, String> {
+    get_json(&format!("/api/environments/{}/drift", segment(environment)?)).await
 }
 
 pub async fn rehearse(request: &PlanRequest) -> Result<Rehearsal, String> {

@@ -5,7 +5,7 @@ use crate::api;
 use crate::i18n::{self, Lang, tr};
 use crate::live::{self, RunEvents, SignOffChanges};
 use crate::pages::{
-    audit::AuditPage, compare::ComparePage, overview::Overview, revision::RevisionPage, run::RunPage,
+    audit::AuditPage, compare::ComparePage, drift::DriftPage, overview::Overview, revision::RevisionPage, run::RunPage,
     schema::SchemaPage, sign_in::SignInPage, walkthrough::WalkthroughPage,
 };
 use crate::prefs::{self, Theme};
@@ -82,6 +82,7 @@ fn Studio() -> impl IntoView {
                         <Route path=path!("/") view=Overview />
                         <Route path=path!("/revisions/:id") view=RevisionPage />
                         <Route path=path!("/compare") view=ComparePage />
+                        <Route path=path!("/drift") view=DriftPage />
                         <Route path=path!("/schema") view=SchemaPage />
                         <Route path=path!("/walkthrough") view=WalkthroughPage />
                         <Route path=path!("/run") view=RunPage />
@@ -121,6 +122,7 @@ fn Header(lang: RwSignal<Lang>, theme: RwSignal<Theme>) -> impl IntoView {
             <nav class="views" aria-label="views">
                 <A href="/">{tr("History")}</A>
                 <A href="/compare">{tr("Compare")}</A>
+                <A href="/drift">{tr("Drift")}</A>
                 <A href="/schema">{tr("Schema")}</A>
                 <A href="/walkthrough">{tr("Walkthrough")}</A>
                 <A href="/run">{tr("Plan and run")}</A>

@@ -65,6 +65,12 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Compare the database with the schema model at the revisions it is at: objects missing,
+    /// extra or different. Exit 0 without drift, 1 with drift, 2 when it cannot be told.
+    Drift {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Check revisions for risky SQL (locks, rewrites, data loss, transactions, types).
     Lint {
         /// A revision, or a range `start:end` (default: every revision).
@@ -142,7 +148,7 @@ pub enum Command {
     /// Manage API tokens for CI.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Create a new, empty revision file.
+    /// Create a new, empty revision file (or one written from a database's drift).
     Revision(NewRevisionArgs),
     /// Create a revision that merges several heads.
     Merge {
@@ -237,6 +243,14 @@ pub struct NewRevisionArgs {
     /// Use this id instead of a fresh random one.
     #[arg(long)]
     pub rev_id: Option<String>,
+    /// Write the drift of a database (--env or --url) as the revision: its upgrade turns the
+    /// schema model at the database's revision into what the database has, its downgrade
+    /// goes back; what the model cannot express is listed. It builds on the database's
+    /// revision(s), which must be heads (or pass --splice).
+    #[arg(long, conflicts_with = "heads")]
+    pub from_drift: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Which database: an environment of strata.toml, or a URL. `DATABASE_URL` is read only when

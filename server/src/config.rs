@@ -19,6 +19,7 @@
 //! backup_dir = "backups"             # or: backup_command = "aws s3 cp - s3://b/$STRATA_BACKUP_NAME"
 //! rehearsal = "schema"               # what `strata rehearse` copies: "schema" or "data"
 //! require_rehearsal = false          # runs need a successful rehearsal of exactly their plan
+//! require_no_drift = false           # runs need the database to match the model (`strata drift`)
 //! [[environments.staging.checks.sql]]   # see runbook/checks.rs
 //! [[environments.staging.checks.http]]
 //!
@@ -158,6 +159,8 @@ pub struct EnvironmentConfig {
     pub rehearsal: RehearsalCopy,
     #[serde(default)]
     require_rehearsal: bool,
+    #[serde(default)]
+    require_no_drift: bool,
 }
 
 fn default_approver_roles() -> Vec<Role> {
@@ -378,6 +381,7 @@ impl EnvironmentConfig {
             checks: Checks::default(),
             rehearsal: RehearsalCopy::default(),
             require_rehearsal: false,
+            require_no_drift: false,
         }
     }
 
@@ -423,6 +427,7 @@ impl EnvironmentConfig {
             after: self.after.clone(),
             expiry_minutes: self.approval_expiry_minutes,
             require_rehearsal: self.require_rehearsal,
+            require_no_drift: self.require_no_drift,
         }
     }
 
@@ -551,6 +556,9 @@ mod tests {
         let strict = load(&format!("{base}rehearsal = \"data\"\nrequire_rehearsal = true\n")).unwrap();
         assert_eq!(strict.environments["prod"].rehearsal, RehearsalCopy::Data);
         assert!(strict.environments["prod"].policy().require_rehearsal);
+        assert!(!strict.environments["prod"].policy().require_no_drift);
+        let no_drift = load(&format!("{base}require_no_drift = true\n")).unwrap();
+        assert!(no_drift.environments["prod"].policy().require_no_drift);
         let error = load(&format!("{base}rehearsal = \"everything\"\n")).unwrap_err().to_string();
         assert!(error.contains("strata.toml:3") && error.contains("everything"), "{error}");
     }
@@ -604,6 +612,7 @@ mod tests {
             "expect_status",
             "rehearsal",
             "require_rehearsal",
+            "require_no_drift",
             "{",
             "}",
             ",",

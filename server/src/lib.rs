@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod database_status;
+pub mod drift;
 pub mod execute;
 pub mod http;
 pub mod identity;

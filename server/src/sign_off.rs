@@ -1,13 +1,14 @@
 //! Whether a plan may run on a protected environment: an unrun proposal of exactly this plan,
 //! judged by the environment's policy (approvals, their authors, roles and age, promotion
 //! order, and a successful rehearsal where required). The studio's API and the command line
-//! both ask here before a run.
+//! both ask here before a run; `require_no_drift` is asked of any environment here too.
 
 use crate::approvals::{self, Stored};
 use crate::state::StateDb;
 use anyhow::Result;
 use strata_shared::approval::{Approval, ApprovalPolicy, Blocker, Proposal, not_yet_on};
 use strata_shared::graph::RevisionGraph;
+use strata_shared::offline::VersionTable;
 use strata_shared::plan::Plan;
 
 /// Why a run on a protected environment is refused.
@@ -84,6 +85,26 @@ pub async fn rehearsed_for_run(
 ) -> Result<Result<(), Refusal>> {
     let blocker = rehearsal_blocker(db, environment, policy, confirmed).await?;
     Ok(blocker.map_or(Ok(()), |blocker| Err(Refusal::Blocked(vec![blocker]))))
+}
+
+/// `require_no_drift`: a run waits while the database differs from the schema model at its
+/// revisions (on any environment, protected or not). `conn` is the target's.
+pub async fn no_drift_for_run(
+    conn: &mut sqlx::PgConnection,
+    environment: &str,
+    policy: &ApprovalPolicy,
+    graph: &RevisionGraph,
+    version_table: &VersionTable,
+) -> Result<Result<(), Refusal>> {
+    if !policy.require_no_drift {
+        return Ok(Ok(()));
+    }
+    let drift = crate::drift::check(conn, environment, graph, version_table).await?;
+    Ok(if drift.drifted() {
+        Err(Refusal::Blocked(vec![Blocker::Drifted { summary: drift.summary() }]))
+    } else {
+        Ok(())
+    })
 }
 
 /// `require_rehearsal`: the newest rehearsal of exactly this plan must have succeeded (a later

@@ -10,10 +10,10 @@ mod support;
 use sqlx::{Connection, PgConnection};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use strata_server::drift::facts::{self, Facts};
 use strata_server::sandbox::Sandbox;
 use strata_shared::alembic::RenderedSection;
 use strata_shared::alembic::render::render_script;
-use support::catalog::{self, Facts};
 
 /// Another project locally: `STRATA_RENDER_CATALOG_SEED=N`.
 fn seed() -> u64 {
@@ -87,7 +87,7 @@ async fn apply(conn: &mut PgConnection, revision: &str, function: &str, section:
 
 async fn facts(url: &str) -> Facts {
     let mut conn = PgConnection::connect(url).await.unwrap();
-    let facts = catalog::catalog_facts(&mut conn).await;
+    let facts = facts::facts(&strata_server::drift::live_schema(&mut conn).await.unwrap());
     conn.close().await.unwrap();
     facts
 }
@@ -95,7 +95,7 @@ async fn facts(url: &str) -> Facts {
 /// Both catalogs, equal kind by kind; returns how many objects were compared.
 async fn assert_same_catalog(alembic_url: &str, strata_url: &str, at: &str) -> usize {
     let (theirs, ours) = (facts(alembic_url).await, facts(strata_url).await);
-    let (rates, mismatches) = catalog::compare(&theirs, &ours);
+    let (rates, mismatches) = facts::compare(&theirs, &ours);
     // `compare` names its sides model and database: here Strata's SQL and Alembic.
     assert!(
         mismatches.is_empty(),

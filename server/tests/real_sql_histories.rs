@@ -43,13 +43,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use strata_server::config::EnvironmentConfig;
+use strata_server::drift::facts::{self, Facts};
 use strata_server::sandbox::Sandbox;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Severity};
 use strata_shared::revision::SqlSection;
 use strata_shared::schema::Replayer;
 use strata_shared::sql;
-use support::catalog::{self, Facts};
 use support::real_history::{self, Layout};
 
 /// The histories: folder under `$STRATA_REAL_SQL_HISTORIES`, layout, and migrations expected.
@@ -171,7 +171,8 @@ async fn compare_here(
     let at = database.at(graph).await;
     let (model, _) = replayer.schema_at(&at);
     let mut conn = PgConnection::connect(&database.url).await.unwrap();
-    let mut database_facts: Facts = catalog::catalog_facts(&mut conn).await;
+    let (mut database_facts, mut model_facts): (Facts, Facts) =
+        facts::of_database_and_model(&mut conn, &model).await.unwrap();
     // Functions an extension brings (pgcrypto, ltree...) are the extension's, not the history's.
     for row in sqlx::query_scalar::<_, String>(
         "SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || p.proname || '(' || oidvectortypes(p.proargtypes) || ')'
@@ -186,14 +187,13 @@ async fn compare_here(
             functions.remove(&row);
         }
     }
-    let mut model_facts: Facts = catalog::model_facts(&mut conn, &model).await;
     conn.close().await.unwrap();
     for facts in [&mut database_facts, &mut model_facts] {
         for objects in facts.values_mut() {
             objects.retain(|key, _| !key.contains("__diesel_schema_migrations"));
         }
     }
-    catalog::compare(&database_facts, &model_facts)
+    facts::compare(&database_facts, &model_facts)
 }
 
 /// kind → (matched, total).

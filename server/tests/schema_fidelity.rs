@@ -8,12 +8,12 @@ use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;
 use std::path::Path;
 use strata_server::config::EnvironmentConfig;
+use strata_server::drift::facts;
 use strata_server::execute::{self, Environment, Request};
 use strata_server::sandbox::Sandbox;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
 use strata_shared::schema::Replayer;
-use support::catalog::{self, Facts};
 
 /// Applies every revision of the project at `folder`, in upgrade order, to a new database;
 /// after each, compares catalog and model. Returns matches per kind, summed over the steps.
@@ -49,9 +49,8 @@ async fn walk(
         let at: Vec<usize> = rows.iter().map(|r| graph.index_of(r).unwrap()).collect();
         let (model, not_modelled) = replayer.schema_at(&at);
         assert!(not_modelled.is_empty(), "at {id}: {not_modelled:?}");
-        let database_facts: Facts = catalog::catalog_facts(&mut conn).await;
-        let model_facts: Facts = catalog::model_facts(&mut conn, &model).await;
-        let (rates, wrong) = catalog::compare(&database_facts, &model_facts);
+        let (database_facts, model_facts) = facts::of_database_and_model(&mut conn, &model).await.unwrap();
+        let (rates, wrong) = facts::compare(&database_facts, &model_facts);
         for (kind, (matched, total)) in rates {
             let sum = totals.entry(kind).or_insert((0, 0));
             sum.0 += matched;

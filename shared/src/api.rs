@@ -116,6 +116,9 @@ pub struct PlanPreview {
     /// Statements of the plan that need a newer PostgreSQL than the target runs.
     #[serde(default)]
     pub findings: Vec<crate::lint::Finding>,
+    /// The target against the schema model at its revisions; `None` when it could not be told.
+    #[serde(default)]
+    pub drift: Option<crate::schema::drift::Drift>,
 }
 
 impl PlanPreview {

@@ -25,6 +25,9 @@ pub struct ApprovalPolicy {
     /// Runs need the latest rehearsal of exactly their plan to have succeeded.
     #[serde(default)]
     pub require_rehearsal: bool,
+    /// Runs need the database to match the schema model at its revisions (no drift).
+    #[serde(default)]
+    pub require_no_drift: bool,
 }
 
 /// A plan proposed for a protected environment, bound to its fingerprint (environment,
@@ -95,6 +98,11 @@ pub enum Blocker {
     },
     /// The policy requires a rehearsal, and the latest one of this plan is missing or failed.
     NeedsRehearsal,
+    /// The policy requires no drift, and the database differs from the model at its revisions.
+    Drifted {
+        /// `2 missing, 1 extra`.
+        summary: String,
+    },
 }
 
 impl Blocker {
@@ -115,6 +123,10 @@ impl Blocker {
             Blocker::NeedsRehearsal => {
                 "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".to_owned()
             }
+            Blocker::Drifted { summary } => format!(
+                "the database has drifted from the schema model ({summary}): see `strata drift` or Drift in the studio, \
+                 and bring the two together first"
+            ),
         }
     }
 }
@@ -189,6 +201,7 @@ mod tests {
             after: Vec::new(),
             expiry_minutes: Some(60),
             require_rehearsal: false,
+            require_no_drift: false,
         }
     }
 

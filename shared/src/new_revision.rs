@@ -11,6 +11,9 @@ pub struct NewRevision {
     pub created: String,
     pub branch_labels: Vec<String>,
     pub depends_on: Vec<String>,
+    /// The sections' SQL: empty for a revision to fill in by hand.
+    pub upgrade: String,
+    pub downgrade: String,
 }
 
 /// The parents of a revision created on `heads` (specs such as `head`, `base`, an id, or
@@ -73,7 +76,7 @@ pub fn file_name(id: &str, message: &str) -> String {
     if slug.is_empty() { format!("{id}.sql") } else { format!("{id}_{slug}.sql") }
 }
 
-/// The file's text: the header, then empty upgrade and downgrade sections to fill in.
+/// The file's text: the header, then the upgrade and downgrade sections (empty ones to fill in).
 pub fn render(new: &NewRevision) -> String {
     let mut text = format!("-- revision: {}\n-- revises: {}\n", new.id, new.parents.join(", "));
     text.push_str(&format!("-- message: {}\n-- created: {}\n", new.message, new.created));
@@ -83,7 +86,8 @@ pub fn render(new: &NewRevision) -> String {
     if !new.depends_on.is_empty() {
         text.push_str(&format!("-- depends-on: {}\n", new.depends_on.join(", ")));
     }
-    text.push_str(&format!("\n{UPGRADE_MARKER}\n\n\n{DOWNGRADE_MARKER}\n\n"));
+    let (upgrade, downgrade) = (new.upgrade.trim_end(), new.downgrade.trim_end());
+    text.push_str(&format!("\n{UPGRADE_MARKER}\n{upgrade}\n\n{DOWNGRADE_MARKER}\n{downgrade}\n"));
     text
 }
 
@@ -110,11 +114,34 @@ mod tests {
             created: "2026-11-21 18:00:00.000000".into(),
             branch_labels: vec!["ops".into()],
             depends_on: vec!["c3".into()],
+            upgrade: String::new(),
+            downgrade: String::new(),
         };
         let revision = crate::revision_file::parse_revision_file("x.sql", &render(&new)).expect("parses");
         assert_eq!(revision.parents, ["a1", "b2"]);
         assert_eq!(revision.branch_labels, ["ops"]);
         assert_eq!(revision.depends_on, ["c3"]);
         assert_eq!(revision.upgrade.sql.trim(), "");
+    }
+
+    #[test]
+    fn sections_written_into_a_revision_read_back_at_their_lines() {
+        let new = NewRevision {
+            id: "f00dcafe0002".into(),
+            parents: vec!["a1".into()],
+            message: "hotfix".into(),
+            created: "2026-11-21 18:00:00.000000".into(),
+            branch_labels: vec![],
+            depends_on: vec![],
+            upgrade: "-- made by hand on prod\nCREATE TABLE t (a integer);\n".into(),
+            downgrade: "DROP TABLE t;\n".into(),
+        };
+        let text = render(&new);
+        let revision = crate::revision_file::parse_revision_file("x.sql", &text).expect("parses");
+        assert_eq!(revision.upgrade.sql.trim(), "-- made by hand on prod\nCREATE TABLE t (a integer);");
+        assert_eq!(revision.downgrade.sql.trim(), "DROP TABLE t;");
+        let line = text.lines().position(|l| l == "DROP TABLE t;").unwrap() + 1;
+        let at = revision.downgrade.sql.lines().position(|l| l == "DROP TABLE t;").unwrap();
+        assert_eq!(revision.downgrade.file_line(at) as usize, line, "{text}");
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::i18n::{self, tr};
 use leptos::prelude::*;
-use strata_shared::schema::{Action, Change, NotModelled, RevisionModel};
+use strata_shared::schema::drift::{Difference, Found};
+use strata_shared::schema::{Action, Change, Detail, NotModelled, RevisionModel};
 
 #[component]
 pub fn SchemaChanges(model: RevisionModel) -> impl IntoView {
@@ -45,21 +46,7 @@ fn change_item(change: Change) -> impl IntoView {
         .renamed_from
         .clone()
         .map(|from| view! { <span class="renamed">" " {tr("renamed from")} " " <code>{from}</code></span> });
-    let details = change
-        .details
-        .into_iter()
-        .map(|detail| {
-            let shown = |value: Option<String>| value.unwrap_or_else(|| "—".into());
-            let value = match change.action {
-                Action::Added => view! { <ins>{shown(detail.after)}</ins> }.into_any(),
-                Action::Dropped => view! { <del>{shown(detail.before)}</del> }.into_any(),
-                Action::Changed => {
-                    view! { <del>{shown(detail.before)}</del> " → " <ins>{shown(detail.after)}</ins> }.into_any()
-                }
-            };
-            view! { <li><span class="field" data-field=detail.field.clone()>{i18n::field(&detail.field)}</span> " " {value}</li> }
-        })
-        .collect_view();
+    let details = details_view(change.details, change.action);
     let (kind, name) = (change.kind.word(), change.name);
     let name_attribute = name.clone();
     view! {
@@ -71,7 +58,50 @@ fn change_item(change: Change) -> impl IntoView {
     }
 }
 
-fn not_modelled_list(notes: Vec<NotModelled>) -> impl IntoView {
+/// Each field of an object: its value (added: after, dropped: before) or `before → after`.
+fn details_view(details: Vec<Detail>, action: Action) -> impl IntoView {
+    details
+        .into_iter()
+        .map(|detail| {
+            let shown = |value: Option<String>| value.unwrap_or_else(|| "—".into());
+            let value = match action {
+                Action::Added => view! { <ins>{shown(detail.after)}</ins> }.into_any(),
+                Action::Dropped => view! { <del>{shown(detail.before)}</del> }.into_any(),
+                Action::Changed => {
+                    view! { <del>{shown(detail.before)}</del> " → " <ins>{shown(detail.after)}</ins> }.into_any()
+                }
+            };
+            view! { <li><span class="field" data-field=detail.field.clone()>{i18n::field(&detail.field)}</span> " " {value}</li> }
+        })
+        .collect_view()
+}
+
+/// Drift object by object, as changes read from the model to the database: `−` missing from
+/// the database, `+` extra in it, `~` different (the model's → the database's).
+#[component]
+pub fn DriftList(differences: Vec<Difference>) -> impl IntoView {
+    view! { <ul class="changes">{differences.into_iter().map(difference_item).collect_view()}</ul> }
+}
+
+fn difference_item(difference: Difference) -> impl IntoView {
+    let (sign, class, action) = match difference.found {
+        Found::Missing => ("−", "dropped", Action::Dropped),
+        Found::Extra => ("+", "added", Action::Added),
+        Found::Different => ("~", "changed", Action::Changed),
+    };
+    let found = difference.found.word();
+    let (kind, name) = (difference.kind.word(), difference.name);
+    let name_attribute = name.clone();
+    view! {
+        <li class=format!("change {class}") data-test="difference" data-kind=kind data-found=found data-name=name_attribute>
+            <span class="sign">{sign}</span> " " <span class="found">{tr(found)}</span> " " <span class="kind">{tr(kind)}</span>
+            " " <code>{name}</code>
+            <ul class="details">{details_view(difference.details, action)}</ul>
+        </li>
+    }
+}
+
+pub fn not_modelled_list(notes: Vec<NotModelled>) -> impl IntoView {
     view! {
         <div class="not-modelled">
             <h3>{tr("Not modelled")}</h3>

@@ -5,6 +5,7 @@ use crate::app::Data;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::history_graph::HistoryGraph;
 use crate::i18n::tr;
+use crate::pages::drift::DriftBadge;
 use leptos::prelude::*;
 use std::time::Duration;
 use strata_shared::api::{EnvironmentStatus, ExcludedNode, ProjectSnapshot};
@@ -47,6 +48,8 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
     };
     let name = environment.name;
     let key = name.clone();
+    // A database that cannot be reached has no drift to tell.
+    let drift = environment.error.is_none().then(|| view! { <DriftBadge environment=name.clone() /> });
     let pending = environment.pending.as_ref().map_or(0, Vec::len);
     let edited = environment.edited.join(", ");
     let policy = environment.policy;
@@ -67,6 +70,7 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
             {protected}
             {postgres}
             <span class="environment-state">{state}</span>
+            {drift}
             {(pending > 0).then(|| view! { <span class="tag pending">{tr("{n} pending").replace("{n}", &pending.to_string())}</span> })}
             {(!edited.is_empty()).then(|| view! { <span class="tag edited">{format!("{} {edited}", tr("edited after it ran:"))}</span> })}
         </div>

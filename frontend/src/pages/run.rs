@@ -201,6 +201,15 @@ fn PlanView(preview: Arc<PlanPreview>) -> impl IntoView {
             <h2>{tr("Risks")}</h2>
             {postgres}
             {with_project(move |loaded: Arc<Loaded>| risks(&loaded, &steps, too_new.clone()))}
+            {preview.drift.as_ref().filter(|d| d.drifted()).map(|drift| {
+                let href = format!("/drift?env={}", js_sys::encode_uri_component(&drift.environment));
+                view! {
+                    <p class="error-state" data-test="plan-drift">
+                        {tr("This database has drifted from the schema model:")} " " {crate::pages::drift::summary(drift)} ". "
+                        <a href=href>{tr("See the drift")}</a>
+                    </p>
+                }
+            })}
             {(!preview.edited.is_empty()).then(|| view! {
                 <p class="error-state">{format!("{} {}", tr("edited after it ran:"), preview.edited.join(", "))}</p>
             })}

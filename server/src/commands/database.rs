@@ -197,6 +197,13 @@ pub fn run(
         let confirmed = confirmation(&environment, &prepared, confirm)?;
         let run_id = identity::random_hex(8)?;
         let who = identity::who();
+        let mut conn = execute::connect(&environment).await?;
+        let drift =
+            sign_off::no_drift_for_run(&mut conn, &name, &config.policy(), graph, &config.version_table()).await;
+        let _ = conn.close().await;
+        if let Err(refusal) = drift? {
+            bail!("{}", refusal.describe());
+        }
         if !config.protected && config.policy().require_rehearsal {
             super::rehearse::check_rehearsed(files, &environment, &confirmed).await?;
         }

@@ -4,7 +4,9 @@
 mod accounts;
 pub mod console;
 mod database;
+mod drift;
 mod format;
+mod from_drift;
 mod import;
 mod lint;
 mod new_revision;
@@ -43,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Current { verbose, database } => database::current(&load(dir)?, out, config, &database, verbose),
         Command::Check { database } => database::check(&load(dir)?, out, config, &database),
+        Command::Drift { database } => drift::run(&load(dir)?, out, config, &database),
         Command::Branches { verbose } => views::branches(&load(dir)?, out, verbose),
         Command::Lint { revisions, fail_on, target_version } => {
             let args = lint::LintArgs { selection: revisions.as_deref(), fail_on, target: target_version };
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let target = target.unwrap_or_else(|| import::default_out(&dir));
             import::alembic(&load(&dir)?, out, &target)
         }
+        Command::Revision(args) if args.from_drift => from_drift::revision(&load(dir)?, out, config, &args),
         Command::Revision(args) => new_revision::revision(&load(dir)?, out, &args),
         Command::Merge { revisions, message, branch_labels, rev_id } => {
             new_revision::merge(&load(dir)?, out, &revisions, &message, &branch_labels, rev_id.as_deref())

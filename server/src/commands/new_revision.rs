@@ -1,20 +1,30 @@
-//! `revision` and `merge`: write a new revision file with a fresh id and today's date.
+//! `revision` and `merge`: write a new revision file with a fresh id and today's date
+//! (`revision --from-drift` fills its sections: `from_drift.rs`).
 
 use super::{Loaded, Output};
 use crate::cli::NewRevisionArgs;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use strata_shared::new_revision::{self, NewRevision};
 use strata_shared::revision::check_id;
 
 pub fn revision(loaded: &Loaded<'_>, out: Output, args: &NewRevisionArgs) -> Result<ExitCode> {
+    if args.database.environment.is_some() || args.database.url.is_some() {
+        bail!(
+            "--env and --url name the database whose drift --from-drift writes; without it a revision reads no database"
+        );
+    }
     let graph = &loaded.project.graph;
     let heads: Vec<String> = if args.heads == ["base"] { Vec::new() } else { args.heads.clone() };
     let parents =
         if heads.is_empty() { Vec::new() } else { new_revision::resolve_parents(graph, &heads, args.splice)? };
     let depends_on = new_revision::resolve_dependencies(graph, &args.depends_on)?;
-    write(loaded, out, parents, &args.message, &args.branch_labels, depends_on, args.rev_id.as_deref())
+    let new = Draft { parents, message: &args.message, branch_labels: &args.branch_labels, depends_on };
+    let written = write(loaded, new, args.rev_id.as_deref(), Sections::default())?;
+    print_written(out, &written);
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn merge(
@@ -29,18 +39,44 @@ pub fn merge(
     if parents.len() < 2 {
         bail!("a merge needs at least two different heads; `{}` name only {}", revisions.join(" "), parents.join(""));
     }
-    write(loaded, out, parents, message, branch_labels, Vec::new(), rev_id)
+    let new = Draft { parents, message, branch_labels, depends_on: Vec::new() };
+    let written = write(loaded, new, rev_id, Sections::default())?;
+    print_written(out, &written);
+    Ok(ExitCode::SUCCESS)
 }
 
-fn write(
-    loaded: &Loaded<'_>,
-    out: Output,
-    parents: Vec<String>,
-    message: &str,
-    branch_labels: &[String],
-    depends_on: Vec<String>,
-    rev_id: Option<&str>,
-) -> Result<ExitCode> {
+/// What a new revision says about its place in the graph.
+pub struct Draft<'a> {
+    pub parents: Vec<String>,
+    pub message: &'a str,
+    pub branch_labels: &'a [String],
+    pub depends_on: Vec<String>,
+}
+
+/// The SQL of a new revision's sections; empty ones are left to fill in.
+#[derive(Default)]
+pub struct Sections {
+    pub upgrade: String,
+    pub downgrade: String,
+}
+
+/// A revision file just written.
+pub struct Written {
+    pub id: String,
+    pub path: PathBuf,
+    pub parents: Vec<String>,
+}
+
+pub fn print_written(out: Output, written: &Written) {
+    out.print(
+        || json!({ "id": written.id, "path": written.path, "parents": written.parents }),
+        || format!("  Generating {} ...  done", written.path.display()),
+    );
+}
+
+/// Writes the revision with a fresh id (or `rev_id`), checked against the graph's ids and labels.
+pub fn write(loaded: &Loaded<'_>, draft: Draft<'_>, rev_id: Option<&str>, sections: Sections) -> Result<Written> {
+    let Draft { parents, message, branch_labels, depends_on } = draft;
     let graph = &loaded.project.graph;
     let id = match rev_id {
         Some(id) => id.to_owned(),
@@ -64,14 +100,12 @@ fn write(
         created: now_utc(),
         branch_labels: branch_labels.to_vec(),
         depends_on,
+        upgrade: sections.upgrade,
+        downgrade: sections.downgrade,
     };
     let path = loaded.dir.join("versions").join(new_revision::file_name(&id, message));
     std::fs::write(&path, new_revision::render(&new)).with_context(|| format!("cannot write {}", path.display()))?;
-    out.print(
-        || json!({ "id": id, "path": path, "parents": new.parents }),
-        || format!("  Generating {} ...  done", path.display()),
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(Written { id, path, parents: new.parents })
 }
 
 /// `YYYY-MM-DD HH:MM:SS.ffffff` in UTC, as Alembic writes `Create Date`.

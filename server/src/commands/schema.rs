@@ -131,7 +131,7 @@ fn change_text(change: &Change) -> String {
     text
 }
 
-fn not_modelled_text(not_modelled: &[NotModelled]) -> String {
+pub(super) fn not_modelled_text(not_modelled: &[NotModelled]) -> String {
     not_modelled
         .iter()
         .map(|n| format!("not modelled: {} {}:{} `{}`: {}\n", n.revision, n.section, n.line, n.statement, n.reason))

@@ -3,7 +3,7 @@
 use super::auth::{self, Caller};
 use super::error::ApiError;
 use super::project_cache::Body;
-use super::{AppState, Environment, approvals, audit_log, events, rehearsals, reviews, schema, target_pool};
+use super::{AppState, Environment, approvals, audit_log, drift, events, rehearsals, reviews, schema, target_pool};
 use crate::audit::{self, Event};
 use crate::execute::{self, Request, RunBy, RunError};
 use crate::{database_status, identity};
@@ -47,6 +47,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/proposals/{id}/approvals", post(approvals::approve))
         .route("/rehearsals", post(rehearsals::rehearse))
         .route("/environments/{name}/rehearsals", get(rehearsals::list))
+        .route("/environments/{name}/drift", get(drift::drift))
         .route("/audit", get(audit_log::export))
         .route_layer(middleware::from_fn_with_state(state, auth::gate));
     Router::new()
@@ -134,6 +135,11 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
     let make = async {
         let project = load(&state).await?;
         let prepared = prepare(&project, environment, &request).await?;
+        // A preview is still worth showing when drift cannot be told; it says nothing of it then.
+        let drift = drift::of(&project, environment)
+            .await
+            .inspect_err(|e| tracing::warn!("drift of `{}` for a preview: {}", environment.name, e.message()))
+            .ok();
         Ok(PlanPreview {
             environment: environment.name.clone(),
             plan: prepared.plan,
@@ -142,6 +148,7 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
             edited: prepared.edited,
             postgres: Some(prepared.postgres),
             findings: prepared.findings,
+            drift,
         })
     };
     let files = super::watch::fingerprint(&state.migrations_dir).await;
@@ -161,6 +168,22 @@ pub(super) async fn prepare(
     let target = execution(environment, request);
     let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
     prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+}
+
+/// `require_no_drift`, on a connection of the environment's pool.
+async fn no_drift_for_run(
+    project: &Project,
+    environment: &Environment,
+) -> Result<Result<(), crate::sign_off::Refusal>, ApiError> {
+    let policy = environment.config.policy();
+    if !policy.require_no_drift {
+        return Ok(Ok(()));
+    }
+    let mut conn = target_pool::acquire(environment).await?;
+    let table = environment.config.version_table();
+    let verdict =
+        crate::sign_off::no_drift_for_run(&mut conn, &environment.name, &policy, &project.graph, &table).await;
+    verdict.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("cannot tell drift: {e:#}")))
 }
 
 pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {
@@ -191,6 +214,11 @@ async fn run(
     // Refuse a bad target with a clear answer before taking any lock.
     let prepared = prepare(&project, environment, &request).await?;
     let run_id = identity::random_hex(8)?;
+    if let Err(refusal) = no_drift_for_run(&project, environment).await? {
+        let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
+        audit::record(&state.state_db, event.detail(refusal.describe())).await?;
+        return Err(ApiError::new(StatusCode::FORBIDDEN, refusal.describe()));
+    }
     let proposal = if environment.config.protected {
         match approvals::cleared_for_run(&state, &project, environment, &prepared, &fingerprint).await {
             Ok(proposal) => Some(proposal),

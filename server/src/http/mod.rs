@@ -4,6 +4,7 @@ mod api;
 mod approvals;
 mod audit_log;
 pub mod auth;
+mod drift;
 mod error;
 mod events;
 mod listener;

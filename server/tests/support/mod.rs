@@ -4,7 +4,6 @@
 
 pub mod alembic;
 pub mod app_history;
-pub mod catalog;
 pub mod chrome;
 pub mod ddl_history;
 pub mod measure;

@@ -2,8 +2,8 @@
 //! compare and what `strata schema` prints.
 
 use super::model::{
-    Column, Constraint, ConstraintKind, Identity, Index, Policy, RowSecurity, Sequence, Statistics, Trigger, TypeKind,
-    View,
+    Column, Constraint, ConstraintKind, Identity, Index, Policy, Reference, RowSecurity, Sequence, Statistics, Trigger,
+    TypeKind, View,
 };
 
 /// `bigint not null default now() generated always as identity`.
@@ -38,16 +38,29 @@ pub fn constraint(constraint: &Constraint) -> String {
             let mut text = format!("FOREIGN KEY ({columns})");
             if let Some(reference) = &constraint.references {
                 text.push_str(&format!(" REFERENCES {} ({})", reference.table, reference.columns.join(", ")));
-                if reference.on_delete != "no action" {
-                    text.push_str(&format!(" ON DELETE {}", reference.on_delete.to_uppercase()));
-                }
-                if reference.on_update != "no action" {
-                    text.push_str(&format!(" ON UPDATE {}", reference.on_update.to_uppercase()));
-                }
+                text.push_str(&reference_actions(reference));
             }
             text
         }
     };
+    text.push_str(&constraint_modes(constraint));
+    text
+}
+
+/// ` ON DELETE CASCADE ON UPDATE SET NULL`: the actions that are not `no action`.
+pub fn reference_actions(reference: &Reference) -> String {
+    let mut text = String::new();
+    for (event, action) in [("DELETE", &reference.on_delete), ("UPDATE", &reference.on_update)] {
+        if action != "no action" {
+            text.push_str(&format!(" ON {event} {}", action.to_uppercase()));
+        }
+    }
+    text
+}
+
+/// ` DEFERRABLE INITIALLY DEFERRED NOT VALID`: how a constraint is checked, after its definition.
+pub fn constraint_modes(constraint: &Constraint) -> String {
+    let mut text = String::new();
     if constraint.deferrable {
         text.push_str(" DEFERRABLE");
     }
@@ -62,13 +75,16 @@ pub fn constraint(constraint: &Constraint) -> String {
 
 /// `UNIQUE btree (lower(email)) WHERE active` — the table is said by the caller.
 pub fn index(index: &Index) -> String {
-    let mut text = String::new();
-    if index.unique {
-        text.push_str("UNIQUE ");
-    }
-    text.push_str(&format!("{} ({})", index.method, index.keys.join(", ")));
+    let unique = if index.unique { "UNIQUE " } else { "" };
+    format!("{unique}{}", index_method_on(index))
+}
+
+/// `btree (a, lower(b)) INCLUDE (c) WHERE …`: an index from its method on, as CREATE INDEX
+/// and `pg_get_indexdef` say it after `USING` (INCLUDE columns quoted where they need it).
+pub fn index_method_on(index: &Index) -> String {
+    let mut text = format!("{} ({})", index.method, index.keys.join(", "));
     if !index.include.is_empty() {
-        text.push_str(&format!(" INCLUDE ({})", index.include.join(", ")));
+        text.push_str(&format!(" INCLUDE ({})", super::to_sql::quote::idents(&index.include)));
     }
     if index.nulls_not_distinct {
         text.push_str(" NULLS NOT DISTINCT");
@@ -100,19 +116,24 @@ pub fn type_kind(kind: &TypeKind) -> String {
             format!("({})", attributes.join(", "))
         }
         TypeKind::Domain { base, not_null, default, checks } => {
-            let mut text = format!("DOMAIN {base}");
-            if *not_null {
-                text.push_str(" NOT NULL");
-            }
-            if let Some(default) = default {
-                text.push_str(&format!(" DEFAULT {default}"));
-            }
-            for check in checks {
-                text.push_str(&format!(" CHECK ({check})"));
-            }
-            text
+            format!("DOMAIN {base}{}", domain_constraints(*not_null, default.as_deref(), checks))
         }
     }
+}
+
+/// ` NOT NULL DEFAULT 0 CHECK (VALUE > 0)`: what follows a domain's base type.
+pub fn domain_constraints(not_null: bool, default: Option<&str>, checks: &[String]) -> String {
+    let mut text = String::new();
+    if not_null {
+        text.push_str(" NOT NULL");
+    }
+    if let Some(default) = default {
+        text.push_str(&format!(" DEFAULT {default}"));
+    }
+    for check in checks {
+        text.push_str(&format!(" CHECK ({check})"));
+    }
+    text
 }
 
 pub fn view(view: &View) -> String {

@@ -10,24 +10,29 @@
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
+//! - `drift.rs`: a live database (read by the server) against the model, in drift's words.
+//! - `to_sql/`: the DDL that turns one schema into another, and what it cannot say.
 //! - `query.rs`: those by target spec, as the CLI, the API and the browser ask them.
 
 mod apply;
 mod blame;
 pub mod describe;
 mod diff;
+pub mod drift;
 mod expr;
 mod model;
 mod names;
 pub mod query;
 mod query_columns;
 mod replay;
+mod to_sql;
 mod types;
 
 pub use blame::{BlameEntry, blame};
 pub use diff::{Action, Change, Detail, ObjectKind, diff};
 pub use model::*;
 pub use replay::{ModelWalk, NotModelled, Replayer, RevisionModel};
+pub use to_sql::{NotExpressed, SchemaMigration, migration, revision as migration_both_ways, sound_wording};
 
 #[cfg(test)]
 mod tests;

@@ -35,6 +35,22 @@ pub fn schema_at(graph: &RevisionGraph, at: &str) -> Result<SchemaAt, GraphError
     Ok(SchemaAt { at: at.to_owned(), schema, not_modelled })
 }
 
+/// The schema at the revisions a database's version table names (several heads possible;
+/// none is base, the empty schema).
+pub fn schema_at_rows(graph: &RevisionGraph, rows: &[String]) -> Result<SchemaAt, GraphError> {
+    let mut targets = Vec::new();
+    for row in rows {
+        let Some(index) = graph.index_of(row) else {
+            return Err(GraphError::other(format!(
+                "the database is at `{row}`, which the migrations folder does not have"
+            )));
+        };
+        targets.push(index);
+    }
+    let (schema, not_modelled) = Replayer::new(graph).schema_at(&targets);
+    Ok(SchemaAt { at: rows.join(" "), schema, not_modelled })
+}
+
 /// Schema `from` against schema `to`; without `to`, what revision `from` itself changes.
 pub fn compare(graph: &RevisionGraph, from: &str, to: Option<&str>) -> Result<Comparison, GraphError> {
     let mut replayer = Replayer::new(graph);

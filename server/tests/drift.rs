@@ -1,0 +1,238 @@
+//! Drift on real PostgreSQL: none after a clean run (the sample, a generated history), and
+//! every hand-made change of a modelled kind reported with its kind and finding; the command
+//! line's exit codes and JSON; nothing of the target changes.
+
+mod support;
+
+use sqlx::{Connection, PgConnection};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use strata_server::sandbox::Sandbox;
+use strata_shared::offline::VersionTable;
+use strata_shared::schema::ObjectKind;
+use strata_shared::schema::drift::{Drift, Found};
+
+fn strata(folder: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(folder)
+        .args(args)
+        .args(["--url", url])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn database(sandbox: &Sandbox, name: &str) -> String {
+    let mut admin = PgConnection::connect_with(&sandbox.connect_options()).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    admin.close().await.unwrap();
+    format!("postgresql://postgres:{}@127.0.0.1:{}/{name}", sandbox.password(), sandbox.port())
+}
+
+fn upgrade(folder: &Path, url: &str) {
+    let run = strata(folder, url, &["upgrade", "heads", "--yes"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+}
+
+async fn check(conn: &mut PgConnection, folder: &Path) -> Drift {
+    let project = strata_server::migrations_dir::load(folder).unwrap();
+    strata_server::drift::check(conn, "test", &project.graph, &VersionTable::default()).await.unwrap()
+}
+
+/// How many catalog rows the database has (a drift check must leave it as it was).
+async fn catalog_size(conn: &mut PgConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM pg_class) + (SELECT count(*) FROM pg_attribute) + (SELECT count(*) FROM pg_type)",
+    )
+    .fetch_one(conn)
+    .await
+    .unwrap()
+}
+
+/// Hand-made changes to the sample at its heads, one at a time, and what drift must say.
+type Expected = &'static [(ObjectKind, &'static str, Found)];
+
+const CHANGES: &[(&str, Expected)] = &[
+    ("ALTER TABLE customer ADD COLUMN hotfix text", &[(ObjectKind::Column, "customer.hotfix", Found::Extra)]),
+    ("ALTER TABLE customer DROP COLUMN billing_email", &[(ObjectKind::Column, "customer.billing_email", Found::Missing)]),
+    (
+        "ALTER TABLE customer ALTER COLUMN vat_number TYPE varchar(20)",
+        &[(ObjectKind::Column, "customer.vat_number", Found::Different)],
+    ),
+    ("ALTER TABLE currency ALTER COLUMN decimals SET DEFAULT 3", &[(ObjectKind::Column, "currency.decimals", Found::Different)]),
+    ("ALTER TABLE customer ALTER COLUMN vat_number SET NOT NULL", &[(ObjectKind::Column, "customer.vat_number", Found::Different)]),
+    (
+        "ALTER TABLE customer ADD CONSTRAINT customer_name_check CHECK (name <> '')",
+        &[(ObjectKind::Constraint, "customer.customer_name_check", Found::Extra)],
+    ),
+    (
+        "ALTER TABLE payment DROP CONSTRAINT payment_method_check",
+        &[(ObjectKind::Constraint, "payment.payment_method_check", Found::Missing)],
+    ),
+    (
+        "ALTER TABLE payment DROP CONSTRAINT payment_method_check, ADD CONSTRAINT payment_method_check CHECK (method IN ('card', 'cash'))",
+        &[(ObjectKind::Constraint, "payment.payment_method_check", Found::Different)],
+    ),
+    ("CREATE INDEX customer_vat_idx ON customer (vat_number)", &[(ObjectKind::Index, "customer_vat_idx", Found::Extra)]),
+    ("DROP INDEX customer_name_idx", &[(ObjectKind::Index, "customer_name_idx", Found::Missing)]),
+    (
+        "DROP INDEX customer_name_idx; CREATE INDEX customer_name_idx ON customer (lower(name))",
+        &[(ObjectKind::Index, "customer_name_idx", Found::Different)],
+    ),
+    (
+        "CREATE OR REPLACE VIEW reporting.monthly_sales AS SELECT date_trunc('month', o.ordered_at) AS month,
+            count(DISTINCT o.id) AS orders, sum(l.quantity * l.price_cents * (1 - l.discount_pct / 100)) AS revenue_cents
+         FROM sales_order o JOIN sales_order_line l ON l.order_id = o.id GROUP BY 1",
+        &[(ObjectKind::View, "reporting.monthly_sales", Found::Different)],
+    ),
+    (
+        "CREATE FUNCTION hotfix() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+        &[(ObjectKind::Function, "hotfix()", Found::Extra)],
+    ),
+    (
+        "CREATE TRIGGER customer_audit AFTER INSERT ON customer FOR EACH ROW EXECUTE FUNCTION set_updated_at()",
+        &[(ObjectKind::Trigger, "customer.customer_audit", Found::Extra)],
+    ),
+    ("DROP TRIGGER customer_set_updated_at ON customer", &[(ObjectKind::Trigger, "customer.customer_set_updated_at", Found::Missing)]),
+    ("ALTER TYPE order_status ADD VALUE 'on_hold'", &[(ObjectKind::Type, "order_status", Found::Different)]),
+    ("CREATE SEQUENCE hotfix_seq", &[(ObjectKind::Sequence, "hotfix_seq", Found::Extra)]),
+    ("COMMENT ON TABLE customer IS 'Changed by hand.'", &[(ObjectKind::Table, "customer", Found::Different)]),
+    ("COMMENT ON COLUMN customer.name IS 'Changed by hand.'", &[(ObjectKind::Column, "customer.name", Found::Different)]),
+    ("CREATE TABLE hotfix (id integer)", &[(ObjectKind::Table, "hotfix", Found::Extra)]),
+    (
+        "DROP TABLE sales_order_note",
+        &[
+            (ObjectKind::Table, "sales_order_note", Found::Missing),
+            (ObjectKind::Index, "sales_order_note_order_idx", Found::Missing),
+        ],
+    ),
+    ("CREATE SCHEMA hotfix", &[(ObjectKind::Schema, "hotfix", Found::Extra)]),
+    ("ALTER TABLE reseller_price NO FORCE ROW LEVEL SECURITY", &[(ObjectKind::Table, "reseller_price", Found::Different)]),
+    ("ALTER TABLE customer ENABLE ROW LEVEL SECURITY", &[(ObjectKind::Table, "customer", Found::Different)]),
+    (
+        "DROP POLICY reseller_isolation ON reseller_price",
+        &[(ObjectKind::Policy, "reseller_price.reseller_isolation", Found::Missing)],
+    ),
+    (
+        "ALTER POLICY reseller_isolation ON reseller_price USING (reseller_id = 'north')",
+        &[(ObjectKind::Policy, "reseller_price.reseller_isolation", Found::Different)],
+    ),
+    (
+        "CREATE POLICY hotfix_read ON customer FOR SELECT USING (true)",
+        &[(ObjectKind::Policy, "customer.hotfix_read", Found::Extra)],
+    ),
+];
+
+#[tokio::test]
+async fn a_clean_run_has_no_drift_and_every_hand_made_change_is_reported_by_kind() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let sample = support::sample_migrations();
+    let url = database(&sandbox, "sample").await;
+    upgrade(&sample, &url);
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let before = catalog_size(&mut conn).await;
+    let clean = check(&mut conn, &sample).await;
+    assert_eq!(clean.differences, [], "a clean run of the sample has no drift");
+    assert!(!clean.at.is_empty());
+    assert_eq!(catalog_size(&mut conn).await, before, "a drift check leaves the catalog as it was");
+
+    for (sql, expected) in CHANGES {
+        // Each change in a transaction of its own, rolled back after the check.
+        sqlx::raw_sql("BEGIN").execute(&mut conn).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let drift = check(&mut conn, &sample).await;
+        sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+        let found: Vec<(ObjectKind, &str, Found)> =
+            drift.differences.iter().map(|d| (d.kind, d.name.as_str(), d.found)).collect();
+        assert_eq!(found, *expected, "after `{sql}`: {:#?}", drift.differences);
+        // A schema has nothing but its name (and comment) to show.
+        for difference in drift.differences.iter().filter(|d| d.kind != ObjectKind::Schema) {
+            assert!(!difference.details.is_empty(), "after `{sql}`, {difference:?} says what differs");
+        }
+    }
+    assert_eq!(check(&mut conn, &sample).await.differences, [], "every change was rolled back");
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let sample = support::sample_migrations();
+    let url = database(&sandbox, "cli").await;
+
+    // At base, the sample's model is empty: nothing to drift from.
+    let at_base = strata(&sample, &url, &["drift"]);
+    assert_eq!(at_base.status.code(), Some(0), "{}", text(&at_base.stderr));
+    assert!(text(&at_base.stdout).contains("at base: no drift"), "{}", text(&at_base.stdout));
+
+    upgrade(&sample, &url);
+    let clean = strata(&sample, &url, &["drift"]);
+    assert_eq!(clean.status.code(), Some(0), "{}{}", text(&clean.stdout), text(&clean.stderr));
+    assert!(text(&clean.stdout).contains(": no drift"), "{}", text(&clean.stdout));
+
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE INDEX customer_vat_idx ON customer (vat_number); ALTER TABLE customer DROP COLUMN billing_email",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let drifted = strata(&sample, &url, &["drift"]);
+    assert_eq!(drifted.status.code(), Some(1), "{}", text(&drifted.stderr));
+    let shown = text(&drifted.stdout);
+    assert!(shown.contains("1 missing, 1 extra"), "{shown}");
+    assert!(shown.contains("missing   column customer.billing_email"), "{shown}");
+    assert!(shown.contains("extra     index customer_vat_idx"), "{shown}");
+    assert!(shown.contains("definition: on customer btree (vat_number)"), "{shown}");
+
+    let json = strata(&sample, &url, &["--json", "drift"]);
+    assert_eq!(json.status.code(), Some(1));
+    let drift: Drift = serde_json::from_slice(&json.stdout).unwrap();
+    let found: Vec<(ObjectKind, &str, Found)> =
+        drift.differences.iter().map(|d| (d.kind, d.name.as_str(), d.found)).collect();
+    assert_eq!(
+        found,
+        [
+            (ObjectKind::Column, "customer.billing_email", Found::Missing),
+            (ObjectKind::Index, "customer_vat_idx", Found::Extra)
+        ]
+    );
+    assert_eq!(drift.environment, "default");
+
+    // A database at a revision the folder lacks, and one that does not answer: exit 2.
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("UPDATE alembic_version SET version_num = 'f00f00f00f00'").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let unknown = strata(&sample, &url, &["drift"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("the database is at `f00f00f00f00`, which the migrations folder does not have")
+    );
+    let gone = strata(&sample, &format!("postgresql://postgres:wrong@127.0.0.1:{}/cli", sandbox.port()), &["drift"]);
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(text(&gone.stderr).starts_with("error: "), "{}", text(&gone.stderr));
+}
+
+#[tokio::test]
+async fn a_generated_history_run_cleanly_has_no_drift() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    for seed in [3, 7] {
+        let project = tempfile::tempdir().unwrap();
+        support::ddl_history::write(project.path(), seed, 25);
+        let url = database(&sandbox, &format!("generated_{seed}")).await;
+        upgrade(project.path(), &url);
+        let mut conn = PgConnection::connect(&url).await.unwrap();
+        let drift = check(&mut conn, project.path()).await;
+        conn.close().await.unwrap();
+        assert_eq!(drift.differences, [], "seed {seed}");
+    }
+}
