@@ -156,6 +156,7 @@ fn endpoints(team: &Team) -> Vec<(&'static str, String, Option<Value>, Option<&'
         ("GET", "/api/environments/staging/runs".into(), None, None),
         ("GET", "/api/environments/prod/proposals".into(), None, None),
         ("GET", "/api/environments/prod/rehearsals".into(), None, None),
+        ("GET", "/api/environments/prod/drift".into(), None, None),
         (
             "POST",
             "/api/plans".into(),

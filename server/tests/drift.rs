@@ -236,3 +236,172 @@ async fn a_generated_history_run_cleanly_has_no_drift() {
         assert_eq!(drift.differences, [], "seed {seed}");
     }
 }
+
+/// The sample with `prod` (where `prod_extra` goes in its strata.toml table) and `staging`.
+struct Environments {
+    dir: tempfile::TempDir,
+    targets: support::targets::Targets,
+    config: std::path::PathBuf,
+}
+
+impl Environments {
+    fn start(prod_extra: &str) -> Self {
+        let dir = support::state_dir();
+        let targets = support::targets::Targets::start(dir.path(), &["prod", "staging"]);
+        let config = targets.config(dir.path(), &[("prod", prod_extra), ("staging", "")]);
+        Self { dir, targets, config }
+    }
+
+    fn strata(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--migrations")
+            .arg(support::sample_migrations())
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--state-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .envs(self.targets.env())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn sql(&self, database: &str, sql: &str) {
+        let options = self.targets.sandbox.connect_options().database(database);
+        support::targets::block_on(async {
+            let mut conn = PgConnection::connect_with(&options).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        });
+    }
+
+    fn studio(&self) -> support::Studio {
+        support::Studio::start_with(&support::sample_migrations(), self.dir.path(), &self.config, &self.targets.env())
+    }
+}
+
+/// An index made by hand on `prod`, which the model does not have.
+const HOTFIX: &str = "CREATE INDEX hotfix_idx ON account (full_name)";
+const EARLY: &str = "27c6a30d7c24";
+
+#[test]
+fn require_no_drift_blocks_runs_from_the_command_line_and_the_studio_whose_previews_say_so() {
+    let environments = Environments::start("require_no_drift = true");
+    // No drift: the policy lets the run through.
+    let early = environments.strata(&["upgrade", EARLY, "--env", "prod", "--yes"]);
+    assert!(early.status.success(), "{}", text(&early.stderr));
+    environments.sql("prod", HOTFIX);
+
+    let refused = environments.strata(&["upgrade", "heads", "--env", "prod", "--yes"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("the database has drifted from the schema model (1 extra)"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(environments.targets.rows("prod"), [EARLY], "nothing ran");
+    // Staging has no such policy.
+    let staging = environments.strata(&["upgrade", EARLY, "--env", "staging", "--yes"]);
+    assert!(staging.status.success(), "{}", text(&staging.stderr));
+
+    let studio = environments.studio();
+    let plan = serde_json::json!({ "environment": "prod", "operation": "upgrade", "target": "heads" });
+    let (status, body) = studio.post("/api/plans", &plan);
+    assert_eq!(status, 200, "{body}");
+    let preview: strata_shared::api::PlanPreview = serde_json::from_str(&body).unwrap();
+    let drift = preview.drift.as_ref().expect("the preview tells drift");
+    assert_eq!(drift.summary(), "1 extra");
+    assert_eq!((drift.differences[0].kind, drift.differences[0].name.as_str()), (ObjectKind::Index, "hotfix_idx"));
+    let run = serde_json::json!({ "environment": "prod", "operation": "upgrade", "target": "heads", "fingerprint": preview.fingerprint });
+    let (status, body) = studio.post("/api/runs", &run);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("drifted from the schema model (1 extra)"), "{body}");
+    let (_, audit) = studio.get("/api/audit?format=csv");
+    assert!(audit.contains("run-refused"), "{audit}");
+    let (status, body) = studio.get("/api/environments/prod/drift");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Drift>(&body).unwrap().summary(), "1 extra");
+    let (status, body) = studio.get("/api/environments/staging/drift");
+    assert_eq!((status, serde_json::from_str::<Drift>(&body).unwrap().drifted()), (200, false), "{body}");
+    let (status, _) = studio.get("/api/environments/nowhere/drift");
+    assert_eq!(status, 404);
+
+    // Once the database matches the model again, the run goes ahead.
+    environments.sql("prod", "DROP INDEX hotfix_idx");
+    std::thread::sleep(std::time::Duration::from_millis(3100)); // past the preview cache
+    let (_, body) = studio.post("/api/plans", &plan);
+    let preview: strata_shared::api::PlanPreview = serde_json::from_str(&body).unwrap();
+    assert!(preview.drift.as_ref().is_some_and(|d| !d.drifted()), "{body}");
+    let run = serde_json::json!({ "environment": "prod", "operation": "upgrade", "target": "heads", "fingerprint": preview.fingerprint });
+    let (status, body) = studio.post("/api/runs", &run);
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_studio_shows_a_drift_badge_per_environment_a_drift_view_and_drift_in_a_preview() {
+    use fantoccini::{Client, Locator};
+    use support::chrome::{ChromeDriver, sign_in};
+    assert!(
+        support::workspace_root().join("dist/index.html").is_file(),
+        "build the frontend first: trunk build --release"
+    );
+    let wait = std::time::Duration::from_secs(60);
+    let element = |browser: &Client, css: &str| {
+        let (browser, css) = (browser.clone(), css.to_owned());
+        async move {
+            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+        }
+    };
+    let (environments, studio) = tokio::task::block_in_place(|| {
+        let environments = Environments::start("");
+        for (database, target) in [("prod", EARLY), ("staging", "heads")] {
+            let ran = environments.strata(&["upgrade", target, "--env", database, "--yes"]);
+            assert!(ran.status.success(), "{}", text(&ran.stderr));
+        }
+        environments.sql("prod", &format!("{HOTFIX}; ALTER TABLE account ALTER COLUMN full_name DROP NOT NULL"));
+        let studio = environments.studio();
+        (environments, studio)
+    });
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&environments.dir.path().join("chromium")).await;
+    sign_in(&browser, &studio.url, "admin").await;
+
+    // The overview: a badge per environment.
+    element(&browser, "[data-environment=staging] [data-test=drift-badge][data-drifted=false]").await;
+    let badge = element(&browser, "[data-environment=prod] [data-test=drift-badge][data-drifted=true]").await;
+    assert_eq!(badge.text().await.unwrap(), "drift: 1 extra");
+    badge.click().await.unwrap();
+
+    // The drift view, as the compare view reads.
+    element(&browser, "[data-test=drift][data-drifted=true][data-environment=prod]").await;
+    let mut found = Vec::new();
+    for item in browser.find_all(Locator::Css("[data-test=difference]")).await.unwrap() {
+        let attribute = |name: &'static str| {
+            let item = item.clone();
+            async move { item.attr(name).await.unwrap().unwrap_or_default() }
+        };
+        found.push(format!(
+            "{} {} {}",
+            attribute("data-found").await,
+            attribute("data-kind").await,
+            attribute("data-name").await
+        ));
+    }
+    assert_eq!(found, ["different column account.full_name", "extra index hotfix_idx"]);
+    let summary = element(&browser, "[data-test=drift-summary]").await.text().await.unwrap();
+    assert_eq!(summary, "1 extra, 1 different");
+
+    // In Spanish.
+    element(&browser, "[data-test=language]").await.select_by_value("es").await.unwrap();
+    let summary = element(&browser, "[data-test=drift-summary]").await.text().await.unwrap();
+    assert_eq!(summary, "1 de más, 1 distintos");
+
+    // A preview on the drifted environment says so.
+    element(&browser, "[data-test=language]").await.select_by_value("en").await.unwrap();
+    browser.goto(&format!("{}/run?env=prod&op=upgrade&target=heads", studio.url)).await.unwrap();
+    element(&browser, "[data-test=preview]").await.click().await.unwrap();
+    let note = element(&browser, "[data-test=plan-drift]").await.text().await.unwrap();
+    assert!(note.starts_with("This database has drifted from the schema model: 1 extra, 1 different."), "{note}");
+    browser.close().await.unwrap();
+}
