@@ -14,6 +14,7 @@ pub mod identity;
 pub mod migrations_dir;
 pub mod rehearsal;
 pub mod reviews;
+pub mod run_plan;
 pub mod runbook;
 pub mod sandbox;
 pub mod sign_off;

@@ -42,6 +42,21 @@ impl Refusal {
 /// The version rows of each environment of the policy's promotion order (`after`).
 pub type EarlierRows = Vec<(String, Vec<String>)>;
 
+/// Reads an environment's version rows: the studio from its pools, the command line over a
+/// connection of its own.
+pub trait Positions {
+    fn rows(&self, environment: &str) -> impl Future<Output = Result<Vec<String>>> + Send;
+}
+
+/// The rows of the environments that must go first.
+pub async fn earlier_rows(policy: &ApprovalPolicy, positions: &impl Positions) -> Result<EarlierRows> {
+    let mut earlier = Vec::with_capacity(policy.after.len());
+    for name in &policy.after {
+        earlier.push((name.clone(), positions.rows(name).await?));
+    }
+    Ok(earlier)
+}
+
 /// The id of the proposal a run of `plan_now` (fingerprint `fingerprint_now`) may carry out,
 /// given the `confirmed` fingerprint.
 pub async fn cleared_for_run(

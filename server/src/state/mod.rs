@@ -51,3 +51,15 @@ pub async fn open_for_command(config: &Config, state_dir: &Path) -> Result<(Stat
     let db = StateDb::open(sandbox.state_options().await?).await?;
     Ok((db, Some(sandbox)))
 }
+
+/// The state database for a command-line verb if there is one already: configured, a running
+/// studio's, or a sandbox a studio left under the state folder (started, then stop it after).
+pub async fn open_existing_for_command(
+    config: &Config,
+    state_dir: &Path,
+) -> Result<Option<(StateDb, Option<Sandbox>)>> {
+    if config.state.is_some() || sandbox::exists(state_dir)? {
+        return Ok(Some(open_for_command(config, state_dir).await?));
+    }
+    Ok(None)
+}
