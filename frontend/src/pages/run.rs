@@ -4,8 +4,8 @@
 
 use super::{Loaded, with_project};
 use crate::api;
-use crate::app::Data;
 use crate::components::run_evidence::RunEvidence;
+use crate::context::Data;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;

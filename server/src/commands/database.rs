@@ -60,7 +60,7 @@ fn read_rows_and_version(config_path: &Path, args: &DatabaseArgs) -> Result<(Vec
         let mut conn = execute::connect(&environment).await?;
         let read = async {
             let rows = version_table::rows(&mut conn, &config.version_table()).await?;
-            Ok((rows, database_status::server_version(&mut conn).await?))
+            Ok((rows, execute::server_version(&mut conn).await?))
         };
         let read = read.await;
         let _ = conn.close().await;

@@ -115,7 +115,7 @@ fn first_admin_command(config: &Path, state_dir: &Path) -> String {
 /// The PostgreSQL the sandbox runs: whatever the machine has installed.
 async fn sandbox_version(sandbox: &Sandbox) -> Result<PostgresVersion> {
     let mut conn = sqlx::PgConnection::connect_with(&sandbox.connect_options()).await?;
-    let version = crate::database_status::server_version(&mut conn).await;
+    let version = crate::execute::server_version(&mut conn).await;
     let _ = conn.close().await;
     version
 }

@@ -2,8 +2,9 @@
 
 use super::auth::{self, Caller};
 use super::error::ApiError;
+use super::lookup::{execution, find, load, prepare, unavailable};
 use super::project_cache::Body;
-use super::{AppState, Environment, approvals, audit_log, events, rehearsals, reviews, schema, target_pool};
+use super::{AppState, approvals, audit_log, events, rehearsals, reviews, schema, target_pool};
 use crate::database_status;
 use crate::execute::{self, Request, RunError};
 use crate::run_plan::{self, FrontDoor, Stopped};
@@ -18,8 +19,6 @@ use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
-use strata_shared::limits::{self, Field};
-use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -56,11 +55,6 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .merge(protected)
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
-}
-
-/// The project as the files are now (loaded again only when the folder changed).
-pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
-    Ok(state.project.project().await?)
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
@@ -111,22 +105,6 @@ async fn runs(State(state): AppStateRef, Path(name): Path<String>) -> Result<Jso
     Ok(Json(journal.runs(&mut conn, execute::lock::key(&table), 50).await?))
 }
 
-pub(super) fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {
-    state.environment(name).ok_or_else(|| ApiError::not_found(format!("no environment `{name}`")))
-}
-
-pub(super) fn unavailable(error: impl std::fmt::Display) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("the database cannot be reached: {error}"))
-}
-
-pub(super) fn execution<'e>(environment: &'e Environment, request: &PlanRequest) -> execute::Environment<'e> {
-    execute::Environment {
-        name: &environment.name,
-        config: &environment.config,
-        mode: request.transaction_mode.unwrap_or(environment.config.transaction_mode),
-    }
-}
-
 /// `POST /api/plans`: the plan from the database's state of now (or of a moment ago, for the
 /// same request: `previews`), its SQL and fingerprint.
 async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Result<Json<PlanPreview>, ApiError> {
@@ -147,31 +125,6 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
     };
     let files = super::watch::fingerprint(&state.migrations_dir).await;
     Ok(Json(state.previews.get_or_make(&request, mode, files, make).await?))
-}
-
-/// The plan for `request` from the database's state of now, on a connection of the
-/// environment's pool.
-pub(super) async fn prepare(
-    project: &Project,
-    environment: &Environment,
-    request: &PlanRequest,
-) -> Result<execute::Prepared, ApiError> {
-    limits::check(Field::Target, &request.target).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
-    refuse_broken(project)?;
-    let mut conn = target_pool::acquire(environment).await?;
-    let target = execution(environment, request);
-    let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
-    prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
-}
-
-pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {
-    if project.has_errors() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the migrations folder has errors (see the project's diagnostics); fix them first",
-        ));
-    }
-    Ok(())
 }
 
 /// `POST /api/runs`: runs the plan if it still has the fingerprint that was shown and, on a

@@ -1,9 +1,9 @@
 //! `/api/proposals` and `/api/environments/{name}/proposals`: plans proposed for protected
 //! environments, their approvals, and what still stands before they may run.
 
-use super::api::{execution, find, load, prepare, unavailable};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::{execution, find, load, prepare, unavailable};
 use super::{AppState, Environment, SignOffChange, target_pool};
 use crate::approvals::{self, NewProposal, Stored};
 use crate::audit::{self, Event};

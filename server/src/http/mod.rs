@@ -7,6 +7,7 @@ pub mod auth;
 mod error;
 mod events;
 mod listener;
+mod lookup;
 mod previews;
 mod project_cache;
 mod rehearsals;

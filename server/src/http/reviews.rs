@@ -1,9 +1,9 @@
 //! `/api/reviews`, `/api/revisions/{id}/…`, `/api/threads/{id}/resolve`: comment threads and
 //! verdicts on revisions.
 
-use super::api::load;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::load;
 use super::{AppState, SignOffChange};
 use crate::audit::{self, Event};
 use crate::reviews;

@@ -39,7 +39,7 @@ pub async fn acquire(environment: &Environment) -> Result<PoolConnection<Postgre
                 environment.pool.options().get_max_connections()
             ),
         ),
-        error => super::api::unavailable(error),
+        error => super::lookup::unavailable(error),
     })
 }
 
@@ -49,6 +49,6 @@ impl Positions for AppState {
         let environment = self.environment(name).ok_or_else(|| anyhow::anyhow!("no environment `{name}`"))?;
         let mut conn = acquire(environment).await.map_err(|error| anyhow::anyhow!("{}", error.message()))?;
         let rows = version_table::rows(&mut conn, &environment.config.version_table()).await;
-        rows.map_err(|error| anyhow::anyhow!("{}", super::api::unavailable(error).message()))
+        rows.map_err(|error| anyhow::anyhow!("{}", super::lookup::unavailable(error).message()))
     }
 }
