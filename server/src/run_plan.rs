@@ -5,12 +5,12 @@
 //! The front doors only translate: JSON and events in the studio, a prompt and the terminal on
 //! the command line.
 
-use crate::approvals;
-use crate::audit::{self, Event};
 use crate::execute::{self, Environment, Prepared, Request, RunBy, RunError};
 use crate::identity;
 use crate::sign_off::{self, Positions, Refusal};
 use crate::state::StateDb;
+use crate::state::approvals;
+use crate::state::audit::{self, Event};
 use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::runbook::{BackupRecord, CheckResult};

@@ -3,8 +3,8 @@
 //! order, and a successful rehearsal where required). The studio's API and the command line
 //! both ask here before a run.
 
-use crate::approvals::{self, Stored};
 use crate::state::StateDb;
+use crate::state::approvals::{self, Stored};
 use anyhow::Result;
 use strata_shared::approval::{Approval, ApprovalPolicy, Blocker, Proposal, not_yet_on};
 use strata_shared::graph::RevisionGraph;

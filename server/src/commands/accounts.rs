@@ -1,10 +1,10 @@
 //! `strata user …` and `strata token …`: accounts and API tokens in the state database.
 
-use crate::audit::{self, Event};
-use crate::auth::{tokens, users};
 use crate::cli::{TokenCommand, UserCommand};
 use crate::config::Config;
+use crate::state::audit::{self, Event};
 use crate::state::{self, StateDb};
+use crate::state::{tokens, users};
 use anyhow::{Context, Result, bail};
 use std::io::BufRead;
 use std::path::Path;

@@ -1,12 +1,12 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
-use crate::auth::users;
 use crate::cli::ServeArgs;
 use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
 use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
+use crate::state::users;
 use anyhow::{Context, Result};
 use sqlx::Connection;
 use std::path::Path;

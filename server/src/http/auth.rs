@@ -4,9 +4,10 @@
 
 use super::AppState;
 use super::error::ApiError;
-use crate::audit::{self, Event};
-use crate::auth::{same_secret, sessions, throttle, tokens, users};
+use crate::auth::same_secret;
 use crate::state::StateDb;
+use crate::state::audit::{self, Event};
+use crate::state::{sessions, throttle, tokens, users};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;

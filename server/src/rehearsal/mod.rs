@@ -8,9 +8,9 @@ mod copy;
 mod probe;
 pub mod store;
 
-use crate::audit::{self, Event};
 use crate::execute::{self, Environment, Request, RunBy, RunError};
 use crate::state::StateDb;
+use crate::state::audit::{self, Event};
 use crate::version_table;
 use anyhow::{Context, Result};
 pub use probe::Probe;

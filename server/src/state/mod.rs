@@ -4,6 +4,14 @@
 //! under the state folder. The command line reaches the sandbox a running studio holds, or
 //! starts it for the length of the command.
 
+pub mod approvals;
+pub mod audit;
+pub mod reviews;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
 use crate::config::Config;
 use crate::sandbox::{self, Sandbox};
 use anyhow::{Context, Result};
