@@ -2,6 +2,7 @@
 //! the project loaded once for every page, and the live event stream.
 
 use crate::api;
+use crate::context::Data;
 use crate::i18n::{self, Lang, tr};
 use crate::live::{self, RunEvents, SignOffChanges};
 use crate::pages::{
@@ -15,18 +16,6 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use strata_shared::access::{Action, Me};
-use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
-use strata_shared::review::ReviewSummary;
-
-/// The project and the environments, fetched once (and again on live reload), shared by the
-/// pages through context.
-#[derive(Clone, Copy)]
-pub struct Data {
-    pub project: LocalResource<Result<ProjectSnapshot, String>>,
-    pub environments: LocalResource<Result<Vec<EnvironmentStatus>, String>>,
-    /// Every revision's review state, for the history.
-    pub reviews: LocalResource<Result<Vec<ReviewSummary>, String>>,
-}
 
 /// Asks who is signed in; shows the sign-in page until someone is.
 #[component]

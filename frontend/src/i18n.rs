@@ -36,10 +36,11 @@ pub fn set(lang: Lang) {
     CURRENT.with(|c| c.set(lang));
 }
 
-/// A lint rule's why and instead, in the current language.
+/// A lint rule's why and instead, in the current language (a finding from a newer server,
+/// with a rule this page does not know, keeps its English).
 pub fn rule_texts<'a>(rule: &str, why: &'a str, instead: &'a str) -> (&'a str, &'a str) {
-    match (CURRENT.with(Cell::get), crate::i18n_rules::spanish(rule)) {
-        (Lang::Es, Some(spanish)) => spanish,
+    match (CURRENT.with(Cell::get), rule.parse()) {
+        (Lang::Es, Ok(rule)) => crate::i18n_rules::spanish(rule),
         _ => (why, instead),
     }
 }

@@ -2,7 +2,7 @@
 //! folder changed on disk (then the project and the environments are fetched anew), and
 //! `review`/`proposals` when someone commented, reviewed, proposed or approved.
 
-use crate::app::Data;
+use crate::context::Data;
 use leptos::prelude::*;
 use strata_shared::api::{RunEvent, ServerRunEvent};
 use wasm_bindgen::JsCast;

@@ -4,6 +4,7 @@ mod analysis;
 mod api;
 mod app;
 mod components;
+mod context;
 mod i18n;
 mod i18n_rules;
 mod live;

@@ -1,8 +1,6 @@
 //! The `strata` server and command line, as a library so that tests can reuse its parts
 //! (the sandbox PostgreSQL above all).
 
-pub mod approvals;
-pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod commands;
@@ -14,7 +12,7 @@ pub mod http;
 pub mod identity;
 pub mod migrations_dir;
 pub mod rehearsal;
-pub mod reviews;
+pub mod run_plan;
 pub mod runbook;
 pub mod sandbox;
 pub mod sign_off;

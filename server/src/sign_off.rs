@@ -3,8 +3,8 @@
 //! order, and a successful rehearsal where required). The studio's API and the command line
 //! both ask here before a run; `require_no_drift` is asked of any environment here too.
 
-use crate::approvals::{self, Stored};
 use crate::state::StateDb;
+use crate::state::approvals::{self, Stored};
 use anyhow::Result;
 use strata_shared::approval::{Approval, ApprovalPolicy, Blocker, Proposal, not_yet_on};
 use strata_shared::graph::RevisionGraph;
@@ -42,6 +42,21 @@ impl Refusal {
 
 /// The version rows of each environment of the policy's promotion order (`after`).
 pub type EarlierRows = Vec<(String, Vec<String>)>;
+
+/// Reads an environment's version rows: the studio from its pools, the command line over a
+/// connection of its own.
+pub trait Positions {
+    fn rows(&self, environment: &str) -> impl Future<Output = Result<Vec<String>>> + Send;
+}
+
+/// The rows of the environments that must go first.
+pub async fn earlier_rows(policy: &ApprovalPolicy, positions: &impl Positions) -> Result<EarlierRows> {
+    let mut earlier = Vec::with_capacity(policy.after.len());
+    for name in &policy.after {
+        earlier.push((name.clone(), positions.rows(name).await?));
+    }
+    Ok(earlier)
+}
 
 /// The id of the proposal a run of `plan_now` (fingerprint `fingerprint_now`) may carry out,
 /// given the `confirmed` fingerprint.

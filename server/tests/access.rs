@@ -519,6 +519,24 @@ fn the_command_line_keeps_to_the_same_sign_off_on_a_protected_environment() {
     assert!(cli_run["detail"].as_str().unwrap().contains("from the command line"), "{cli_run}");
     let (_, listed) = team.json("viewer", "GET", "/api/environments/prod/proposals", None);
     assert_eq!(listed[0]["run_id"], cli_run["subject"], "the proposal is used up");
+
+    // As in the studio, runs on an environment that is not protected are audited too, and a
+    // stamp is audited as a stamp.
+    let stamped = strata(&["stamp", "1975ea83b712", "--env", "staging", "--yes"]);
+    assert!(stamped.status.success(), "{}", String::from_utf8_lossy(&stamped.stderr));
+    assert_eq!(team.targets.rows("staging"), ["1975ea83b712"]);
+    let (_, audit) = team.json("admin", "GET", "/api/audit", None);
+    let staging: Vec<(&str, &str)> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["environment"] == "staging")
+        .map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .rev()
+        .collect();
+    let actions: Vec<&str> = staging.iter().map(|(action, _)| *action).collect();
+    assert_eq!(actions, ["run", "run-succeeded", "stamp", "stamp-succeeded"], "{audit}");
+    assert!(staging[2].1.contains("from the command line"), "{staging:?}");
 }
 
 /// Staging upgraded, and the plan to upgrade prod to heads, previewed.

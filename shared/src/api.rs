@@ -6,6 +6,9 @@ use crate::project::Project;
 use crate::revision::Revision;
 use serde::{Deserialize, Serialize};
 
+/// Defined apart, so that `approval` (which this module uses) needs nothing of it.
+pub use crate::plan_request::PlanRequest;
+
 /// `GET /api/project`: every revision (in `alembic history` order), the heads, the revision
 /// files that could not join the graph, and every problem found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,22 +86,6 @@ pub struct EnvironmentStatus {
     pub postgres: Option<crate::postgres_version::PostgresVersion>,
     /// Why the state could not be read, when it could not.
     pub error: Option<String>,
-}
-
-/// `POST /api/plans` and `POST /api/runs`: what to do where. A run also carries the
-/// fingerprint of the plan that was shown, and is refused if the plan changed since.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PlanRequest {
-    pub environment: String,
-    pub operation: crate::plan::Operation,
-    /// Target spec(s): one for upgrade and downgrade, one or more (space-separated) for stamp.
-    pub target: String,
-    #[serde(default)]
-    pub transaction_mode: Option<crate::offline::TransactionMode>,
-    #[serde(default)]
-    pub purge: bool,
-    #[serde(default)]
-    pub fingerprint: Option<String>,
 }
 
 /// A plan as shown before it runs: its steps, the exact SQL, and its fingerprint.

@@ -3,9 +3,9 @@
 //! studio explains with the same ones.
 
 use crate::access::Role;
-use crate::api::PlanRequest;
 use crate::graph::RevisionGraph;
 use crate::plan::{Direction, Plan};
+use crate::plan_request::PlanRequest;
 use serde::{Deserialize, Serialize};
 
 /// The `[environments.NAME]` policy of `strata.toml`, as the studio shows it.

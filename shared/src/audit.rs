@@ -2,6 +2,62 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Defines `AuditAction` with each action's one spelling.
+macro_rules! audit_actions {
+    ($($variant:ident = $name:literal,)*) => {
+        /// What an audit entry records. `as_str` is its one spelling: the `action` column, the
+        /// API's entries and the audit page's filter.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            pub const ALL: &[AuditAction] = &[$(AuditAction::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    SignIn = "sign-in",
+    SignInFailed = "sign-in-failed",
+    SignInThrottled = "sign-in-throttled",
+    SignInBusy = "sign-in-busy",
+    SignOut = "sign-out",
+    UserAdd = "user-add",
+    UserRemove = "user-remove",
+    TokenCreate = "token-create",
+    TokenRevoke = "token-revoke",
+    Comment = "comment",
+    Review = "review",
+    Resolve = "resolve",
+    Reopen = "reopen",
+    Propose = "propose",
+    Approve = "approve",
+    RehearseSucceeded = "rehearse-succeeded",
+    RehearseFailed = "rehearse-failed",
+    Run = "run",
+    RunRefused = "run-refused",
+    RunSucceeded = "run-succeeded",
+    RunFailed = "run-failed",
+    Stamp = "stamp",
+    StampRefused = "stamp-refused",
+    StampSucceeded = "stamp-succeeded",
+    StampFailed = "stamp-failed",
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -59,5 +115,18 @@ impl AuditQuery {
     /// The page size asked for, within 1..=MAX_LIMIT.
     pub fn page_size(&self) -> i64 {
         self.limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT)
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::AuditAction;
+
+    #[test]
+    fn every_audit_action_has_its_own_spelling() {
+        let mut names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), AuditAction::ALL.len());
     }
 }

@@ -19,6 +19,7 @@ pub mod lint;
 pub mod new_revision;
 pub mod offline;
 pub mod plan;
+pub mod plan_request;
 pub mod postgres_version;
 pub mod project;
 pub mod rehearsal;

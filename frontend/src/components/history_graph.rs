@@ -238,7 +238,7 @@ fn row_view(
     };
     let schema_summary = summary.clone();
     let review = {
-        let (reviews, id) = (expect_context::<crate::app::Data>().reviews, id.clone());
+        let (reviews, id) = (expect_context::<crate::context::Data>().reviews, id.clone());
         move || {
             let all = reviews.get().and_then(Result::ok)?;
             all.into_iter().find(|r| r.revision == id).map(review_cell)

@@ -6,7 +6,7 @@ use crate::i18n::{rule_texts, tr};
 use crate::session;
 use leptos::prelude::*;
 use strata_shared::access::Action;
-use strata_shared::lint::{Finding, Severity};
+use strata_shared::lint::Finding;
 use strata_shared::revision::SqlSection;
 use strata_shared::sql::{self, SectionAnalysis, SyntaxError, highlight};
 
@@ -194,17 +194,9 @@ fn error_marker(error: SyntaxError) -> impl IntoView {
     }
 }
 
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Hint => "hint",
-    }
-}
-
 /// A lint finding under its line: the rule, what was seen, and (unfolded) why and instead.
 fn finding_marker(finding: Finding) -> impl IntoView {
-    let severity = severity_name(finding.severity);
+    let severity = finding.severity.name();
     let (why, instead) = rule_texts(&finding.rule, &finding.why, &finding.safer);
     let (why, instead) = (why.to_owned(), instead.to_owned());
     view! {
@@ -225,7 +217,7 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
                 {findings
                     .into_iter()
                     .map(|f| {
-                        let severity = severity_name(f.severity);
+                        let severity = f.severity.name();
                         view! {
                             <li class=format!("finding {severity}") data-test="finding" data-rule=f.rule.clone() data-line=f.line>
                                 <strong>{format!("{severity} {}", f.rule)}</strong>

@@ -3,8 +3,8 @@
 //! in wasm. The choice lives in the URL (`/compare?from=…&to=…`).
 
 use super::{Loaded, revision_options, with_project};
-use crate::app::Data;
 use crate::components::schema_changes::ChangeList;
+use crate::context::Data;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};

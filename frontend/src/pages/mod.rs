@@ -10,7 +10,7 @@ pub mod schema;
 pub mod sign_in;
 pub mod walkthrough;
 
-use crate::app::Data;
+use crate::context::Data;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use std::sync::Arc;

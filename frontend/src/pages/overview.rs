@@ -1,9 +1,9 @@
 //! The start page: where each environment stands, problems, and the history graph.
 
 use crate::analysis::{ProjectAnalysis, analyse};
-use crate::app::Data;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::history_graph::HistoryGraph;
+use crate::context::Data;
 use crate::i18n::tr;
 use crate::pages::drift::DriftBadge;
 use leptos::prelude::*;

@@ -1,10 +1,10 @@
 //! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
 
-use crate::app::Data;
 use crate::components::review_panel::{LineComments, ReviewPanel};
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::script_view::ScriptView;
 use crate::components::sql_view::{RevisionFindings, SqlView};
+use crate::context::Data;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -4,8 +4,8 @@
 
 use super::{Loaded, with_project};
 use crate::api;
-use crate::app::Data;
 use crate::components::run_evidence::RunEvidence;
+use crate::context::Data;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;
@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome, StepFailure};
-use strata_shared::lint::{self, Severity};
+use strata_shared::lint;
 use strata_shared::plan::Operation;
 use strata_shared::schema::Replayer;
 
@@ -237,11 +237,7 @@ fn risks(loaded: &Loaded, steps: &[strata_shared::plan::Step], too_new: Vec<lint
     let items = findings
         .into_iter()
         .map(|f| {
-            let severity = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Hint => "hint",
-            };
+            let severity = f.severity.name();
             let href = format!("/revisions/{}?line={}", f.revision, f.line);
             let data_rule = f.rule.clone();
             view! {

@@ -1,12 +1,9 @@
-//! Who is calling: accounts, password hashes, browser sessions, API tokens, throttling of
-//! failed sign-ins. What each role may do is `strata_shared::access`.
+//! Who is calling: password hashes, the secrets behind sessions and tokens, and password
+//! checks on a few threads. The accounts, sessions, tokens and sign-in throttle are stored in
+//! `state`; what each role may do is `strata_shared::access`.
 
 pub mod password;
-mod secret;
-pub mod sessions;
-pub mod throttle;
-pub mod tokens;
-pub mod users;
+pub mod secret;
 pub mod verifier;
 
 pub use secret::same as same_secret;

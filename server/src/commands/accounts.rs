@@ -1,14 +1,15 @@
 //! `strata user …` and `strata token …`: accounts and API tokens in the state database.
 
-use crate::audit::{self, Event};
-use crate::auth::{tokens, users};
 use crate::cli::{TokenCommand, UserCommand};
 use crate::config::Config;
+use crate::state::audit::{self, Event};
 use crate::state::{self, StateDb};
+use crate::state::{tokens, users};
 use anyhow::{Context, Result, bail};
 use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
+use strata_shared::audit::AuditAction;
 
 pub fn user(config: &Path, state_dir: &Path, command: UserCommand) -> Result<ExitCode> {
     // Ask before the database is reached: the prompt should not wait on a starting sandbox.
@@ -21,7 +22,7 @@ pub fn user(config: &Path, state_dir: &Path, command: UserCommand) -> Result<Exi
         match command {
             UserCommand::Add { name, role, .. } => {
                 users::add(&db, &name, role, &password.expect("read above")).await?;
-                let event = Event::new(&operator, "user-add").subject(&name).detail(format!("role {role}"));
+                let event = Event::new(&operator, AuditAction::UserAdd).subject(&name).detail(format!("role {role}"));
                 audit::record(&db, event).await?;
                 Ok(format!("Added {name} ({role})."))
             }
@@ -31,7 +32,7 @@ pub fn user(config: &Path, state_dir: &Path, command: UserCommand) -> Result<Exi
             }
             UserCommand::Remove { name } => {
                 users::remove(&db, &name).await?;
-                audit::record(&db, Event::new(&operator, "user-remove").subject(&name)).await?;
+                audit::record(&db, Event::new(&operator, AuditAction::UserRemove).subject(&name)).await?;
                 Ok(format!("Removed {name}."))
             }
         }
@@ -44,7 +45,9 @@ pub fn token(config: &Path, state_dir: &Path, command: TokenCommand) -> Result<E
         match command {
             TokenCommand::Create { user, label } => {
                 let (id, token) = tokens::create(&db, &user, &label).await?;
-                let event = Event::new(&operator, "token-create").subject(&id).detail(format!("for {user} ({label})"));
+                let event = Event::new(&operator, AuditAction::TokenCreate)
+                    .subject(&id)
+                    .detail(format!("for {user} ({label})"));
                 audit::record(&db, event).await?;
                 super::console::err(&format!("Token {id} for {user}; it is shown only now:"));
                 Ok(token)
@@ -58,7 +61,7 @@ pub fn token(config: &Path, state_dir: &Path, command: TokenCommand) -> Result<E
             }
             TokenCommand::Revoke { id } => {
                 tokens::revoke(&db, &id).await?;
-                audit::record(&db, Event::new(&operator, "token-revoke").subject(&id)).await?;
+                audit::record(&db, Event::new(&operator, AuditAction::TokenRevoke).subject(&id)).await?;
                 Ok(format!("Revoked {id}."))
             }
         }

@@ -3,13 +3,12 @@
 
 use super::format::{self, Line};
 use super::{Loaded, Output, console};
-use crate::audit::{self, Event};
 use crate::cli::{ConfirmArgs, DatabaseArgs, Transactions};
 use crate::config::{Config, EnvironmentConfig};
 use crate::execute::{self, Environment, Prepared, Request, RunError};
-use crate::sandbox::Sandbox;
-use crate::state::{self, StateDb};
-use crate::{approvals, database_status, identity, sign_off, version_table};
+use crate::run_plan::{self, FrontDoor};
+use crate::sign_off::Positions;
+use crate::{database_status, identity, state, version_table};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sqlx::Connection;
@@ -20,7 +19,7 @@ use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
 use strata_shared::postgres_version::PostgresVersion;
-use strata_shared::runbook::CheckPhase;
+use strata_shared::runbook::{CheckPhase, CheckResult};
 
 /// The database named by `--env` (from strata.toml), or by `--url`, or else by `DATABASE_URL`:
 /// an explicit `--env` wins over the exported variable, as Alembic users have it set.
@@ -61,7 +60,7 @@ fn read_rows_and_version(config_path: &Path, args: &DatabaseArgs) -> Result<(Vec
         let mut conn = execute::connect(&environment).await?;
         let read = async {
             let rows = version_table::rows(&mut conn, &config.version_table()).await?;
-            Ok((rows, database_status::server_version(&mut conn).await?))
+            Ok((rows, execute::server_version(&mut conn).await?))
         };
         let read = read.await;
         let _ = conn.close().await;
@@ -168,8 +167,9 @@ pub struct Files<'a> {
     pub state_dir: &'a Path,
 }
 
-/// Shows the plan for `request` on the named database, and runs it once confirmed. On a
-/// protected environment it runs only a plan approved in the studio, as the studio would.
+/// Shows the plan for `request` on the named database, and runs it once confirmed
+/// (`run_plan`: on a protected environment only a plan approved in the studio, as the studio
+/// would). The run is audited wherever Strata keeps its state.
 pub fn run(
     loaded: &Loaded<'_>,
     out: Output,
@@ -195,132 +195,71 @@ pub fn run(
             return Ok(ExitCode::SUCCESS);
         }
         let confirmed = confirmation(&environment, &prepared, confirm)?;
-        let run_id = identity::random_hex(8)?;
-        let who = identity::who();
-        let mut conn = execute::connect(&environment).await?;
-        let drift =
-            sign_off::no_drift_for_run(&mut conn, &name, &config.policy(), graph, &config.version_table()).await;
-        let _ = conn.close().await;
-        if let Err(refusal) = drift? {
-            bail!("{}", refusal.describe());
-        }
-        if !config.protected && config.policy().require_rehearsal {
-            super::rehearse::check_rehearsed(files, &environment, &confirmed).await?;
-        }
-        let signed_off = if config.protected {
-            Some(SignedOff::claim(files, &environment, graph, &prepared, &confirmed, &run_id).await?)
+        let strata_config = Config::load(files.config)?;
+        let signed_off = config.protected || config.policy().require_rehearsal;
+        // Without sign-off to ask, a run is audited where a state database already is (none: no
+        // studio ever kept state here, and there is no audit log to write to).
+        let (db, sandbox) = if signed_off {
+            let (db, sandbox) = state::open_for_command(&strata_config, files.state_dir).await?;
+            (Some(db), sandbox)
         } else {
-            None
+            let opened = state::open_existing_for_command(&strata_config, files.state_dir).await?;
+            let (db, sandbox) = opened.unzip();
+            (db, sandbox.flatten())
         };
-        let mut evidence = (None, Vec::new());
-        let mut progress = |event: RunEvent| {
-            match &event {
-                RunEvent::BackupTaken { backup } => evidence.0 = Some(backup.clone()),
-                RunEvent::CheckFinished { check } => evidence.1.push(check.clone()),
-                _ => {}
-            }
-            report(&event, out)
+        let who = identity::who();
+        let job = run_plan::Run {
+            db: db.as_ref(),
+            environment: &environment,
+            graph,
+            request: &request,
+            prepared: &prepared,
+            confirmed: &confirmed,
+            who: &who,
+            via: FrontDoor::CommandLine,
         };
-        let by = execute::RunBy { run_id: &run_id, who: &who };
-        let result = execute::run(&environment, graph, &request, &confirmed, by, &mut progress).await;
-        let (backup, checks) = evidence;
-        let summary = strata_shared::runbook::summary(backup.as_ref(), &checks);
-        if let Some(signed_off) = signed_off {
-            signed_off.record(&who, &prepared, &result, &summary).await?;
+        let ran = run_plan::run(job, &Configured(&strata_config), &mut |_: &str, event| report(&event, out)).await;
+        if let Some(db) = db {
+            db.close().await;
         }
-        match result {
-            Ok(()) if checks.iter().any(|c| !c.passed) => {
-                console::err("error: checks failed after the run committed; the run stays applied");
-                Ok(ExitCode::from(1))
-            }
-            Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(error @ (RunError::Failed { .. } | RunError::ChecksFailed(_))) => {
-                console::err(&format!("error: {error}"));
-                Ok(ExitCode::from(1))
-            }
-            Err(error) => Err(anyhow::anyhow!("{error}")),
+        if let Some(sandbox) = sandbox {
+            sandbox.stop().await?;
+        }
+        match ran {
+            Ok(ran) => exit_code(ran.result, &ran.checks),
+            Err(stopped) => bail!("{}", stopped.describe()),
         }
     })
 }
 
-/// A run on a protected environment: the approved proposal it carries out, claimed, and the
-/// state database its audit entries go to.
-struct SignedOff {
-    db: StateDb,
-    sandbox: Option<Sandbox>,
-    proposal: String,
-    environment: String,
-    run_id: String,
+/// How a run ended, for the shell.
+fn exit_code(result: Result<(), RunError>, checks: &[CheckResult]) -> Result<ExitCode> {
+    match result {
+        Ok(()) if checks.iter().any(|c| !c.passed) => {
+            console::err("error: checks failed after the run committed; the run stays applied");
+            Ok(ExitCode::from(1))
+        }
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(error @ (RunError::Failed { .. } | RunError::ChecksFailed(_))) => {
+            console::err(&format!("error: {error}"));
+            Ok(ExitCode::from(1))
+        }
+        Err(error) => Err(anyhow::anyhow!("{error}")),
+    }
 }
 
-impl SignedOff {
-    async fn claim(
-        files: Files<'_>,
-        environment: &Environment<'_>,
-        graph: &RevisionGraph,
-        prepared: &Prepared,
-        confirmed: &str,
-        run_id: &str,
-    ) -> Result<Self> {
-        let config = Config::load(files.config)?;
-        let policy = environment.config.policy();
-        let mut earlier = Vec::new();
-        for name in &policy.after {
-            let other = config.environments.get(name).with_context(|| format!("no environment `{name}`"))?;
-            let target = Environment { name, config: other, mode: other.transaction_mode };
-            let mut conn = execute::connect(&target).await?;
-            earlier.push((name.clone(), version_table::rows(&mut conn, &other.version_table()).await?));
-            let _ = conn.close().await;
-        }
-        let (db, sandbox) = state::open_for_command(&config, files.state_dir).await?;
-        let now = (&prepared.plan, prepared.fingerprint.as_str());
-        let cleared =
-            sign_off::cleared_for_run(&db, environment.name, &policy, graph, now, confirmed, &earlier).await?;
-        let refused = match cleared {
-            Ok(proposal) if approvals::claim(&db, &proposal, run_id).await? => {
-                return Ok(Self {
-                    db,
-                    sandbox,
-                    proposal,
-                    environment: environment.name.to_owned(),
-                    run_id: run_id.to_owned(),
-                });
-            }
-            Ok(_) => "another run took this proposal first".to_owned(),
-            Err(refusal) => refusal.describe(),
-        };
-        let actor = identity::who();
-        let event = Event::new(&actor, "run-refused").environment(environment.name).detail(refused.clone());
-        audit::record(&db, event).await?;
-        db.close().await;
-        if let Some(sandbox) = sandbox {
-            sandbox.stop().await?;
-        }
-        bail!("{refused}")
-    }
+/// The command line reads the rows of the environments that must go first over connections
+/// of its own, as `strata.toml` names them.
+struct Configured<'a>(&'a Config);
 
-    /// The run and how it ended go to the audit log; a run refused before it began gives the
-    /// proposal back.
-    async fn record(self, who: &str, prepared: &Prepared, result: &Result<(), RunError>, evidence: &str) -> Result<()> {
-        let event = |action: &str| Event::new(who, action).environment(&self.environment).subject(&self.run_id);
-        let started = format!("{} (proposal {}, from the command line)", prepared.plan.summary(), self.proposal);
-        audit::record(&self.db, event("run").detail(started)).await?;
-        let ended = match result {
-            Ok(()) => event("run-succeeded").detail(evidence.to_owned()),
-            Err(error @ (RunError::Failed { .. } | RunError::ChecksFailed(_))) => {
-                event("run-failed").detail([error.to_string(), evidence.to_owned()].join("; "))
-            }
-            Err(error) => {
-                approvals::unclaim(&self.db, &self.run_id).await?;
-                event("run-failed").detail(error.to_string())
-            }
-        };
-        audit::record(&self.db, ended).await?;
-        self.db.close().await;
-        match self.sandbox {
-            Some(sandbox) => sandbox.stop().await,
-            None => Ok(()),
-        }
+impl Positions for Configured<'_> {
+    async fn rows(&self, name: &str) -> Result<Vec<String>> {
+        let config = self.0.environments.get(name).with_context(|| format!("no environment `{name}`"))?;
+        let target = Environment { name, config, mode: config.transaction_mode };
+        let mut conn = execute::connect(&target).await?;
+        let rows = version_table::rows(&mut conn, &config.version_table()).await;
+        let _ = conn.close().await;
+        rows
     }
 }
 

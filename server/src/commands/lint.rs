@@ -77,11 +77,7 @@ pub fn run(loaded: &Loaded<'_>, out: Output, args: LintArgs<'_>) -> Result<ExitC
 
 /// One finding as `path:line severity[rule] section: message`, its statement, why and instead.
 pub fn finding_text(dir: &Path, finding: &Finding) -> String {
-    let severity = match finding.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Hint => "hint",
-    };
+    let severity = finding.severity.name();
     let place = dir.join(&finding.path);
     let section = finding.section.as_deref().map_or(String::new(), |s| format!(" {s}:"));
     let mut text =

@@ -4,7 +4,6 @@
 
 use super::database::{Files, environment};
 use super::{Loaded, Output};
-use crate::audit::{self, Event};
 use crate::cli::RehearseArgs;
 use crate::config::Config;
 use crate::execute::{self, Environment, Request, RunError};
@@ -114,25 +113,4 @@ fn describe(rehearsal: &Rehearsal) -> String {
     }
     text.push_str(&format!("The copy was dropped. Fingerprint: {}", rehearsal.fingerprint));
     text
-}
-
-/// Stops a CLI run that `require_rehearsal` forbids, on an environment that is not protected
-/// (a protected one asks `sign_off::cleared_for_run`, which looks at rehearsals too).
-pub(crate) async fn check_rehearsed(files: Files<'_>, environment: &Environment<'_>, confirmed: &str) -> Result<()> {
-    let (db, sandbox) = state::open_for_command(&Config::load(files.config)?, files.state_dir).await?;
-    let policy = environment.config.policy();
-    let verdict = crate::sign_off::rehearsed_for_run(&db, environment.name, &policy, confirmed).await;
-    if let Ok(Err(refusal)) = &verdict {
-        let who = identity::who();
-        let event = Event::new(&who, "run-refused").environment(environment.name).detail(refusal.describe());
-        audit::record(&db, event).await?;
-    }
-    db.close().await;
-    if let Some(sandbox) = sandbox {
-        sandbox.stop().await?;
-    }
-    match verdict? {
-        Ok(()) => Ok(()),
-        Err(refusal) => bail!("{}", refusal.describe()),
-    }
 }

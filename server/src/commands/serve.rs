@@ -1,12 +1,12 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
-use crate::auth::users;
 use crate::cli::ServeArgs;
 use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
 use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
+use crate::state::users;
 use anyhow::{Context, Result};
 use sqlx::Connection;
 use std::path::Path;
@@ -120,7 +120,7 @@ fn first_admin_command(config: &Path, state_dir: &Path) -> String {
 /// The PostgreSQL the sandbox runs: whatever the machine has installed.
 async fn sandbox_version(sandbox: &Sandbox) -> Result<PostgresVersion> {
     let mut conn = sqlx::PgConnection::connect_with(&sandbox.connect_options()).await?;
-    let version = crate::database_status::server_version(&mut conn).await;
+    let version = crate::execute::server_version(&mut conn).await;
     let _ = conn.close().await;
     version
 }

@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use strata_shared::schema::{
-    Column, Constraint, ConstraintKind, Extension, Function, Identity, Index, Namespace, Origin, QualifiedName,
-    Policy, Reference, RowSecurity, Schema, Sequence, Table, TypeDef, TypeKind, View,
+    Column, Constraint, ConstraintKind, Extension, Function, Identity, Index, Namespace, Origin, Policy, QualifiedName,
+    Reference, RowSecurity, Schema, Sequence, Table, TypeDef, TypeKind, View,
 };
 
 /// Tables Strata and Alembic keep for themselves, not part of the project's schema.

@@ -4,6 +4,7 @@
 //! transaction rolls back, the version table stays as it was before the failed step, and the
 //! failure is recorded with PostgreSQL's details and the revision file's line.
 
+mod edited;
 mod failure;
 mod journal;
 pub(crate) mod lock;
@@ -24,6 +25,7 @@ use strata_shared::plan::{self, Direction, Plan, Step};
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::runbook::{CheckPhase, CheckResult};
 
+pub use edited::edited_revisions;
 pub use journal::Journal;
 
 /// What to do to the database.
@@ -170,6 +172,12 @@ pub async fn connect(environment: &Environment<'_>) -> Result<PgConnection> {
     Ok(conn)
 }
 
+/// The server's version, as `server_version_num` reports it.
+pub async fn server_version(conn: &mut PgConnection) -> Result<PostgresVersion> {
+    let num: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(conn).await?;
+    Ok(PostgresVersion::from_version_num(u32::try_from(num)?))
+}
+
 /// The plan for `request` from the database's current version rows.
 pub async fn prepare(
     conn: &mut PgConnection,
@@ -180,8 +188,8 @@ pub async fn prepare(
     let table = environment.config.version_table();
     let rows = version_table::rows(conn, &table).await?;
     let (plan, script, fingerprint) = plan_from(environment, graph, request, &rows)?;
-    let edited = crate::database_status::edited_revisions(conn, &table, graph, &rows).await?;
-    let postgres = crate::database_status::server_version(conn).await?;
+    let edited = edited_revisions(conn, &table, graph, &rows).await?;
+    let postgres = server_version(conn).await?;
     let findings = too_new_for(graph, &plan, postgres);
     Ok(Prepared { plan, script, fingerprint, edited, postgres, findings })
 }

@@ -2,11 +2,13 @@
 
 use super::auth::{self, Caller};
 use super::error::ApiError;
+use super::lookup::{execution, find, load, prepare, unavailable};
 use super::project_cache::Body;
-use super::{AppState, Environment, approvals, audit_log, drift, events, rehearsals, reviews, schema, target_pool};
-use crate::audit::{self, Event};
-use crate::execute::{self, Request, RunBy, RunError};
-use crate::{database_status, identity};
+use super::{AppState, approvals, audit_log, drift, events, rehearsals, reviews, schema, target_pool};
+use crate::database_status;
+use crate::execute::{self, Request, RunError};
+use crate::run_plan::{self, FrontDoor, Stopped};
+use crate::sign_off::Refusal;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -17,8 +19,6 @@ use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
-use strata_shared::limits::{self, Field};
-use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -56,11 +56,6 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .merge(protected)
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
         .fallback(|| async { ApiError::not_found("no such API endpoint") })
-}
-
-/// The project as the files are now (loaded again only when the folder changed).
-pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
-    Ok(state.project.project().await?)
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
@@ -111,22 +106,6 @@ async fn runs(State(state): AppStateRef, Path(name): Path<String>) -> Result<Jso
     Ok(Json(journal.runs(&mut conn, execute::lock::key(&table), 50).await?))
 }
 
-pub(super) fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {
-    state.environment(name).ok_or_else(|| ApiError::not_found(format!("no environment `{name}`")))
-}
-
-pub(super) fn unavailable(error: impl std::fmt::Display) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("the database cannot be reached: {error}"))
-}
-
-pub(super) fn execution<'e>(environment: &'e Environment, request: &PlanRequest) -> execute::Environment<'e> {
-    execute::Environment {
-        name: &environment.name,
-        config: &environment.config,
-        mode: request.transaction_mode.unwrap_or(environment.config.transaction_mode),
-    }
-}
-
 /// `POST /api/plans`: the plan from the database's state of now (or of a moment ago, for the
 /// same request: `previews`), its SQL and fingerprint.
 async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Result<Json<PlanPreview>, ApiError> {
@@ -155,50 +134,9 @@ async fn plan(State(state): AppStateRef, Json(request): Json<PlanRequest>) -> Re
     Ok(Json(state.previews.get_or_make(&request, mode, files, make).await?))
 }
 
-/// The plan for `request` from the database's state of now, on a connection of the
-/// environment's pool.
-pub(super) async fn prepare(
-    project: &Project,
-    environment: &Environment,
-    request: &PlanRequest,
-) -> Result<execute::Prepared, ApiError> {
-    limits::check(Field::Target, &request.target).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
-    refuse_broken(project)?;
-    let mut conn = target_pool::acquire(environment).await?;
-    let target = execution(environment, request);
-    let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
-    prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
-}
-
-/// `require_no_drift`, on a connection of the environment's pool.
-async fn no_drift_for_run(
-    project: &Project,
-    environment: &Environment,
-) -> Result<Result<(), crate::sign_off::Refusal>, ApiError> {
-    let policy = environment.config.policy();
-    if !policy.require_no_drift {
-        return Ok(Ok(()));
-    }
-    let mut conn = target_pool::acquire(environment).await?;
-    let table = environment.config.version_table();
-    let verdict =
-        crate::sign_off::no_drift_for_run(&mut conn, &environment.name, &policy, &project.graph, &table).await;
-    verdict.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("cannot tell drift: {e:#}")))
-}
-
-pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {
-    if project.has_errors() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the migrations folder has errors (see the project's diagnostics); fix them first",
-        ));
-    }
-    Ok(())
-}
-
 /// `POST /api/runs`: runs the plan if it still has the fingerprint that was shown and, on a
-/// protected environment, a proposal of exactly that plan has its approvals. Progress goes to
-/// `/api/events`; the answer says how the run ended.
+/// protected environment, a proposal of exactly that plan has its approvals (`run_plan`).
+/// Progress goes to `/api/events`; the answer says how the run ended.
 async fn run(
     State(state): AppStateRef,
     Extension(caller): Extension<Caller>,
@@ -210,134 +148,62 @@ async fn run(
     };
     let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
-    let action = if request.operation == strata_shared::plan::Operation::Stamp { "stamp" } else { "run" };
     // Refuse a bad target with a clear answer before taking any lock.
     let prepared = prepare(&project, environment, &request).await?;
-    let run_id = identity::random_hex(8)?;
-    if let Err(refusal) = no_drift_for_run(&project, environment).await? {
-        let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
-        audit::record(&state.state_db, event.detail(refusal.describe())).await?;
-        return Err(ApiError::new(StatusCode::FORBIDDEN, refusal.describe()));
-    }
-    let proposal = if environment.config.protected {
-        match approvals::cleared_for_run(&state, &project, environment, &prepared, &fingerprint).await {
-            Ok(proposal) => Some(proposal),
-            Err(refusal) => {
-                let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
-                audit::record(&state.state_db, event.detail(refusal.message())).await?;
-                return Err(refusal);
-            }
-        }
-    } else if environment.config.policy().require_rehearsal {
-        match approvals::rehearsed_for_run(&state, environment, &fingerprint).await {
-            Ok(()) => None,
-            Err(refusal) => {
-                let event = Event::new(&caller.name, format!("{action}-refused")).environment(&environment.name);
-                audit::record(&state.state_db, event.detail(refusal.message())).await?;
-                return Err(refusal);
-            }
-        }
-    } else {
-        None
-    };
-    if let Some(id) = &proposal
-        && !crate::approvals::claim(&state.state_db, id, &run_id).await?
-    {
-        return Err(ApiError::new(StatusCode::CONFLICT, "another run took this proposal first"));
-    }
-    let mut started = Event::new(&caller.name, action).environment(&environment.name).subject(&run_id);
-    started = started.detail(format!("{} (plan {})", prepared.plan.summary(), short(&fingerprint)));
-    audit::record(&state.state_db, started).await?;
-
-    let id = run_id.clone();
     let who = caller.name.clone();
     let worker_state = state.clone();
     // On a blocking thread of its own: a run is long, and its future need not be `Send` there.
-    let result = tokio::task::spawn_blocking(move || {
+    let ran = tokio::task::spawn_blocking(move || {
         let state = worker_state;
         let environment = state.environment(&request.environment).expect("found above");
         let target = execution(environment, &request);
         let sender = state.events.clone();
-        let mut evidence = Evidence::default();
-        let mut publish = |event: RunEvent| {
-            evidence.note(&event);
+        let mut publish = |run_id: &str, event: RunEvent| {
             // No subscriber is fine: nobody is watching.
-            let _ = sender.send(ServerRunEvent { environment: environment.name.clone(), run_id: id.clone(), event });
+            let server_event =
+                ServerRunEvent { environment: environment.name.clone(), run_id: run_id.to_owned(), event };
+            let _ = sender.send(server_event);
         };
-        let by = RunBy { run_id: &id, who: &who };
-        let what = Request::from_api(&request);
-        let work = execute::run(&target, &project.graph, &what, &fingerprint, by, &mut publish);
-        let result = tokio::runtime::Handle::current().block_on(work);
-        (result, evidence)
+        let job = run_plan::Run {
+            db: Some(&state.state_db),
+            environment: &target,
+            graph: &project.graph,
+            request: &Request::from_api(&request),
+            prepared: &prepared,
+            confirmed: &fingerprint,
+            who: &who,
+            via: FrontDoor::Studio,
+        };
+        tokio::runtime::Handle::current().block_on(run_plan::run(job, &*state, &mut publish))
     })
     .await
     .map_err(anyhow::Error::from)?;
+    let ran = ran.map_err(|stopped| match stopped {
+        Stopped::Refused(Refusal::Changed) | Stopped::Taken => ApiError::new(StatusCode::CONFLICT, stopped.describe()),
+        Stopped::Refused(_) => ApiError::new(StatusCode::FORBIDDEN, stopped.describe()),
+        Stopped::Unreachable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, stopped.describe()),
+        Stopped::Other(error) => ApiError::from(error),
+    })?;
     // The database may have moved: previews are made again.
     state.previews.forget_all();
-    let (result, Evidence { backup, checks }) = result;
-    let summary = strata_shared::runbook::summary(backup.as_ref(), &checks);
-    if proposal.is_some() {
+    if ran.proposal.is_some() {
         state.announce(super::SignOffChange::Proposals(environment.name.clone()));
     }
-    let ended = |outcome: String, detail: String| {
-        Event::new(&caller.name, outcome).environment(&environment.name).subject(&run_id).detail(detail)
-    };
     let outcome = |status: &str, failure| RunOutcome {
-        run_id: run_id.clone(),
+        run_id: ran.run_id.clone(),
         status: status.to_owned(),
         failure,
-        backup: backup.clone(),
-        checks: checks.clone(),
+        backup: ran.backup.clone(),
+        checks: ran.checks.clone(),
     };
-    match result {
-        Ok(()) => {
-            audit::record(&state.state_db, ended(format!("{action}-succeeded"), summary)).await?;
-            Ok(Json(outcome("succeeded", None)))
+    match ran.result {
+        Ok(()) => Ok(Json(outcome("succeeded", None))),
+        Err(RunError::Failed { failure, .. }) => Ok(Json(outcome("failed", Some(*failure)))),
+        Err(RunError::ChecksFailed(_)) => Ok(Json(outcome("failed", None))),
+        Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
+            Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
         }
-        Err(RunError::Failed { failure, .. }) => {
-            let detail = format!("{}: {}", failure.path.as_deref().unwrap_or("-"), failure.message);
-            let detail = [detail, summary].join("; ");
-            audit::record(&state.state_db, ended(format!("{action}-failed"), detail)).await?;
-            Ok(Json(outcome("failed", Some(*failure))))
-        }
-        Err(error @ RunError::ChecksFailed(_)) => {
-            let detail = [error.to_string(), summary].join("; ");
-            audit::record(&state.state_db, ended(format!("{action}-failed"), detail)).await?;
-            Ok(Json(outcome("failed", None)))
-        }
-        Err(error) => {
-            // Nothing ran: the proposal may be used again.
-            if proposal.is_some() {
-                crate::approvals::unclaim(&state.state_db, &run_id).await?;
-            }
-            audit::record(&state.state_db, ended(format!("{action}-failed"), error.to_string())).await?;
-            match error {
-                RunError::Locked(_) | RunError::Changed => Err(ApiError::new(StatusCode::CONFLICT, error.to_string())),
-                RunError::Backup(_) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
-                RunError::Other(error) => Err(unavailable(format!("{error:#}"))),
-                RunError::Failed { .. } | RunError::ChecksFailed(_) => unreachable!("matched above"),
-            }
-        }
+        Err(error @ RunError::Backup(_)) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
+        Err(RunError::Other(error)) => Err(unavailable(format!("{error:#}"))),
     }
-}
-
-/// The backup and check results a run reported, for its answer and its audit entry.
-#[derive(Default)]
-struct Evidence {
-    backup: Option<strata_shared::runbook::BackupRecord>,
-    checks: Vec<strata_shared::runbook::CheckResult>,
-}
-
-impl Evidence {
-    fn note(&mut self, event: &RunEvent) {
-        match event {
-            RunEvent::BackupTaken { backup } => self.backup = Some(backup.clone()),
-            RunEvent::CheckFinished { check } => self.checks.push(check.clone()),
-            _ => {}
-        }
-    }
-}
-
-pub(super) fn short(fingerprint: &str) -> &str {
-    &fingerprint[..fingerprint.len().min(12)]
 }

@@ -1,14 +1,15 @@
 //! `/api/proposals` and `/api/environments/{name}/proposals`: plans proposed for protected
 //! environments, their approvals, and what still stands before they may run.
 
-use super::api::{execution, find, load, prepare, short, unavailable};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::{execution, find, load, prepare, unavailable};
 use super::{AppState, Environment, SignOffChange, target_pool};
-use crate::approvals::{self, NewProposal, Stored};
-use crate::audit::{self, Event};
 use crate::execute::{self, Prepared, Request};
+use crate::run_plan::short;
 use crate::sign_off::{self, EarlierRows, Refusal};
+use crate::state::approvals::{self, NewProposal, Stored};
+use crate::state::audit::{self, Event};
 use crate::version_table;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::PlanRequest;
 use strata_shared::approval::{ApprovalPolicy, Proposal};
+use strata_shared::audit::AuditAction;
 use strata_shared::project::Project;
 
 type AppStateRef = State<Arc<AppState>>;
@@ -83,7 +85,7 @@ pub async fn propose(
         },
     )
     .await?;
-    let event = Event::new(&caller.name, "propose").environment(&environment.name).subject(&id);
+    let event = Event::new(&caller.name, AuditAction::Propose).environment(&environment.name).subject(&id);
     audit::record(&state.state_db, event.detail(format!("{summary} (plan {})", short(&prepared.fingerprint)))).await?;
     state.announce(SignOffChange::Proposals(environment.name.clone()));
     respond(&state, &project, environment, &id, &prepared).await
@@ -118,45 +120,11 @@ pub async fn approve(
     approvals::approve(&state.state_db, &id, &caller.name)
         .await
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
-    let event = Event::new(&caller.name, "approve").environment(&environment.name).subject(&id);
+    let event = Event::new(&caller.name, AuditAction::Approve).environment(&environment.name).subject(&id);
     audit::record(&state.state_db, event.detail(format!("{} (plan {})", record.summary, short(&record.fingerprint))))
         .await?;
     state.announce(SignOffChange::Proposals(environment.name.clone()));
     respond(&state, &project, environment, &id, &prepared).await
-}
-
-/// The proposal a run on a protected environment carries out; refusals say what is missing.
-pub async fn cleared_for_run(
-    state: &AppState,
-    project: &Project,
-    environment: &Environment,
-    prepared: &Prepared,
-    fingerprint: &str,
-) -> Result<String, ApiError> {
-    let policy = environment.config.policy();
-    let now = (&prepared.plan, prepared.fingerprint.as_str());
-    let earlier = earlier_rows(state, &policy).await?;
-    let cleared = sign_off::cleared_for_run(
-        &state.state_db,
-        &environment.name,
-        &policy,
-        &project.graph,
-        now,
-        fingerprint,
-        &earlier,
-    )
-    .await?;
-    cleared.map_err(|refusal| {
-        let status = if matches!(refusal, Refusal::Changed) { StatusCode::CONFLICT } else { StatusCode::FORBIDDEN };
-        ApiError::new(status, refusal.describe())
-    })
-}
-
-/// A run on an environment that is not protected but requires a rehearsal.
-pub async fn rehearsed_for_run(state: &AppState, environment: &Environment, fingerprint: &str) -> Result<(), ApiError> {
-    let policy = environment.config.policy();
-    let verdict = sign_off::rehearsed_for_run(&state.state_db, &environment.name, &policy, fingerprint).await?;
-    verdict.map_err(|refusal| ApiError::new(StatusCode::FORBIDDEN, refusal.describe()))
 }
 
 async fn respond(
@@ -192,21 +160,12 @@ async fn judge(
 
 /// The version rows of the environments of the promotion order.
 async fn earlier_rows(state: &AppState, policy: &ApprovalPolicy) -> Result<EarlierRows, ApiError> {
-    let mut earlier = Vec::new();
-    for name in &policy.after {
-        let environment = state.environment(name).ok_or_else(|| anyhow::anyhow!("no environment `{name}`"))?;
-        let mut conn = target_pool::acquire(environment).await?;
-        let rows = version_table::rows(&mut conn, &environment.config.version_table()).await.map_err(unavailable)?;
-        earlier.push((name.clone(), rows));
-    }
-    Ok(earlier)
+    let earlier = sign_off::earlier_rows(policy, state).await;
+    earlier.map_err(|error| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")))
 }
 
 fn changed() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "the plan changed since it was shown (a revision file was edited or the database moved): preview it again",
-    )
+    ApiError::new(StatusCode::CONFLICT, Refusal::Changed.describe())
 }
 
 fn roles(roles: &[strata_shared::access::Role]) -> String {

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
-use crate::audit;
+use crate::state::audit;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};

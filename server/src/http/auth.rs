@@ -4,9 +4,10 @@
 
 use super::AppState;
 use super::error::ApiError;
-use crate::audit::{self, Event};
-use crate::auth::{same_secret, sessions, throttle, tokens, users};
+use crate::auth::same_secret;
 use crate::state::StateDb;
+use crate::state::audit::{self, Event};
+use crate::state::{sessions, throttle, tokens, users};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -15,6 +16,7 @@ use axum::{Extension, Json};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use strata_shared::access::{Action, AuthStatus, Me, Role, SignIn};
+use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -150,11 +152,11 @@ pub async fn sign_in(
     for (field, text) in [(Field::UserName, &form.name), (Field::Password, &form.password)] {
         limits::check(field, text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     }
-    let refused = |action: &'static str| Event::new(&form.name, action).address(&address);
+    let refused = |action: AuditAction| Event::new(&form.name, action).address(&address);
     let attempt = match throttle::reserve(db, &form.name, &address).await? {
         Ok(attempt) => attempt,
         Err(seconds) => {
-            audit::record_repeated(db, refused("sign-in-throttled"), REFUSALS_WINDOW_MINUTES).await?;
+            audit::record_repeated(db, refused(AuditAction::SignInThrottled), REFUSALS_WINDOW_MINUTES).await?;
             let message = format!("too many failed sign-ins: try again in {seconds} s");
             return Ok(with_retry_after(ApiError::new(StatusCode::TOO_MANY_REQUESTS, message), seconds));
         }
@@ -163,13 +165,13 @@ pub async fn sign_in(
     let stored = found.as_ref().map(|(_, hash)| hash.clone());
     let Ok(matches) = state.verifier.verify(form.password.clone(), stored).await else {
         attempt.release().await?;
-        audit::record_repeated(db, refused("sign-in-busy"), REFUSALS_WINDOW_MINUTES).await?;
+        audit::record_repeated(db, refused(AuditAction::SignInBusy), REFUSALS_WINDOW_MINUTES).await?;
         let busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins at once: try again in a moment");
         return Ok(with_retry_after(busy, 1));
     };
     let Some((user, _)) = found.filter(|_| matches) else {
         attempt.failed().await?;
-        audit::record_repeated(db, refused("sign-in-failed"), REFUSALS_WINDOW_MINUTES).await?;
+        audit::record_repeated(db, refused(AuditAction::SignInFailed), REFUSALS_WINDOW_MINUTES).await?;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong name or password"));
     };
     attempt.succeeded().await?;
@@ -180,7 +182,7 @@ pub async fn sign_in(
     }
     let minutes = state.auth.session_minutes;
     let (id, csrf_token) = sessions::start(db, &user.name, minutes).await?;
-    audit::record(db, Event::new(&user.name, "sign-in").address(&address)).await?;
+    audit::record(db, Event::new(&user.name, AuditAction::SignIn).address(&address)).await?;
     let cookie = sessions::cookie(&id, minutes, client.https);
     let me = Me { name: user.name, role: user.role, csrf_token };
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
@@ -205,7 +207,7 @@ pub async fn sign_out(
     }
     state.streams.close_all(caller.credential_key());
     let address = client.address.to_string();
-    audit::record(&state.state_db, Event::new(&caller.name, "sign-out").address(&address)).await?;
+    audit::record(&state.state_db, Event::new(&caller.name, AuditAction::SignOut).address(&address)).await?;
     let cookie = sessions::removal_cookie(client.https);
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
 }

@@ -1,9 +1,9 @@
 //! `GET /api/environments/{name}/drift`: the environment's database against the schema model
 //! at the revisions it is at (read on a connection of its pool; nothing changes there).
 
-use super::api::{find, load};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::{find, load};
 use super::{AppState, Environment, target_pool};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

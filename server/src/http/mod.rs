@@ -8,6 +8,7 @@ mod drift;
 mod error;
 mod events;
 mod listener;
+mod lookup;
 mod previews;
 mod project_cache;
 mod rehearsals;

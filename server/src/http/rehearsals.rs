@@ -1,9 +1,9 @@
 //! `/api/rehearsals` and `/api/environments/{name}/rehearsals`: plans rehearsed on a throwaway
 //! copy of an environment's database, and the newest rehearsal of each plan.
 
-use super::api::{execution, find, load};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::{execution, find, load};
 use super::{AppState, SignOffChange};
 use crate::execute::{Request, RunError};
 use crate::rehearsal::{self, Rehearse, store};

@@ -1,18 +1,19 @@
 //! `/api/reviews`, `/api/revisions/{id}/…`, `/api/threads/{id}/resolve`: comment threads and
 //! verdicts on revisions.
 
-use super::api::load;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::lookup::load;
 use super::{AppState, SignOffChange};
-use crate::audit::{self, Event};
-use crate::reviews;
+use crate::state::audit::{self, Event};
+use crate::state::reviews;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use std::sync::Arc;
 use strata_shared::access::Action;
+use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
 
@@ -46,17 +47,14 @@ pub async fn comment(
     Path(id): Path<String>,
     Json(comment): Json<NewComment>,
 ) -> Result<Json<RevisionReview>, ApiError> {
-    caller.require(Action::Review, "comment on revisions")?;
+    let checksum = reviewable(&state, &caller, &id, "comment on revisions").await?;
     limits::check(Field::Comment, &comment.body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
-    let checksum = existing_revision(&state, &id).await?;
     let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
         .await
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
-    let event = Event::new(&caller.name, "comment").subject(&id).detail(format!("thread {thread}{at}"));
-    audit::record(&state.state_db, event).await?;
-    state.announce(SignOffChange::Review(id.clone()));
-    Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
+    let event = Event::new(&caller.name, AuditAction::Comment).subject(&id).detail(format!("thread {thread}{at}"));
+    changed(&state, event, &id, &checksum).await
 }
 
 pub async fn verdict(
@@ -65,13 +63,10 @@ pub async fn verdict(
     Path(id): Path<String>,
     Json(body): Json<SetVerdict>,
 ) -> Result<Json<RevisionReview>, ApiError> {
-    caller.require(Action::Review, "review revisions")?;
-    let checksum = existing_revision(&state, &id).await?;
+    let checksum = reviewable(&state, &caller, &id, "review revisions").await?;
     reviews::set_verdict(&state.state_db, &id, &checksum, &caller.name, body.verdict).await?;
-    let event = Event::new(&caller.name, "review").subject(&id).detail(reviews::verdict_name(body.verdict));
-    audit::record(&state.state_db, event).await?;
-    state.announce(SignOffChange::Review(id.clone()));
-    Ok(Json(reviews::of_revision(&state.state_db, &id, &checksum).await?))
+    let event = Event::new(&caller.name, AuditAction::Review).subject(&id).detail(reviews::verdict_name(body.verdict));
+    changed(&state, event, &id, &checksum).await
 }
 
 pub async fn resolve(
@@ -84,12 +79,30 @@ pub async fn resolve(
     let by = body.resolved.then_some(caller.name.as_str());
     let revision =
         reviews::resolve(&state.state_db, thread, by).await.map_err(|e| ApiError::not_found(e.to_string()))?;
-    let action = if body.resolved { "resolve" } else { "reopen" };
+    let action = if body.resolved { AuditAction::Resolve } else { AuditAction::Reopen };
     let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
-    audit::record(&state.state_db, event).await?;
     let checksum = existing_revision(&state, &revision).await?;
-    state.announce(SignOffChange::Review(revision.clone()));
-    Ok(Json(reviews::of_revision(&state.state_db, &revision, &checksum).await?))
+    changed(&state, event, &revision, &checksum).await
+}
+
+/// The preamble of a change to a review: the caller may review, and the revision exists (its
+/// review checksum).
+async fn reviewable(state: &AppState, caller: &Caller, id: &str, what: &str) -> Result<String, ApiError> {
+    caller.require(Action::Review, what)?;
+    existing_revision(state, id).await
+}
+
+/// What follows every change to a review: its audit entry, open pages told, and the
+/// revision's review as it stands now.
+async fn changed(
+    state: &AppState,
+    event: Event<'_>,
+    revision: &str,
+    checksum: &str,
+) -> Result<Json<RevisionReview>, ApiError> {
+    audit::record(&state.state_db, event).await?;
+    state.announce(SignOffChange::Review(revision.to_owned()));
+    Ok(Json(reviews::of_revision(&state.state_db, revision, checksum).await?))
 }
 
 /// The revision's review checksum, or 404 when the project has no such revision.

@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use super::project_cache::Body;
-use super::{AppState, api::load};
+use super::{AppState, lookup::load};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};

@@ -3,9 +3,11 @@
 //! `max_connections`. Past the cap a request waits a moment, then is told the target is busy.
 //! Runs open a connection of their own (they hold a session lock).
 
-use super::Environment;
 use super::error::ApiError;
+use super::{AppState, Environment};
 use crate::config::{EnvironmentConfig, ServerConfig};
+use crate::sign_off::Positions;
+use crate::version_table;
 use axum::http::StatusCode;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -37,6 +39,16 @@ pub async fn acquire(environment: &Environment) -> Result<PoolConnection<Postgre
                 environment.pool.options().get_max_connections()
             ),
         ),
-        error => super::api::unavailable(error),
+        error => super::lookup::unavailable(error),
     })
+}
+
+/// The studio reads the rows of the environments that must go first from their pools.
+impl Positions for AppState {
+    async fn rows(&self, name: &str) -> anyhow::Result<Vec<String>> {
+        let environment = self.environment(name).ok_or_else(|| anyhow::anyhow!("no environment `{name}`"))?;
+        let mut conn = acquire(environment).await.map_err(|error| anyhow::anyhow!("{}", error.message()))?;
+        let rows = version_table::rows(&mut conn, &environment.config.version_table()).await;
+        rows.map_err(|error| anyhow::anyhow!("{}", super::lookup::unavailable(error).message()))
+    }
 }

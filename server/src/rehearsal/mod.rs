@@ -8,13 +8,14 @@ mod copy;
 mod probe;
 pub mod store;
 
-use crate::audit::{self, Event};
 use crate::execute::{self, Environment, Request, RunBy, RunError};
 use crate::state::StateDb;
+use crate::state::audit::{self, Event};
 use crate::version_table;
 use anyhow::{Context, Result};
 pub use probe::Probe;
 use sqlx::Connection;
+use strata_shared::audit::AuditAction;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::rehearsal::{Rehearsal, RehearsalFailure};
 
@@ -113,7 +114,7 @@ pub async fn record(db: &StateDb, rehearsal: &Rehearsal) -> Result<()> {
 }
 
 fn audit_event(rehearsal: &Rehearsal) -> Event<'_> {
-    let action = if rehearsal.succeeded() { "rehearse-succeeded" } else { "rehearse-failed" };
+    let action = if rehearsal.succeeded() { AuditAction::RehearseSucceeded } else { AuditAction::RehearseFailed };
     let mut detail = format!(
         "{} on a {} copy (plan {})",
         rehearsal.summary,

@@ -290,6 +290,15 @@ pub fn running_rehearsal_cluster(state_dir: &Path) -> Result<Option<RehearsalClu
     }))
 }
 
+/// Whether a sandbox cluster was ever made under `state_dir` (a studio kept its state there).
+pub fn exists(state_dir: &Path) -> Result<bool> {
+    if !state_dir.join("sandbox").is_dir() {
+        return Ok(false);
+    }
+    let dir = cluster_dir(state_dir, OsUser::for_postgres()?)?;
+    Ok(dir.join("data/PG_VERSION").is_file())
+}
+
 /// The port of the postmaster running in `dir`, if one runs.
 fn running_postmaster(dir: &Path) -> Option<u16> {
     let pid_file = fs::read_to_string(dir.join("data/postmaster.pid")).ok()?;

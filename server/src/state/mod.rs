@@ -4,6 +4,14 @@
 //! under the state folder. The command line reaches the sandbox a running studio holds, or
 //! starts it for the length of the command.
 
+pub mod approvals;
+pub mod audit;
+pub mod reviews;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
 use crate::config::Config;
 use crate::sandbox::{self, Sandbox};
 use anyhow::{Context, Result};
@@ -50,4 +58,16 @@ pub async fn open_for_command(config: &Config, state_dir: &Path) -> Result<(Stat
     let sandbox = Sandbox::start(state_dir).await?;
     let db = StateDb::open(sandbox.state_options().await?).await?;
     Ok((db, Some(sandbox)))
+}
+
+/// The state database for a command-line verb if there is one already: configured, a running
+/// studio's, or a sandbox a studio left under the state folder (started, then stop it after).
+pub async fn open_existing_for_command(
+    config: &Config,
+    state_dir: &Path,
+) -> Result<Option<(StateDb, Option<Sandbox>)>> {
+    if config.state.is_some() || sandbox::exists(state_dir)? {
+        return Ok(Some(open_for_command(config, state_dir).await?));
+    }
+    Ok(None)
 }

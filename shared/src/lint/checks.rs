@@ -1,5 +1,6 @@
 //! What each rule looks for in one statement's parse tree (PostgreSQL's own, from pg_query).
 
+use super::RuleId;
 use super::volatile_functions::VOLATILE_FUNCTIONS;
 use pg_query::protobuf::{
     AlterTableCmd, AlterTableType, ColumnDef, ConstrType, Constraint, DropBehavior, Node, NullTestType, ObjectType,
@@ -9,7 +10,7 @@ use pg_query::{NodeEnum, NodeRef};
 
 /// A rule that fired on a statement, with what exactly it saw.
 pub struct Hit {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
 }
 
@@ -71,7 +72,7 @@ impl Made {
 /// The rules that fire on `node`; `transactional` tells whether the revision runs in one transaction.
 pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
     let mut hits = Vec::new();
-    let mut hit = |rule: &'static str, message: String| hits.push(Hit { rule, message });
+    let mut hit = |rule: RuleId, message: String| hits.push(Hit { rule, message });
     match node {
         NodeEnum::AlterTableStmt(stmt) => {
             let table = relname(stmt.relation.as_ref());
@@ -88,13 +89,13 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                             let implicit_default = is_generated(column) || is_serial(column);
                             if existing && required && default.is_none() && !implicit_default {
                                 hit(
-                                    "adding-required-column",
+                                    RuleId::AddingRequiredColumn,
                                     format!("column {} of {table} is NOT NULL without a default", column.colname),
                                 );
                             }
                             if existing && is_stored_generated(column) {
                                 let message = format!("column {} of {table} is computed for every row", column.colname);
-                                hit("stored-generated-column", message);
+                                hit(RuleId::StoredGeneratedColumn, message);
                             }
                             let volatile = if is_serial(column) {
                                 Some("nextval".to_owned()) // of the serial's own sequence
@@ -103,30 +104,30 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                             };
                             if let Some(function) = volatile.filter(|_| existing) {
                                 hit(
-                                    "volatile-default",
+                                    RuleId::VolatileDefault,
                                     format!("column {} of {table} defaults to {function}()", column.colname),
                                 );
                             }
                         }
                     }
                     AlterTableType::AtAlterColumnType if existing => {
-                        hit("changing-column-type", format!("column {} of {table} changes type", command.name));
+                        hit(RuleId::ChangingColumnType, format!("column {} of {table} changes type", command.name));
                     }
                     AlterTableType::AtSetNotNull
                         if existing && !made.checked_not_null.contains(&(key.clone(), command.name.clone())) =>
                     {
-                        hit("setting-not-null", format!("column {} of {table} becomes NOT NULL", command.name));
+                        hit(RuleId::SettingNotNull, format!("column {} of {table} becomes NOT NULL", command.name));
                     }
                     AlterTableType::AtDropNotNull if existing => {
                         hit(
-                            "dropping-not-null",
+                            RuleId::DroppingNotNull,
                             format!("column {} of {table} may hold NULL from now on", command.name),
                         );
                     }
                     AlterTableType::AtDropColumn
                         if !made.columns.iter().any(|(t, c)| *t == key && *c == command.name) =>
                     {
-                        hit("dropping-column", format!("column {} of {table} is dropped", command.name))
+                        hit(RuleId::DroppingColumn, format!("column {} of {table} is dropped", command.name))
                     }
                     AlterTableType::AtValidateConstraint
                         if existing
@@ -134,13 +135,13 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
                             && made.not_valid.iter().any(|(t, name, _)| *t == key && *name == command.name) =>
                     {
                         hit(
-                            "validate-in-same-transaction",
+                            RuleId::ValidateInSameTransaction,
                             format!("{} is validated in the transaction that added it NOT VALID", command.name),
                         );
                     }
                     AlterTableType::AtDetachPartition if existing && !detaches_concurrently(command) => {
                         hit(
-                            "detach-partition-without-concurrently",
+                            RuleId::DetachPartitionWithoutConcurrently,
                             format!("a partition of {table} is detached without CONCURRENTLY"),
                         );
                     }
@@ -164,17 +165,17 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
             let table = relname(stmt.relation.as_ref());
             if !stmt.concurrent && !made.has_table(stmt.relation.as_ref()) {
                 hit(
-                    "index-without-concurrently",
+                    RuleId::IndexWithoutConcurrently,
                     format!("index {} on {table} is built without CONCURRENTLY", stmt.idxname),
                 );
             }
         }
         NodeEnum::DropStmt(stmt) => match ObjectType::try_from(stmt.remove_type).unwrap_or(ObjectType::Undefined) {
             ObjectType::ObjectTable if !made.made_all(&stmt.objects) => {
-                hit("dropping-table", format!("{} is dropped", names_of(&stmt.objects)));
+                hit(RuleId::DroppingTable, format!("{} is dropped", names_of(&stmt.objects)));
             }
             ObjectType::ObjectIndex if !stmt.concurrent => hit(
-                "drop-index-without-concurrently",
+                RuleId::DropIndexWithoutConcurrently,
                 format!("{} is dropped without CONCURRENTLY", names_of(&stmt.objects)),
             ),
             _ => {}
@@ -182,10 +183,13 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
         NodeEnum::RenameStmt(stmt) => {
             let table = relname(stmt.relation.as_ref());
             match ObjectType::try_from(stmt.rename_type).unwrap_or(ObjectType::Undefined) {
-                ObjectType::ObjectTable => hit("renaming-table", format!("{table} is renamed to {}", stmt.newname)),
-                ObjectType::ObjectColumn => {
-                    hit("renaming-column", format!("column {} of {table} is renamed to {}", stmt.subname, stmt.newname))
+                ObjectType::ObjectTable => {
+                    hit(RuleId::RenamingTable, format!("{table} is renamed to {}", stmt.newname))
                 }
+                ObjectType::ObjectColumn => hit(
+                    RuleId::RenamingColumn,
+                    format!("column {} of {table} is renamed to {}", stmt.subname, stmt.newname),
+                ),
                 _ => {}
             }
         }
@@ -193,33 +197,33 @@ pub fn check(node: &NodeEnum, made: &Made, transactional: bool) -> Vec<Hit> {
             if !has_option(&stmt.params, "concurrently") && !made.has_table(stmt.relation.as_ref()) =>
         {
             let what = stmt.relation.as_ref().map_or(stmt.name.as_str(), |r| r.relname.as_str());
-            hit("reindex-without-concurrently", format!("{what} is reindexed without CONCURRENTLY"));
+            hit(RuleId::ReindexWithoutConcurrently, format!("{what} is reindexed without CONCURRENTLY"));
         }
         NodeEnum::VacuumStmt(stmt) if stmt.is_vacuumcmd && has_option(&stmt.options, "full") => {
-            hit("vacuum-full-or-cluster", "VACUUM FULL rewrites the tables it names".to_owned());
+            hit(RuleId::VacuumFullOrCluster, "VACUUM FULL rewrites the tables it names".to_owned());
         }
         NodeEnum::ClusterStmt(stmt) => {
             let what = stmt.relation.as_ref().map_or("every clustered table", |r| r.relname.as_str());
-            hit("vacuum-full-or-cluster", format!("CLUSTER rewrites {what}"));
+            hit(RuleId::VacuumFullOrCluster, format!("CLUSTER rewrites {what}"));
         }
-        NodeEnum::DropdbStmt(stmt) => hit("dropping-database", format!("database {} is dropped", stmt.dbname)),
+        NodeEnum::DropdbStmt(stmt) => hit(RuleId::DroppingDatabase, format!("database {} is dropped", stmt.dbname)),
         NodeEnum::AlterDomainStmt(stmt) if stmt.subtype == "C" => {
             if let Some(NodeEnum::Constraint(constraint)) = stmt.def.as_deref().and_then(|d| d.node.as_ref())
                 && !constraint.skip_validation
             {
                 let domain = names_of(&stmt.type_name);
-                hit("domain-constraint-without-not-valid", format!("every column of domain {domain} is checked"));
+                hit(RuleId::DomainConstraintWithoutNotValid, format!("every column of domain {domain} is checked"));
             }
         }
         NodeEnum::TruncateStmt(stmt) if stmt.behavior == DropBehavior::DropCascade as i32 => {
-            hit("truncate-cascade", format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
+            hit(RuleId::TruncateCascade, format!("{} is truncated with CASCADE", names_of(&stmt.relations)));
         }
         NodeEnum::TransactionStmt(_) => {
-            hit("transaction-control", "the revision controls its own transaction".to_owned())
+            hit(RuleId::TransactionControl, "the revision controls its own transaction".to_owned())
         }
         NodeEnum::AlterEnumStmt(stmt) if !stmt.new_val.is_empty() && stmt.new_val_neighbor.is_empty() => {
             hit(
-                "enum-value-without-position",
+                RuleId::EnumValueWithoutPosition,
                 format!("'{}' is appended at the end of {}", stmt.new_val, names_of(&stmt.type_name)),
             );
         }
@@ -296,25 +300,27 @@ fn added_columns(node: &NodeEnum) -> Vec<(String, String)> {
         .collect()
 }
 
-fn column_checks(column: &ColumnDef, hit: &mut impl FnMut(&'static str, String)) {
+fn column_checks(column: &ColumnDef, hit: &mut impl FnMut(RuleId, String)) {
     let Some(type_name) = type_name(column.type_name.as_ref()) else { return };
     let name = &column.colname;
     match type_name.as_str() {
         "int4" | "int2" => hit(
-            "prefer-bigint",
+            RuleId::PreferBigint,
             format!("column {name} is {}", if type_name == "int4" { "integer" } else { "smallint" }),
         ),
-        serial if SERIAL_TYPES.contains(&serial) => hit("prefer-identity", format!("column {name} is {type_name}")),
-        "timestamp" => hit("prefer-timestamptz", format!("column {name} is timestamp without time zone")),
+        serial if SERIAL_TYPES.contains(&serial) => {
+            hit(RuleId::PreferIdentity, format!("column {name} is {type_name}"))
+        }
+        "timestamp" => hit(RuleId::PreferTimestamptz, format!("column {name} is timestamp without time zone")),
         // Unbounded varchar is text by another name; only a length limit costs later.
         "varchar" if column.type_name.as_ref().is_some_and(|t| !t.typmods.is_empty()) => {
-            hit("prefer-text", format!("column {name} is varchar(n)"))
+            hit(RuleId::PreferText, format!("column {name} is varchar(n)"))
         }
         _ => {}
     }
 }
 
-fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: &mut impl FnMut(&'static str, String)) {
+fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: &mut impl FnMut(RuleId, String)) {
     if !existing {
         return;
     }
@@ -323,10 +329,10 @@ fn constraint_checks(constraint: &Constraint, table: &str, existing: bool, hit: 
         if constraint.conname.is_empty() { format!("a constraint on {table}") } else { constraint.conname.clone() };
     match kind {
         ConstrType::ConstrForeign | ConstrType::ConstrCheck if !constraint.skip_validation => {
-            hit("constraint-without-not-valid", format!("{label} is validated while it is added"));
+            hit(RuleId::ConstraintWithoutNotValid, format!("{label} is validated while it is added"));
         }
         ConstrType::ConstrPrimary | ConstrType::ConstrUnique if constraint.indexname.is_empty() => {
-            hit("constraint-builds-index", format!("{label} builds its index under an exclusive lock"));
+            hit(RuleId::ConstraintBuildsIndex, format!("{label} builds its index under an exclusive lock"));
         }
         _ => {}
     }

@@ -10,7 +10,7 @@ mod checks;
 mod features;
 mod volatile_functions;
 
-pub use catalog::{RULES, Rule};
+pub use catalog::{RULES, Rule, RuleId};
 pub use features::{Feature, features_used};
 
 use crate::graph::RevisionGraph;
@@ -29,16 +29,25 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// Its one spelling: in JSON, on the command line and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 impl std::str::FromStr for Severity {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "hint" => Ok(Severity::Hint),
-            "warning" => Ok(Severity::Warning),
-            "error" => Ok(Severity::Error),
-            other => Err(format!("`{other}` is not a severity: hint, warning or error")),
-        }
+        [Severity::Hint, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|severity| severity.name() == text)
+            .ok_or_else(|| format!("`{text}` is not a severity: hint, warning or error"))
     }
 }
 
@@ -72,13 +81,13 @@ pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
             None,
             marker_line,
             None,
-            "empty-downgrade",
+            RuleId::EmptyDowngrade,
             "the downgrade section has no statement".into(),
         ));
     }
     for allow in revision.allowed.iter().filter(|a| a.reason.is_empty()) {
         let message = format!("`{}` is silenced without a reason", allow.rule);
-        findings.push(finding(revision, None, allow.line, None, "allow-without-reason", message));
+        findings.push(finding(revision, None, allow.line, None, RuleId::AllowWithoutReason, message));
     }
     findings
 }
@@ -100,7 +109,7 @@ pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize], models: &[Revisio
 /// `needs-newer-postgres`: the statements of one direction of a revision that use syntax or
 /// functions `server` does not have, each with the feature and both versions.
 pub fn version_findings(revision: &Revision, direction: Direction, server: PostgresVersion) -> Vec<Finding> {
-    const RULE: &str = "needs-newer-postgres";
+    const RULE: RuleId = RuleId::NeedsNewerPostgres;
     let (name, section) = match direction {
         Direction::Up => ("upgrade", &revision.upgrade),
         Direction::Down => ("downgrade", &revision.downgrade),
@@ -115,7 +124,7 @@ pub fn version_findings(revision: &Revision, direction: Direction, server: Postg
             .lines()
             .filter_map(|line| Allow::parse(line, 0))
             .chain(revision.allowed.iter().cloned())
-            .any(|a| a.rule == RULE && !a.reason.is_empty());
+            .any(|a| a.rule == RULE.as_str() && !a.reason.is_empty());
         let Some(tree) = tree.as_ref().filter(|_| !silenced) else { continue };
         for feature in features_used(tree).into_iter().filter(|f| f.since() > server.major) {
             let message = format!("{} needs PostgreSQL {}; the target runs {server}", feature.name(), feature.since());
@@ -129,8 +138,8 @@ pub fn version_findings(revision: &Revision, direction: Direction, server: Postg
 /// `downgrade-does-not-reverse`, when the model's downgrade check found differences (an
 /// empty downgrade is `empty-downgrade`'s business).
 pub fn downgrade_finding(revision: &Revision, model: &RevisionModel) -> Option<Finding> {
-    const RULE: &str = "downgrade-does-not-reverse";
-    let silenced = revision.allowed.iter().any(|a| a.rule == RULE && !a.reason.is_empty());
+    const RULE: RuleId = RuleId::DowngradeDoesNotReverse;
+    let silenced = revision.allowed.iter().any(|a| a.rule == RULE.as_str() && !a.reason.is_empty());
     if model.downgrade_differences.is_empty() || silenced || sql::analyze(&revision.downgrade).statements.is_empty() {
         return None;
     }
@@ -186,7 +195,7 @@ impl SectionLint<'_> {
         let parsed = sql::parse_section(self.section);
         let analysis = &parsed.analysis;
         for error in &analysis.errors {
-            self.unreadable(error.position.line, None, "syntax-error", error.message.clone());
+            self.unreadable(error.position.line, None, RuleId::SyntaxError, error.message.clone());
         }
         let (mut needs_no_transaction, mut strong_lock, mut lock_timeout_set) = (false, None, false);
         let mut previous_end = 0;
@@ -196,13 +205,13 @@ impl SectionLint<'_> {
             let tree = match (tree, &statement.error) {
                 (Some(tree), _) => tree,
                 (None, Some(error)) => {
-                    self.unreadable(error.position.line, Some(statement), "syntax-error", error.message.clone());
+                    self.unreadable(error.position.line, Some(statement), RuleId::SyntaxError, error.message.clone());
                     continue;
                 }
                 // It parses, but pg_query's tree of it cannot be read: never pass it over in silence.
                 (None, None) => {
                     let message = "nested deeper than pg_query's parse tree can be read (protobuf decoding stops at 100 levels): no rule checked this statement".to_owned();
-                    self.unreadable(statement.start.line, Some(statement), "too-deeply-nested", message);
+                    self.unreadable(statement.start.line, Some(statement), RuleId::TooDeeplyNested, message);
                     continue;
                 }
             };
@@ -211,13 +220,13 @@ impl SectionLint<'_> {
             }
             for name in checks::long_identifiers(&statement.sql) {
                 let message = format!("`{name}` is {} bytes long; PostgreSQL keeps 63", name.len());
-                self.report(statement, &allowed, "identifier-too-long", message);
+                self.report(statement, &allowed, RuleId::IdentifierTooLong, message);
             }
             if checks::cannot_run_in_transaction(tree) && self.revision.transactional {
                 self.report(
                     statement,
                     &allowed,
-                    "cannot-run-in-transaction",
+                    RuleId::CannotRunInTransaction,
                     "this statement refuses to run in a transaction".into(),
                 );
             }
@@ -236,11 +245,11 @@ impl SectionLint<'_> {
         {
             let line = self.revision.lines.revision;
             let message = "marked `transactional: false`, yet no statement needs it".to_owned();
-            self.findings.push(finding(self.revision, None, line, None, "needless-non-transactional", message));
+            self.findings.push(finding(self.revision, None, line, None, RuleId::NeedlessNonTransactional, message));
         }
         if let Some(statement) = strong_lock {
             let message = "strong locks on existing tables before any lock_timeout is set".to_owned();
-            self.report(statement, &[], "missing-lock-timeout", message);
+            self.report(statement, &[], RuleId::MissingLockTimeout, message);
         }
         Linted { made, statements: analysis.statements.len() }
     }
@@ -258,7 +267,7 @@ impl SectionLint<'_> {
                 Some(self.name),
                 allow.line,
                 None,
-                "allow-without-reason",
+                RuleId::AllowWithoutReason,
                 message,
             ));
         }
@@ -266,13 +275,14 @@ impl SectionLint<'_> {
     }
 
     /// SQL no rule could read: reported whatever the `-- strata:allow` lines say.
-    fn unreadable(&mut self, line: u32, statement: Option<&Statement>, rule: &'static str, message: String) {
+    fn unreadable(&mut self, line: u32, statement: Option<&Statement>, rule: RuleId, message: String) {
         let first_line = statement.map(|s| s.sql.lines().next().unwrap_or_default().to_owned());
         self.findings.push(finding(self.revision, Some(self.name), line, first_line, rule, message));
     }
 
-    fn report(&mut self, statement: &Statement, allowed: &[Allow], rule: &'static str, message: String) {
-        let silenced = allowed.iter().chain(&self.revision.allowed).any(|a| a.rule == rule && !a.reason.is_empty());
+    fn report(&mut self, statement: &Statement, allowed: &[Allow], rule: RuleId, message: String) {
+        let silenced =
+            allowed.iter().chain(&self.revision.allowed).any(|a| a.rule == rule.as_str() && !a.reason.is_empty());
         if !silenced {
             let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
             let finding =
@@ -287,12 +297,12 @@ fn finding(
     section: Option<&str>,
     line: u32,
     statement: Option<String>,
-    rule: &'static str,
+    rule: RuleId,
     message: String,
 ) -> Finding {
     let rule = catalog::rule(rule);
     Finding {
-        rule: rule.id.to_owned(),
+        rule: rule.id.as_str().to_owned(),
         severity: rule.severity,
         revision: revision.id.clone(),
         path: revision.path.clone(),

@@ -384,7 +384,7 @@ fn validating_in_the_transaction_that_added_not_valid_is_flagged() {
     assert!(has(rule, both, true));
     assert!(!has(rule, both, false), "each statement commits on its own");
     assert!(!has(rule, "ALTER TABLE o VALIDATE CONSTRAINT o_fk;", true), "added by an earlier revision");
-    let advice = &RULES.iter().find(|r| r.id == "constraint-without-not-valid").expect("rule").safer;
+    let advice = &super::catalog::rule(RuleId::ConstraintWithoutNotValid).safer;
     assert!(advice.contains("later revision"), "the advice says where to validate: {advice}");
 }
 
@@ -410,7 +410,7 @@ fn only_sure_harm_is_an_error() {
                 "too-deeply-nested",
                 "needs-newer-postgres"
             ]
-            .contains(&rule.id),
+            .contains(&rule.id.as_str()),
             "{} is an error, yet not sure to hurt",
             rule.id
         );
@@ -465,7 +465,7 @@ fn dropping_not_null_breaks_clients() {
         "ALTER TABLE account ALTER COLUMN plan DROP NOT NULL;",
         "CREATE TABLE t (c int NOT NULL); ALTER TABLE t ALTER COLUMN c DROP NOT NULL;",
     );
-    let dropping = RULES.iter().find(|r| r.id == "dropping-not-null").expect("rule");
+    let dropping = super::catalog::rule(RuleId::DroppingNotNull);
     assert!(dropping.severity < Severity::Error);
 }
 
@@ -499,4 +499,17 @@ fn stored_generated_columns_rewrite_an_existing_table() {
         "ALTER TABLE account ADD COLUMN total int GENERATED ALWAYS AS (a + b) STORED;",
         "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (a * 2) STORED;",
     );
+}
+
+#[test]
+fn every_rule_id_and_severity_reads_back_from_its_one_spelling() {
+    for &id in RuleId::ALL {
+        assert_eq!(id.as_str().parse::<RuleId>(), Ok(id));
+        assert_eq!(super::catalog::rule(id).id, id);
+    }
+    assert!("no-such-rule".parse::<RuleId>().is_err());
+    for severity in [Severity::Hint, Severity::Warning, Severity::Error] {
+        assert_eq!(severity.name().parse::<Severity>(), Ok(severity));
+        assert_eq!(serde_json::to_value(severity).unwrap(), severity.name());
+    }
 }

@@ -1,8 +1,8 @@
 //! API tokens for CI: `Authorization: Bearer strata_…`, acting as their user. Only hashes are
 //! kept; the token is shown once, when created.
 
-use super::secret;
 use super::users::{User, parse_role};
+use crate::auth::secret;
 use crate::state::StateDb;
 use anyhow::{Result, bail};
 use strata_shared::limits::{self, Field};

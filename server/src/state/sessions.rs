@@ -1,8 +1,8 @@
 //! Browser sessions: a random id in an HttpOnly cookie, its hash and CSRF token in the state
 //! database, an absolute expiry.
 
-use super::secret;
 use super::users::{User, parse_role};
+use crate::auth::secret;
 use crate::state::StateDb;
 use anyhow::Result;
 

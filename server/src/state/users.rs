@@ -1,6 +1,6 @@
 //! Accounts: a name, a role and a password hash.
 
-use super::password;
+use crate::auth::password;
 use crate::state::StateDb;
 use anyhow::{Result, bail};
 use strata_shared::access::Role;

@@ -2,12 +2,12 @@
 
 use crate::state::StateDb;
 use anyhow::Result;
-use strata_shared::audit::{AuditEntry, AuditPage, AuditQuery};
+use strata_shared::audit::{AuditAction, AuditEntry, AuditPage, AuditQuery};
 
 /// One thing that happened. `actor` is a user name (or the name tried at a failed sign-in).
 pub struct Event<'a> {
     pub actor: &'a str,
-    pub action: String,
+    pub action: AuditAction,
     pub environment: Option<&'a str>,
     pub subject: Option<&'a str>,
     pub detail: String,
@@ -15,8 +15,8 @@ pub struct Event<'a> {
 }
 
 impl<'a> Event<'a> {
-    pub fn new(actor: &'a str, action: impl Into<String>) -> Self {
-        Self { actor, action: action.into(), environment: None, subject: None, detail: String::new(), address: None }
+    pub fn new(actor: &'a str, action: AuditAction) -> Self {
+        Self { actor, action, environment: None, subject: None, detail: String::new(), address: None }
     }
 
     pub fn environment(self, environment: &'a str) -> Self {
@@ -46,7 +46,7 @@ async fn insert<'e>(executor: impl sqlx::PgExecutor<'e>, event: &Event<'_>) -> R
         "INSERT INTO strata.audit (actor, action, environment, subject, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(event.actor)
-    .bind(&event.action)
+    .bind(event.action.as_str())
     .bind(event.environment)
     .bind(event.subject)
     .bind(&event.detail)
@@ -74,7 +74,7 @@ pub async fn record_repeated(db: &StateDb, event: Event<'_>, window_minutes: i32
              ORDER BY id DESC LIMIT 1)",
     )
     .bind(event.actor)
-    .bind(&event.action)
+    .bind(event.action.as_str())
     .bind(event.address)
     .bind(window_minutes)
     .execute(&mut *tx)
