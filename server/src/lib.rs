@@ -12,6 +12,7 @@ pub mod execute;
 pub mod http;
 pub mod identity;
 pub mod migrations_dir;
+pub mod own_schema;
 pub mod rehearsal;
 pub mod reviews;
 pub mod runbook;
