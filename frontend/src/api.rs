@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
-use strata_shared::access::{AuthStatus, Me, SignIn};
+use strata_shared::access::{AuthStatus, FirstAdmin, Me, SignIn};
 use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
@@ -25,6 +25,10 @@ pub async fn auth_status() -> Result<AuthStatus, String> {
 
 pub async fn sign_in(form: &SignIn) -> Result<Me, String> {
     post_json("/api/auth/sign-in", form).await
+}
+
+pub async fn first_admin(form: &FirstAdmin) -> Result<Me, String> {
+    post_json("/api/auth/first-admin", form).await
 }
 
 pub async fn sign_out() -> Result<(), String> {
@@ -140,7 +144,7 @@ async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, Strin
 
 async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
     let response = post(url, body).await?;
-    if url != "/api/auth/sign-in" {
+    if !url.starts_with("/api/auth/") {
         signed_out_if_401(&response);
     }
     if !response.ok() {

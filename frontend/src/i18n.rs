@@ -231,6 +231,14 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Review", "Revisión"),
     ("Run unlocks once this exact plan is approved.", "Ejecutar se habilita cuando este plan exacto esté aprobado."),
     ("Sign in", "Iniciar sesión"),
+    ("Create the first admin", "Crear el primer administrador"),
+    (
+        "No accounts exist yet: this one-time link creates the first admin and signs you in.",
+        "Aún no hay cuentas: este enlace de un solo uso crea el primer administrador e inicia su sesión.",
+    ),
+    ("Password again", "Repita la contraseña"),
+    ("The two passwords differ.", "Las dos contraseñas no coinciden."),
+    ("Create and sign in", "Crear e iniciar sesión"),
     ("Sign out", "Cerrar sesión"),
     ("Sign-off", "Aprobación"),
     (

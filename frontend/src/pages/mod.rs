@@ -1,6 +1,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod compare;
+pub mod first_run;
 pub mod overview;
 pub mod rehearsal;
 pub mod revision;

@@ -1,6 +1,7 @@
 //! Who is calling: accounts, password hashes, browser sessions, API tokens, throttling of
 //! failed sign-ins. What each role may do is `strata_shared::access`.
 
+pub mod first_run;
 pub mod password;
 mod secret;
 pub mod sessions;

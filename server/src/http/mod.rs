@@ -6,6 +6,7 @@ mod audit_log;
 pub mod auth;
 mod error;
 mod events;
+mod first_run;
 mod listener;
 mod previews;
 mod project_cache;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub streams: Arc<streams::Streams>,
     /// The sandbox cluster's superuser URL, where rehearsals copy databases (none: no sandbox).
     pub rehearsal_cluster: Option<crate::sandbox::RehearsalCluster>,
+    /// The one-time link that creates the first admin, while no account exists.
+    pub first_run: crate::auth::first_run::FirstRun,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -112,6 +115,7 @@ impl AppState {
             verifier: Verifier::start(verifier::WORKERS, verifier::QUEUE),
             streams: Arc::default(),
             rehearsal_cluster: None,
+            first_run: Default::default(),
         }
     }
 
