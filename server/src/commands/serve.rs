@@ -33,8 +33,16 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         problems = project.diagnostics.len(),
         "loaded the migrations folder"
     );
-    if !args.dist.join("index.html").is_file() {
-        tracing::warn!(dist = %args.dist.display(), "no built frontend here: only the API is served (scripts/studio builds it)");
+    let frontend = http::Frontend::choose(args.dist.as_deref());
+    match (&frontend, &args.dist) {
+        (None, Some(dist)) => {
+            tracing::warn!(dist = %dist.display(), "no built frontend in --dist: only the API is served (`trunk build --release` builds it)");
+        }
+        (None, None) => tracing::warn!(
+            "this strata was built without the frontend (no dist/ at build time): only the API is served. \
+             Build it with `trunk build --release` in the workspace, then `cargo build` again, or pass --dist DIR"
+        ),
+        _ => {}
     }
 
     // The environments of strata.toml, or else the sandbox; the sandbox also holds Strata's
@@ -106,7 +114,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
     if let Some(link) = link {
         super::console::out_if_read(&link);
     }
-    http::serve(listener, http::router(state, &args.dist), &configured.server, shutdown_requested()).await;
+    http::serve(listener, http::router(state, frontend.as_ref()), &configured.server, shutdown_requested()).await;
 
     for pool in pools {
         pool.close().await;

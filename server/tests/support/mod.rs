@@ -84,8 +84,8 @@ impl Studio {
 
     /// As a first run finds it: no account yet (and so no token).
     pub fn start_without_accounts(migrations: &Path, state: &Path, config: &Path, env: &[(&str, &str)]) -> Self {
-        let stderr_log = state.join("strata.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+        command
             .arg("--migrations")
             .arg(migrations)
             .arg("--config")
@@ -94,7 +94,14 @@ impl Studio {
             .arg(workspace_root().join("dist"))
             .arg("--state-dir")
             .arg(state)
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        Self::spawn(command, state, config)
+    }
+
+    /// Runs `command`, a `strata … serve --port 0 --state-dir STATE` with no account yet.
+    pub fn spawn(mut command: Command, state: &Path, config: &Path) -> Self {
+        let stderr_log = state.join("strata.log");
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).unwrap())
