@@ -239,6 +239,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Password again", "Repita la contraseña"),
     ("The two passwords differ.", "Las dos contraseñas no coinciden."),
     ("Create and sign in", "Crear e iniciar sesión"),
+    (
+        "The server failed (request {id}); its log has the cause.",
+        "El servidor falló (petición {id}); su registro tiene la causa.",
+    ),
     ("Sign out", "Cerrar sesión"),
     ("Sign-off", "Aprobación"),
     (

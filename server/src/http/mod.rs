@@ -12,6 +12,7 @@ mod listener;
 mod previews;
 mod project_cache;
 mod rehearsals;
+mod request_id;
 mod reviews;
 mod schema;
 mod security_headers;
@@ -169,4 +170,5 @@ pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     };
     app.layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_index(&index), security_headers::add))
+        .layer(axum::middleware::from_fn(request_id::assign))
 }
