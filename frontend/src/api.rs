@@ -1,11 +1,14 @@
 //! Calls to the server's JSON API. State-changing calls carry the session's CSRF token; an
 //! answer of 401 (the session ended) brings the sign-in page back.
 
+use crate::i18n::tr;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
-use strata_shared::access::{AuthStatus, Me, SignIn};
-use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
+use strata_shared::access::{AuthStatus, FirstAdmin, Me, SignIn};
+use strata_shared::api::{
+    ApiFailure, EnvironmentStatus, ErrorCode, PlanPreview, PlanRequest, ProjectSnapshot, REQUEST_ID_HEADER, RunOutcome,
+};
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
 use strata_shared::rehearsal::Rehearsal;
@@ -26,6 +29,10 @@ pub async fn auth_status() -> Result<AuthStatus, String> {
 
 pub async fn sign_in(form: &SignIn) -> Result<Me, String> {
     post_json("/api/auth/sign-in", form).await
+}
+
+pub async fn first_admin(form: &FirstAdmin) -> Result<Me, String> {
+    post_json("/api/auth/first-admin", form).await
 }
 
 pub async fn sign_out() -> Result<(), String> {
@@ -131,8 +138,7 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
     let response = Request::get(url).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
     signed_out_if_401(&response);
     if !response.ok() {
-        let body = response.text().await.unwrap_or_default();
-        return Err(format!("{url} answered {}: {body}", response.status()));
+        return Err(reason(response).await);
     }
     response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
 }
@@ -145,7 +151,7 @@ async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, Strin
 
 async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
     let response = post(url, body).await?;
-    if url != "/api/auth/sign-in" {
+    if !url.starts_with("/api/auth/") {
         signed_out_if_401(&response);
     }
     if !response.ok() {
@@ -154,10 +160,31 @@ async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize)
     response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
 }
 
-/// The API says why in `{"error": …}`.
+/// Why a request failed, as the page shows it.
 async fn reason(response: Response) -> String {
-    let body: serde_json::Value = response.json().await.unwrap_or_default();
-    body["error"].as_str().map(str::to_owned).unwrap_or_else(|| body.to_string())
+    shown(&failure(response).await)
+}
+
+/// The API's typed failure; a body that is not one (a proxy's page) keeps its status and text.
+async fn failure(response: Response) -> ApiFailure {
+    let status = response.status();
+    let header_id = response.headers().get(REQUEST_ID_HEADER);
+    let text = response.text().await.unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_else(|_| ApiFailure {
+        code: ErrorCode::from_status(status),
+        error: format!("the server answered {status}: {}", text.trim()),
+        request_id: header_id,
+    })
+}
+
+/// A server failure says only that, with the request id to find its cause in the log.
+fn shown(failure: &ApiFailure) -> String {
+    match (failure.code, &failure.request_id) {
+        (ErrorCode::Internal, Some(id)) => {
+            tr("The server failed (request {id}); its log has the cause.").replace("{id}", id)
+        }
+        _ => failure.error.clone(),
+    }
 }
 
 /// A session that ended (expired, signed out elsewhere) shows the sign-in page again.

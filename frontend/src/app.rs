@@ -6,8 +6,16 @@ use crate::context::Data;
 use crate::i18n::{self, Lang, tr};
 use crate::live::{self, RunEvents, SignOffChanges};
 use crate::pages::{
-    audit::AuditPage, compare::ComparePage, drift::DriftPage, overview::Overview, revision::RevisionPage, run::RunPage,
-    schema::SchemaPage, sign_in::SignInPage, walkthrough::WalkthroughPage,
+    audit::AuditPage,
+    compare::ComparePage,
+    drift::DriftPage,
+    first_run::{self, FirstRunPage},
+    overview::Overview,
+    revision::RevisionPage,
+    run::RunPage,
+    schema::SchemaPage,
+    sign_in::SignInPage,
+    walkthrough::WalkthroughPage,
 };
 use crate::prefs::{self, Theme};
 use crate::session::{self, Session};
@@ -32,7 +40,12 @@ pub fn App() -> impl IntoView {
                 provide_context(Session(me));
                 view! { <Studio /> }.into_any()
             }
-            None => view! { <SignInPage first_admin_command=status.first_admin_command signed_in=set_me /> }.into_any(),
+            None => match first_run::token_in_url() {
+                Some(token) => view! { <FirstRunPage token /> }.into_any(),
+                None => {
+                    view! { <SignInPage first_admin_command=status.first_admin_command signed_in=set_me /> }.into_any()
+                }
+            },
         },
     }
 }

@@ -299,6 +299,18 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("Review", "Revisión"),
     ("Run unlocks once this exact plan is approved.", "Ejecutar se habilita cuando este plan exacto esté aprobado."),
     ("Sign in", "Iniciar sesión"),
+    ("Create the first admin", "Crear el primer administrador"),
+    (
+        "No accounts exist yet: this one-time link creates the first admin and signs you in.",
+        "Aún no hay cuentas: este enlace de un solo uso crea el primer administrador e inicia su sesión.",
+    ),
+    ("Password again", "Repita la contraseña"),
+    ("The two passwords differ.", "Las dos contraseñas no coinciden."),
+    ("Create and sign in", "Crear e iniciar sesión"),
+    (
+        "The server failed (request {id}); its log has the cause.",
+        "El servidor falló (petición {id}); su registro tiene la causa.",
+    ),
     ("Sign out", "Cerrar sesión"),
     ("Sign-off", "Aprobación"),
     (

@@ -274,9 +274,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
-    /// The built frontend (Trunk's output).
-    #[arg(long, env = "STRATA_DIST", default_value = "dist")]
-    pub dist: PathBuf,
+    /// A built frontend folder (Trunk's output) to serve instead of the one built into strata
+    /// (for frontend development).
+    #[arg(long, env = "STRATA_DIST")]
+    pub dist: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

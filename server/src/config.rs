@@ -79,12 +79,19 @@ pub struct AuthConfig {
     /// How long a sign-in lasts.
     #[serde(default = "default_session_minutes")]
     pub session_minutes: u32,
+    /// How long the first-run link `strata serve` prints stays valid.
+    #[serde(default = "default_first_run_link_seconds")]
+    pub first_run_link_seconds: u64,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self { session_minutes: default_session_minutes() }
+        Self { session_minutes: default_session_minutes(), first_run_link_seconds: default_first_run_link_seconds() }
     }
+}
+
+fn default_first_run_link_seconds() -> u64 {
+    15 * 60
 }
 
 fn default_session_minutes() -> u32 {

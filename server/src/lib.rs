@@ -11,6 +11,7 @@ pub mod execute;
 pub mod http;
 pub mod identity;
 pub mod migrations_dir;
+pub mod own_schema;
 pub mod rehearsal;
 pub mod run_plan;
 pub mod runbook;

@@ -315,14 +315,20 @@ fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are
             break;
         }
         assert_eq!(response.status, 401);
-        assert_eq!(response.body, r#"{"error":"wrong name or password"}"#);
+        assert_eq!(
+            serde_json::from_str::<strata_shared::api::ApiFailure>(&response.body).unwrap().error,
+            "wrong name or password"
+        );
     }
     let throttled = throttled.expect("repeated failures are throttled");
     let wait: u64 = throttled.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&wait), "{wait}");
     // An unknown name answers as a wrong password does.
     let unknown = sign_in(&team, "mallory", "whatever", &[]);
-    assert_eq!((unknown.status, unknown.body.as_str()), (401, r#"{"error":"wrong name or password"}"#));
+    assert_eq!(
+        (unknown.status, serde_json::from_str::<strata_shared::api::ApiFailure>(&unknown.body).unwrap().error.as_str()),
+        (401, "wrong name or password")
+    );
 
     // A revoked token is nobody.
     let list = team.studio.cli(&["token", "list"]).output().unwrap();

@@ -113,7 +113,7 @@ async fn the_sample_goes_base_to_head_to_base_in_every_transaction_mode() {
             .await;
         assert_eq!(
             left.as_deref(),
-            Some("alembic_version,strata_backup,strata_check,strata_history,strata_run"),
+            Some("alembic_version,strata_backup,strata_check,strata_history,strata_journal_version,strata_run"),
             "{mode:?}: every downgrade undid its upgrade"
         );
     }

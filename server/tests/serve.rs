@@ -28,7 +28,10 @@ fn serves_the_project_and_the_sandbox_state_and_stops_cleanly_on_sigterm() {
     schema_endpoints_answer_from_the_model(&studio);
 
     let (status, body) = studio.get("/api/no-such-thing");
-    assert_eq!((status, body.as_str()), (404, r#"{"error":"no such API endpoint"}"#));
+    assert_eq!(
+        (status, serde_json::from_str::<strata_shared::api::ApiFailure>(&body).unwrap().error.as_str()),
+        (404, "no such API endpoint")
+    );
     let (status, body) = studio.get("/revisions/1975ea83b712");
     assert_eq!(status, 200, "client routes fall back to the frontend");
     assert!(body.contains("<!DOCTYPE html>"), "{body}");

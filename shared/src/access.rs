@@ -97,6 +97,15 @@ pub struct SignIn {
     pub password: String,
 }
 
+/// `POST /api/auth/first-admin`: the first account, with the token of the link `strata serve`
+/// printed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FirstAdmin {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

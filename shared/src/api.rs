@@ -219,3 +219,52 @@ pub enum RunEvent {
         status: String,
     },
 }
+
+/// The header every response carries its request id in.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// What a failed `/api` request answers: a code to act on, a message for people, and the
+/// request's id (the server's log has the cause of a 500 under it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiFailure {
+    pub code: ErrorCode,
+    /// The message (named `error` as the API always had it).
+    pub error: String,
+    pub request_id: Option<String>,
+}
+
+/// The kinds of failure, one per HTTP status the API answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    TooLarge,
+    Unprocessable,
+    TooManyRequests,
+    Unavailable,
+    Internal,
+    /// A status the API does not use itself (a proxy's, say).
+    Other,
+}
+
+impl ErrorCode {
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            413 => Self::TooLarge,
+            422 => Self::Unprocessable,
+            429 => Self::TooManyRequests,
+            503 => Self::Unavailable,
+            500 => Self::Internal,
+            _ => Self::Other,
+        }
+    }
+}

@@ -2,6 +2,7 @@ pub mod approvals;
 pub mod audit;
 pub mod compare;
 pub mod drift;
+pub mod first_run;
 pub mod overview;
 pub mod rehearsal;
 pub mod revision;

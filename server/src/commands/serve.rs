@@ -1,5 +1,8 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
+use crate::auth::first_run::FirstRun;
+use crate::state::audit::{self, Event};
+use strata_shared::audit::AuditAction;
 use crate::cli::ServeArgs;
 use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
@@ -9,9 +12,11 @@ use crate::state::StateDb;
 use crate::state::users;
 use anyhow::{Context, Result};
 use sqlx::Connection;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use strata_shared::postgres_version::PostgresVersion;
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -29,8 +34,16 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         problems = project.diagnostics.len(),
         "loaded the migrations folder"
     );
-    if !args.dist.join("index.html").is_file() {
-        tracing::warn!(dist = %args.dist.display(), "no built frontend here: only the API is served (scripts/studio builds it)");
+    let frontend = http::Frontend::choose(args.dist.as_deref());
+    match (&frontend, &args.dist) {
+        (None, Some(dist)) => {
+            tracing::warn!(dist = %dist.display(), "no built frontend in --dist: only the API is served (`trunk build --release` builds it)");
+        }
+        (None, None) => tracing::warn!(
+            "this strata was built without the frontend (no dist/ at build time): only the API is served. \
+             Build it with `trunk build --release` in the workspace, then `cargo build` again, or pass --dist DIR"
+        ),
+        _ => {}
     }
 
     // The environments of strata.toml, or else the sandbox; the sandbox also holds Strata's
@@ -52,8 +65,18 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         (None, None) => unreachable!("the sandbox starts when no [state] is configured"),
     };
     let first_admin_command = first_admin_command(config_path, state_dir);
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    let address = listener.local_addr()?;
+    let mut first_run = None;
     if !users::any_exist(&state_db).await? {
-        tracing::warn!("no accounts yet; create the first admin with: {first_admin_command}");
+        // Only a browser on this machine can reach a loopback studio: the link is safe to print.
+        if address.ip().is_loopback() {
+            first_run = Some(first_run_link(&state_db, address, configured.auth.first_run_link_seconds).await?);
+        } else {
+            tracing::warn!("no accounts yet; create the first admin with: {first_admin_command}");
+        }
     }
     let serve_sandbox_environment = configured.environments.is_empty();
     let mut environments = Vec::new();
@@ -83,17 +106,21 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         configured.server.trusted_proxies(),
     );
     app_state.rehearsal_cluster = sandbox.as_ref().map(Sandbox::rehearsal_cluster);
+    let link = first_run.map(|(first_run, link)| {
+        app_state.first_run = first_run;
+        link
+    });
     let state = Arc::new(app_state);
 
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     // Scripts and tests wait for this line on stdout.
-    super::console::out_if_read(&format!("Strata studio: http://{}", listener.local_addr()?));
+    super::console::out_if_read(&format!("Strata studio: http://{address}"));
     if let Some(version) = sandbox_version {
         super::console::out_if_read(&format!("Sandbox: PostgreSQL {version}"));
     }
-    http::serve(listener, http::router(state, &args.dist), &configured.server, shutdown_requested()).await;
+    if let Some(link) = link {
+        super::console::out_if_read(&link);
+    }
+    http::serve(listener, http::router(state, frontend.as_ref()), &configured.server, shutdown_requested()).await;
 
     for pool in pools {
         pool.close().await;
@@ -115,6 +142,19 @@ fn first_admin_command(config: &Path, state_dir: &Path) -> String {
         command.push_str(&format!(" --state-dir {}", state_dir.display()));
     }
     command + " user add admin --role admin"
+}
+
+/// A one-time first-run link (audited), and the line that shows it.
+async fn first_run_link(db: &StateDb, address: SocketAddr, seconds: u64) -> Result<(FirstRun, String)> {
+    let (first_run, token) = FirstRun::issue(Duration::from_secs(seconds))?;
+    let minutes = seconds.div_ceil(60);
+    let operator = crate::identity::who();
+    let event = Event::new(&operator, AuditAction::FirstRunLink).detail(format!("valid {minutes} min, once"));
+    audit::record(db, event).await?;
+    let line = format!(
+        "First run: open http://{address}/first-run?token={token} to create the first admin (valid once, for {minutes} min)"
+    );
+    Ok((first_run, line))
 }
 
 /// The PostgreSQL the sandbox runs: whatever the machine has installed.

@@ -1,7 +1,9 @@
 //! Strata's own record beside the version table: `strata_run` (one row per run of a plan)
 //! and `strata_history` (one row per step that ran or failed), in the version table's schema;
-//! `strata_backup` and `strata_check`: the evidence around a run (`crate::runbook`).
+//! `strata_backup` and `strata_check`: the evidence around a run (`crate::runbook`); their
+//! shape is the revisions of `server/journal_migrations/`, recorded in `strata_journal_version`.
 
+use crate::own_schema;
 use anyhow::Result;
 use sqlx::PgConnection;
 use strata_shared::api::{RunRecord, StepFailure, StepRecordView};
@@ -14,6 +16,8 @@ pub struct Journal {
     steps: String,
     backups: String,
     checks: String,
+    /// Where the journal records its own revision.
+    version: VersionTable,
 }
 
 pub struct StepRecord {
@@ -34,6 +38,7 @@ impl Journal {
             steps: table.sibling("strata_history"),
             backups: table.sibling("strata_backup"),
             checks: table.sibling("strata_check"),
+            version: VersionTable { schema: table.schema.clone(), name: "strata_journal_version".to_owned() },
         }
     }
 
@@ -42,70 +47,11 @@ impl Journal {
         Ok(sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL").bind(&self.steps).fetch_one(conn).await?)
     }
 
+    /// Brings the journal's tables to this build's revisions (`server/journal_migrations/`);
+    /// refuses a journal a newer Strata has shaped.
     pub async fn ensure(&self, conn: &mut PgConnection) -> Result<()> {
-        let (runs, steps, backups, checks) = (&self.runs, &self.steps, &self.backups, &self.checks);
-        sqlx::raw_sql(&format!(
-            "CREATE TABLE IF NOT EXISTS {runs} (
-                id               text PRIMARY KEY,
-                environment      text NOT NULL,
-                operation        text NOT NULL,
-                target           text NOT NULL,
-                fingerprint      text NOT NULL,
-                from_rows        text[] NOT NULL,
-                transaction_mode text NOT NULL,
-                started_by       text NOT NULL,
-                started_at       timestamptz NOT NULL DEFAULT now(),
-                finished_at      timestamptz,
-                status           text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted'))
-            );
-            -- The revision whose statements run outside a transaction now: if the run is cut
-            -- off, nobody knows whether they completed before the version row was written.
-            ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS outside_transaction text;
-            CREATE TABLE IF NOT EXISTS {steps} (
-                id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                run_id         text NOT NULL REFERENCES {runs} (id),
-                position       integer NOT NULL,
-                revision       text,
-                direction      text NOT NULL CHECK (direction IN ('up', 'down')),
-                kind           text NOT NULL CHECK (kind IN ('migration', 'stamp')),
-                checksum       text,
-                rows_after     text[] NOT NULL,
-                recorded_at    timestamptz NOT NULL DEFAULT now(),
-                duration_ms    bigint NOT NULL,
-                outcome        text NOT NULL CHECK (outcome IN ('applied', 'failed')),
-                error_message  text,
-                error_detail   text,
-                error_hint     text,
-                error_sqlstate text,
-                error_file     text,
-                error_line     integer,
-                error_column   integer
-            );
-            CREATE TABLE IF NOT EXISTS {backups} (
-                run_id          text PRIMARY KEY REFERENCES {runs} (id),
-                kind            text NOT NULL CHECK (kind IN ('touched', 'schema', 'full')),
-                location        text NOT NULL,
-                size_bytes      bigint NOT NULL,
-                sha256          text NOT NULL,
-                tables          text[] NOT NULL,
-                restore_command text NOT NULL,
-                taken_at        timestamptz NOT NULL DEFAULT now()
-            );
-            CREATE TABLE IF NOT EXISTS {checks} (
-                id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                run_id      text NOT NULL REFERENCES {runs} (id),
-                name        text NOT NULL,
-                kind        text NOT NULL CHECK (kind IN ('sql', 'http')),
-                phase       text NOT NULL CHECK (phase IN ('before-commit', 'after-commit')),
-                passed      boolean NOT NULL,
-                returned    text NOT NULL,
-                http_status integer,
-                duration_ms bigint NOT NULL,
-                recorded_at timestamptz NOT NULL DEFAULT now()
-            );"
-        ))
-        .execute(conn)
-        .await?;
+        let key = super::lock::key(&self.version);
+        own_schema::upgrade(conn, &own_schema::JOURNAL, &self.version, key).await?;
         Ok(())
     }
 

@@ -53,6 +53,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/auth/status", get(auth::status))
         .route("/auth/sign-in", post(auth::sign_in))
+        .route("/auth/first-admin", post(super::first_run::create_first_admin))
         .merge(protected)
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
         .fallback(|| async { ApiError::not_found("no such API endpoint") })

@@ -5,13 +5,16 @@ mod approvals;
 mod audit_log;
 pub mod auth;
 mod drift;
+mod embedded;
 mod error;
 mod events;
+mod first_run;
 mod listener;
 mod lookup;
 mod previews;
 mod project_cache;
 mod rehearsals;
+mod request_id;
 mod reviews;
 mod schema;
 mod security_headers;
@@ -62,6 +65,8 @@ pub struct AppState {
     pub streams: Arc<streams::Streams>,
     /// The sandbox cluster's superuser URL, where rehearsals copy databases (none: no sandbox).
     pub rehearsal_cluster: Option<crate::sandbox::RehearsalCluster>,
+    /// The one-time link that creates the first admin, while no account exists.
+    pub first_run: crate::auth::first_run::FirstRun,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -114,6 +119,7 @@ impl AppState {
             verifier: Verifier::start(verifier::WORKERS, verifier::QUEUE),
             streams: Arc::default(),
             rehearsal_cluster: None,
+            first_run: Default::default(),
         }
     }
 
@@ -125,14 +131,46 @@ impl AppState {
 /// The largest request body the API reads: the longest texts of `strata_shared::limits` fit.
 const API_BODY_LIMIT: usize = 64 * 1024;
 
-/// `dist` is Trunk's output; client-side routes fall back to its `index.html`. Starts the
-/// watcher of the migrations folder.
-pub fn router(state: Arc<AppState>, dist: &Path) -> Router {
+/// Where the studio's frontend comes from.
+pub enum Frontend {
+    /// Trunk's output folder (`--dist`, for development); client-side routes fall back to its
+    /// `index.html`.
+    Folder(PathBuf),
+    /// The build embedded in the binary (`embedded.rs`).
+    Embedded,
+}
+
+impl Frontend {
+    /// The folder if one is given, else the embedded build; `None` when neither has one.
+    pub fn choose(dist: Option<&Path>) -> Option<Self> {
+        match dist {
+            Some(dist) => dist.join("index.html").is_file().then(|| Frontend::Folder(dist.to_path_buf())),
+            None => embedded::index_html().map(|_| Frontend::Embedded),
+        }
+    }
+
+    fn index_html(&self) -> String {
+        match self {
+            Frontend::Folder(dist) => std::fs::read_to_string(dist.join("index.html")).unwrap_or_default(),
+            Frontend::Embedded => embedded::index_html().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// The API and the frontend (none: the API alone). Starts the watcher of the migrations folder.
+pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     watch::spawn(state.clone());
-    let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
-    Router::new()
-        .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)))
-        .fallback_service(frontend)
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_frontend(dist), security_headers::add))
+    let index = frontend.map(Frontend::index_html).unwrap_or_default();
+    let api = Router::new()
+        .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)));
+    let app = match frontend {
+        Some(Frontend::Folder(dist)) => {
+            api.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))))
+        }
+        Some(Frontend::Embedded) => api.fallback(embedded::serve),
+        None => api,
+    };
+    app.layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_index(&index), security_headers::add))
+        .layer(axum::middleware::from_fn(request_id::assign))
 }

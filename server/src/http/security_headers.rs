@@ -7,7 +7,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::path::Path;
 use std::sync::Arc;
 
 pub struct SecurityHeaders {
@@ -17,9 +16,8 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     /// The policy for the frontend in `dist`: Trunk's inline loader script is allowed by its
     /// hash, computed from the `index.html` served, so a rebuilt frontend needs no change here.
-    pub fn for_frontend(dist: &Path) -> Arc<Self> {
-        let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-        Arc::new(Self { policy: HeaderValue::from_str(&content_security_policy(&index)).expect("ASCII policy") })
+    pub fn for_index(index_html: &str) -> Arc<Self> {
+        Arc::new(Self { policy: HeaderValue::from_str(&content_security_policy(index_html)).expect("ASCII policy") })
     }
 }
 

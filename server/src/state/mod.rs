@@ -1,4 +1,5 @@
-//! Strata's own database: users, sessions, API tokens, reviews, approvals and the audit log.
+//! Strata's own database: users, sessions, API tokens, reviews, approvals and the audit log,
+//! its tables shaped by the revisions of `server/state_migrations/` (`crate::own_schema`).
 //!
 //! It is the `[state]` database of `strata.toml`, or else a database in the sandbox cluster
 //! under the state folder. The command line reaches the sandbox a running studio holds, or
@@ -13,12 +14,23 @@ pub mod tokens;
 pub mod users;
 
 use crate::config::Config;
+use crate::own_schema;
 use crate::sandbox::{self, Sandbox};
 use anyhow::{Context, Result};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::path::Path;
 use std::time::Duration;
+use strata_shared::offline::VersionTable;
+
+/// The key of the advisory lock under which one process at a time shapes the tables; the
+/// releases before versioning took it too, so they take turns with this one.
+const SCHEMA_LOCK: i64 = 7301207;
+
+/// Where the state database records its revision (`server/state_migrations/`).
+pub fn version_table() -> VersionTable {
+    VersionTable { schema: Some("strata".to_owned()), name: "strata_state_version".to_owned() }
+}
 
 /// A connection pool to the state database, its tables in place.
 #[derive(Clone)]
@@ -34,11 +46,12 @@ impl StateDb {
             .connect_with(options)
             .await
             .context("cannot reach Strata's state database")?;
-        let mut tx = pool.begin().await?;
-        // One process creates the tables at a time (an arbitrary constant key).
-        sqlx::query("SELECT pg_advisory_xact_lock(7301207)").execute(&mut *tx).await?;
-        sqlx::raw_sql(include_str!("schema.sql")).execute(&mut *tx).await.context("cannot create Strata's tables")?;
-        tx.commit().await?;
+        let mut conn = pool.acquire().await?;
+        let applied = own_schema::upgrade(&mut conn, &own_schema::STATE, &version_table(), SCHEMA_LOCK).await?;
+        if !applied.is_empty() {
+            tracing::info!("Strata's state database upgraded: {}", applied.join(", "));
+        }
+        drop(conn);
         Ok(Self { pool })
     }
 

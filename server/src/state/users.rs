@@ -12,12 +12,7 @@ pub struct User {
 }
 
 pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result<()> {
-    check_name(name)?;
-    if password.chars().count() < password::MIN_LENGTH {
-        bail!("the password is too short: at least {} characters", password::MIN_LENGTH);
-    }
-    limits::check(Field::Password, password).map_err(anyhow::Error::msg)?;
-    let hash = password::hash(password)?;
+    let hash = checked_hash(name, password)?;
     let inserted =
         sqlx::query("INSERT INTO strata.users (name, role, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(name)
@@ -29,6 +24,35 @@ pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result
         bail!("a user `{name}` exists already");
     }
     Ok(())
+}
+
+/// The password hash of a new account, once its name and password are fit to use.
+pub fn checked_hash(name: &str, password: &str) -> Result<String> {
+    check_name(name)?;
+    if password.chars().count() < password::MIN_LENGTH {
+        bail!("the password is too short: at least {} characters", password::MIN_LENGTH);
+    }
+    limits::check(Field::Password, password).map_err(anyhow::Error::msg)?;
+    password::hash(password)
+}
+
+/// Adds an admin only while no account exists; `false` when one does.
+pub async fn add_first_admin(db: &StateDb, name: &str, hash: &str) -> Result<bool> {
+    let mut tx = db.pool.begin().await?;
+    // Before the check: no account can appear in between (`user add` waits for the commit).
+    sqlx::query("LOCK TABLE strata.users IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM strata.users)").fetch_one(&mut *tx).await?;
+    if exists {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO strata.users (name, role, password_hash) VALUES ($1, $2, $3)")
+        .bind(name)
+        .bind(Role::Admin.name())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Removes the account with its sessions and tokens; its reviews and audit entries stay.

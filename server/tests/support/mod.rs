@@ -75,6 +75,7 @@ pub struct Studio {
     state: PathBuf,
     config: PathBuf,
     pub token: String,
+    stdout: std::sync::Mutex<mpsc::Receiver<String>>,
 }
 
 impl Studio {
@@ -91,8 +92,8 @@ impl Studio {
 
     /// As a first run finds it: no account yet (and so no token).
     pub fn start_without_accounts(migrations: &Path, state: &Path, config: &Path, env: &[(&str, &str)]) -> Self {
-        let stderr_log = state.join("strata.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+        command
             .arg("--migrations")
             .arg(migrations)
             .arg("--config")
@@ -101,19 +102,30 @@ impl Studio {
             .arg(workspace_root().join("dist"))
             .arg("--state-dir")
             .arg(state)
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        Self::spawn(command, state, config)
+    }
+
+    /// Runs `command`, a `strata … serve --port 0 --state-dir STATE` with no account yet.
+    pub fn spawn(mut command: Command, state: &Path, config: &Path) -> Self {
+        let stderr_log = state.join("strata.log");
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).unwrap())
             .spawn()
             .unwrap();
-        // The first stdout line announces the address once the sandbox is up.
+        // The first stdout line announces the address once the sandbox is up; the later
+        // ones stay readable (`stdout_line`).
         let stdout = child.stdout.take().unwrap();
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
         });
         let line = receiver.recv_timeout(Duration::from_secs(120)).unwrap_or_default();
         let Some(url) = line.trim().strip_prefix("Strata studio: ").map(str::to_owned) else {
@@ -127,7 +139,13 @@ impl Studio {
             state: state.to_path_buf(),
             config: config.to_path_buf(),
             token: String::new(),
+            stdout: std::sync::Mutex::new(receiver),
         }
+    }
+
+    /// The next line the studio printed after its address, if one comes within `wait`.
+    pub fn stdout_line(&self, wait: Duration) -> Option<String> {
+        self.stdout.lock().unwrap().recv_timeout(wait).ok()
     }
 
     /// Creates an account (password `PASSWORD`) with the CLI, as an operator would, and returns

@@ -1,0 +1,62 @@
+//! One binary: `strata serve` started in a folder of its own, without `--dist`, serves the
+//! studio built into it: `index.html` for the page and its client-side routes, the wasm
+//! compressed and cached for good (Trunk names it by its hash).
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use support::Studio;
+
+#[test]
+fn serve_from_another_folder_serves_the_embedded_studio() {
+    assert!(support::workspace_root().join("dist/index.html").is_file(), "build the frontend first (it is embedded)");
+    let state = support::state_dir();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let config = state.path().join("strata.toml");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command
+        .current_dir(elsewhere.path())
+        .arg("--migrations")
+        .arg(support::sample_migrations())
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--port", "0", "--state-dir"])
+        .arg(state.path())
+        .env_remove("STRATA_DIST");
+    let studio = Studio::spawn(command, state.path(), &config);
+
+    for path in ["/", "/schema"] {
+        let page = support::http(&studio.url, "GET", path, &[], None);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("<html") || page.body.contains("<!DOCTYPE"), "{path}: {}", page.body);
+        assert_eq!(page.header("cache-control"), Some("no-cache"), "{path}: index.html is asked for each time");
+    }
+    let index = support::http(&studio.url, "GET", "/", &[], None).body;
+    let wasm = index
+        .split(['"', '\''])
+        .find(|part| part.ends_with("_bg.wasm"))
+        .expect("index.html names the wasm module")
+        .trim_start_matches('/')
+        .to_owned();
+    let head = gzip_head(&studio.url, &format!("/{wasm}"));
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("content-type: application/wasm"), "{head}");
+    assert!(head.contains("content-encoding: gzip"), "served compressed: {head}");
+    assert!(head.contains("cache-control: public, max-age=31536000, immutable"), "{head}");
+}
+
+/// The response head of a GET that accepts gzip (the body is binary: read as bytes, dropped).
+fn gzip_head(base: &str, path: &str) -> String {
+    let address = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    String::from_utf8_lossy(&response[..end]).into_owned()
+}
