@@ -5,7 +5,10 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use strata_shared::access::{AuthStatus, Me, SignIn};
-use strata_shared::api::{EnvironmentStatus, PlanPreview, PlanRequest, ProjectSnapshot, RunOutcome};
+use strata_shared::api::{
+    EnvironmentStatus, PlanPreview, PlanRequest, ProjectAnalysis, ProjectSnapshot, ProjectSql, RevisionDetail,
+    RunOutcome,
+};
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
 use strata_shared::rehearsal::Rehearsal;
@@ -34,6 +37,19 @@ pub async fn sign_out() -> Result<(), String> {
 
 pub async fn project() -> Result<ProjectSnapshot, String> {
     get_json("/api/project").await
+}
+
+/// Every revision with its SQL: only the views that replay the schema in the browser ask.
+pub async fn project_sql() -> Result<ProjectSql, String> {
+    get_json("/api/project/sql").await
+}
+
+pub async fn analysis() -> Result<ProjectAnalysis, String> {
+    get_json("/api/analysis").await
+}
+
+pub async fn revision(id: &str) -> Result<RevisionDetail, String> {
+    get_json(&format!("/api/revisions/{}", segment(id)?)).await
 }
 
 pub async fn environments() -> Result<Vec<EnvironmentStatus>, String> {

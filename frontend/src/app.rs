@@ -15,14 +15,19 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use strata_shared::access::{Action, Me};
-use strata_shared::api::{EnvironmentStatus, ProjectSnapshot};
+use strata_shared::api::{EnvironmentStatus, ProjectSnapshot, ProjectSql};
 use strata_shared::review::ReviewSummary;
 
 /// The project and the environments, fetched once (and again on live reload), shared by the
 /// pages through context.
 #[derive(Clone, Copy)]
 pub struct Data {
+    /// The history without SQL: what the history page needs for its rows.
     pub project: LocalResource<Result<ProjectSnapshot, String>>,
+    /// Every revision's SQL, fetched only once a view that replays the schema asks
+    /// (`sql_wanted`); `None` until then.
+    pub sql: LocalResource<Option<Result<ProjectSql, String>>>,
+    pub sql_wanted: RwSignal<bool>,
     pub environments: LocalResource<Result<Vec<EnvironmentStatus>, String>>,
     /// Every revision's review state, for the history.
     pub reviews: LocalResource<Result<Vec<ReviewSummary>, String>>,
@@ -50,8 +55,14 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Studio() -> impl IntoView {
+    let sql_wanted = RwSignal::new(false);
     let data = Data {
         project: LocalResource::new(api::project),
+        sql: LocalResource::new(move || {
+            let wanted = sql_wanted.get();
+            async move { if wanted { Some(api::project_sql().await) } else { None } }
+        }),
+        sql_wanted,
         environments: LocalResource::new(api::environments),
         reviews: LocalResource::new(api::reviews),
     };

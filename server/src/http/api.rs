@@ -15,7 +15,7 @@ use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{
-    EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
+    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
 use strata_shared::limits::{self, Field};
 use strata_shared::project::Project;
@@ -28,6 +28,9 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let protected = Router::new()
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/project", get(project))
+        .route("/project/sql", get(project_sql))
+        .route("/analysis", get(analysis))
+        .route("/revisions/{id}", get(revision))
         .route("/environments", get(environments))
         .route("/environments/{name}/runs", get(runs))
         .route("/plans", post(plan))
@@ -63,8 +66,30 @@ pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
-    let json = state.project.json(Body::Snapshot).await?;
+    json_body(&state, Body::Snapshot).await
+}
+
+/// Every revision with its SQL, for the views that replay the schema in the browser.
+async fn project_sql(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    json_body(&state, Body::Sql).await
+}
+
+/// Every revision's findings and schema changes, counted.
+async fn analysis(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    json_body(&state, Body::Analysis).await
+}
+
+pub(super) async fn json_body(state: &AppState, body: Body) -> Result<impl IntoResponse + use<>, ApiError> {
+    let json = state.project.json(body).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json))
+}
+
+/// One revision with its SQL and schema model.
+async fn revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionDetail>, ApiError> {
+    match state.project.revision(id.clone()).await? {
+        Some(detail) => Ok(Json(detail)),
+        None => Err(ApiError::not_found(format!("no revision `{id}` in the history"))),
+    }
 }
 
 async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentStatus>>, ApiError> {

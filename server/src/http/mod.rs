@@ -6,6 +6,7 @@ mod audit_log;
 pub mod auth;
 mod error;
 mod events;
+mod frontend_files;
 mod listener;
 mod previews;
 mod project_cache;
@@ -32,7 +33,6 @@ use strata_shared::api::ServerRunEvent;
 pub use target_pool::pool as target_pool;
 use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub struct AppState {
     pub migrations_dir: PathBuf,
@@ -127,10 +127,12 @@ const API_BODY_LIMIT: usize = 64 * 1024;
 /// watcher of the migrations folder.
 pub fn router(state: Arc<AppState>, dist: &Path) -> Router {
     watch::spawn(state.clone());
-    let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let frontend = Router::new()
+        .fallback_service(frontend_files::service(dist))
+        .layer(axum::middleware::from_fn(frontend_files::cache_control));
     Router::new()
         .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)))
-        .fallback_service(frontend)
+        .merge(frontend)
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_frontend(dist), security_headers::add))
 }
