@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use strata_shared::access::{AuthStatus, FirstAdmin, Me, SignIn};
 use strata_shared::api::{
-    ApiFailure, EnvironmentStatus, ErrorCode, PlanPreview, PlanRequest, ProjectSnapshot, REQUEST_ID_HEADER, RunOutcome,
+    ApiFailure, EnvironmentStatus, ErrorCode, PlanPreview, PlanRequest, ProjectAnalysis, ProjectSnapshot, ProjectSql,
+    REQUEST_ID_HEADER, RevisionDetail, RunOutcome,
 };
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
@@ -42,6 +43,19 @@ pub async fn sign_out() -> Result<(), String> {
 
 pub async fn project() -> Result<ProjectSnapshot, String> {
     get_json("/api/project").await
+}
+
+/// Every revision with its SQL: only the views that replay the schema in the browser ask.
+pub async fn project_sql() -> Result<ProjectSql, String> {
+    get_json("/api/project/sql").await
+}
+
+pub async fn analysis() -> Result<ProjectAnalysis, String> {
+    get_json("/api/analysis").await
+}
+
+pub async fn revision(id: &str) -> Result<RevisionDetail, String> {
+    get_json(&format!("/api/revisions/{}", segment(id)?)).await
 }
 
 pub async fn environments() -> Result<Vec<EnvironmentStatus>, String> {

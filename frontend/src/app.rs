@@ -52,8 +52,14 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Studio() -> impl IntoView {
+    let sql_wanted = RwSignal::new(false);
     let data = Data {
         project: LocalResource::new(api::project),
+        sql: LocalResource::new(move || {
+            let wanted = sql_wanted.get();
+            async move { if wanted { Some(api::project_sql().await) } else { None } }
+        }),
+        sql_wanted,
         environments: LocalResource::new(api::environments),
         reviews: LocalResource::new(api::reviews),
     };

@@ -139,8 +139,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("left out", "excluida"),
     ("Files left out of the graph", "Archivos que quedan fuera del grafo"),
     (
-        "Lint and schema model of {n} revisions computed in this browser in {ms} ms.",
-        "Lint y modelo de esquema de {n} revisiones calculados en este navegador en {ms} ms.",
+        "Lint and schema model of {n} revisions computed on the server in {ms} ms.",
+        "Lint y modelo de esquema de {n} revisiones calculados en el servidor en {ms} ms.",
     ),
     ("clean", "sin avisos"),
     ("unknown", "desconocido"),

@@ -32,6 +32,7 @@ pub fn connect(data: Data, runs: RunEvents, sign_off: SignOffChanges, reloaded: 
     let Ok(source) = web_sys::EventSource::new("/api/events") else { return };
     let on_project = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
         data.project.refetch();
+        data.sql.refetch();
         data.environments.refetch();
         reloaded.set(true);
     });

@@ -1,6 +1,5 @@
 //! The studio in the browser: Leptos, client-side rendered, built by Trunk.
 
-mod analysis;
 mod api;
 mod app;
 mod components;
@@ -11,6 +10,7 @@ mod live;
 mod pages;
 mod prefs;
 mod session;
+mod timing;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -74,6 +74,6 @@ fn main() {
     let (analysis_ms, _, drawn_ms) = runtime.block_on(support::chrome::overview_figures(&migrations, 3));
     println!(
         "studio, {REVISIONS} Alembic revisions: history drawn {drawn_ms:.0} ms after the data arrived; \
-         the analysis of their rendered SQL then takes {analysis_ms:.0} ms (best of 3)"
+         the server's analysis of their rendered SQL took {analysis_ms:.0} ms (best of 3)"
     );
 }

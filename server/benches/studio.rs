@@ -1,8 +1,8 @@
-//! The studio on long histories: for generated histories of everyday DDL at 1,000, 10,000 and
-//! 50,000 revisions (`STRATA_STUDIO_SIZES=1000,2000` for others), the payload (plain and
-//! gzip) and time of each endpoint the history page needs, first call and again, the server's
-//! peak memory, and, in headless Chromium, the time from navigation to the first history rows
-//! drawn. Figures, not pass/fail: `scripts/bench`.
+//! The studio on long histories: for generated histories of everyday DDL at 1,000, 2,000,
+//! 10,000 and 50,000 revisions (`STRATA_STUDIO_SIZES=1000,2000` for others), the payload (plain
+//! and gzip) and time of each endpoint the history page needs, first call and again, the
+//! server's peak memory, and, in headless Chromium, the time from navigation to the first
+//! history rows drawn. Figures, not pass/fail: `scripts/bench`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-const ENDPOINTS: [&str; 4] = ["/api/project", "/api/environments", "/api/reviews", "/api/models"];
+const ENDPOINTS: [&str; 4] = ["/api/project", "/api/environments", "/api/reviews", "/api/analysis"];
 
 fn main() {
     let sizes: Vec<usize> = std::env::var("STRATA_STUDIO_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000, 50_000]);
+        .unwrap_or_else(|| vec![1_000, 2_000, 10_000, 50_000]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     println!("| revisions | endpoint | JSON | gzip | first call | again |");
     println!("|---:|---|---:|---:|---:|---:|");

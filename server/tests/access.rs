@@ -152,6 +152,9 @@ fn endpoints(team: &Team) -> Vec<(&'static str, String, Option<Value>, Option<&'
     let staging = team.previewed(json!({"environment": "staging", "operation": "upgrade", "target": "head"}));
     vec![
         ("GET", "/api/project".into(), None, None),
+        ("GET", "/api/project/sql".into(), None, None),
+        ("GET", "/api/analysis".into(), None, None),
+        ("GET", format!("/api/revisions/{REVISION}"), None, None),
         ("GET", "/api/environments".into(), None, None),
         ("GET", "/api/environments/staging/runs".into(), None, None),
         ("GET", "/api/environments/prod/proposals".into(), None, None),

@@ -79,6 +79,68 @@ fn the_kept_project_follows_every_change_of_the_files() {
     assert_eq!(models.as_array().unwrap().len(), revisions + 1, "the kept models too");
 }
 
+/// The history page's snapshot has no SQL; a revision's SQL and model come with
+/// `/api/revisions/{id}`, the whole project's with `/api/project/sql`, and `/api/analysis`
+/// counts what `strata lint` finds.
+#[test]
+fn the_snapshot_leaves_sql_to_the_revision_and_the_analysis_counts_what_lint_finds() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+    let json = |path: &str| -> serde_json::Value {
+        let (status, body) = studio.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    let project = json("/api/project");
+    let revisions = project["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 35);
+    for revision in revisions {
+        assert!(revision.get("upgrade").is_none() && revision.get("script").is_none(), "no SQL: {revision}");
+    }
+
+    let detail = json("/api/revisions/1e6a8c0e2b4d");
+    assert!(detail["upgrade"]["sql"].as_str().unwrap().contains("SET NOT NULL"), "{detail}");
+    assert_eq!(detail["model"]["revision"], "1e6a8c0e2b4d");
+    assert!(!detail["model"]["changes"].as_array().unwrap().is_empty());
+    assert_eq!(studio.get("/api/revisions/nosuchrevision").0, 404);
+    let sql = json("/api/project/sql");
+    let ids = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids(&sql["revisions"]), ids(&project["revisions"]), "the same history, with its SQL");
+    assert!(sql["revisions"].as_array().unwrap().iter().all(|r| r["upgrade"]["sql"].is_string()));
+
+    let lint = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--migrations")
+        .arg(support::sample_migrations())
+        .args(["lint", "--json"])
+        .output()
+        .unwrap();
+    let lint: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let mut expected: std::collections::BTreeMap<String, u64> = Default::default();
+    for finding in lint["findings"].as_array().unwrap() {
+        *expected.entry(finding["revision"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    let analysis = json("/api/analysis");
+    let counted: std::collections::BTreeMap<String, u64> = analysis["revisions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, s)| (id.clone(), ["errors", "warnings", "hints"].iter().filter_map(|k| s[k].as_u64()).sum()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(counted, expected, "findings per revision, as `strata lint` counts them");
+    let models = json("/api/models");
+    let changes = |id: &str| {
+        let model = models.as_array().unwrap().iter().find(|m| m["revision"] == id).unwrap();
+        model["changes"].as_array().unwrap().len() as u64
+    };
+    let summary = &analysis["revisions"]["1e6a8c0e2b4d"];
+    let counted_changes: u64 = ["added", "changed", "dropped"].iter().filter_map(|k| summary[k].as_u64()).sum();
+    assert_eq!(counted_changes, changes("1e6a8c0e2b4d"));
+}
+
 fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let target = to.join(entry.file_name());

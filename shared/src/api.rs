@@ -4,26 +4,89 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::RevisionGraph;
 use crate::project::Project;
 use crate::revision::Revision;
+use crate::schema::RevisionModel;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Defined apart, so that `approval` (which this module uses) needs nothing of it.
 pub use crate::plan_request::PlanRequest;
 
-/// `GET /api/project`: every revision (in `alembic history` order), the heads, the revision
-/// files that could not join the graph, and every problem found.
+/// `GET /api/project`: the history as the history page lists it (in `alembic history`
+/// order), the heads, the revision files that could not join the graph, and every problem
+/// found. No SQL: a revision's SQL comes with `GET /api/revisions/{id}` and the whole
+/// project's with `GET /api/project/sql`, so this grows with the number of revisions only.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProjectSnapshot {
-    pub revisions: Vec<RevisionNode>,
+    pub revisions: Vec<HistoryNode>,
     pub heads: Vec<String>,
     pub excluded: Vec<ExcludedNode>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A revision's place in the graph and its message: what a history row shows and searches.
+/// Only declared labels (the browser spreads them again with the graph), so a node's size
+/// does not grow with the history.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryNode {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branch_labels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl HistoryNode {
+    pub fn of(revision: &Revision) -> Self {
+        Self {
+            id: revision.id.clone(),
+            parents: revision.parents.clone(),
+            branch_labels: revision.branch_labels.clone(),
+            depends_on: revision.depends_on.clone(),
+            message: revision.message.clone(),
+        }
+    }
+
+    /// The revision without its SQL: enough for the graph (edges, labels) and the rows.
+    fn revision(&self) -> Revision {
+        Revision {
+            id: self.id.clone(),
+            parents: self.parents.clone(),
+            branch_labels: self.branch_labels.clone(),
+            depends_on: self.depends_on.clone(),
+            message: self.message.clone(),
+            created: None,
+            transactional: true,
+            path: String::new(),
+            upgrade: Default::default(),
+            downgrade: Default::default(),
+            lines: Default::default(),
+            format: Default::default(),
+            allowed: Vec::new(),
+            script: None,
+            doc: None,
+        }
+    }
+}
+
+/// `GET /api/project/sql`: every revision with its SQL, in `alembic history` order, for the
+/// views that replay the schema in the browser (compare, schema, walkthrough, a plan's risks).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RevisionNode {
+pub struct ProjectSql {
+    pub revisions: Vec<Revision>,
+}
+
+/// `GET /api/revisions/{id}`: one revision with its SQL, what revises it, and what the schema
+/// model knows of it (computed on the server, so the page needs no other revision's SQL).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RevisionDetail {
     #[serde(flatten)]
     pub revision: Revision,
     pub children: Vec<String>,
+    pub model: RevisionModel,
 }
 
 /// A revision file that parsed but is not part of the graph, and why.
@@ -34,11 +97,10 @@ pub struct ExcludedNode {
     pub reason: String,
 }
 
-/// The graph of revisions a client received (the browser rebuilds it from the snapshot, and
-/// with it each revision's inherited labels: the snapshot carries only declared ones, so it
-/// grows with the history, not with history × labels).
-pub fn graph_of(nodes: &[RevisionNode]) -> RevisionGraph {
-    RevisionGraph::build(nodes.iter().map(|n| n.revision.clone()).collect()).0
+/// The graph of the history a client received, rebuilt in the browser (and with it each
+/// revision's inherited labels).
+pub fn graph_of(nodes: &[HistoryNode]) -> RevisionGraph {
+    RevisionGraph::build(nodes.iter().map(HistoryNode::revision).collect()).0
 }
 
 impl ProjectSnapshot {
@@ -52,10 +114,7 @@ impl ProjectSnapshot {
             revisions: graph
                 .history_order()
                 .into_iter()
-                .map(|index| {
-                    let node = graph.node(index);
-                    RevisionNode { revision: node.revision.clone(), children: graph.ids(node.children.iter().copied()) }
-                })
+                .map(|index| HistoryNode::of(&graph.node(index).revision))
                 .collect(),
             heads: graph.ids(graph.heads().iter().copied()),
             excluded: graph
@@ -65,6 +124,93 @@ impl ProjectSnapshot {
                 .collect(),
             diagnostics: project.diagnostics.clone(),
         }
+    }
+}
+
+impl ProjectSql {
+    pub fn of(project: &Project) -> Self {
+        let graph = &project.graph;
+        Self { revisions: graph.history_order().into_iter().map(|i| graph.node(i).revision.clone()).collect() }
+    }
+
+    pub fn graph(&self) -> RevisionGraph {
+        RevisionGraph::build(self.revisions.clone()).0
+    }
+}
+
+impl RevisionDetail {
+    /// The revision at `index` of the graph, with its model (`models` in graph order).
+    pub fn of(graph: &RevisionGraph, index: usize, models: &[RevisionModel]) -> Self {
+        let node = graph.node(index);
+        Self {
+            revision: node.revision.clone(),
+            children: graph.ids(node.children.iter().copied()),
+            model: models[index].clone(),
+        }
+    }
+}
+
+/// `GET /api/analysis`: each revision's lint findings and schema changes, counted on the
+/// server by the code `strata lint` runs, for the history's columns. Loaded after the rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectAnalysis {
+    /// By revision id.
+    pub revisions: HashMap<String, RevisionSummary>,
+    /// The server's time to compute it (models and lint).
+    pub milliseconds: f64,
+}
+
+/// One revision's findings by severity and schema changes by kind (zeros left out of the JSON).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionSummary {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub errors: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warnings: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hints: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub added: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub changed: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped: u32,
+    /// An Alembic script with parts Strata cannot render: the model cannot know its effect.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl ProjectAnalysis {
+    /// Counts `graph`'s findings and its models' changes (`models` in graph order).
+    pub fn of(graph: &RevisionGraph, models: &[RevisionModel], milliseconds: f64) -> Self {
+        use crate::lint::{self, Severity};
+        use crate::schema::Action;
+        let mut revisions: HashMap<String, RevisionSummary> = HashMap::new();
+        for model in models {
+            let summary = revisions.entry(model.revision.clone()).or_default();
+            summary.unknown = model.unknown;
+            for change in &model.changes {
+                match change.action {
+                    Action::Added => summary.added += 1,
+                    Action::Changed => summary.changed += 1,
+                    Action::Dropped => summary.dropped += 1,
+                }
+            }
+        }
+        let all: Vec<usize> = (0..graph.len()).collect();
+        for finding in lint::lint_revisions(graph, &all, models) {
+            let summary = revisions.entry(finding.revision).or_default();
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Hint => summary.hints += 1,
+            }
+        }
+        Self { revisions, milliseconds }
     }
 }
 

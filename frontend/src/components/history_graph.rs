@@ -2,14 +2,14 @@
 //! depends_on as dashed lines, and a marker where each environment stands. Only the rows in
 //! view are drawn, so thousands of revisions scroll smoothly.
 
-use crate::analysis::{ProjectAnalysis, RevisionSummary, now};
 use crate::i18n::tr;
+use crate::timing::now;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 use std::sync::Arc;
-use strata_shared::api::{EnvironmentStatus, RevisionNode, graph_of};
+use strata_shared::api::{EnvironmentStatus, HistoryNode, ProjectAnalysis, RevisionSummary, graph_of};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::layout::Layout;
 use strata_shared::review::{ReviewSummary, Verdict};
@@ -23,16 +23,15 @@ const VISIBLE: usize = 40;
 
 /// What the graph draws, computed once per project.
 struct GraphModel {
-    nodes: Vec<RevisionNode>,
     graph: RevisionGraph,
     layout: Layout,
 }
 
 impl GraphModel {
-    fn new(nodes: Vec<RevisionNode>) -> Self {
-        let graph = graph_of(&nodes);
+    fn new(nodes: &[HistoryNode]) -> Self {
+        let graph = graph_of(nodes);
         let layout = Layout::of(&graph);
-        GraphModel { nodes, graph, layout }
+        GraphModel { graph, layout }
     }
 }
 
@@ -46,13 +45,14 @@ fn y(row: usize) -> f64 {
 
 #[component]
 pub fn HistoryGraph(
-    nodes: Vec<RevisionNode>,
-    environments: Vec<EnvironmentStatus>,
+    nodes: Vec<HistoryNode>,
+    /// Where each environment stands; they may arrive after the history.
+    environments: Signal<Vec<EnvironmentStatus>>,
     analysis: RwSignal<Option<ProjectAnalysis>, LocalStorage>,
 ) -> impl IntoView {
     // From the data's arrival to the first drawn graph, for the record (and the benchmark).
     let arrived = now();
-    let model = Arc::new(GraphModel::new(nodes));
+    let model = Arc::new(GraphModel::new(&nodes));
     let drawn_after = RwSignal::new(None::<f64>);
     Effect::new(move |_| drawn_after.set(Some(now() - arrived)));
     let scroll = RwSignal::new(0.0f64);
@@ -70,15 +70,15 @@ pub fn HistoryGraph(
     let total = model.layout.rows.len();
     let width = x(model.layout.lanes.max(1)) + 4.0;
     // Where each environment stands: revision id → environment names.
-    let mut markers: HashMap<String, Vec<String>> = HashMap::new();
-    for environment in &environments {
-        for id in &environment.current {
-            markers.entry(id.clone()).or_default().push(environment.name.clone());
+    let markers = Memo::new(move |_| {
+        let mut markers: HashMap<String, Vec<String>> = HashMap::new();
+        for environment in environments.get() {
+            for id in environment.current {
+                markers.entry(id).or_default().push(environment.name.clone());
+            }
         }
-    }
-    let markers = Arc::new(markers);
-    let by_id: Arc<HashMap<String, usize>> =
-        Arc::new(model.nodes.iter().enumerate().map(|(i, n)| (n.revision.id.clone(), i)).collect());
+        markers
+    });
     let matches = {
         let model = model.clone();
         Memo::new(move |_| {
@@ -116,9 +116,10 @@ pub fn HistoryGraph(
             let rows = (first..last)
                 .map(|row| {
                     let placed = model.layout.rows[row];
-                    let node = &model.nodes[by_id[model.graph.id(placed.revision)]];
+                    let node = model.graph.node(placed.revision);
                     let lines_of_history = model.graph.labels_of(placed.revision).join(", ");
-                    row_view(node, lines_of_history, row, placed.lane, width, &markers, analysis, is_hit(row))
+                    let marked = markers.with(|m| m.get(model.graph.id(placed.revision)).cloned().unwrap_or_default());
+                    row_view(node, lines_of_history, row, placed.lane, width, marked, analysis, is_hit(row))
                 })
                 .collect_view();
             view! {
@@ -217,21 +218,20 @@ fn circles(model: &GraphModel, first: usize, last: usize) -> impl IntoView + use
 
 #[allow(clippy::too_many_arguments)]
 fn row_view(
-    node: &RevisionNode,
+    node: &strata_shared::graph::Node,
     lines_of_history: String,
     row: usize,
     lane: usize,
     width: f64,
-    markers: &HashMap<String, Vec<String>>,
+    environments: Vec<String>,
     analysis: RwSignal<Option<ProjectAnalysis>, LocalStorage>,
     hit: bool,
 ) -> impl IntoView + use<> {
     let revision = &node.revision;
     let id = revision.id.clone();
     let href = format!("/revisions/{id}");
-    let is_head = node.children.is_empty();
+    let is_head = node.is_head();
     let is_merge = revision.parents.len() > 1;
-    let environments = markers.get(&id).cloned().unwrap_or_default();
     let summary = {
         let id = id.clone();
         move || analysis.with(|a| a.as_ref().map(|a| a.revisions.get(&id).cloned().unwrap_or_default()))

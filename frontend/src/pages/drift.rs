@@ -4,8 +4,8 @@
 //! drift badges link here.
 
 use crate::api;
-use crate::app::Data;
 use crate::components::schema_changes::{DriftList, not_modelled_list};
+use crate::context::Data;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};

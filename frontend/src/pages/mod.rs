@@ -18,22 +18,27 @@ use std::sync::Arc;
 use strata_shared::api::ProjectSnapshot;
 use strata_shared::graph::RevisionGraph;
 
-/// The project with its graph, as the pages that compute in wasm need it.
+/// The project with its graph of revisions with their SQL, as the pages that replay the
+/// schema in wasm need it.
 pub struct Loaded {
     pub snapshot: ProjectSnapshot,
     pub graph: RevisionGraph,
 }
 
-/// Draws `page` once the project is here; the loading and error states meanwhile.
+/// Draws `page` once the project and every revision's SQL are here; the loading and error
+/// states meanwhile.
 pub fn with_project<V: IntoView + 'static>(page: impl Fn(Arc<Loaded>) -> V + Send + Sync + 'static) -> impl IntoView {
     let data = expect_context::<Data>();
-    move || match data.project.get() {
-        None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
-        Some(Err(error)) => view! { <p class="error-state" data-test="error">{error}</p> }.into_any(),
-        Some(Ok(snapshot)) => {
-            let graph = snapshot.graph();
+    data.sql_wanted.set(true);
+    move || match (data.project.get(), data.sql.get().flatten()) {
+        (Some(Err(error)), _) | (_, Some(Err(error))) => {
+            view! { <p class="error-state" data-test="error">{error}</p> }.into_any()
+        }
+        (Some(Ok(snapshot)), Some(Ok(sql))) => {
+            let graph = sql.graph();
             page(Arc::new(Loaded { snapshot, graph })).into_any()
         }
+        _ => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
     }
 }
 
@@ -41,8 +46,8 @@ pub fn with_project<V: IntoView + 'static>(page: impl Fn(Arc<Loaded>) -> V + Sen
 pub fn revision_options(loaded: &Loaded, selected: &str) -> impl IntoView + use<> {
     let mut options = vec![("heads".to_owned(), "heads".to_owned())];
     options.extend(loaded.snapshot.revisions.iter().map(|n| {
-        let message = n.revision.message.clone().unwrap_or_default();
-        (n.revision.id.clone(), format!("{} — {message}", n.revision.id))
+        let message = n.message.clone().unwrap_or_default();
+        (n.id.clone(), format!("{} — {message}", n.id))
     }));
     options
         .into_iter()

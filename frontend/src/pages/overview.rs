@@ -1,14 +1,16 @@
 //! The start page: where each environment stands, problems, and the history graph.
 
-use crate::analysis::{ProjectAnalysis, analyse};
+use crate::api;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::history_graph::HistoryGraph;
 use crate::context::Data;
 use crate::i18n::tr;
 use crate::pages::drift::DriftBadge;
+use crate::timing::{memory_bytes, now};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::time::Duration;
-use strata_shared::api::{EnvironmentStatus, ExcludedNode, ProjectSnapshot};
+use strata_shared::api::{EnvironmentStatus, ExcludedNode, ProjectAnalysis, ProjectSnapshot};
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -18,8 +20,9 @@ pub fn Overview() -> impl IntoView {
         {move || match data.project.get() {
             None => view! { <p class="loading">{tr("Loading the revisions…")}</p> }.into_any(),
             Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
+            // The environments arrive on their own: the graph is not built again for them.
             Some(Ok(project)) => {
-                let environments = data.environments.get().and_then(Result::ok).unwrap_or_default();
+                let environments = Signal::derive(move || data.environments.get().and_then(Result::ok).unwrap_or_default());
                 project_view(project, environments).into_any()
             }
         }}
@@ -77,17 +80,23 @@ fn environment_badge(environment: EnvironmentStatus) -> impl IntoView {
     }
 }
 
-fn project_view(project: ProjectSnapshot, environments: Vec<EnvironmentStatus>) -> impl IntoView {
+fn project_view(project: ProjectSnapshot, environments: Signal<Vec<EnvironmentStatus>>) -> impl IntoView {
     let heads = project.heads.join(", ");
     let count = project.revisions.len();
-    // Findings and schema changes of every revision, computed after the graph is on screen.
+    // Findings and schema changes of every revision, counted on the server, asked for once the
+    // graph is on screen: the rows never wait for them.
     let analysis = RwSignal::new_local(None::<ProjectAnalysis>);
-    let snapshot = project.clone();
+    let analysis_wall_ms = RwSignal::new(0.0f64);
     set_timeout(
         move || {
-            analyse(&snapshot, move |done| {
-                // The page may be gone by then (a reload of the project, another view).
-                let _ = analysis.try_set(Some(done));
+            let asked = now();
+            spawn_local(async move {
+                // The page may be gone by then (a reload of the project, another view); a
+                // failure leaves the columns empty (the status line says nothing either).
+                if let Ok(done) = api::analysis().await {
+                    let _ = analysis_wall_ms.try_set(now() - asked);
+                    let _ = analysis.try_set(Some(done));
+                }
             })
         },
         Duration::ZERO,
@@ -99,16 +108,16 @@ fn project_view(project: ProjectSnapshot, environments: Vec<EnvironmentStatus>) 
         <section class="revisions">
             <h1>{tr("{n} revisions").replace("{n}", &count.to_string())}</h1>
             <p class="heads">{tr("Heads:")} " " <code>{heads}</code></p>
-            {move || analysis.get().map(|done| {
-                let text = tr("Lint and schema model of {n} revisions computed in this browser in {ms} ms.")
+            {move || analysis.with(|done| done.as_ref().map(|done| {
+                let text = tr("Lint and schema model of {n} revisions computed on the server in {ms} ms.")
                     .replace("{n}", &count.to_string())
                     .replace("{ms}", &format!("{:.0}", done.milliseconds));
                 view! {
-                    <p class="analysis-status muted" data-test="analysis" data-analysis-ms=done.busy_milliseconds
-                        data-analysis-wall-ms=done.milliseconds
-                        data-wasm-memory-bytes=done.memory_bytes>{text}</p>
+                    <p class="analysis-status muted" data-test="analysis" data-analysis-ms=done.milliseconds
+                        data-analysis-wall-ms=analysis_wall_ms.get_untracked()
+                        data-wasm-memory-bytes=memory_bytes()>{text}</p>
                 }
-            })}
+            }))}
             {if count == 0 && excluded.is_empty() {
                 view! { <p class="empty">{tr("No revision files in versions/ yet.")}</p> }.into_any()
             } else {

@@ -1,5 +1,7 @@
-//! One revision: its metadata and its SQL, checked by PostgreSQL's parser in the browser.
+//! One revision: its metadata and its SQL (fetched for it alone, with its schema model), checked
+//! by PostgreSQL's parser in the browser.
 
+use crate::api;
 use crate::components::review_panel::{LineComments, ReviewPanel};
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::script_view::ScriptView;
@@ -9,11 +11,9 @@ use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use strata_shared::api::EnvironmentStatus;
-use strata_shared::api::{ProjectSnapshot, RevisionNode};
+use strata_shared::api::{EnvironmentStatus, RevisionDetail};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Finding};
-use strata_shared::schema::{Replayer, RevisionModel};
 
 #[component]
 pub fn RevisionPage() -> impl IntoView {
@@ -22,29 +22,35 @@ pub fn RevisionPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let query = use_query_map();
     let line = move || query.read().get("line").and_then(|l| l.parse::<u32>().ok());
+    // The revision's SQL and model, fetched for the id in the URL (again when the files change).
+    let detail = LocalResource::new(move || {
+        data.project.track();
+        let id = id();
+        async move { api::revision(&id).await }
+    });
     move || {
-        match data.project.get() {
-        None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
-        Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
-        Some(Ok(project)) => match find(&project, &id()) {
-            Some(node) => {
-                let graph = project.graph();
-                let model = graph.index_of(&node.revision.id).map(|i| Replayer::new(&graph).model_of(i));
-                let environments = data.environments.get().and_then(Result::ok).unwrap_or_default();
-                let applied = applied_in(&graph, &node.revision.id, &environments);
-                revision_view(node, model, applied, line()).into_any()
-            }
-            None => view! {
+        let project = match data.project.get() {
+            None => return view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
+            Some(Err(error)) => return view! { <p class="error-state">{error}</p> }.into_any(),
+            Some(Ok(project)) => project,
+        };
+        if !project.revisions.iter().any(|node| node.id == id()) {
+            return view! {
                 <p class="error-state">{tr("No revision {id} in this project.").replace("{id}", &id())} " " <A href="/">{tr("All revisions")}</A></p>
             }
-            .into_any(),
-        },
+            .into_any();
+        }
+        match detail.get() {
+            None => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="error-state">{error}</p> }.into_any(),
+            Some(Ok(detail)) => {
+                let graph = project.graph();
+                let environments = data.environments.get().and_then(Result::ok).unwrap_or_default();
+                let applied = applied_in(&graph, &detail.revision.id, &environments);
+                revision_view(detail, applied, line()).into_any()
+            }
+        }
     }
-    }
-}
-
-fn find(project: &ProjectSnapshot, id: &str) -> Option<RevisionNode> {
-    project.revisions.iter().find(|node| node.revision.id == id).cloned()
 }
 
 /// The environments whose version rows include the revision or build on it.
@@ -60,13 +66,8 @@ fn applied_in(graph: &RevisionGraph, id: &str, environments: &[EnvironmentStatus
         .collect()
 }
 
-fn revision_view(
-    node: RevisionNode,
-    model: Option<RevisionModel>,
-    applied: Vec<String>,
-    highlighted: Option<u32>,
-) -> impl IntoView {
-    let revision = node.revision;
+fn revision_view(detail: RevisionDetail, applied: Vec<String>, highlighted: Option<u32>) -> impl IntoView {
+    let RevisionDetail { revision, children, model } = detail;
     let links = |ids: Vec<String>| {
         if ids.is_empty() {
             return view! { <span class="muted">{tr("none")}</span> }.into_any();
@@ -89,7 +90,7 @@ fn revision_view(
             </h1>
             <dl class="metadata">
                 <dt>{tr("Revises")}</dt><dd>{links(revision.parents.clone())}</dd>
-                <dt>{tr("Revised by")}</dt><dd>{links(node.children)}</dd>
+                <dt>{tr("Revised by")}</dt><dd>{links(children)}</dd>
                 <dt>{tr("Branch labels")}</dt><dd>{list(&revision.branch_labels)}</dd>
                 <dt>{tr("Depends on")}</dt><dd>{list(&revision.depends_on)}</dd>
                 <dt>{tr("Created")}</dt><dd>{revision.created.clone().unwrap_or_else(|| tr("unknown").into())}</dd>
@@ -103,7 +104,7 @@ fn revision_view(
                 // The same linter as `strata lint`, run here in wasm (on the SQL rendered from
                 // an Alembic script just as on SQL as written).
                 let mut findings = lint::lint_revision(&revision);
-                findings.extend(model.as_ref().and_then(|m| lint::downgrade_finding(&revision, m)));
+                findings.extend(lint::downgrade_finding(&revision, &model));
                 let of = |section: &str| -> Vec<Finding> {
                     findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
                 };
@@ -130,7 +131,7 @@ fn revision_view(
                 };
                 view! {
                     <RevisionFindings findings=overall />
-                    {model.map(|model| view! { <SchemaChanges model /> })}
+                    <SchemaChanges model />
                     {sections}
                 }
             }

@@ -1,14 +1,13 @@
 //! `strata serve`: the studio, with the sandbox PostgreSQL as its environment.
 
 use crate::auth::first_run::FirstRun;
-use crate::state::audit::{self, Event};
-use strata_shared::audit::AuditAction;
 use crate::cli::ServeArgs;
 use crate::config::{Config, EnvironmentConfig};
 use crate::http::{self, AppState, Environment};
 use crate::migrations_dir;
 use crate::sandbox::{self, Sandbox};
 use crate::state::StateDb;
+use crate::state::audit::{self, Event};
 use crate::state::users;
 use anyhow::{Context, Result};
 use sqlx::Connection;
@@ -17,6 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use strata_shared::audit::AuditAction;
 use strata_shared::postgres_version::PostgresVersion;
 use tokio::signal::unix::{SignalKind, signal};
 

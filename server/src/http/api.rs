@@ -2,7 +2,7 @@
 
 use super::auth::{self, Caller};
 use super::error::ApiError;
-use super::lookup::{execution, find, load, prepare, unavailable};
+use super::lookup::{execution, find, json_body, load, prepare, unavailable};
 use super::project_cache::Body;
 use super::{AppState, approvals, audit_log, drift, events, rehearsals, reviews, schema, target_pool};
 use crate::database_status;
@@ -10,14 +10,14 @@ use crate::execute::{self, Request, RunError};
 use crate::run_plan::{self, FrontDoor, Stopped};
 use crate::sign_off::Refusal;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{
-    EnvironmentStatus, PlanPreview, PlanRequest, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
+    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
 
 type AppStateRef = State<Arc<AppState>>;
@@ -28,6 +28,9 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let protected = Router::new()
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/project", get(project))
+        .route("/project/sql", get(project_sql))
+        .route("/analysis", get(analysis))
+        .route("/revisions/{id}", get(revision))
         .route("/environments", get(environments))
         .route("/environments/{name}/runs", get(runs))
         .route("/plans", post(plan))
@@ -60,8 +63,25 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
-    let json = state.project.json(Body::Snapshot).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], json))
+    json_body(&state, Body::Snapshot).await
+}
+
+/// Every revision with its SQL, for the views that replay the schema in the browser.
+async fn project_sql(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    json_body(&state, Body::Sql).await
+}
+
+/// Every revision's findings and schema changes, counted.
+async fn analysis(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
+    json_body(&state, Body::Analysis).await
+}
+
+/// One revision with its SQL and schema model.
+async fn revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionDetail>, ApiError> {
+    match state.project.revision(id.clone()).await? {
+        Some(detail) => Ok(Json(detail)),
+        None => Err(ApiError::not_found(format!("no revision `{id}` in the history"))),
+    }
 }
 
 async fn environments(State(state): AppStateRef) -> Result<Json<Vec<EnvironmentStatus>>, ApiError> {

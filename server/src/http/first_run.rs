@@ -4,9 +4,8 @@
 
 use super::AppState;
 use super::error::ApiError;
-use crate::state::audit::{self, Event};
-use strata_shared::audit::AuditAction;
 use crate::auth::first_run::Redeemed;
+use crate::state::audit::{self, Event};
 use crate::state::{sessions, users};
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
@@ -15,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use strata_shared::access::{FirstAdmin, Me, Role};
+use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
 
 /// Refused first-run attempts from one address within this many minutes are one audit entry.
@@ -49,8 +49,9 @@ pub async fn create_first_admin(
             Err(ApiError::new(StatusCode::CONFLICT, "an account exists already: sign in, or ask an admin for one"))
         }
         Redeemed::Done(Ok(true)) => {
-            let event =
-                Event::new(&form.name, AuditAction::FirstAdmin).subject(&form.name).detail("role admin, by the first-run link");
+            let event = Event::new(&form.name, AuditAction::FirstAdmin)
+                .subject(&form.name)
+                .detail("role admin, by the first-run link");
             audit::record(db, event.address(&address)).await?;
             let minutes = state.auth.session_minutes;
             let (id, csrf_token) = sessions::start(db, &form.name, minutes).await?;

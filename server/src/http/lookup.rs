@@ -3,9 +3,11 @@
 //! for nothing.
 
 use super::error::ApiError;
+use super::project_cache::Body;
 use super::{AppState, Environment, target_pool};
 use crate::execute::{self, Request};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use std::sync::Arc;
 use strata_shared::api::PlanRequest;
 use strata_shared::limits::{self, Field};
@@ -14,6 +16,12 @@ use strata_shared::project::Project;
 /// The project as the files are now (loaded again only when the folder changed).
 pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
     Ok(state.project.project().await?)
+}
+
+/// One of the project's cached JSON bodies, as a response.
+pub(super) async fn json_body(state: &AppState, body: Body) -> Result<impl IntoResponse + use<>, ApiError> {
+    let json = state.project.json(body).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
 pub(super) fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {

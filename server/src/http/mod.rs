@@ -9,6 +9,7 @@ mod embedded;
 mod error;
 mod events;
 mod first_run;
+mod frontend_files;
 mod listener;
 mod lookup;
 mod previews;
@@ -37,7 +38,6 @@ use strata_shared::api::ServerRunEvent;
 pub use target_pool::pool as target_pool;
 use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub struct AppState {
     pub migrations_dir: PathBuf,
@@ -163,14 +163,13 @@ pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     let index = frontend.map(Frontend::index_html).unwrap_or_default();
     let api = Router::new()
         .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)));
-    let app = match frontend {
-        Some(Frontend::Folder(dist)) => {
-            api.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))))
-        }
-        Some(Frontend::Embedded) => api.fallback(embedded::serve),
-        None => api,
+    let files = match frontend {
+        Some(Frontend::Folder(dist)) => Router::new().fallback_service(frontend_files::service(dist)),
+        Some(Frontend::Embedded) => Router::new().fallback(embedded::serve),
+        None => Router::new(),
     };
-    app.layer(CompressionLayer::new())
+    api.merge(files.layer(axum::middleware::from_fn(frontend_files::cache_control)))
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_index(&index), security_headers::add))
         .layer(axum::middleware::from_fn(request_id::assign))
 }

@@ -7,7 +7,8 @@ use anyhow::Result;
 use axum::body::Bytes;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use strata_shared::api::ProjectSnapshot;
+use std::time::Instant;
+use strata_shared::api::{ProjectAnalysis, ProjectSnapshot, ProjectSql, RevisionDetail};
 use strata_shared::project::Project;
 use strata_shared::schema::{Replayer, RevisionModel};
 use tokio::sync::Mutex;
@@ -27,17 +28,25 @@ struct Loaded {
 
 #[derive(Default)]
 struct Bodies {
-    /// `/api/project`.
+    /// `/api/project`: the history without SQL.
     snapshot: OnceLock<Bytes>,
-    /// `/api/models`: every revision's schema model (replaying the history is the costly part).
-    models: OnceLock<Bytes>,
+    /// `/api/project/sql`: every revision with its SQL.
+    sql: OnceLock<Bytes>,
+    /// Every revision's schema model, in graph order (replaying the history is the costly part).
+    models: OnceLock<Arc<Vec<RevisionModel>>>,
+    /// `/api/models`.
+    models_json: OnceLock<Bytes>,
+    /// `/api/analysis`.
+    analysis: OnceLock<Bytes>,
 }
 
 /// A body derived from the whole project.
 #[derive(Clone, Copy)]
 pub enum Body {
     Snapshot,
+    Sql,
     Models,
+    Analysis,
 }
 
 impl ProjectCache {
@@ -54,14 +63,38 @@ impl ProjectCache {
     pub async fn json(&self, body: Body) -> Result<Bytes> {
         let (project, bodies) = self.loaded().await?;
         let bytes = tokio::task::spawn_blocking(move || {
-            let (cell, make): (_, fn(&Project) -> Vec<u8>) = match body {
-                Body::Snapshot => (&bodies.snapshot, |p| to_json(&ProjectSnapshot::of(p))),
-                Body::Models => (&bodies.models, |p| to_json(&models_newest_first(p))),
-            };
-            cell.get_or_init(|| make(&project).into()).clone()
+            let project = &project;
+            let bodies = &bodies;
+            match body {
+                Body::Snapshot => bodies.snapshot.get_or_init(|| to_json(&ProjectSnapshot::of(project))),
+                Body::Sql => bodies.sql.get_or_init(|| to_json(&ProjectSql::of(project))),
+                Body::Models => bodies.models_json.get_or_init(|| {
+                    let models = bodies.models(project);
+                    to_json(&project.graph.history_order().into_iter().map(|i| &models[i]).collect::<Vec<_>>())
+                }),
+                Body::Analysis => bodies.analysis.get_or_init(|| {
+                    let started = Instant::now();
+                    let models = bodies.models(project);
+                    let analysed = ProjectAnalysis::of(&project.graph, &models, 0.0);
+                    let milliseconds = started.elapsed().as_secs_f64() * 1000.0;
+                    to_json(&ProjectAnalysis { milliseconds, ..analysed })
+                }),
+            }
+            .clone()
         })
         .await?;
         Ok(bytes)
+    }
+
+    /// One revision with its SQL and model; `None` when the history has no such id.
+    pub async fn revision(&self, id: String) -> Result<Option<RevisionDetail>> {
+        let (project, bodies) = self.loaded().await?;
+        let detail = tokio::task::spawn_blocking(move || {
+            let index = project.graph.index_of(&id)?;
+            Some(RevisionDetail::of(&project.graph, index, &bodies.models(&project)))
+        })
+        .await?;
+        Ok(detail)
     }
 
     async fn loaded(&self) -> Result<(Arc<Project>, Arc<Bodies>)> {
@@ -80,13 +113,12 @@ impl ProjectCache {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).expect("API types serialize")
+fn to_json(value: &impl serde::Serialize) -> Bytes {
+    serde_json::to_vec(value).expect("API types serialize").into()
 }
 
-/// Every revision's model (changes, statements not modelled, downgrade check), newest first.
-fn models_newest_first(project: &Project) -> Vec<RevisionModel> {
-    let graph = &project.graph;
-    let mut models: Vec<Option<RevisionModel>> = Replayer::new(graph).model_all().into_iter().map(Some).collect();
-    graph.history_order().into_iter().filter_map(|i| models[i].take()).collect()
+impl Bodies {
+    fn models(&self, project: &Project) -> Arc<Vec<RevisionModel>> {
+        self.models.get_or_init(|| Arc::new(Replayer::new(&project.graph).model_all())).clone()
+    }
 }

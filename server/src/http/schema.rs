@@ -2,12 +2,13 @@
 //! server for clients that should not replay the history themselves (Alembic projects, very
 //! long histories). The browser runs the same code in wasm for the revision it shows.
 
+use super::AppState;
 use super::error::ApiError;
+use super::lookup::{json_body, load};
 use super::project_cache::Body;
-use super::{AppState, lookup::load};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -60,6 +61,5 @@ pub async fn blame(State(state): AppStateRef, Query(blame): Query<Blame>) -> Res
 
 /// Every revision's model (changes, statements not modelled, downgrade check), newest first.
 pub async fn models(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
-    let json = state.project.json(Body::Models).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], json))
+    json_body(&state, Body::Models).await
 }

@@ -74,9 +74,9 @@ impl Drop for ChromeDriver {
     }
 }
 
-/// The overview's own figures for the benchmarks, best of `runs` page loads: analysis
-/// milliseconds, wasm heap bytes, and milliseconds from the project's arrival to the drawn
-/// history graph.
+/// The overview's own figures for the benchmarks, best of `runs` page loads: the analysis's
+/// milliseconds (on the server, `/api/analysis`), wasm heap bytes, and milliseconds from the
+/// project's arrival to the drawn history graph.
 pub async fn overview_figures(project: &Path, runs: usize) -> (f64, f64, f64) {
     let state = super::state_dir();
     let studio = super::Studio::start(project, state.path());

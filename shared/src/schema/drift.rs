@@ -121,7 +121,15 @@ mod tests {
                 comment: None,
             })
             .collect();
-        Arc::new(Table { origin: origin(revision, 0), columns, constraints: vec![], triggers: vec![], comment: None })
+        Arc::new(Table {
+            origin: origin(revision, 0),
+            columns,
+            constraints: vec![],
+            triggers: vec![],
+            comment: None,
+            row_security: Default::default(),
+            policies: vec![],
+        })
     }
 
     #[test]
