@@ -3,7 +3,7 @@
 //! exact plan on a protected environment. Targets are two databases of a sandbox the test
 //! starts; Strata's own state lives in the studio's sandbox.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};

@@ -2,7 +2,7 @@
 //! the run (refused without the shown fingerprint), its progress streamed as server-sent
 //! events, and Strata's journal. No answer ever carries the database password.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
