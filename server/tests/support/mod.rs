@@ -7,6 +7,7 @@ pub mod alembic;
 pub mod app_history;
 pub mod chrome;
 pub mod ddl_history;
+pub mod in_process;
 pub mod measure;
 pub mod real_history;
 pub mod targets;
