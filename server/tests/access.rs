@@ -1,21 +1,24 @@
-//! Access control end to end over HTTP: every endpoint × every role (and nobody), sessions and
-//! their CSRF tokens, session fixation, throttled sign-ins, expiry, and approvals bound to the
-//! exact plan on a protected environment. Targets are two databases of a sandbox the test
-//! starts; Strata's own state lives in the studio's sandbox.
+//! Access control end to end through the studio's router: every endpoint × every role (and
+//! nobody), sessions and their CSRF tokens, session fixation, throttled sign-ins, expiry, and
+//! approvals bound to the exact plan on a protected environment. The router runs in this
+//! process (`support::in_process`): what is tested is the policy, not the listener
+//! (`hardening.rs` and `serve.rs` test `strata serve` as a process). Targets are two databases
+//! of a sandbox the test starts; Strata's own state lives in the studio's sandbox.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;
 use strata_server::sandbox;
+use support::in_process::InProcessStudio;
 use support::targets::{Targets, block_on, sample_copy};
-use support::{PASSWORD, Response, Studio, http};
+use support::{PASSWORD, Response};
 
 /// A studio on a copy of the sample with `staging` and a protected `prod` that comes after it,
 /// one account per role, and the databases behind them.
 struct Team {
-    studio: Studio,
+    studio: InProcessStudio,
     /// API tokens by account name (`viewer`, `reviewer`, `approver`, `operator`, `operator2`, `admin`).
     tokens: BTreeMap<&'static str, String>,
     targets: Targets,
@@ -35,9 +38,7 @@ impl Team {
             "protected = true\napprovals_required = 1\nafter = [\"staging\"]\napproval_expiry_minutes = 60";
         let config = targets.config(state.path(), &[("staging", ""), ("prod", prod_policy)]);
         let migrations = sample_copy(state.path());
-        let mut env = targets.env();
-        env.push(("RUST_LOG", "debug"));
-        let studio = Studio::start_with(&migrations, state.path(), &config, &env);
+        let studio = InProcessStudio::start_with(&migrations, state.path(), &config, &targets.env());
         let mut tokens = BTreeMap::from([("admin", studio.token.clone())]);
         for name in ["viewer", "reviewer", "approver", "operator", "operator2"] {
             let role = if name == "operator2" { "operator" } else { name };
@@ -49,7 +50,7 @@ impl Team {
     fn request(&self, who: Option<&str>, method: &str, path: &str, body: Option<&Value>) -> Response {
         let auth = who.map(|name| format!("Bearer {}", self.tokens[name]));
         let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
-        self.record(http(&self.studio.url, method, path, &headers, body))
+        self.record(self.studio.http(method, path, &headers, body))
     }
 
     fn record(&self, response: Response) -> Response {
@@ -116,10 +117,12 @@ impl Team {
     /// session/token secret.
     fn assert_no_secrets_leaked(&self) {
         let password_file = std::fs::read_to_string(self.state.path().join("sandbox/password")).unwrap();
+        let target_password = std::fs::read_to_string(self.state.path().join("sandbox/target_password")).unwrap();
         let mut secrets = vec![
             PASSWORD.to_owned(),
             self.targets.sandbox.password().to_owned(),
             password_file.trim().to_owned(),
+            target_password.trim().to_owned(),
             "postgresql://".to_owned(),
             "postgres://".to_owned(),
             "$argon2".to_owned(),
@@ -239,7 +242,7 @@ fn sign_in(team: &Team, name: &str, password: &str, extra: &[(&str, &str)]) -> R
     let mut headers = extra.to_vec();
     headers.push(("X-Forwarded-For", "ignored"));
     let body = json!({"name": name, "password": password});
-    team.record(http(&team.studio.url, "POST", "/api/auth/sign-in", &headers, Some(&body)))
+    team.record(team.studio.http("POST", "/api/auth/sign-in", &headers, Some(&body)))
 }
 
 fn cookie_of(response: &Response) -> String {
@@ -250,10 +253,10 @@ fn cookie_of(response: &Response) -> String {
 #[test]
 fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are_throttled() {
     let team = Team::start();
-    let base = team.studio.url.clone();
+    let studio = &team.studio;
 
     // Before anyone signs in, the status says nothing about users but who is signed in: nobody.
-    let status: Value = serde_json::from_str(&http(&base, "GET", "/api/auth/status", &[], None).body).unwrap();
+    let status: Value = serde_json::from_str(&studio.http("GET", "/api/auth/status", &[], None).body).unwrap();
     assert_eq!(status["me"], Value::Null);
     assert_eq!(status["first_admin_command"], Value::Null, "accounts exist");
 
@@ -269,7 +272,7 @@ fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are
     let cookie = cookie_of(&signed_in);
     assert_ne!(cookie, planted);
     assert_eq!(
-        http(&base, "GET", "/api/project", &[("Cookie", planted)], None).status,
+        studio.http("GET", "/api/project", &[("Cookie", planted)], None).status,
         401,
         "the planted id is nobody"
     );
@@ -278,17 +281,17 @@ fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are
     assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("reviewer"), Some("reviewer")));
 
     // Reading needs the cookie only; changing needs the CSRF token as well.
-    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &cookie)], None).status, 200);
+    assert_eq!(studio.http("GET", "/api/project", &[("Cookie", &cookie)], None).status, 200);
     let comment = json!({"body": "is this index needed?"});
     let path = format!("/api/revisions/{REVISION}/comments");
     let before = team.snapshot();
-    let without = team.record(http(&base, "POST", &path, &[("Cookie", &cookie)], Some(&comment)));
+    let without = team.record(studio.http("POST", &path, &[("Cookie", &cookie)], Some(&comment)));
     assert_eq!(without.status, 403, "{}", without.body);
     assert!(without.body.contains("CSRF"), "{}", without.body);
-    let wrong = team.record(http(&base, "POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", "00")], Some(&comment)));
+    let wrong = team.record(studio.http("POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", "00")], Some(&comment)));
     assert_eq!(wrong.status, 403);
     assert_eq!(team.snapshot(), before, "nothing was written without the token");
-    let with = team.record(http(&base, "POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], Some(&comment)));
+    let with = team.record(studio.http("POST", &path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], Some(&comment)));
     assert_eq!(with.status, 200, "{}", with.body);
 
     // A client cannot claim HTTPS: only a trusted proxy's X-Forwarded-Proto counts (none here).
@@ -298,15 +301,15 @@ fn sessions_need_their_csrf_token_resist_fixation_expire_and_failed_sign_ins_are
 
     // An expired session is nobody.
     let viewer = cookie_of(&https);
-    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &viewer)], None).status, 200);
+    assert_eq!(studio.http("GET", "/api/project", &[("Cookie", &viewer)], None).status, 200);
     team.state_sql("UPDATE strata.sessions SET expires_at = now() - interval '1 second' WHERE user_name = 'viewer'");
-    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &viewer)], None).status, 401);
+    assert_eq!(studio.http("GET", "/api/project", &[("Cookie", &viewer)], None).status, 401);
 
     // Signing out ends the session on the server, not only in the browser.
-    let out = http(&base, "POST", "/api/auth/sign-out", &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], None);
+    let out = studio.http("POST", "/api/auth/sign-out", &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], None);
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
-    assert_eq!(http(&base, "GET", "/api/project", &[("Cookie", &cookie)], None).status, 401);
+    assert_eq!(studio.http("GET", "/api/project", &[("Cookie", &cookie)], None).status, 401);
 
     // Wrong passwords for a name from one address: the first few are answered, then each try
     // from there waits, even with the right password (hardening.rs: from elsewhere it works).

@@ -5,7 +5,7 @@
 //! sequences) must be equal, halfway and at the head; then both are downgraded to base and
 //! must hold nothing again.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::path::{Path, PathBuf};

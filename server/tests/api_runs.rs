@@ -1,17 +1,18 @@
 //! The studio's API for runs, on its sandbox: environment status, a plan with its fingerprint,
 //! the run (refused without the shown fingerprint), its progress streamed as server-sent
-//! events, and Strata's journal. No answer ever carries the database password.
+//! events, and Strata's journal. No answer ever carries the database password. The router runs
+//! in this process (`support::in_process`); `serve.rs` tests `strata serve` as a process.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Studio, collect_events};
+use support::in_process::InProcessStudio;
 
 #[test]
 fn plan_run_stream_and_journal_through_the_api() {
     let state = support::state_dir();
-    let studio = Studio::start(&support::sample_migrations(), state.path());
+    let studio = InProcessStudio::start(&support::sample_migrations(), state.path());
     let password = std::fs::read_to_string(state.path().join("sandbox/target_password")).unwrap().trim().to_owned();
     let answers = std::cell::RefCell::new(Vec::new());
     let get = |path: &str| {
@@ -26,7 +27,7 @@ fn plan_run_stream_and_journal_through_the_api() {
     assert_eq!(environments[0]["current"], json!([]));
     assert_eq!(environments[0]["pending"].as_array().unwrap().len(), support::sample_head().1);
 
-    let events = collect_events(&studio, "/api/events", |e| e["event"] == "run_finished");
+    let events = studio.events("/api/events", |e| e["event"] == "run_finished");
     std::thread::sleep(Duration::from_millis(300)); // the stream is subscribed before the run starts
 
     let request = json!({ "environment": "sandbox", "operation": "upgrade", "target": "heads" });

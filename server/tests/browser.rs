@@ -1,7 +1,7 @@
 //! End to end in headless Chromium: the studio lists the revisions and the problems of a
 //! folder, and shows PostgreSQL's syntax error at its line, computed by the parser in wasm.
 
-mod support;
+use crate::support;
 
 use fantoccini::{Client, Locator};
 use sqlx::PgPool;

@@ -2,7 +2,7 @@
 //! name from `strata.toml` full of URL syntax reaches the API as one encoded path segment; the
 //! audit page reads a long log a page at a time and keeps its filters.
 
-mod support;
+use crate::support;
 
 use fantoccini::{Client, Locator};
 use sqlx::{Connection, PgConnection};

@@ -2,7 +2,7 @@
 //! `alembic` on an equivalent project), `--json` works on every verb, and exit codes say what
 //! happened (0 ok, 1 a user error with a one-line reason, 2 usage).
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! every hand-made change of a modelled kind reported with its kind and finding; the command
 //! line's exit codes and JSON; nothing of the target changes.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! tables went away) answers 500 with a short typed message and that id, and only the log has
 //! the cause, under the same id.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use strata_server::sandbox;

@@ -2,7 +2,7 @@
 //! every transaction mode, failures that leave the database as promised, one run at a time,
 //! a run killed midway, a database Alembic started, and edited revisions.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The command line against a real database: a run is shown, then confirmed; progress is
 //! printed; `current`, `history --indicate-current`, `stamp --purge` and `check`.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::process::{Command, Output, Stdio};

@@ -2,7 +2,7 @@
 //! one-time link whose form creates the first admin. The link works once, expires, and is
 //! refused once an account exists; in Chromium it creates the admin and signs them in.
 
-mod support;
+use crate::support;
 
 use fantoccini::Locator;
 use serde_json::json;

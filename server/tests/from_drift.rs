@@ -3,7 +3,7 @@
 //! back. A is a history (the sample, generated ones), B is A plus hand-made changes, both
 //! modelled by Strata from SQL.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! page at a time; every response carries the security headers; forwarding headers count only
 //! from a trusted proxy; event streams end with their session and are capped.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use serde_json::{Value, json};

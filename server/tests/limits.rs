@@ -2,7 +2,7 @@
 //! cap wait while the open ones (event streams too) are served, and previews share a few
 //! connections to the target.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};

@@ -2,7 +2,7 @@
 //! the sample goes from base to head and back to base, through its branches, merges and
 //! non-transactional revisions, in each transaction mode.
 
-mod support;
+use crate::support;
 
 use sqlx::PgPool;
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! studio built into it: `index.html` for the page and its client-side routes, the wasm
 //! compressed and cached for good (Trunk names it by its hash).
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

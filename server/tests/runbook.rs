@@ -2,7 +2,7 @@
 //! with pg_dump), a backup that fails stopping the run, SQL checks (row-level security per
 //! tenant) that roll a whole-plan run back, and HTTP health checks after it.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::io::{Read, Write};

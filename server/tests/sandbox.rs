@@ -1,6 +1,6 @@
 //! The sandbox PostgreSQL on its own, and reading Alembic's version table from it.
 
-mod support;
+use crate::support;
 
 use sqlx::PgPool;
 use strata_server::sandbox::Sandbox;

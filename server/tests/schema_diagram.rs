@@ -3,7 +3,7 @@
 //! drawn, no two boxes overlapping, lines clear of boxes, zoom and pan, highlighting,
 //! collapsing, and the SVG and PNG exports. A screenshot lands in `test-artifacts/`.
 
-mod support;
+use crate::support;
 
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, WheelAction, WheelActions};
 use fantoccini::{Client, Locator};

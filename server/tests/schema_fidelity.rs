@@ -2,7 +2,7 @@
 //! one revision at a time to a database the test starts, and after each step the catalog is
 //! compared with the model's schema at the same revisions, kind by kind.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! `fixtures/previous_release/`) are adopted with their rows; a revision from a newer Strata is
 //! refused; two processes starting at once take turns.
 
-mod support;
+use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use strata_server::config::EnvironmentConfig;

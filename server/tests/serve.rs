@@ -1,6 +1,6 @@
 //! `strata serve` as a process: its API, clean stops, and recovery after a crash.
 
-mod support;
+use crate::support;
 
 use support::{Studio, http_get, is_running, postmaster_pid};
 

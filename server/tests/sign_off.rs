@@ -3,7 +3,7 @@
 //! plan, the operator's open page unlocks Run at once and she runs it; a viewer can do
 //! neither, in the page or by calling the API from it.
 
-mod support;
+use crate::support;
 
 use fantoccini::{Client, Locator};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! graph, compare, schema with blame, the walkthrough, language and theme, a plan run on the
 //! sandbox (and a failing one), and live reload. Screenshots land in `test-artifacts/`.
 
-mod support;
+use crate::support;
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};

@@ -115,7 +115,9 @@ impl Sandbox {
     /// The sandbox environment's role (no superuser) and its database, made on first use; the
     /// role's password is set again on every start, from its file.
     async fn ensure_target(&self) -> Result<()> {
-        let mut admin = sqlx::PgConnection::connect_with(&self.connect_options()).await?;
+        // Its ALTER ROLE carries the role's password: kept out of a debug log.
+        let options = self.connect_options().disable_statement_logging();
+        let mut admin = sqlx::PgConnection::connect_with(&options).await?;
         let role_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)")
             .bind(TARGET_ROLE)
             .fetch_one(&mut admin)

@@ -1,11 +1,13 @@
-//! What the integration tests share: temp state folders, a `strata serve` child process,
-//! and a plain HTTP GET. Every service a test starts is stopped when its guard drops.
-#![allow(dead_code)] // each test file uses a different part
+//! What the integration tests (the modules of `integration.rs`) and the benches share: temp
+//! state folders, a `strata serve` child process, and a plain HTTP GET. Every service a test
+//! starts is stopped when its guard drops.
+#![allow(dead_code)] // each bench uses a different part
 
 pub mod alembic;
 pub mod app_history;
 pub mod chrome;
 pub mod ddl_history;
+pub mod in_process;
 pub mod measure;
 pub mod real_history;
 pub mod targets;
