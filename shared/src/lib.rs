@@ -8,6 +8,7 @@ pub mod alembic;
 pub mod api;
 pub mod approval;
 pub mod audit;
+mod closed_set;
 pub mod diagnostic;
 pub mod diagram;
 pub mod digest;

@@ -3,6 +3,7 @@
 //! it failed, as the CLI prints it and the studio's sign-off page shows it.
 
 use crate::api::StepFailure;
+use crate::plan::Direction;
 use serde::{Deserialize, Serialize};
 
 /// What of the environment's database the copy holds (`rehearsal` in `strata.toml`).
@@ -58,8 +59,7 @@ pub struct RehearsedStep {
     pub index: usize,
     /// None for a stamp step.
     pub revision: Option<String>,
-    /// `up` or `down`.
-    pub direction: String,
+    pub direction: Direction,
     pub duration_ms: u64,
     /// Locks the step added to those its transaction held before it.
     pub locks: Vec<LockTaken>,

@@ -17,7 +17,8 @@ use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{
-    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
+    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, RunStatus,
+    ServerRunEvent,
 };
 
 type AppStateRef = State<Arc<AppState>>;
@@ -210,17 +211,17 @@ async fn run(
     if ran.proposal.is_some() {
         state.announce(super::SignOffChange::Proposals(environment.name.clone()));
     }
-    let outcome = |status: &str, failure| RunOutcome {
+    let outcome = |status, failure| RunOutcome {
         run_id: ran.run_id.clone(),
-        status: status.to_owned(),
+        status,
         failure,
         backup: ran.backup.clone(),
         checks: ran.checks.clone(),
     };
     match ran.result {
-        Ok(()) => Ok(Json(outcome("succeeded", None))),
-        Err(RunError::Failed { failure, .. }) => Ok(Json(outcome("failed", Some(*failure)))),
-        Err(RunError::ChecksFailed(_)) => Ok(Json(outcome("failed", None))),
+        Ok(()) => Ok(Json(outcome(RunStatus::Succeeded, None))),
+        Err(RunError::Failed { failure, .. }) => Ok(Json(outcome(RunStatus::Failed, Some(*failure)))),
+        Err(RunError::ChecksFailed(_)) => Ok(Json(outcome(RunStatus::Failed, None))),
         Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
             Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
         }
