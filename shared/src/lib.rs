@@ -6,6 +6,7 @@
 pub mod access;
 pub mod alembic;
 pub mod api;
+pub mod api_paths;
 pub mod approval;
 pub mod audit;
 mod closed_set;
