@@ -61,6 +61,8 @@ pub(crate) use closed_set;
 mod tests {
     use crate::api::{RunStatus, StepOutcome};
     use crate::plan::{Direction, Operation};
+    use crate::rehearsal::RehearsalCopy;
+    use crate::runbook::{BackupKind, CheckKind, CheckPhase};
     use crate::{diagnostic, lint};
 
     /// Every variant's spelling parses back, and is its JSON; unknown text is an error that
@@ -92,6 +94,10 @@ mod tests {
         assert_eq!(spellings!(Direction), ["up", "down"]);
         assert_eq!(spellings!(lint::Severity), ["hint", "warning", "error"]);
         assert_eq!(spellings!(diagnostic::Severity), ["error", "warning"]);
+        assert_eq!(spellings!(BackupKind), ["none", "touched", "schema", "full"]);
+        assert_eq!(spellings!(CheckKind), ["sql", "http"]);
+        assert_eq!(spellings!(CheckPhase), ["before-commit", "after-commit"]);
+        assert_eq!(spellings!(RehearsalCopy), ["schema", "data"]);
     }
 
     #[test]

@@ -350,7 +350,7 @@ fn report(event: &RunEvent, out: Output) {
         RunEvent::StepFailed { failure, .. } => console::err(&format!("FAILED: {}", failure.message)),
         RunEvent::BackupTaken { backup } => console::err(&format!(
             "backup ({}): {}, {} bytes, sha256 {}\n  restore into an empty database: {}",
-            backup.kind.as_str(),
+            backup.kind.name(),
             backup.location,
             backup.size_bytes,
             backup.sha256,

@@ -134,7 +134,7 @@ impl Journal {
         );
         sqlx::query(&sql)
             .bind(run_id)
-            .bind(backup.kind.as_str())
+            .bind(backup.kind.name())
             .bind(&backup.location)
             .bind(backup.size_bytes as i64)
             .bind(&backup.sha256)
@@ -156,8 +156,8 @@ impl Journal {
         insert.push_values(checks, |mut row, check| {
             row.push_bind(run_id)
                 .push_bind(&check.name)
-                .push_bind(word(&check.kind))
-                .push_bind(word(&check.phase))
+                .push_bind(check.kind.name())
+                .push_bind(check.phase.name())
                 .push_bind(check.passed)
                 .push_bind(&check.returned)
                 .push_bind(check.status.map(i32::from))
@@ -273,8 +273,8 @@ impl Journal {
         .bind(run_id)
         .fetch_all(conn)
         .await?;
-        let backup = backup.map(BackupRow::into_record).transpose()?;
-        Ok((backup, checks.into_iter().map(CheckRow::into_result).collect::<Result<_>>()?))
+        let backup = backup.map(|row| row.into_record(run_id)).transpose()?;
+        Ok((backup, checks.into_iter().map(|row| row.into_result(run_id)).collect::<Result<_>>()?))
     }
 
     /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
@@ -355,9 +355,9 @@ struct BackupRow {
 }
 
 impl BackupRow {
-    fn into_record(self) -> Result<BackupRecord> {
+    fn into_record(self, run_id: &str) -> Result<BackupRecord> {
         Ok(BackupRecord {
-            kind: from_word(&self.kind)?,
+            kind: stored(&self.kind, "strata_backup.kind", run_id)?,
             location: self.location,
             size_bytes: self.size_bytes as u64,
             sha256: self.sha256,
@@ -379,26 +379,17 @@ struct CheckRow {
 }
 
 impl CheckRow {
-    fn into_result(self) -> Result<CheckResult> {
+    fn into_result(self, run_id: &str) -> Result<CheckResult> {
         Ok(CheckResult {
             name: self.name,
-            kind: from_word(&self.kind)?,
-            phase: from_word(&self.phase)?,
+            kind: stored(&self.kind, "strata_check.kind", run_id)?,
+            phase: stored(&self.phase, "strata_check.phase", run_id)?,
             passed: self.passed,
             returned: self.returned,
             status: self.http_status.and_then(|s| u16::try_from(s).ok()),
             duration_ms: self.duration_ms as u64,
         })
     }
-}
-
-/// A closed set's one spelling, as its JSON has it.
-fn word<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn from_word<T: serde::de::DeserializeOwned>(word: &str) -> Result<T> {
-    Ok(serde_json::from_value(serde_json::Value::String(word.to_owned()))?)
 }
 
 /// A closed set's value as the journal stores it. Text this build does not know (a journal
