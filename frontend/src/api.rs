@@ -10,6 +10,7 @@ use strata_shared::api::{
     ApiFailure, EnvironmentStatus, ErrorCode, PlanPreview, PlanRequest, ProjectAnalysis, ProjectSnapshot, ProjectSql,
     REQUEST_ID_HEADER, RevisionDetail, RunOutcome,
 };
+use strata_shared::api_paths as paths;
 use strata_shared::approval::Proposal;
 use strata_shared::audit::{AuditPage, AuditQuery};
 use strata_shared::rehearsal::Rehearsal;
@@ -25,86 +26,86 @@ pub fn remember_csrf_token(token: &str) {
 }
 
 pub async fn auth_status() -> Result<AuthStatus, String> {
-    get_json("/api/auth/status").await
+    get_json(paths::AUTH_STATUS).await
 }
 
 pub async fn sign_in(form: &SignIn) -> Result<Me, String> {
-    post_json("/api/auth/sign-in", form).await
+    post_json(paths::SIGN_IN, form).await
 }
 
 pub async fn first_admin(form: &FirstAdmin) -> Result<Me, String> {
-    post_json("/api/auth/first-admin", form).await
+    post_json(paths::FIRST_ADMIN, form).await
 }
 
 pub async fn sign_out() -> Result<(), String> {
-    let response = post("/api/auth/sign-out", &serde_json::json!({})).await?;
+    let response = post(paths::SIGN_OUT, &serde_json::json!({})).await?;
     if response.ok() { Ok(()) } else { Err(reason(response).await) }
 }
 
 pub async fn project() -> Result<ProjectSnapshot, String> {
-    get_json("/api/project").await
+    get_json(paths::PROJECT).await
 }
 
 /// Every revision with its SQL: only the views that replay the schema in the browser ask.
 pub async fn project_sql() -> Result<ProjectSql, String> {
-    get_json("/api/project/sql").await
+    get_json(paths::PROJECT_SQL).await
 }
 
 pub async fn analysis() -> Result<ProjectAnalysis, String> {
-    get_json("/api/analysis").await
+    get_json(paths::ANALYSIS).await
 }
 
 pub async fn revision(id: &str) -> Result<RevisionDetail, String> {
-    get_json(&format!("/api/revisions/{}", segment(id)?)).await
+    get_json(&paths::revision(&segment(id)?)).await
 }
 
 pub async fn environments() -> Result<Vec<EnvironmentStatus>, String> {
-    get_json("/api/environments").await
+    get_json(paths::ENVIRONMENTS).await
 }
 
 pub async fn reviews() -> Result<Vec<ReviewSummary>, String> {
-    get_json("/api/reviews").await
+    get_json(paths::REVIEWS).await
 }
 
 pub async fn review(revision: &str) -> Result<RevisionReview, String> {
-    get_json(&format!("/api/revisions/{}/review", segment(revision)?)).await
+    get_json(&paths::revision_review(&segment(revision)?)).await
 }
 
 pub async fn comment(revision: &str, comment: &NewComment) -> Result<RevisionReview, String> {
-    post_json(&format!("/api/revisions/{}/comments", segment(revision)?), comment).await
+    post_json(&paths::revision_comments(&segment(revision)?), comment).await
 }
 
 pub async fn verdict(revision: &str, verdict: Verdict) -> Result<RevisionReview, String> {
-    let url = format!("/api/revisions/{}/verdict", segment(revision)?);
+    let url = paths::revision_verdict(&segment(revision)?);
     post_json(&url, &serde_json::json!({ "verdict": verdict })).await
 }
 
 pub async fn resolve(thread: i64, resolved: bool) -> Result<RevisionReview, String> {
-    post_json(&format!("/api/threads/{thread}/resolve"), &serde_json::json!({ "resolved": resolved })).await
+    post_json(&paths::thread_resolve(thread), &serde_json::json!({ "resolved": resolved })).await
 }
 
 pub async fn proposals(environment: &str) -> Result<Vec<Proposal>, String> {
-    get_json(&format!("/api/environments/{}/proposals", segment(environment)?)).await
+    get_json(&paths::environment_proposals(&segment(environment)?)).await
 }
 
 pub async fn propose(request: &PlanRequest) -> Result<Proposal, String> {
-    post_json("/api/proposals", request).await
+    post_json(paths::PROPOSALS, request).await
 }
 
 pub async fn approve(proposal: &str) -> Result<Proposal, String> {
-    post_json(&format!("/api/proposals/{}/approvals", segment(proposal)?), &serde_json::json!({})).await
+    post_json(&paths::proposal_approvals(&segment(proposal)?), &serde_json::json!({})).await
 }
 
 pub async fn rehearsals(environment: &str) -> Result<Vec<Rehearsal>, String> {
-    get_json(&format!("/api/environments/{}/rehearsals", segment(environment)?)).await
+    get_json(&paths::environment_rehearsals(&segment(environment)?)).await
 }
 
 pub async fn drift(environment: &str) -> Result<Drift, String> {
-    get_json(&format!("/api/environments/{}/drift", segment(environment)?)).await
+    get_json(&paths::environment_drift(&segment(environment)?)).await
 }
 
 pub async fn rehearse(request: &PlanRequest) -> Result<Rehearsal, String> {
-    post_json("/api/rehearsals", request).await
+    post_json(paths::REHEARSALS, request).await
 }
 
 pub async fn audit(query: &AuditQuery) -> Result<AuditPage, String> {
@@ -126,15 +127,15 @@ pub fn audit_url(query: &AuditQuery, format: Option<&str>) -> String {
         )
         .chain(format.map(|f| format!("format={f}")))
         .collect();
-    if pairs.is_empty() { "/api/audit".to_owned() } else { format!("/api/audit?{}", pairs.join("&")) }
+    if pairs.is_empty() { paths::AUDIT.to_owned() } else { format!("{}?{}", paths::AUDIT, pairs.join("&")) }
 }
 
 pub async fn plan(request: &PlanRequest) -> Result<PlanPreview, String> {
-    post_json("/api/plans", request).await
+    post_json(paths::PLANS, request).await
 }
 
 pub async fn run(request: &PlanRequest) -> Result<RunOutcome, String> {
-    post_json("/api/runs", request).await
+    post_json(paths::RUNS, request).await
 }
 
 /// A value as one URL path segment: every character that could end the segment, start a query
@@ -165,7 +166,8 @@ async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, Strin
 
 async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
     let response = post(url, body).await?;
-    if !url.starts_with("/api/auth/") {
+    // A refused sign-in answers 401 too: that is the form's message, not a session ending.
+    if ![paths::SIGN_IN, paths::FIRST_ADMIN].contains(&url) {
         signed_out_if_401(&response);
     }
     if !response.ok() {

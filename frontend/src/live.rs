@@ -29,7 +29,7 @@ impl SignOffChanges {
 
 /// Opens the stream for the page's lifetime (the browser reconnects by itself).
 pub fn connect(data: Data, runs: RunEvents, sign_off: SignOffChanges, reloaded: RwSignal<bool>) {
-    let Ok(source) = web_sys::EventSource::new("/api/events") else { return };
+    let Ok(source) = web_sys::EventSource::new(strata_shared::api_paths::EVENTS) else { return };
     let on_project = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
         data.project.refetch();
         data.sql.refetch();

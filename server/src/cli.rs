@@ -77,7 +77,7 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         revisions: Option<String>,
         /// Exit 1 when a finding at or above this severity exists: hint, warning or error.
-        #[arg(long, default_value = "error")]
+        #[arg(long, default_value_t = strata_shared::lint::Severity::Error)]
         fail_on: strata_shared::lint::Severity,
         /// Also report statements that need a newer PostgreSQL than this one (e.g. 15).
         #[arg(long)]

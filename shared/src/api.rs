@@ -1,7 +1,9 @@
 //! The JSON shapes the server sends and the browser reads. One definition for both sides.
 
+use crate::closed_set::closed_set;
 use crate::diagnostic::Diagnostic;
 use crate::graph::RevisionGraph;
+use crate::plan::{Direction, Operation};
 use crate::project::Project;
 use crate::revision::Revision;
 use crate::schema::RevisionModel;
@@ -268,11 +270,30 @@ impl PlanPreview {
     }
 }
 
+closed_set! {
+    /// Where a run stands: the journal's `strata_run.status`.
+    pub enum RunStatus("run status") {
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        /// Still marked running while no session holds the lock: cut off by a crash or a kill.
+        Interrupted = "interrupted",
+    }
+}
+
+closed_set! {
+    /// How a step ended: the journal's `strata_history.outcome`.
+    pub enum StepOutcome("step outcome") {
+        Applied = "applied",
+        Failed = "failed",
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunOutcome {
     pub run_id: String,
-    pub status: String,
+    pub status: RunStatus,
     pub failure: Option<StepFailure>,
     /// The backup taken before the run, if the environment takes one.
     #[serde(default)]
@@ -295,14 +316,13 @@ pub struct ServerRunEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     pub id: String,
-    pub operation: String,
+    pub operation: Operation,
     pub target: String,
     pub fingerprint: String,
     pub started_by: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// `running`, `succeeded`, `failed`, or `interrupted`.
-    pub status: String,
+    pub status: RunStatus,
     pub steps: Vec<StepRecordView>,
     #[serde(default)]
     pub backup: Option<crate::runbook::BackupRecord>,
@@ -314,11 +334,11 @@ pub struct RunRecord {
 pub struct StepRecordView {
     pub position: i32,
     pub revision: Option<String>,
-    pub direction: String,
+    pub direction: Direction,
     pub checksum: Option<String>,
     pub rows_after: Vec<String>,
     pub duration_ms: i64,
-    pub outcome: String,
+    pub outcome: StepOutcome,
     pub failure: Option<StepFailure>,
 }
 
@@ -344,7 +364,7 @@ pub enum RunEvent {
         index: usize,
         total: usize,
         revision: Option<String>,
-        direction: String,
+        direction: Direction,
     },
     StepFinished {
         index: usize,
@@ -362,7 +382,7 @@ pub enum RunEvent {
         check: crate::runbook::CheckResult,
     },
     RunFinished {
-        status: String,
+        status: RunStatus,
     },
 }
 

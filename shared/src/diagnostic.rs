@@ -1,5 +1,6 @@
 //! Problems found in the user's files, always pointing at a file and, where known, a line.
 
+use crate::closed_set::closed_set;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -15,14 +16,15 @@ pub struct Diagnostic {
     pub severity: Severity,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The file, or part of it, could not be used.
-    #[default]
-    Error,
-    /// Worth a look, but nothing was left out.
-    Warning,
+closed_set! {
+    #[derive(Default)]
+    pub enum Severity("severity") {
+        /// The file, or part of it, could not be used.
+        #[default]
+        Error = "error",
+        /// Worth a look, but nothing was left out.
+        Warning = "warning",
+    }
 }
 
 impl Diagnostic {

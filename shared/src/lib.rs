@@ -6,8 +6,10 @@
 pub mod access;
 pub mod alembic;
 pub mod api;
+pub mod api_paths;
 pub mod approval;
 pub mod audit;
+mod closed_set;
 pub mod diagnostic;
 pub mod diagram;
 pub mod digest;

@@ -3,15 +3,16 @@
 //! `ScriptDirectory._upgrade_revs/_downgrade_revs/_stamp_revs` choose the steps, and its
 //! `HeadMaintainer` decides each step's writes to `alembic_version`; this is a port of both.
 
+use crate::closed_set::closed_set;
 use crate::graph::{GraphError, Ident, Point, RevisionGraph, Selection};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Operation {
-    Upgrade,
-    Downgrade,
-    Stamp,
+closed_set! {
+    pub enum Operation("operation") {
+        Upgrade = "upgrade",
+        Downgrade = "downgrade",
+        Stamp = "stamp",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,11 +50,7 @@ impl Plan {
 
     /// In one line, such as `upgrade from 1a2b to heads: 3 steps`.
     pub fn summary(&self) -> String {
-        let operation = match self.operation {
-            Operation::Upgrade => "upgrade",
-            Operation::Downgrade => "downgrade",
-            Operation::Stamp => "stamp",
-        };
+        let operation = self.operation;
         let from = if self.from.is_empty() { "base".to_owned() } else { self.from.join(", ") };
         let steps = match self.steps.len() {
             1 => "1 step".to_owned(),
@@ -108,11 +105,22 @@ impl std::fmt::Display for UnknownStep {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Up,
-    Down,
+closed_set! {
+    /// Which of a revision's sections a step runs.
+    pub enum Direction("direction") {
+        Up = "up",
+        Down = "down",
+    }
+}
+
+impl Direction {
+    /// The operation that moves a revision this way, as progress lines name a step.
+    pub fn operation(self) -> Operation {
+        match self {
+            Direction::Up => Operation::Upgrade,
+            Direction::Down => Operation::Downgrade,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

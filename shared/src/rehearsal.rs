@@ -3,26 +3,20 @@
 //! it failed, as the CLI prints it and the studio's sign-off page shows it.
 
 use crate::api::StepFailure;
+use crate::closed_set::closed_set;
+use crate::plan::Direction;
 use serde::{Deserialize, Serialize};
 
-/// What of the environment's database the copy holds (`rehearsal` in `strata.toml`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RehearsalCopy {
-    /// Tables, indexes, constraints and the version rows; no data: quick, and safe for any
-    /// database, but blind to what the data would break.
-    #[default]
-    Schema,
-    /// Everything: a NOT NULL on a column with NULLs fails here as it would on the environment.
-    Data,
-}
-
-impl RehearsalCopy {
-    pub fn name(self) -> &'static str {
-        match self {
-            RehearsalCopy::Schema => "schema",
-            RehearsalCopy::Data => "data",
-        }
+closed_set! {
+    /// What of the environment's database the copy holds (`rehearsal` in `strata.toml`).
+    #[derive(Default)]
+    pub enum RehearsalCopy("rehearsal copy") {
+        /// Tables, indexes, constraints and the version rows; no data: quick, and safe for any
+        /// database, but blind to what the data would break.
+        #[default]
+        Schema = "schema",
+        /// Everything: a NOT NULL on a column with NULLs fails here as it would on the environment.
+        Data = "data",
     }
 }
 
@@ -58,8 +52,7 @@ pub struct RehearsedStep {
     pub index: usize,
     /// None for a stamp step.
     pub revision: Option<String>,
-    /// `up` or `down`.
-    pub direction: String,
+    pub direction: Direction,
     pub duration_ms: u64,
     /// Locks the step added to those its transaction held before it.
     pub locks: Vec<LockTaken>,

@@ -1,34 +1,25 @@
 //! The evidence around a run, as a team's runbook asks for it: the backup taken before it and
 //! the checks made after its steps (`strata.toml`'s `backup` and `checks`; docs/environments.md).
 
+use crate::closed_set::closed_set;
 use crate::graph::RevisionGraph;
 use crate::plan::{Direction, Plan};
 use crate::revision::SqlSection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// What an environment backs up before a run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackupKind {
-    #[default]
-    None,
-    /// The tables the plan alters, drops or writes, with their data, and the whole schema.
-    Touched,
-    /// The whole schema, no data (`pg_dump --schema-only`).
-    Schema,
-    /// The whole database.
-    Full,
-}
-
-impl BackupKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackupKind::None => "none",
-            BackupKind::Touched => "touched",
-            BackupKind::Schema => "schema",
-            BackupKind::Full => "full",
-        }
+closed_set! {
+    /// What an environment backs up before a run.
+    #[derive(Default)]
+    pub enum BackupKind("backup kind") {
+        #[default]
+        None = "none",
+        /// The tables the plan alters, drops or writes, with their data, and the whole schema.
+        Touched = "touched",
+        /// The whole schema, no data (`pg_dump --schema-only`).
+        Schema = "schema",
+        /// The whole database.
+        Full = "full",
     }
 }
 
@@ -46,22 +37,22 @@ pub struct BackupRecord {
     pub restore_command: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckKind {
-    Sql,
-    Http,
+closed_set! {
+    pub enum CheckKind("check kind") {
+        Sql = "sql",
+        Http = "http",
+    }
 }
 
-/// When a check ran, which says what its failure did to the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CheckPhase {
-    /// Inside the whole-plan transaction: a failure rolled the run back.
-    BeforeCommit,
-    /// After the steps committed (per-revision runs, HTTP checks): a failure is reported and
-    /// the run stays applied.
-    AfterCommit,
+closed_set! {
+    /// When a check ran, which says what its failure did to the run.
+    pub enum CheckPhase("check phase") {
+        /// Inside the whole-plan transaction: a failure rolled the run back.
+        BeforeCommit = "before-commit",
+        /// After the steps committed (per-revision runs, HTTP checks): a failure is reported and
+        /// the run stays applied.
+        AfterCommit = "after-commit",
+    }
 }
 
 /// A check and what it found.
@@ -118,7 +109,7 @@ pub fn summary(backup: Option<&BackupRecord>, checks: &[CheckResult]) -> String 
     if let Some(backup) = backup {
         parts.push(format!(
             "backup {} {} ({} bytes, sha256 {})",
-            backup.kind.as_str(),
+            backup.kind.name(),
             backup.location,
             backup.size_bytes,
             backup.sha256

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use strata_shared::api::{EnvironmentStatus, HistoryNode, ProjectAnalysis, RevisionSummary, graph_of};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::layout::Layout;
+use strata_shared::lint::Severity;
 use strata_shared::review::{ReviewSummary, Verdict};
 
 const ROW: f64 = 30.0;
@@ -303,11 +304,15 @@ fn schema_cell(summary: RevisionSummary) -> impl IntoView {
 
 /// Findings by severity: `1E 2W`.
 fn lint_cell(summary: RevisionSummary) -> impl IntoView {
-    let parts = [(summary.errors, "error", "E"), (summary.warnings, "warning", "W"), (summary.hints, "hint", "H")];
+    let parts = [
+        (summary.errors, Severity::Error, "E"),
+        (summary.warnings, Severity::Warning, "W"),
+        (summary.hints, Severity::Hint, "H"),
+    ];
     let shown: Vec<_> = parts
         .into_iter()
         .filter(|(n, _, _)| *n > 0)
-        .map(|(n, class, letter)| view! { <span class=format!("count {class}") title=class>{format!("{n}{letter}")}</span> " " })
+        .map(|(n, severity, letter)| view! { <span class=format!("count {severity}") title=severity.name()>{format!("{n}{letter}")}</span> " " })
         .collect();
     if shown.is_empty() {
         view! { <span class="muted">{tr("clean")}</span> }.into_any()

@@ -12,7 +12,7 @@ pub fn RunEvidence(backup: Option<BackupRecord>, checks: Vec<CheckResult>) -> im
             <section class="evidence" data-test="backup">
                 <h3>{tr("Backup before the run")}</h3>
                 <p>
-                    <strong>{backup.kind.as_str()}</strong> " · " <code>{backup.location.clone()}</code>
+                    <strong>{backup.kind.name()}</strong> " · " <code>{backup.location.clone()}</code>
                     " · " {format!("{} bytes", backup.size_bytes)}
                 </p>
                 <p class="muted">"sha256 " <code>{backup.sha256.clone()}</code></p>

@@ -113,7 +113,7 @@ fn comparison(
                     let data_revision = revision.clone();
                     view! {
                         <li data-test="between" data-revision=data_revision>
-                            <span class="muted">{format!("{:?} ", step.direction).to_lowercase()}</span>
+                            <span class="muted">{format!("{} ", step.direction)}</span>
                             <a href=href><code>{revision}</code></a> " " {message}
                         </li>
                     }

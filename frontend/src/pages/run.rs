@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::access::Action;
-use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome, StepFailure};
+use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome, RunStatus, StepFailure};
 use strata_shared::lint;
 use strata_shared::plan::Operation;
 use strata_shared::schema::Replayer;
@@ -37,19 +37,22 @@ pub fn RunPage() -> impl IntoView {
     let params = use_query_map();
     let navigate = use_navigate();
     let environment = move || params.read().get("env");
-    let operation = move || params.read().get("op").unwrap_or_else(|| "upgrade".into());
+    // The page offers upgrade and downgrade; anything else in the URL plans an upgrade.
+    let operation = move || match params.read().get("op").map(|op| op.parse()) {
+        Some(Ok(Operation::Downgrade)) => Operation::Downgrade,
+        _ => Operation::Upgrade,
+    };
     let target = move || params.read().get("target").unwrap_or_else(|| "heads".into());
     let stage = RwSignal::new_local(Stage::Choosing);
     let error = RwSignal::new(None::<String>);
-    let set_query = move |env: String, op: String, target: String| {
+    let set_query = move |env: String, op: Operation, target: String| {
         stage.set(Stage::Choosing);
         navigate(&format!("/run?env={env}&op={op}&target={target}"), Default::default());
     };
     let request = move || -> Option<PlanRequest> {
-        let operation = if operation() == "downgrade" { Operation::Downgrade } else { Operation::Upgrade };
         Some(PlanRequest {
             environment: environment().or_else(|| first_environment(data))?,
-            operation,
+            operation: operation(),
             target: target(),
             transaction_mode: None,
             purge: false,
@@ -76,11 +79,11 @@ pub fn RunPage() -> impl IntoView {
             let set_op = set_query.clone();
             let set_target = set_query.clone();
             let (chosen_for_op, chosen_for_target, target_for_env, target_for_op, op_for_env, op_for_target) =
-                (chosen.clone(), chosen.clone(), target_now.clone(), target_now.clone(), op.clone(), op.clone());
+                (chosen.clone(), chosen.clone(), target_now.clone(), target_now.clone(), op, op);
             view! {
                 <form class="run-form" on:submit=|ev| ev.prevent_default()>
                     <label>{tr("Environment")} " "
-                        <select data-test="run-environment" on:change=move |ev| set_env(event_target_value(&ev), op_for_env.clone(), target_for_env.clone())>
+                        <select data-test="run-environment" on:change=move |ev| set_env(event_target_value(&ev), op_for_env, target_for_env.clone())>
                             {environments.iter().map(|e| {
                                 let selected = e.name == chosen;
                                 view! { <option value=e.name.clone() selected=selected>{e.name.clone()}</option> }
@@ -88,14 +91,15 @@ pub fn RunPage() -> impl IntoView {
                         </select>
                     </label>
                     <label>
-                        <select data-test="run-operation" on:change=move |ev| set_op(chosen_for_op.clone(), event_target_value(&ev), target_for_op.clone())>
-                            <option value="upgrade" selected=op == "upgrade">"upgrade"</option>
-                            <option value="downgrade" selected=op == "downgrade">"downgrade"</option>
+                        <select data-test="run-operation" on:change=move |ev| set_op(chosen_for_op.clone(), event_target_value(&ev).parse().unwrap_or(Operation::Upgrade), target_for_op.clone())>
+                            {[Operation::Upgrade, Operation::Downgrade].into_iter().map(|choice| view! {
+                                <option value=choice.name() selected=op == choice>{choice.name()}</option>
+                            }).collect_view()}
                         </select>
                     </label>
                     <label>{tr("Target")} " "
                         <input data-test="run-target" value=target_now
-                            on:change=move |ev| set_target(chosen_for_target.clone(), op_for_target.clone(), event_target_value(&ev)) />
+                            on:change=move |ev| set_target(chosen_for_target.clone(), op_for_target, event_target_value(&ev)) />
                     </label>
                     <button type="button" data-test="preview" on:click=preview>{tr("Preview the plan")}</button>
                 </form>
@@ -179,7 +183,7 @@ fn PlanView(preview: Arc<PlanPreview>) -> impl IntoView {
         .enumerate()
         .map(|(i, step)| {
             let revision = step.revision.clone().unwrap_or_default();
-            let direction = format!("{:?}", step.direction).to_lowercase();
+            let direction = step.direction.name();
             let (data_revision, href) = (revision.clone(), format!("/revisions/{revision}"));
             view! {
                 <li data-test="plan-step" data-index=i data-revision=data_revision>
@@ -322,17 +326,18 @@ fn Outcome(outcome: Result<RunOutcome, String>) -> impl IntoView {
         Ok(RunOutcome { failure, status, backup, checks, .. }) => {
             let checks_failed = checks.iter().any(|c| !c.passed);
             let summary = match failure {
-                None if status == "succeeded" && checks_failed => view! {
-                    <p class="error-state" data-test="outcome" data-status=status>
+                None if status == RunStatus::Succeeded && checks_failed => view! {
+                    <p class="error-state" data-test="outcome" data-status=status.name()>
                         {tr("The run is applied, but checks failed after the commit; it stays applied.")}
                     </p>
                 }
                 .into_any(),
-                None if status == "succeeded" => {
-                    view! { <p class="success" data-test="outcome" data-status=status>{tr("Done.")}</p> }.into_any()
+                None if status == RunStatus::Succeeded => {
+                    view! { <p class="success" data-test="outcome" data-status=status.name()>{tr("Done.")}</p> }
+                        .into_any()
                 }
                 None => view! {
-                    <p class="error-state" data-test="outcome" data-status=status>
+                    <p class="error-state" data-test="outcome" data-status=status.name()>
                         {tr("A check failed before the commit; the run was rolled back and nothing was applied.")}
                     </p>
                 }
@@ -347,7 +352,7 @@ fn Outcome(outcome: Result<RunOutcome, String>) -> impl IntoView {
     }
 }
 
-fn failed_step(failure: StepFailure, status: String) -> AnyView {
+fn failed_step(failure: StepFailure, status: RunStatus) -> AnyView {
     let place = failure.path.clone().map(|path| {
         let line = failure.line.unwrap_or_default();
         let id = path.trim_start_matches("versions/").split('_').next().unwrap_or_default().to_owned();
@@ -355,7 +360,7 @@ fn failed_step(failure: StepFailure, status: String) -> AnyView {
         view! { <a data-test="failure-place" href=format!("/revisions/{id}?line={line}")>{format!("{path}:{line}{column}")}</a> }
     });
     view! {
-        <div class="error-state" data-test="outcome" data-status=status>
+        <div class="error-state" data-test="outcome" data-status=status.name()>
             <p>{tr("The run failed; nothing after the failing step was applied.")}</p>
             <p><code>{failure.sqlstate.clone().unwrap_or_default()}</code> " " {failure.message.clone()} " " {place}</p>
             {failure.detail.clone().map(|d| view! { <p class="muted">{d}</p> })}

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use strata_shared::api::RunEvent;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::TransactionMode;
+use strata_shared::plan::Operation;
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::runbook::{CheckPhase, CheckResult};
 
@@ -295,9 +296,9 @@ fn show_plan(loaded: &Loaded<'_>, environment: &Environment<'_>, prepared: &Prep
                 let (verb, what) = match &step.revision {
                     Some(id) => {
                         let message = graph.get(id).and_then(|r| r.message.clone()).unwrap_or_default();
-                        (if step.from.contains(id) { "downgrade" } else { "upgrade" }, format!("{id} {message}"))
+                        (step.direction.operation(), format!("{id} {message}"))
                     }
-                    None => ("stamp", format!("{} -> {}", step.from.join(", "), step.to.join(", "))),
+                    None => (Operation::Stamp, format!("{} -> {}", step.from.join(", "), step.to.join(", "))),
                 };
                 text.push_str(&format!("  {:>3}. {verb} {what}\n", number + 1));
             }
@@ -342,14 +343,14 @@ fn report(event: &RunEvent, out: Output) {
             let done = (index * 20) / total.max(&1);
             let bar = format!("{}{}", "#".repeat(done), ".".repeat(20 - done));
             let what = revision.as_deref().unwrap_or("(stamp)");
-            let verb = if direction == "up" { "upgrade" } else { "downgrade" };
+            let verb = direction.operation();
             console::err_part(&format!("[{bar}] {:>3}/{total} {verb} {what} ... ", index + 1));
         }
         RunEvent::StepFinished { duration_ms, .. } => console::err(&format!("ok ({duration_ms} ms)")),
         RunEvent::StepFailed { failure, .. } => console::err(&format!("FAILED: {}", failure.message)),
         RunEvent::BackupTaken { backup } => console::err(&format!(
             "backup ({}): {}, {} bytes, sha256 {}\n  restore into an empty database: {}",
-            backup.kind.as_str(),
+            backup.kind.name(),
             backup.location,
             backup.size_bytes,
             backup.sha256,

@@ -149,9 +149,8 @@ impl Loaded<'_> {
 
     fn print_problems(&self, warnings: bool) {
         for diagnostic in &self.project.diagnostics {
-            let kind = if diagnostic.is_error() { "error" } else { "warning" };
             if warnings || diagnostic.is_error() {
-                console::err(&format!("{kind}: {diagnostic}"));
+                console::err(&format!("{}: {diagnostic}", diagnostic.severity));
             }
         }
     }

@@ -84,7 +84,7 @@ fn describe(rehearsal: &Rehearsal) -> String {
     );
     for step in &rehearsal.steps {
         let what = step.revision.as_deref().unwrap_or("(stamp)");
-        let verb = if step.direction == "up" { "upgrade" } else { "downgrade" };
+        let verb = step.direction.operation();
         let failed = rehearsal.failure.as_ref().is_some_and(|f| f.step == step.index);
         let status = if failed { "FAILED" } else { "ok" };
         text.push_str(&format!("  {:>3}. {verb} {what}: {status} ({} ms)\n", step.index + 1, step.duration_ms));

@@ -4,10 +4,11 @@
 //! shape is the revisions of `server/journal_migrations/`, recorded in `strata_journal_version`.
 
 use crate::own_schema;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use sqlx::PgConnection;
-use strata_shared::api::{RunRecord, StepFailure, StepRecordView};
+use strata_shared::api::{RunRecord, RunStatus, StepFailure, StepOutcome, StepRecordView};
 use strata_shared::offline::VersionTable;
+use strata_shared::plan::{Direction, Operation};
 use strata_shared::runbook::{BackupRecord, CheckResult};
 
 /// Table names qualified like the version table.
@@ -24,7 +25,7 @@ pub struct StepRecord {
     pub run_id: String,
     pub position: usize,
     pub revision: Option<String>,
-    pub direction: &'static str,
+    pub direction: Direction,
     pub checksum: Option<String>,
     pub rows_after: Vec<String>,
     pub duration_ms: i64,
@@ -81,9 +82,9 @@ impl Journal {
 
     /// Runs still marked as running while we hold the lock were cut off (a crash, a kill).
     pub async fn mark_interrupted(&self, conn: &mut PgConnection) -> Result<u64> {
-        let sql =
-            format!("UPDATE {} SET status = 'interrupted', finished_at = now() WHERE status = 'running'", self.runs);
-        Ok(sqlx::query(&sql).execute(conn).await?.rows_affected())
+        let sql = format!("UPDATE {} SET status = $1, finished_at = now() WHERE status = $2", self.runs);
+        let query = sqlx::query(&sql).bind(RunStatus::Interrupted.name()).bind(RunStatus::Running.name());
+        Ok(query.execute(conn).await?.rows_affected())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -92,7 +93,7 @@ impl Journal {
         conn: &mut PgConnection,
         id: &str,
         environment: &str,
-        operation: &str,
+        operation: Operation,
         target: &str,
         fingerprint: &str,
         from_rows: &[String],
@@ -101,26 +102,27 @@ impl Journal {
     ) -> Result<()> {
         let sql = format!(
             "INSERT INTO {} (id, environment, operation, target, fingerprint, from_rows, transaction_mode, started_by, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running')",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             self.runs
         );
         sqlx::query(&sql)
             .bind(id)
             .bind(environment)
-            .bind(operation)
+            .bind(operation.name())
             .bind(target)
             .bind(fingerprint)
             .bind(from_rows)
             .bind(mode)
             .bind(who)
+            .bind(RunStatus::Running.name())
             .execute(conn)
             .await?;
         Ok(())
     }
 
-    pub async fn finish_run(&self, conn: &mut PgConnection, id: &str, status: &str) -> Result<()> {
+    pub async fn finish_run(&self, conn: &mut PgConnection, id: &str, status: RunStatus) -> Result<()> {
         let sql = format!("UPDATE {} SET status = $2, finished_at = now() WHERE id = $1", self.runs);
-        sqlx::query(&sql).bind(id).bind(status).execute(conn).await?;
+        sqlx::query(&sql).bind(id).bind(status.name()).execute(conn).await?;
         Ok(())
     }
 
@@ -132,7 +134,7 @@ impl Journal {
         );
         sqlx::query(&sql)
             .bind(run_id)
-            .bind(backup.kind.as_str())
+            .bind(backup.kind.name())
             .bind(&backup.location)
             .bind(backup.size_bytes as i64)
             .bind(&backup.sha256)
@@ -154,8 +156,8 @@ impl Journal {
         insert.push_values(checks, |mut row, check| {
             row.push_bind(run_id)
                 .push_bind(&check.name)
-                .push_bind(word(&check.kind))
-                .push_bind(word(&check.phase))
+                .push_bind(check.kind.name())
+                .push_bind(check.phase.name())
                 .push_bind(check.passed)
                 .push_bind(&check.returned)
                 .push_bind(check.status.map(i32::from))
@@ -180,12 +182,12 @@ impl Journal {
             row.push_bind(&step.run_id)
                 .push_bind(step.position as i32)
                 .push_bind(&step.revision)
-                .push_bind(step.direction)
+                .push_bind(step.direction.name())
                 .push_bind(if step.revision.is_some() { "migration" } else { "stamp" })
                 .push_bind(&step.checksum)
                 .push_bind(&step.rows_after)
                 .push_bind(step.duration_ms)
-                .push_bind(if failure.is_some() { "failed" } else { "applied" })
+                .push_bind(if failure.is_some() { StepOutcome::Failed } else { StepOutcome::Applied }.name())
                 .push_bind(failure.map(|f| f.message.clone()))
                 .push_bind(failure.and_then(|f| f.detail.clone()))
                 .push_bind(failure.and_then(|f| f.hint.clone()))
@@ -228,18 +230,23 @@ impl Journal {
             .bind(&run.id)
             .fetch_all(&mut *conn)
             .await?;
-            let status = if run.status == "running" && !locked { "interrupted".to_owned() } else { run.status };
+            let status = match stored(&run.status, "strata_run.status", &run.id)? {
+                RunStatus::Running if !locked => RunStatus::Interrupted,
+                status => status,
+            };
+            let operation = stored(&run.operation, "strata_run.operation", &run.id)?;
+            let steps = steps.into_iter().map(|step| step.into_view(&run.id)).collect::<Result<_>>()?;
             let (backup, checks) = self.evidence(&mut *conn, &run.id).await?;
             records.push(RunRecord {
                 id: run.id,
-                operation: run.operation,
+                operation,
                 target: run.target,
                 fingerprint: run.fingerprint,
                 started_by: run.started_by,
                 started_at: run.started_at,
                 finished_at: run.finished_at,
                 status,
-                steps: steps.into_iter().map(StepRow::into_view).collect(),
+                steps,
                 backup,
                 checks,
             });
@@ -266,8 +273,8 @@ impl Journal {
         .bind(run_id)
         .fetch_all(conn)
         .await?;
-        let backup = backup.map(BackupRow::into_record).transpose()?;
-        Ok((backup, checks.into_iter().map(CheckRow::into_result).collect::<Result<_>>()?))
+        let backup = backup.map(|row| row.into_record(run_id)).transpose()?;
+        Ok((backup, checks.into_iter().map(|row| row.into_result(run_id)).collect::<Result<_>>()?))
     }
 
     /// The checksum each revision's upgrade had when it last ran, if Strata ran it.
@@ -314,7 +321,7 @@ struct StepRow {
 }
 
 impl StepRow {
-    fn into_view(self) -> StepRecordView {
+    fn into_view(self, run_id: &str) -> Result<StepRecordView> {
         let failure = self.error_message.map(|message| StepFailure {
             message,
             detail: self.error_detail,
@@ -324,16 +331,16 @@ impl StepRow {
             line: self.error_line.map(|l| l as u32),
             column: self.error_column.map(|c| c as u32),
         });
-        StepRecordView {
+        Ok(StepRecordView {
             position: self.position,
             revision: self.revision,
-            direction: self.direction,
+            direction: stored(&self.direction, "strata_history.direction", run_id)?,
             checksum: self.checksum,
             rows_after: self.rows_after,
             duration_ms: self.duration_ms,
-            outcome: self.outcome,
+            outcome: stored(&self.outcome, "strata_history.outcome", run_id)?,
             failure,
-        }
+        })
     }
 }
 
@@ -348,9 +355,9 @@ struct BackupRow {
 }
 
 impl BackupRow {
-    fn into_record(self) -> Result<BackupRecord> {
+    fn into_record(self, run_id: &str) -> Result<BackupRecord> {
         Ok(BackupRecord {
-            kind: from_word(&self.kind)?,
+            kind: stored(&self.kind, "strata_backup.kind", run_id)?,
             location: self.location,
             size_bytes: self.size_bytes as u64,
             sha256: self.sha256,
@@ -372,11 +379,11 @@ struct CheckRow {
 }
 
 impl CheckRow {
-    fn into_result(self) -> Result<CheckResult> {
+    fn into_result(self, run_id: &str) -> Result<CheckResult> {
         Ok(CheckResult {
             name: self.name,
-            kind: from_word(&self.kind)?,
-            phase: from_word(&self.phase)?,
+            kind: stored(&self.kind, "strata_check.kind", run_id)?,
+            phase: stored(&self.phase, "strata_check.phase", run_id)?,
             passed: self.passed,
             returned: self.returned,
             status: self.http_status.and_then(|s| u16::try_from(s).ok()),
@@ -385,11 +392,8 @@ impl CheckRow {
     }
 }
 
-/// A closed set's one spelling, as its JSON has it.
-fn word<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn from_word<T: serde::de::DeserializeOwned>(word: &str) -> Result<T> {
-    Ok(serde_json::from_value(serde_json::Value::String(word.to_owned()))?)
+/// A closed set's value as the journal stores it. Text this build does not know (a journal
+/// edited by hand, or a newer Strata's) is an error naming the column and the run.
+fn stored<T: std::str::FromStr<Err = String>>(text: &str, column: &str, run_id: &str) -> Result<T> {
+    text.parse().map_err(anyhow::Error::msg).with_context(|| format!("{column} of run {run_id}"))
 }

@@ -17,11 +17,11 @@ use anyhow::{Context, Result};
 use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection};
 use std::time::Instant;
-use strata_shared::api::{RunEvent, StepFailure};
+use strata_shared::api::{RunEvent, RunStatus, StepFailure};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::lint::{self, Finding};
 use strata_shared::offline::{self, TransactionMode, VersionTable};
-use strata_shared::plan::{self, Direction, Plan, Step};
+use strata_shared::plan::{self, Direction, Operation, Plan, Step};
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::runbook::{CheckPhase, CheckResult};
 
@@ -38,7 +38,6 @@ pub enum Request {
 
 impl Request {
     pub fn from_api(request: &strata_shared::api::PlanRequest) -> Self {
-        use strata_shared::plan::Operation;
         match request.operation {
             Operation::Upgrade => Request::Upgrade(request.target.clone()),
             Operation::Downgrade => Request::Downgrade(request.target.clone()),
@@ -49,11 +48,11 @@ impl Request {
         }
     }
 
-    fn operation(&self) -> &'static str {
+    fn operation(&self) -> Operation {
         match self {
-            Request::Upgrade(_) => "upgrade",
-            Request::Downgrade(_) => "downgrade",
-            Request::Stamp { .. } => "stamp",
+            Request::Upgrade(_) => Operation::Upgrade,
+            Request::Downgrade(_) => Operation::Downgrade,
+            Request::Stamp { .. } => Operation::Stamp,
         }
     }
 
@@ -372,9 +371,9 @@ async fn run_locked(
         results.extend(answered);
     }
     journal.record_checks(steps.conn, run_id, &results).await?;
-    let status = if outcome.is_ok() { "succeeded" } else { "failed" };
+    let status = if outcome.is_ok() { RunStatus::Succeeded } else { RunStatus::Failed };
     journal.finish_run(steps.conn, run_id, status).await?;
-    (steps.on_event)(RunEvent::RunFinished { status: status.to_owned() });
+    (steps.on_event)(RunEvent::RunFinished { status });
     outcome
 }
 
@@ -444,7 +443,7 @@ impl StepRunner<'_> {
                 index,
                 total,
                 revision: step.revision.clone(),
-                direction: direction(step).to_owned(),
+                direction: step.direction,
             });
             if !whole_plan {
                 self.execute("BEGIN").await?;
@@ -621,7 +620,7 @@ impl StepRunner<'_> {
             run_id: self.run_id.to_owned(),
             position: index,
             revision: step.revision.clone(),
-            direction: direction(step),
+            direction: step.direction,
             checksum,
             rows_after: step.rows_after.clone(),
             duration_ms: duration_ms as i64,
@@ -637,12 +636,5 @@ impl StepRunner<'_> {
             self.journal.record_steps(self.conn, std::slice::from_ref(&record)).await?;
         }
         Ok(())
-    }
-}
-
-pub(crate) fn direction(step: &Step) -> &'static str {
-    match step.direction {
-        Direction::Up => "up",
-        Direction::Down => "down",
     }
 }

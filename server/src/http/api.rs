@@ -12,13 +12,15 @@ use crate::sign_off::Refusal;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router, middleware};
 use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::{
-    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
+    EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, RunStatus,
+    ServerRunEvent,
 };
+use strata_shared::api_paths as paths;
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -26,40 +28,42 @@ type AppStateRef = State<Arc<AppState>>;
 /// checks the caller's role for what it does.
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let protected = Router::new()
-        .route("/auth/sign-out", post(auth::sign_out))
-        .route("/project", get(project))
-        .route("/project/sql", get(project_sql))
-        .route("/analysis", get(analysis))
-        .route("/revisions/{id}", get(revision))
-        .route("/environments", get(environments))
-        .route("/environments/{name}/runs", get(runs))
-        .route("/plans", post(plan))
-        .route("/runs", post(run))
-        .route("/events", get(events::stream))
-        .route("/schema", get(schema::schema))
-        .route("/diff", get(schema::diff))
-        .route("/blame", get(schema::blame))
-        .route("/models", get(schema::models))
-        .route("/reviews", get(reviews::summaries))
-        .route("/revisions/{id}/review", get(reviews::of_revision))
-        .route("/revisions/{id}/comments", post(reviews::comment))
-        .route("/revisions/{id}/verdict", post(reviews::verdict))
-        .route("/threads/{id}/resolve", post(reviews::resolve))
-        .route("/environments/{name}/proposals", get(approvals::list))
-        .route("/proposals", post(approvals::propose))
-        .route("/proposals/{id}/approvals", post(approvals::approve))
-        .route("/rehearsals", post(rehearsals::rehearse))
-        .route("/environments/{name}/rehearsals", get(rehearsals::list))
-        .route("/environments/{name}/drift", get(drift::drift))
-        .route("/audit", get(audit_log::export))
+        .route(paths::SIGN_OUT, post(auth::sign_out))
+        .route(paths::PROJECT, get(project))
+        .route(paths::PROJECT_SQL, get(project_sql))
+        .route(paths::ANALYSIS, get(analysis))
+        .route(paths::REVISION, get(revision))
+        .route(paths::ENVIRONMENTS, get(environments))
+        .route(paths::ENVIRONMENT_RUNS, get(runs))
+        .route(paths::PLANS, post(plan))
+        .route(paths::RUNS, post(run))
+        .route(paths::EVENTS, get(events::stream))
+        .route(paths::SCHEMA, get(schema::schema))
+        .route(paths::DIFF, get(schema::diff))
+        .route(paths::BLAME, get(schema::blame))
+        .route(paths::MODELS, get(schema::models))
+        .route(paths::REVIEWS, get(reviews::summaries))
+        .route(paths::REVISION_REVIEW, get(reviews::of_revision))
+        .route(paths::REVISION_COMMENTS, post(reviews::comment))
+        .route(paths::REVISION_VERDICT, post(reviews::verdict))
+        .route(paths::THREAD_RESOLVE, post(reviews::resolve))
+        .route(paths::ENVIRONMENT_PROPOSALS, get(approvals::list))
+        .route(paths::PROPOSALS, post(approvals::propose))
+        .route(paths::PROPOSAL_APPROVALS, post(approvals::approve))
+        .route(paths::REHEARSALS, post(rehearsals::rehearse))
+        .route(paths::ENVIRONMENT_REHEARSALS, get(rehearsals::list))
+        .route(paths::ENVIRONMENT_DRIFT, get(drift::drift))
+        .route(paths::AUDIT, get(audit_log::export))
         .route_layer(middleware::from_fn_with_state(state, auth::gate));
+    // Unknown API paths answer 404 in JSON, not the frontend's index.html.
+    let unknown = || async { ApiError::not_found("no such API endpoint") };
     Router::new()
-        .route("/auth/status", get(auth::status))
-        .route("/auth/sign-in", post(auth::sign_in))
-        .route("/auth/first-admin", post(super::first_run::create_first_admin))
+        .route(paths::AUTH_STATUS, get(auth::status))
+        .route(paths::SIGN_IN, post(auth::sign_in))
+        .route(paths::FIRST_ADMIN, post(super::first_run::create_first_admin))
         .merge(protected)
-        // Unknown API paths answer 404 in JSON, not the frontend's index.html.
-        .fallback(|| async { ApiError::not_found("no such API endpoint") })
+        .route(paths::ROOT, any(unknown))
+        .route(paths::UNKNOWN, any(unknown))
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
@@ -210,17 +214,17 @@ async fn run(
     if ran.proposal.is_some() {
         state.announce(super::SignOffChange::Proposals(environment.name.clone()));
     }
-    let outcome = |status: &str, failure| RunOutcome {
+    let outcome = |status, failure| RunOutcome {
         run_id: ran.run_id.clone(),
-        status: status.to_owned(),
+        status,
         failure,
         backup: ran.backup.clone(),
         checks: ran.checks.clone(),
     };
     match ran.result {
-        Ok(()) => Ok(Json(outcome("succeeded", None))),
-        Err(RunError::Failed { failure, .. }) => Ok(Json(outcome("failed", Some(*failure)))),
-        Err(RunError::ChecksFailed(_)) => Ok(Json(outcome("failed", None))),
+        Ok(()) => Ok(Json(outcome(RunStatus::Succeeded, None))),
+        Err(RunError::Failed { failure, .. }) => Ok(Json(outcome(RunStatus::Failed, Some(*failure)))),
+        Err(RunError::ChecksFailed(_)) => Ok(Json(outcome(RunStatus::Failed, None))),
         Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
             Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
         }

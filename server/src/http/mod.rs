@@ -161,8 +161,7 @@ impl Frontend {
 pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     watch::spawn(state.clone());
     let index = frontend.map(Frontend::index_html).unwrap_or_default();
-    let api = Router::new()
-        .nest("/api", api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT)));
+    let api = api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     let files = match frontend {
         Some(Frontend::Folder(dist)) => Router::new().fallback_service(frontend_files::service(dist)),
         Some(Frontend::Embedded) => Router::new().fallback(embedded::serve),

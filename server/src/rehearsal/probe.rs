@@ -64,14 +64,7 @@ fn observed(
     locks: Vec<LockTaken>,
     rewrites: Vec<String>,
 ) -> RehearsedStep {
-    RehearsedStep {
-        index,
-        revision: step.revision.clone(),
-        direction: crate::execute::direction(step).to_owned(),
-        duration_ms,
-        locks,
-        rewrites,
-    }
+    RehearsedStep { index, revision: step.revision.clone(), direction: step.direction, duration_ms, locks, rewrites }
 }
 
 /// The relation locks this backend holds now (a relation dropped in the transaction keeps its oid).

@@ -195,7 +195,7 @@ fn file_name(environment: &str, run_id: &str, kind: BackupKind) -> Result<String
     let when = time::OffsetDateTime::now_utc().format(format)?;
     let environment: String =
         environment.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    Ok(format!("strata-{environment}-{when}-{run_id}-{}.dump", kind.as_str()))
+    Ok(format!("strata-{environment}-{when}-{run_id}-{}.dump", kind.name()))
 }
 
 /// Restores into an empty database (`$RESTORE_URL`): never over the live one unasked.

@@ -13,6 +13,7 @@ mod volatile_functions;
 pub use catalog::{RULES, Rule, RuleId};
 pub use features::{Feature, features_used};
 
+use crate::closed_set::closed_set;
 use crate::graph::RevisionGraph;
 use crate::plan::Direction;
 use crate::postgres_version::PostgresVersion;
@@ -21,33 +22,13 @@ use crate::schema::{Action, Change, RevisionModel};
 use crate::sql::{self, Statement};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Hint,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    /// Its one spelling: in JSON, on the command line and in the page.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Hint => "hint",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        [Severity::Hint, Severity::Warning, Severity::Error]
-            .into_iter()
-            .find(|severity| severity.name() == text)
-            .ok_or_else(|| format!("`{text}` is not a severity: hint, warning or error"))
+closed_set! {
+    /// How serious a finding is, least first (`--fail-on` compares).
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity("severity") {
+        Hint = "hint",
+        Warning = "warning",
+        Error = "error",
     }
 }
 
