@@ -2,7 +2,7 @@
 //! answer of 401 (the session ended) brings the sign-in page back.
 
 use crate::i18n::tr;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use strata_shared::access::{AuthStatus, FirstAdmin, Me, SignIn};
@@ -148,8 +148,14 @@ fn segment(value: &str) -> Result<String, String> {
     Ok(String::from(js_sys::encode_uri_component(value)))
 }
 
+/// Every call says the page's language, so the server's own messages come in it.
+fn in_page_language(request: RequestBuilder) -> RequestBuilder {
+    request.header("Accept-Language", crate::i18n::current().code())
+}
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
-    let response = Request::get(url).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
+    let response =
+        in_page_language(Request::get(url)).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
     signed_out_if_401(&response);
     if !response.ok() {
         return Err(reason(response).await);
@@ -159,7 +165,8 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
 
 async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, String> {
     let csrf = CSRF_TOKEN.with(|t| t.borrow().clone());
-    let request = Request::post(url).header("X-CSRF-Token", &csrf).json(body).map_err(|e| e.to_string())?;
+    let request =
+        in_page_language(Request::post(url)).header("X-CSRF-Token", &csrf).json(body).map_err(|e| e.to_string())?;
     request.send().await.map_err(|e| format!("the server cannot be reached: {e}"))
 }
 

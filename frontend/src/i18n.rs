@@ -4,28 +4,8 @@
 
 use std::cell::Cell;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code.get(..2)? {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
-    }
-}
+/// The server's languages too: its messages come in the one the API is asked for.
+pub use strata_shared::words::Lang;
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -43,6 +23,11 @@ pub fn rule_texts<'a>(rule: &str, why: &'a str, instead: &'a str) -> (&'a str, &
         (Lang::Es, Ok(rule)) => crate::i18n_rules::spanish(rule),
         _ => (why, instead),
     }
+}
+
+/// The current language.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
 }
 
 /// `english` in the current language.

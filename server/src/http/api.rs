@@ -19,6 +19,7 @@ use strata_shared::access::Action;
 use strata_shared::api::{
     EnvironmentStatus, PlanPreview, PlanRequest, RevisionDetail, RunEvent, RunOutcome, RunRecord, ServerRunEvent,
 };
+use strata_shared::words::{Deed, Message};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -59,7 +60,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/auth/first-admin", post(super::first_run::create_first_admin))
         .merge(protected)
         // Unknown API paths answer 404 in JSON, not the frontend's index.html.
-        .fallback(|| async { ApiError::not_found("no such API endpoint") })
+        .fallback(|| async { ApiError::not_found(Message::NoSuchEndpoint) })
 }
 
 async fn project(State(state): AppStateRef) -> Result<impl IntoResponse, ApiError> {
@@ -80,7 +81,7 @@ async fn analysis(State(state): AppStateRef) -> Result<impl IntoResponse, ApiErr
 async fn revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionDetail>, ApiError> {
     match state.project.revision(id.clone()).await? {
         Some(detail) => Ok(Json(detail)),
-        None => Err(ApiError::not_found(format!("no revision `{id}` in the history"))),
+        None => Err(ApiError::not_found(Message::NoRevision { id: id.to_owned() })),
     }
 }
 
@@ -163,9 +164,9 @@ async fn run(
     Extension(caller): Extension<Caller>,
     Json(request): Json<PlanRequest>,
 ) -> Result<Json<RunOutcome>, ApiError> {
-    caller.require(Action::Operate, "run or stamp")?;
+    caller.require(Action::Operate, Deed::RunOrStamp)?;
     let Some(fingerprint) = request.fingerprint.clone() else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "a run needs the fingerprint of the plan that was shown"));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, Message::RunNeedsFingerprint));
     };
     let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
@@ -200,9 +201,10 @@ async fn run(
     .await
     .map_err(anyhow::Error::from)?;
     let ran = ran.map_err(|stopped| match stopped {
-        Stopped::Refused(Refusal::Changed) | Stopped::Taken => ApiError::new(StatusCode::CONFLICT, stopped.describe()),
-        Stopped::Refused(_) => ApiError::new(StatusCode::FORBIDDEN, stopped.describe()),
-        Stopped::Unreachable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, stopped.describe()),
+        Stopped::Refused(refusal @ Refusal::Changed) => ApiError::new(StatusCode::CONFLICT, refusal.message()),
+        Stopped::Taken => ApiError::new(StatusCode::CONFLICT, Message::ProposalTaken),
+        Stopped::Refused(refusal) => ApiError::new(StatusCode::FORBIDDEN, refusal.message()),
+        Stopped::Unreachable(error) => ApiError::verbatim(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")),
         Stopped::Other(error) => ApiError::from(error),
     })?;
     // The database may have moved: previews are made again.
@@ -221,10 +223,11 @@ async fn run(
         Ok(()) => Ok(Json(outcome("succeeded", None))),
         Err(RunError::Failed { failure, .. }) => Ok(Json(outcome("failed", Some(*failure)))),
         Err(RunError::ChecksFailed(_)) => Ok(Json(outcome("failed", None))),
-        Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
+        Err(RunError::Locked(holder)) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunLocked { holder })),
+        Err(RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunChanged)),
+        Err(RunError::Backup(error)) => {
+            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::BackupFailed { cause: format!("{error:#}") }))
         }
-        Err(error @ RunError::Backup(_)) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
         Err(RunError::Other(error)) => Err(unavailable(format!("{error:#}"))),
     }
 }
