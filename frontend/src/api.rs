@@ -2,7 +2,7 @@
 //! answer of 401 (the session ended) brings the sign-in page back.
 
 use crate::i18n::tr;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use strata_shared::access::{AuthStatus, FirstAdmin, Me, SignIn};
@@ -144,24 +144,38 @@ pub async fn run(request: &PlanRequest) -> Result<RunOutcome, String> {
 /// browser (even encoded), so it is refused.
 fn segment(value: &str) -> Result<String, String> {
     if value.is_empty() || value.chars().all(|c| c == '.') {
-        return Err(format!("`{value}` cannot be used in a URL"));
+        return Err(tr("`{value}` cannot be used in a URL").replace("{value}", value));
     }
     Ok(String::from(js_sys::encode_uri_component(value)))
 }
 
+/// Every call says the page's language, so the server's own messages come in it.
+fn in_page_language(request: RequestBuilder) -> RequestBuilder {
+    request.header("Accept-Language", crate::i18n::current().code())
+}
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
-    let response = Request::get(url).send().await.map_err(|e| format!("the server cannot be reached: {e}"))?;
+    let response = in_page_language(Request::get(url)).send().await.map_err(unreachable)?;
     signed_out_if_401(&response);
     if !response.ok() {
         return Err(reason(response).await);
     }
-    response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
+    response.json().await.map_err(|e| unexpected(url, e))
+}
+
+fn unreachable(error: gloo_net::Error) -> String {
+    format!("{} {error}", tr("The server cannot be reached:"))
+}
+
+fn unexpected(url: &str, error: gloo_net::Error) -> String {
+    format!("{} {error}", tr("{url} sent something unexpected:").replace("{url}", url))
 }
 
 async fn post(url: &str, body: &impl serde::Serialize) -> Result<Response, String> {
     let csrf = CSRF_TOKEN.with(|t| t.borrow().clone());
-    let request = Request::post(url).header("X-CSRF-Token", &csrf).json(body).map_err(|e| e.to_string())?;
-    request.send().await.map_err(|e| format!("the server cannot be reached: {e}"))
+    let request =
+        in_page_language(Request::post(url)).header("X-CSRF-Token", &csrf).json(body).map_err(|e| e.to_string())?;
+    request.send().await.map_err(unreachable)
 }
 
 async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize) -> Result<T, String> {
@@ -173,7 +187,7 @@ async fn post_json<T: DeserializeOwned>(url: &str, body: &impl serde::Serialize)
     if !response.ok() {
         return Err(reason(response).await);
     }
-    response.json().await.map_err(|e| format!("{url} sent something unexpected: {e}"))
+    response.json().await.map_err(|e| unexpected(url, e))
 }
 
 /// Why a request failed, as the page shows it.
@@ -188,7 +202,11 @@ async fn failure(response: Response) -> ApiFailure {
     let text = response.text().await.unwrap_or_default();
     serde_json::from_str(&text).unwrap_or_else(|_| ApiFailure {
         code: ErrorCode::from_status(status),
-        error: format!("the server answered {status}: {}", text.trim()),
+        error: format!(
+            "{} {}",
+            tr("The server answered {status}:").replace("{status}", &status.to_string()),
+            text.trim()
+        ),
         request_id: header_id,
     })
 }

@@ -4,28 +4,8 @@
 
 use std::cell::Cell;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code.get(..2)? {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
-    }
-}
+/// The server's languages too: its messages come in the one the API is asked for.
+pub use strata_shared::words::Lang;
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -43,6 +23,11 @@ pub fn rule_texts<'a>(rule: &str, why: &'a str, instead: &'a str) -> (&'a str, &
         (Lang::Es, Ok(rule)) => crate::i18n_rules::spanish(rule),
         _ => (why, instead),
     }
+}
+
+/// The current language.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
 }
 
 /// `english` in the current language.
@@ -254,6 +239,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("row security", "seguridad por filas"),
     ("row-level security", "seguridad por filas"),
     ("The server cannot be reached.", "No se puede contactar con el servidor."),
+    ("The server cannot be reached:", "No se puede contactar con el servidor:"),
+    ("{url} sent something unexpected:", "{url} envió algo inesperado:"),
+    ("The server answered {status}:", "El servidor respondió {status}:"),
+    ("`{value}` cannot be used in a URL", "`{value}` no puede usarse en una URL"),
     ("Why:", "Por qué:"),
     ("1 statement", "1 sentencia"),
     ("{n} statements", "{n} sentencias"),

@@ -15,6 +15,7 @@ use strata_shared::api::RunEvent;
 use strata_shared::audit::AuditAction;
 use strata_shared::graph::RevisionGraph;
 use strata_shared::runbook::{BackupRecord, CheckResult};
+use strata_shared::words::{Lang, Message};
 
 /// Where a run was asked for, as its audit entry says.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,10 +58,11 @@ impl From<anyhow::Error> for Stopped {
 }
 
 impl Stopped {
+    /// In English, for the command line (the studio words it in `http/api.rs`).
     pub fn describe(&self) -> String {
         match self {
             Stopped::Refused(refusal) => refusal.describe(),
-            Stopped::Taken => "another run took this proposal first".to_owned(),
+            Stopped::Taken => Message::ProposalTaken.words(Lang::En),
             Stopped::Unreachable(error) | Stopped::Other(error) => format!("{error:#}"),
         }
     }

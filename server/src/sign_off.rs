@@ -10,6 +10,7 @@ use strata_shared::approval::{Approval, ApprovalPolicy, Blocker, Proposal, not_y
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::VersionTable;
 use strata_shared::plan::Plan;
+use strata_shared::words::{Lang, Message};
 
 /// Why a run on a protected environment is refused.
 pub enum Refusal {
@@ -24,19 +25,20 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn describe(&self) -> String {
+    /// The refusal as a message, for the front door to word in its language.
+    pub fn message(&self) -> Message {
         match self {
-            Refusal::Changed => {
-                "the plan changed since it was shown (a revision file was edited or the database moved): preview it again".to_owned()
-            }
+            Refusal::Changed => Message::PlanChangedSinceShown,
             Refusal::NotProposed { environment, need } => {
-                format!("`{environment}` is protected: propose this plan and get {need} approval(s) before it runs")
+                Message::NotProposed { environment: environment.clone(), need: *need }
             }
-            Refusal::Blocked(blockers) => {
-                let missing: Vec<String> = blockers.iter().map(Blocker::describe).collect();
-                format!("not approved to run: {}", missing.join("; "))
-            }
+            Refusal::Blocked(blockers) => Message::NotApproved(blockers.clone()),
         }
+    }
+
+    /// In English: the command line and the audit log.
+    pub fn describe(&self) -> String {
+        self.message().words(Lang::En)
     }
 }
 

@@ -105,32 +105,6 @@ pub enum Blocker {
     },
 }
 
-impl Blocker {
-    /// In words, for the CLI, the API's refusals and the log.
-    pub fn describe(&self) -> String {
-        match self {
-            Blocker::PlanChanged => {
-                "the plan changed since it was proposed (a revision file was edited or the database moved): propose it again".to_owned()
-            }
-            Blocker::NeedsApprovals { have, need, roles } => {
-                let roles: Vec<&str> = roles.iter().map(|r| r.name()).collect();
-                format!("{have} of {need} approvals (from: {})", roles.join(", "))
-            }
-            Blocker::NotYetOn { environment, revisions } => {
-                format!("promotion order: not yet on `{environment}`: {}", revisions.join(", "))
-            }
-            Blocker::AlreadyRan { run_id } => format!("this proposal already ran (run {run_id}); propose it again"),
-            Blocker::NeedsRehearsal => {
-                "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".to_owned()
-            }
-            Blocker::Drifted { summary } => format!(
-                "the database has drifted from the schema model ({summary}): see `strata drift` or Drift in the studio, \
-                 and bring the two together first"
-            ),
-        }
-    }
-}
-
 impl ApprovalPolicy {
     /// Whether `approval` counts for a proposal by `author`, at `now` (unix seconds).
     pub fn judge(&self, author: &str, by: &str, role: Role, at: i64, now: i64) -> Option<Void> {

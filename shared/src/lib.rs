@@ -32,6 +32,7 @@ pub mod runbook;
 pub mod schema;
 pub mod sql;
 pub mod text;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm_c_heap;

@@ -30,29 +30,29 @@ impl Field {
             Field::AuditFilter => 128,
         }
     }
+}
 
-    fn name(self) -> &'static str {
-        match self {
-            Field::UserName => "the user name",
-            Field::Password => "the password",
-            Field::Comment => "the comment",
-            Field::TokenLabel => "the token label",
-            Field::Target => "the target",
-            Field::EnvironmentName => "the environment name",
-            Field::AuditFilter => "the filter",
-        }
+/// Text longer than its field allows: the field and its limit (worded by `words`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLong {
+    pub field: Field,
+    pub limit: usize,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = crate::words::Message::TooLong { field: self.field, limit: self.limit };
+        f.write_str(&message.words(crate::words::Lang::En))
     }
 }
 
-/// `Err` with a message naming the field and its limit when `text` is longer.
-pub fn check(field: Field, text: &str) -> Result<(), String> {
+impl std::error::Error for TooLong {}
+
+/// `Err` naming the field and its limit when `text` is longer.
+pub fn check(field: Field, text: &str) -> Result<(), TooLong> {
     let limit = field.max_chars();
     // Counting stops at the limit, so a huge text costs no more than a long one.
-    if text.chars().nth(limit).is_some() {
-        Err(format!("{} is too long: at most {limit} characters", field.name()))
-    } else {
-        Ok(())
-    }
+    if text.chars().nth(limit).is_some() { Err(TooLong { field, limit }) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -63,10 +63,8 @@ mod tests {
     fn text_up_to_the_limit_passes_and_one_more_character_is_refused() {
         let limit = Field::UserName.max_chars();
         assert_eq!(check(Field::UserName, &"ñ".repeat(limit)), Ok(()));
-        assert_eq!(
-            check(Field::UserName, &"ñ".repeat(limit + 1)),
-            Err("the user name is too long: at most 64 characters".to_owned())
-        );
+        let too_long = check(Field::UserName, &"ñ".repeat(limit + 1)).unwrap_err();
+        assert_eq!(too_long.to_string(), "the user name is too long: at most 64 characters");
         assert!(check(Field::Comment, &"x".repeat(10_000_000)).is_err());
     }
 }

@@ -118,8 +118,11 @@ fn proposal_view(proposal: Proposal, me: &str, reload: impl Fn() + Clone + 'stat
             view! { <li data-test="approval">{format!("{} ({}) · {}", a.by, a.role, local_time(a.at))} " " <em>{void}</em></li> }
         })
         .collect_view();
-    let blockers =
-        proposal.blockers.iter().map(|b| view! { <li data-test="blocker">{b.describe()}</li> }).collect_view();
+    let blockers = proposal
+        .blockers
+        .iter()
+        .map(|b| view! { <li data-test="blocker">{b.words(crate::i18n::current())}</li> })
+        .collect_view();
     let ready = proposal.blockers.is_empty();
     view! {
         <div class="proposal" data-test="proposal" data-ready=ready.to_string()>

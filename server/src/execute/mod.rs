@@ -24,6 +24,7 @@ use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Direction, Operation, Plan, Step};
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::runbook::{CheckPhase, CheckResult};
+use strata_shared::words::{Lang, Message};
 
 pub use edited::edited_revisions;
 pub use journal::Journal;
@@ -118,10 +119,8 @@ impl From<sqlx::Error> for RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Locked(holder) => write!(f, "another run holds this database: {holder}"),
-            RunError::Changed => f.write_str(
-                "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one",
-            ),
+            RunError::Locked(holder) => f.write_str(&Message::RunLocked { holder: holder.clone() }.words(Lang::En)),
+            RunError::Changed => f.write_str(&Message::RunChanged.words(Lang::En)),
             RunError::Failed { step, failure, rolled_back } => {
                 let place = match (&failure.path, failure.line) {
                     (Some(path), Some(line)) => format!(" at {path}:{line}"),
@@ -138,7 +137,9 @@ impl std::fmt::Display for RunError {
                     "; the revision runs outside a transaction: its statements before this one stay applied, as do the steps before it"
                 })
             }
-            RunError::Backup(error) => write!(f, "the backup failed, so nothing was run: {error:#}"),
+            RunError::Backup(error) => {
+                f.write_str(&Message::BackupFailed { cause: format!("{error:#}") }.words(Lang::En))
+            }
             RunError::ChecksFailed(checks) => {
                 for check in checks.iter().filter(|c| !c.passed) {
                     write!(f, "check `{}` failed, it returned: {}; ", check.name, check.returned)?;

@@ -21,6 +21,7 @@ use strata_shared::api::{
     ServerRunEvent,
 };
 use strata_shared::api_paths as paths;
+use strata_shared::words::{Deed, Message};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -56,7 +57,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route(paths::AUDIT, get(audit_log::export))
         .route_layer(middleware::from_fn_with_state(state, auth::gate));
     // Unknown API paths answer 404 in JSON, not the frontend's index.html.
-    let unknown = || async { ApiError::not_found("no such API endpoint") };
+    let unknown = || async { ApiError::not_found(Message::NoSuchEndpoint) };
     Router::new()
         .route(paths::AUTH_STATUS, get(auth::status))
         .route(paths::SIGN_IN, post(auth::sign_in))
@@ -84,7 +85,7 @@ async fn analysis(State(state): AppStateRef) -> Result<impl IntoResponse, ApiErr
 async fn revision(State(state): AppStateRef, Path(id): Path<String>) -> Result<Json<RevisionDetail>, ApiError> {
     match state.project.revision(id.clone()).await? {
         Some(detail) => Ok(Json(detail)),
-        None => Err(ApiError::not_found(format!("no revision `{id}` in the history"))),
+        None => Err(ApiError::not_found(Message::NoRevision { id: id.to_owned() })),
     }
 }
 
@@ -167,9 +168,9 @@ async fn run(
     Extension(caller): Extension<Caller>,
     Json(request): Json<PlanRequest>,
 ) -> Result<Json<RunOutcome>, ApiError> {
-    caller.require(Action::Operate, "run or stamp")?;
+    caller.require(Action::Operate, Deed::RunOrStamp)?;
     let Some(fingerprint) = request.fingerprint.clone() else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "a run needs the fingerprint of the plan that was shown"));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, Message::RunNeedsFingerprint));
     };
     let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
@@ -204,9 +205,10 @@ async fn run(
     .await
     .map_err(anyhow::Error::from)?;
     let ran = ran.map_err(|stopped| match stopped {
-        Stopped::Refused(Refusal::Changed) | Stopped::Taken => ApiError::new(StatusCode::CONFLICT, stopped.describe()),
-        Stopped::Refused(_) => ApiError::new(StatusCode::FORBIDDEN, stopped.describe()),
-        Stopped::Unreachable(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, stopped.describe()),
+        Stopped::Refused(refusal @ Refusal::Changed) => ApiError::new(StatusCode::CONFLICT, refusal.message()),
+        Stopped::Taken => ApiError::new(StatusCode::CONFLICT, Message::ProposalTaken),
+        Stopped::Refused(refusal) => ApiError::new(StatusCode::FORBIDDEN, refusal.message()),
+        Stopped::Unreachable(error) => ApiError::verbatim(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")),
         Stopped::Other(error) => ApiError::from(error),
     })?;
     // The database may have moved: previews are made again.
@@ -225,10 +227,11 @@ async fn run(
         Ok(()) => Ok(Json(outcome(RunStatus::Succeeded, None))),
         Err(RunError::Failed { failure, .. }) => Ok(Json(outcome(RunStatus::Failed, Some(*failure)))),
         Err(RunError::ChecksFailed(_)) => Ok(Json(outcome(RunStatus::Failed, None))),
-        Err(error @ (RunError::Locked(_) | RunError::Changed)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, error.to_string()))
+        Err(RunError::Locked(holder)) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunLocked { holder })),
+        Err(RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunChanged)),
+        Err(RunError::Backup(error)) => {
+            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::BackupFailed { cause: format!("{error:#}") }))
         }
-        Err(error @ RunError::Backup(_)) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
         Err(RunError::Other(error)) => Err(unavailable(format!("{error:#}"))),
     }
 }

@@ -20,6 +20,7 @@ use strata_shared::api::PlanRequest;
 use strata_shared::approval::{ApprovalPolicy, Proposal};
 use strata_shared::audit::AuditAction;
 use strata_shared::project::Project;
+use strata_shared::words::{Deed, Message};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -65,7 +66,7 @@ pub async fn propose(
     Extension(caller): Extension<Caller>,
     Json(request): Json<PlanRequest>,
 ) -> Result<Json<Proposal>, ApiError> {
-    caller.require(Action::Operate, "propose plans")?;
+    caller.require(Action::Operate, Deed::ProposePlans)?;
     let project = load(&state).await?;
     let environment = find(&state, &request.environment)?;
     let prepared = prepare(&project, environment, &request).await?;
@@ -97,29 +98,29 @@ pub async fn approve(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<Proposal>, ApiError> {
-    caller.require(Action::ApprovePlan, "approve plans")?;
-    let stored = approvals::get(&state.state_db, &id).await?.ok_or_else(|| ApiError::not_found("no such proposal"))?;
+    caller.require(Action::ApprovePlan, Deed::ApprovePlans)?;
+    let stored = approvals::get(&state.state_db, &id).await?.ok_or_else(|| ApiError::not_found(Message::NoProposal))?;
     let record = &stored.record;
     let project = load(&state).await?;
     let environment = find(&state, &record.environment)?;
     let policy = environment.config.policy();
     if let Some(void) = policy.judge(&record.author, &caller.name, caller.role, 0, 0) {
         let why = match void {
-            strata_shared::approval::Void::ByAuthor => "the author of a plan may not approve it".to_owned(),
-            _ => format!("`{}` takes approvals from: {}", environment.name, roles(&policy.approver_roles)),
+            strata_shared::approval::Void::ByAuthor => Message::AuthorMayNotApprove,
+            _ => Message::ApprovalsFrom { environment: environment.name.clone(), roles: policy.approver_roles.clone() },
         };
         return Err(ApiError::new(StatusCode::FORBIDDEN, why));
     }
     if let Some(run_id) = &record.run_id {
-        return Err(ApiError::new(StatusCode::CONFLICT, format!("this proposal already ran (run {run_id})")));
+        return Err(ApiError::new(StatusCode::CONFLICT, Message::ProposalAlreadyRan { run_id: run_id.clone() }));
     }
     let prepared = prepare(&project, environment, &record.request).await?;
     if prepared.fingerprint != record.fingerprint {
         return Err(changed());
     }
-    approvals::approve(&state.state_db, &id, &caller.name)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
+    if !approvals::approve(&state.state_db, &id, &caller.name).await? {
+        return Err(ApiError::new(StatusCode::CONFLICT, Message::AlreadyApproved));
+    }
     let event = Event::new(&caller.name, AuditAction::Approve).environment(&environment.name).subject(&id);
     audit::record(&state.state_db, event.detail(format!("{} (plan {})", record.summary, short(&record.fingerprint))))
         .await?;
@@ -134,7 +135,7 @@ async fn respond(
     id: &str,
     prepared: &Prepared,
 ) -> Result<Json<Proposal>, ApiError> {
-    let stored = approvals::get(&state.state_db, id).await?.ok_or_else(|| ApiError::not_found("no such proposal"))?;
+    let stored = approvals::get(&state.state_db, id).await?.ok_or_else(|| ApiError::not_found(Message::NoProposal))?;
     Ok(Json(judge(state, project, environment, stored, Some(&prepared.plan)).await?))
 }
 
@@ -161,13 +162,9 @@ async fn judge(
 /// The version rows of the environments of the promotion order.
 async fn earlier_rows(state: &AppState, policy: &ApprovalPolicy) -> Result<EarlierRows, ApiError> {
     let earlier = sign_off::earlier_rows(policy, state).await;
-    earlier.map_err(|error| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")))
+    earlier.map_err(|error| ApiError::verbatim(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")))
 }
 
 fn changed() -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, Refusal::Changed.describe())
-}
-
-fn roles(roles: &[strata_shared::access::Role]) -> String {
-    roles.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+    ApiError::new(StatusCode::CONFLICT, Refusal::Changed.message())
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::audit::AuditQuery;
 use strata_shared::limits::{self, Field};
+use strata_shared::words::{Deed, Message};
 
 const CSV_LIMIT: usize = 10_000;
 
@@ -35,7 +36,7 @@ pub async fn export(
     Extension(caller): Extension<Caller>,
     Query(params): Query<Params>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::ReadAudit, "read the audit log")?;
+    caller.require(Action::ReadAudit, Deed::ReadAuditLog)?;
     let query = AuditQuery {
         limit: params.limit,
         before: params.before,
@@ -44,7 +45,7 @@ pub async fn export(
         environment: params.environment,
     };
     for filter in [&query.actor, &query.action, &query.environment].into_iter().flatten() {
-        limits::check(Field::AuditFilter, filter).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+        limits::check(Field::AuditFilter, filter)?;
     }
     Ok(match params.format.as_deref() {
         Some("csv") => {
@@ -69,8 +70,7 @@ pub async fn export(
                 .into_response()
         }
         Some("json") | None => axum::Json(audit::list(&state.state_db, &query).await?).into_response(),
-        Some(other) => {
-            ApiError::new(StatusCode::BAD_REQUEST, format!("unknown format `{other}` (json or csv)")).into_response()
-        }
+        Some(other) => ApiError::new(StatusCode::BAD_REQUEST, Message::UnknownAuditFormat { format: other.to_owned() })
+            .into_response(),
     })
 }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use strata_shared::access::{Action, AuthStatus, Me, Role, SignIn};
 use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
+use strata_shared::words::{Deed, Message};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -40,11 +41,11 @@ enum Credential {
 
 impl Caller {
     /// 403 unless the caller's role may do `action`.
-    pub fn require(&self, action: Action, what: &str) -> Result<(), ApiError> {
+    pub fn require(&self, action: Action, deed: Deed) -> Result<(), ApiError> {
         if self.role.may(action) {
             Ok(())
         } else {
-            Err(ApiError::new(StatusCode::FORBIDDEN, format!("the {} role may not {what}", self.role)))
+            Err(ApiError::new(StatusCode::FORBIDDEN, Message::RoleMayNot { role: self.role, deed }))
         }
     }
 
@@ -99,14 +100,13 @@ pub async fn gate(
         None
     };
     let Some(caller) = caller else {
-        return ApiError::new(StatusCode::UNAUTHORIZED, "sign in first (or send an API token)").into_response();
+        return ApiError::new(StatusCode::UNAUTHORIZED, Message::SignInFirst).into_response();
     };
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && let Some(expected) = &caller.csrf_token {
         let sent = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !same_secret(sent, expected) {
-            return ApiError::new(StatusCode::FORBIDDEN, "this request lacks the session's CSRF token (X-CSRF-Token)")
-                .into_response();
+            return ApiError::new(StatusCode::FORBIDDEN, Message::MissingCsrfToken).into_response();
         }
     }
     request.extensions_mut().insert(caller);
@@ -150,15 +150,15 @@ pub async fn sign_in(
     let address = client.address.to_string();
     // Over-long text is refused before anything is stored or hashed.
     for (field, text) in [(Field::UserName, &form.name), (Field::Password, &form.password)] {
-        limits::check(field, text).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+        limits::check(field, text)?;
     }
     let refused = |action: AuditAction| Event::new(&form.name, action).address(&address);
     let attempt = match throttle::reserve(db, &form.name, &address).await? {
         Ok(attempt) => attempt,
         Err(seconds) => {
             audit::record_repeated(db, refused(AuditAction::SignInThrottled), REFUSALS_WINDOW_MINUTES).await?;
-            let message = format!("too many failed sign-ins: try again in {seconds} s");
-            return Ok(with_retry_after(ApiError::new(StatusCode::TOO_MANY_REQUESTS, message), seconds));
+            let throttled = ApiError::new(StatusCode::TOO_MANY_REQUESTS, Message::SignInThrottled { seconds });
+            return Ok(with_retry_after(throttled, seconds));
         }
     };
     let found = users::credentials(db, &form.name).await?;
@@ -166,13 +166,13 @@ pub async fn sign_in(
     let Ok(matches) = state.verifier.verify(form.password.clone(), stored).await else {
         attempt.release().await?;
         audit::record_repeated(db, refused(AuditAction::SignInBusy), REFUSALS_WINDOW_MINUTES).await?;
-        let busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins at once: try again in a moment");
+        let busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::TooManySignIns);
         return Ok(with_retry_after(busy, 1));
     };
     let Some((user, _)) = found.filter(|_| matches) else {
         attempt.failed().await?;
         audit::record_repeated(db, refused(AuditAction::SignInFailed), REFUSALS_WINDOW_MINUTES).await?;
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong name or password"));
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, Message::WrongNameOrPassword));
     };
     attempt.succeeded().await?;
     throttle::forget_old(db).await?;

@@ -12,13 +12,14 @@ use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::project::Project;
 use strata_shared::schema::drift::Drift;
+use strata_shared::words::{Deed, Message};
 
 pub async fn drift(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> Result<Json<Drift>, ApiError> {
-    caller.require(Action::Read, "read drift")?;
+    caller.require(Action::Read, Deed::ReadDrift)?;
     let environment = find(&state, &name)?;
     let project = load(&state).await?;
     Ok(Json(of(&project, environment).await?))
@@ -29,5 +30,7 @@ pub(super) async fn of(project: &Project, environment: &Environment) -> Result<D
     let mut conn = target_pool::acquire(environment).await?;
     let table = environment.config.version_table();
     let found = crate::drift::check(&mut conn, &environment.name, &project.graph, &table).await;
-    found.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("cannot tell drift: {e:#}")))
+    found.map_err(|e| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::CannotTellDrift { cause: format!("{e:#}") })
+    })
 }

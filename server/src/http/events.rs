@@ -17,6 +17,7 @@ use futures_util::Stream;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
+use strata_shared::words::Message;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -27,8 +28,8 @@ pub async fn stream(
     Extension(caller): Extension<Caller>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let Some(ticket) = state.streams.open(caller.credential_key()) else {
-        let message = format!("at most {} event streams per sign-in", super::streams::PER_CREDENTIAL);
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, message));
+        let most = super::streams::PER_CREDENTIAL;
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, Message::TooManyStreams { most }));
     };
     let runs = BroadcastStream::new(state.events.subscribe()).filter_map(|event| {
         // A subscriber that fell behind skips what it missed rather than ending the stream.

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use strata_shared::access::{FirstAdmin, Me, Role};
 use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
+use strata_shared::words::Message;
 
 /// Refused first-run attempts from one address within this many minutes are one audit entry.
 const REFUSALS_WINDOW_MINUTES: i32 = 15;
@@ -29,25 +30,19 @@ pub async fn create_first_admin(
     let db = &state.state_db;
     let client = state.proxies.client(peer, &headers);
     let address = client.address.to_string();
-    limits::check(Field::Password, &form.token).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    limits::check(Field::Password, &form.token)?;
     // Name and password are checked (and hashed) before the link is looked at: a mistake
     // there leaves the link usable.
     let hash = users::checked_hash(&form.name, &form.password)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("{e:#}")))?;
+        .map_err(|e| ApiError::verbatim(StatusCode::BAD_REQUEST, format!("{e:#}")))?;
     match state.first_run.redeem(&form.token, users::add_first_admin(db, &form.name, &hash)).await {
         Redeemed::NotValid => {
             let refused = Event::new(&form.name, AuditAction::FirstAdminRefused).address(&address);
             audit::record_repeated(db, refused, REFUSALS_WINDOW_MINUTES).await?;
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "this first-run link is not valid: it was used, it expired, or it is not this studio's \
-                 (start `strata serve` again for a new one while no account exists)",
-            ))
+            Err(ApiError::new(StatusCode::FORBIDDEN, Message::FirstRunLinkInvalid))
         }
         Redeemed::Done(Err(error)) => Err(error.into()),
-        Redeemed::Done(Ok(false)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "an account exists already: sign in, or ask an admin for one"))
-        }
+        Redeemed::Done(Ok(false)) => Err(ApiError::new(StatusCode::CONFLICT, Message::AccountExists)),
         Redeemed::Done(Ok(true)) => {
             let event = Event::new(&form.name, AuditAction::FirstAdmin)
                 .subject(&form.name)

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use strata_shared::api::PlanRequest;
 use strata_shared::limits::{self, Field};
 use strata_shared::project::Project;
+use strata_shared::words::Message;
 
 /// The project as the files are now (loaded again only when the folder changed).
 pub(super) async fn load(state: &AppState) -> Result<Arc<Project>, ApiError> {
@@ -25,11 +26,11 @@ pub(super) async fn json_body(state: &AppState, body: Body) -> Result<impl IntoR
 }
 
 pub(super) fn find<'s>(state: &'s AppState, name: &str) -> Result<&'s Environment, ApiError> {
-    state.environment(name).ok_or_else(|| ApiError::not_found(format!("no environment `{name}`")))
+    state.environment(name).ok_or_else(|| ApiError::not_found(Message::NoEnvironment { name: name.to_owned() }))
 }
 
 pub(super) fn unavailable(error: impl std::fmt::Display) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("the database cannot be reached: {error}"))
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::DatabaseUnreachable { cause: error.to_string() })
 }
 
 pub(super) fn execution<'e>(environment: &'e Environment, request: &PlanRequest) -> execute::Environment<'e> {
@@ -47,20 +48,17 @@ pub(super) async fn prepare(
     environment: &Environment,
     request: &PlanRequest,
 ) -> Result<execute::Prepared, ApiError> {
-    limits::check(Field::Target, &request.target).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    limits::check(Field::Target, &request.target)?;
     refuse_broken(project)?;
     let mut conn = target_pool::acquire(environment).await?;
     let target = execution(environment, request);
     let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
-    prepared.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+    prepared.map_err(|e| ApiError::verbatim(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
 }
 
 pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {
     if project.has_errors() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the migrations folder has errors (see the project's diagnostics); fix them first",
-        ));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::FolderHasErrors));
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod error;
 mod events;
 mod first_run;
 mod frontend_files;
+mod lang;
 mod listener;
 mod lookup;
 mod previews;
@@ -170,5 +171,6 @@ pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     api.merge(files.layer(axum::middleware::from_fn(frontend_files::cache_control)))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_index(&index), security_headers::add))
+        .layer(axum::middleware::from_fn(lang::choose))
         .layer(axum::middleware::from_fn(request_id::assign))
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use strata_shared::access::Action;
 use strata_shared::api::PlanRequest;
 use strata_shared::rehearsal::Rehearsal;
+use strata_shared::words::{Deed, Message};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -30,26 +31,16 @@ pub async fn rehearse(
     Extension(caller): Extension<Caller>,
     Json(request): Json<PlanRequest>,
 ) -> Result<Json<Rehearsal>, ApiError> {
-    caller.require(Action::Operate, "rehearse plans")?;
+    caller.require(Action::Operate, Deed::RehearsePlans)?;
     let Some(fingerprint) = request.fingerprint.clone() else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "a rehearsal needs the fingerprint of the plan that was shown",
-        ));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, Message::RehearsalNeedsFingerprint));
     };
     let Some(cluster) = state.rehearsal_cluster.clone() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "rehearsals need the sandbox cluster, which this studio does not run: give an environment \
-             `require_rehearsal = true` (or drop `[state]`) in strata.toml, or use `strata rehearse`",
-        ));
+        return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::RehearsalNeedsSandbox));
     };
     let project = load(&state).await?;
     if project.has_errors() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the migrations folder has errors; fix them first",
-        ));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::FolderHasErrors));
     }
     let environment = find(&state, &request.environment)?;
     let who = caller.name.clone();
@@ -76,9 +67,10 @@ pub async fn rehearse(
             state.announce(SignOffChange::Proposals(environment.name.clone()));
             Ok(Json(rehearsal))
         }
-        Err(error @ RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, error.to_string())),
+        Err(RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunChanged)),
         Err(error) => {
-            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("the rehearsal could not run: {error}")))
+            let cause = error.to_string();
+            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::RehearsalFailedToRun { cause }))
         }
     }
 }

@@ -16,6 +16,7 @@ use strata_shared::access::Action;
 use strata_shared::audit::AuditAction;
 use strata_shared::limits::{self, Field};
 use strata_shared::review::{NewComment, ReviewSummary, RevisionReview, Verdict};
+use strata_shared::words::{Deed, Message};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -47,11 +48,11 @@ pub async fn comment(
     Path(id): Path<String>,
     Json(comment): Json<NewComment>,
 ) -> Result<Json<RevisionReview>, ApiError> {
-    let checksum = reviewable(&state, &caller, &id, "comment on revisions").await?;
-    limits::check(Field::Comment, &comment.body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    let checksum = reviewable(&state, &caller, &id, Deed::CommentOnRevisions).await?;
+    limits::check(Field::Comment, &comment.body)?;
     let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
         .await
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+        .map_err(|e| ApiError::verbatim(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
     let event = Event::new(&caller.name, AuditAction::Comment).subject(&id).detail(format!("thread {thread}{at}"));
     changed(&state, event, &id, &checksum).await
@@ -63,7 +64,7 @@ pub async fn verdict(
     Path(id): Path<String>,
     Json(body): Json<SetVerdict>,
 ) -> Result<Json<RevisionReview>, ApiError> {
-    let checksum = reviewable(&state, &caller, &id, "review revisions").await?;
+    let checksum = reviewable(&state, &caller, &id, Deed::ReviewRevisions).await?;
     reviews::set_verdict(&state.state_db, &id, &checksum, &caller.name, body.verdict).await?;
     let event = Event::new(&caller.name, AuditAction::Review).subject(&id).detail(reviews::verdict_name(body.verdict));
     changed(&state, event, &id, &checksum).await
@@ -75,10 +76,11 @@ pub async fn resolve(
     Path(thread): Path<i64>,
     Json(body): Json<Resolve>,
 ) -> Result<Json<RevisionReview>, ApiError> {
-    caller.require(Action::Review, "resolve threads")?;
+    caller.require(Action::Review, Deed::ResolveThreads)?;
     let by = body.resolved.then_some(caller.name.as_str());
-    let revision =
-        reviews::resolve(&state.state_db, thread, by).await.map_err(|e| ApiError::not_found(e.to_string()))?;
+    let revision = reviews::resolve(&state.state_db, thread, by)
+        .await
+        .map_err(|e| ApiError::verbatim(StatusCode::NOT_FOUND, e.to_string()))?;
     let action = if body.resolved { AuditAction::Resolve } else { AuditAction::Reopen };
     let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
     let checksum = existing_revision(&state, &revision).await?;
@@ -87,8 +89,8 @@ pub async fn resolve(
 
 /// The preamble of a change to a review: the caller may review, and the revision exists (its
 /// review checksum).
-async fn reviewable(state: &AppState, caller: &Caller, id: &str, what: &str) -> Result<String, ApiError> {
-    caller.require(Action::Review, what)?;
+async fn reviewable(state: &AppState, caller: &Caller, id: &str, deed: Deed) -> Result<String, ApiError> {
+    caller.require(Action::Review, deed)?;
     existing_revision(state, id).await
 }
 
@@ -110,6 +112,6 @@ async fn existing_revision(state: &AppState, id: &str) -> Result<String, ApiErro
     let project = load(state).await?;
     match project.graph.get(id) {
         Some(revision) => Ok(revision.review_checksum()),
-        None => Err(ApiError::not_found(format!("no revision `{id}`"))),
+        None => Err(ApiError::not_found(Message::NoRevision { id: id.to_owned() })),
     }
 }

@@ -37,7 +37,7 @@ pub struct Blame {
 
 /// A spec that names nothing is the client's mistake.
 fn bad_spec(error: GraphError) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, error.message)
+    ApiError::verbatim(StatusCode::BAD_REQUEST, error.message)
 }
 
 pub async fn schema(State(state): AppStateRef, Query(at): Query<At>) -> Result<Json<SchemaAt>, ApiError> {
@@ -54,8 +54,8 @@ pub async fn diff(State(state): AppStateRef, Query(compare): Query<Compare>) -> 
 pub async fn blame(State(state): AppStateRef, Query(blame): Query<Blame>) -> Result<Json<Vec<BlameEntry>>, ApiError> {
     let project = load(&state).await?;
     let at = blame.at.unwrap_or_else(|| "heads".into());
-    let entries =
-        query::blame_object(&project.graph, &blame.object, &at).map_err(|e| ApiError::not_found(e.message))?;
+    let entries = query::blame_object(&project.graph, &blame.object, &at)
+        .map_err(|e| ApiError::verbatim(StatusCode::NOT_FOUND, e.message))?;
     Ok(Json(entries))
 }
 

@@ -13,6 +13,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 use std::time::Duration;
+use strata_shared::words::Message;
 
 /// Reads of the version table and the journal are quick; a slow one is a stuck one.
 const READ_TIMEOUT: &str = "30s";
@@ -33,11 +34,10 @@ pub async fn acquire(environment: &Environment) -> Result<PoolConnection<Postgre
     environment.pool.acquire().await.map_err(|error| match error {
         sqlx::Error::PoolTimedOut => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "environment `{}` is busy: its {} connections for the studio are all in use; try again in a moment",
-                environment.name,
-                environment.pool.options().get_max_connections()
-            ),
+            Message::EnvironmentBusy {
+                environment: environment.name.clone(),
+                connections: environment.pool.options().get_max_connections(),
+            },
         ),
         error => super::lookup::unavailable(error),
     })

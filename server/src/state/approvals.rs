@@ -2,7 +2,7 @@
 //! `strata_shared::approval`; this module only keeps the records.
 
 use crate::state::StateDb;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use strata_shared::access::Role;
 use strata_shared::api::PlanRequest;
 use strata_shared::approval::ProposalRecord;
@@ -41,17 +41,15 @@ pub async fn propose(db: &StateDb, proposal: NewProposal<'_>) -> Result<String> 
     Ok(id)
 }
 
-pub async fn approve(db: &StateDb, id: &str, approver: &str) -> Result<()> {
+/// False when `approver` approved it already.
+pub async fn approve(db: &StateDb, id: &str, approver: &str) -> Result<bool> {
     let added =
         sqlx::query("INSERT INTO strata.approvals (proposal_id, approver) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(approver)
             .execute(&db.pool)
             .await?;
-    if added.rows_affected() == 0 {
-        bail!("you approved this proposal already");
-    }
-    Ok(())
+    Ok(added.rows_affected() > 0)
 }
 
 /// Claims a proposal for a run, once: false if another run claimed it first. Every other unrun

@@ -1,0 +1,542 @@
+//! Strata's own words for people, in English and Spanish side by side: refusals, blockers and
+//! the API's error messages. One catalog, so a message cannot exist in one language only
+//! (every entry is a pair; a test checks both halves are there). The use cases return typed
+//! reasons; the front doors word them here: the API in the request's language, the command
+//! line in English. PostgreSQL's own text is passed through as PostgreSQL wrote it.
+
+use crate::access::Role;
+use crate::approval::Blocker;
+use crate::limits::Field;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// `en`, `es`, `es-MX`…; none for a language Strata does not speak.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.get(..2)?.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    /// The language an `Accept-Language` header prefers most among those Strata speaks
+    /// (by quality, then order); English when it names none of them.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(|code| Lang::from_code(code.trim())) else { continue };
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                best = Some((quality, lang));
+            }
+        }
+        best.map_or(Lang::En, |(_, lang)| lang)
+    }
+}
+
+/// What someone tried that their role does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deed {
+    ReadAuditLog,
+    ReadDrift,
+    RehearsePlans,
+    ProposePlans,
+    ApprovePlans,
+    ResolveThreads,
+    CommentOnRevisions,
+    ReviewRevisions,
+    RunOrStamp,
+}
+
+/// A message of the server's, with what it names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Message {
+    /// A run's fingerprint is not the plan made now.
+    PlanChangedSinceShown,
+    NotProposed {
+        environment: String,
+        need: u32,
+    },
+    NotApproved(Vec<Blocker>),
+    ProposalTaken,
+    RunLocked {
+        holder: String,
+    },
+    RunChanged,
+    /// The backup before a run failed; `cause` is the backup's own account.
+    BackupFailed {
+        cause: String,
+    },
+    RehearsalFailedToRun {
+        cause: String,
+    },
+    ServerFailed,
+    NoSuchEndpoint,
+    NoRevision {
+        id: String,
+    },
+    NoEnvironment {
+        name: String,
+    },
+    NoProposal,
+    ProposalAlreadyRan {
+        run_id: String,
+    },
+    AuthorMayNotApprove,
+    AlreadyApproved,
+    ApprovalsFrom {
+        environment: String,
+        roles: Vec<Role>,
+    },
+    RunNeedsFingerprint,
+    RehearsalNeedsFingerprint,
+    RehearsalNeedsSandbox,
+    FolderHasErrors,
+    RoleMayNot {
+        role: Role,
+        deed: Deed,
+    },
+    SignInFirst,
+    MissingCsrfToken,
+    WrongNameOrPassword,
+    SignInThrottled {
+        seconds: u64,
+    },
+    TooManySignIns,
+    TooManyStreams {
+        most: usize,
+    },
+    TooLong {
+        field: Field,
+        limit: usize,
+    },
+    FirstRunLinkInvalid,
+    AccountExists,
+    DatabaseUnreachable {
+        cause: String,
+    },
+    EnvironmentBusy {
+        environment: String,
+        connections: u32,
+    },
+    UnknownAuditFormat {
+        format: String,
+    },
+    CannotTellDrift {
+        cause: String,
+    },
+}
+
+impl Message {
+    /// The message in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        let (en, es) = self.both();
+        if lang == Lang::Es { es } else { en }
+    }
+
+    /// English and Spanish: every entry gives both.
+    fn both(&self) -> (String, String) {
+        match self {
+            Message::PlanChangedSinceShown => (
+                "the plan changed since it was shown (a revision file was edited or the database moved): preview it again".into(),
+                "el plan cambió desde que se mostró (se editó un archivo de revisión o la base de datos avanzó): vuelve a previsualizarlo".into(),
+            ),
+            Message::NotProposed { environment, need } => (
+                format!("`{environment}` is protected: propose this plan and get {need} approval(s) before it runs"),
+                format!("`{environment}` está protegido: propón este plan y consigue {need} aprobación(es) antes de ejecutarlo"),
+            ),
+            Message::NotApproved(blockers) => {
+                let (en, es): (Vec<String>, Vec<String>) = blockers.iter().map(blocker).unzip();
+                (format!("not approved to run: {}", en.join("; ")), format!("no está aprobado para ejecutarse: {}", es.join("; ")))
+            }
+            Message::ProposalTaken => {
+                ("another run took this proposal first".into(), "otra ejecución tomó antes esta propuesta".into())
+            }
+            Message::RunLocked { holder } => (
+                format!("another run holds this database: {holder}"),
+                format!("otra ejecución tiene esta base de datos: {holder}"),
+            ),
+            Message::RunChanged => (
+                "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one".into(),
+                "los archivos de revisión o la base de datos cambiaron desde que se mostró este plan; muéstralo de nuevo y confirma el nuevo".into(),
+            ),
+            Message::BackupFailed { cause } => (
+                format!("the backup failed, so nothing was run: {cause}"),
+                format!("la copia de seguridad falló, así que no se ejecutó nada: {cause}"),
+            ),
+            Message::RehearsalFailedToRun { cause } => (
+                format!("the rehearsal could not run: {cause}"),
+                format!("el ensayo no pudo ejecutarse: {cause}"),
+            ),
+            Message::ServerFailed => (
+                "the server failed; its log has the cause under this request id".into(),
+                "el servidor falló; su registro tiene la causa bajo este id de petición".into(),
+            ),
+            Message::NoSuchEndpoint => ("no such API endpoint".into(), "no existe ese punto de la API".into()),
+            Message::NoRevision { id } => {
+                (format!("no revision `{id}` in the history"), format!("no hay ninguna revisión `{id}` en el historial"))
+            }
+            Message::NoEnvironment { name } => {
+                (format!("no environment `{name}`"), format!("no hay ningún entorno `{name}`"))
+            }
+            Message::NoProposal => ("no such proposal".into(), "no existe esa propuesta".into()),
+            Message::ProposalAlreadyRan { run_id } => (
+                format!("this proposal already ran (run {run_id})"),
+                format!("esta propuesta ya se ejecutó (ejecución {run_id})"),
+            ),
+            Message::AuthorMayNotApprove => (
+                "the author of a plan may not approve it".into(),
+                "quien escribe un plan no puede aprobarlo".into(),
+            ),
+            Message::AlreadyApproved => {
+                ("you approved this proposal already".into(), "ya aprobaste esta propuesta".into())
+            }
+            Message::ApprovalsFrom { environment, roles } => {
+                let roles = role_list(roles);
+                (
+                    format!("`{environment}` takes approvals from: {roles}"),
+                    format!("`{environment}` acepta aprobaciones de: {roles}"),
+                )
+            }
+            Message::RunNeedsFingerprint => (
+                "a run needs the fingerprint of the plan that was shown".into(),
+                "una ejecución necesita la huella del plan que se mostró".into(),
+            ),
+            Message::RehearsalNeedsFingerprint => (
+                "a rehearsal needs the fingerprint of the plan that was shown".into(),
+                "un ensayo necesita la huella del plan que se mostró".into(),
+            ),
+            Message::RehearsalNeedsSandbox => (
+                "rehearsals need the sandbox cluster, which this studio does not run: give an environment \
+                 `require_rehearsal = true` (or drop `[state]`) in strata.toml, or use `strata rehearse`"
+                    .into(),
+                "los ensayos necesitan el clúster sandbox, que este estudio no ejecuta: da a un entorno \
+                 `require_rehearsal = true` (o quita `[state]`) en strata.toml, o usa `strata rehearse`"
+                    .into(),
+            ),
+            Message::FolderHasErrors => (
+                "the migrations folder has errors (see the project's diagnostics); fix them first".into(),
+                "la carpeta de migraciones tiene errores (mira los diagnósticos del proyecto); corrígelos primero".into(),
+            ),
+            Message::RoleMayNot { role, deed } => {
+                let (en, es) = deed_words(*deed);
+                (format!("the {role} role may not {en}"), format!("el rol {role} no puede {es}"))
+            }
+            Message::SignInFirst => (
+                "sign in first (or send an API token)".into(),
+                "inicia sesión primero (o envía un token de API)".into(),
+            ),
+            Message::MissingCsrfToken => (
+                "this request lacks the session's CSRF token (X-CSRF-Token)".into(),
+                "a esta petición le falta el token CSRF de la sesión (X-CSRF-Token)".into(),
+            ),
+            Message::WrongNameOrPassword => {
+                ("wrong name or password".into(), "nombre o contraseña incorrectos".into())
+            }
+            Message::SignInThrottled { seconds } => (
+                format!("too many failed sign-ins: try again in {seconds} s"),
+                format!("demasiados inicios de sesión fallidos: inténtalo de nuevo en {seconds} s"),
+            ),
+            Message::TooManySignIns => (
+                "too many sign-ins at once: try again in a moment".into(),
+                "demasiados inicios de sesión a la vez: inténtalo de nuevo en un momento".into(),
+            ),
+            Message::TooManyStreams { most } => (
+                format!("at most {most} event streams per sign-in"),
+                format!("como mucho {most} flujos de eventos por inicio de sesión"),
+            ),
+            Message::TooLong { field, limit } => {
+                let (en, es) = field_words(*field);
+                (
+                    format!("{en} is too long: at most {limit} characters"),
+                    format!("{es} es demasiado largo: como mucho {limit} caracteres"),
+                )
+            }
+            Message::FirstRunLinkInvalid => (
+                "this first-run link is not valid: it was used, it expired, or it is not this studio's \
+                 (start `strata serve` again for a new one while no account exists)"
+                    .into(),
+                "este enlace de primer arranque no es válido: ya se usó, caducó o no es de este estudio \
+                 (vuelve a iniciar `strata serve` para obtener otro mientras no exista ninguna cuenta)"
+                    .into(),
+            ),
+            Message::AccountExists => (
+                "an account exists already: sign in, or ask an admin for one".into(),
+                "ya existe una cuenta: inicia sesión o pide una a quien administre".into(),
+            ),
+            Message::DatabaseUnreachable { cause } => (
+                format!("the database cannot be reached: {cause}"),
+                format!("no se puede conectar con la base de datos: {cause}"),
+            ),
+            Message::EnvironmentBusy { environment, connections } => (
+                format!(
+                    "environment `{environment}` is busy: its {connections} connections for the studio are all in use; try again in a moment"
+                ),
+                format!(
+                    "el entorno `{environment}` está ocupado: sus {connections} conexiones para el estudio están todas en uso; inténtalo de nuevo en un momento"
+                ),
+            ),
+            Message::UnknownAuditFormat { format } => (
+                format!("unknown format `{format}` (json or csv)"),
+                format!("formato desconocido `{format}` (json o csv)"),
+            ),
+            Message::CannotTellDrift { cause } => {
+                (format!("cannot tell drift: {cause}"), format!("no se puede determinar la deriva: {cause}"))
+            }
+        }
+    }
+}
+
+impl Blocker {
+    /// In words, in `lang` (the CLI and the log: English).
+    pub fn words(&self, lang: Lang) -> String {
+        let (en, es) = blocker(self);
+        if lang == Lang::Es { es } else { en }
+    }
+}
+
+fn blocker(blocker: &Blocker) -> (String, String) {
+    match blocker {
+        Blocker::PlanChanged => (
+            "the plan changed since it was proposed (a revision file was edited or the database moved): propose it again".into(),
+            "el plan cambió desde que se propuso (se editó un archivo de revisión o la base de datos avanzó): propónlo de nuevo".into(),
+        ),
+        Blocker::NeedsApprovals { have, need, roles } => {
+            let roles = role_list(roles);
+            (format!("{have} of {need} approvals (from: {roles})"), format!("{have} de {need} aprobaciones (de: {roles})"))
+        }
+        Blocker::NotYetOn { environment, revisions } => {
+            let revisions = revisions.join(", ");
+            (
+                format!("promotion order: not yet on `{environment}`: {revisions}"),
+                format!("orden de promoción: aún no está en `{environment}`: {revisions}"),
+            )
+        }
+        Blocker::AlreadyRan { run_id } => (
+            format!("this proposal already ran (run {run_id}); propose it again"),
+            format!("esta propuesta ya se ejecutó (ejecución {run_id}); propónla de nuevo"),
+        ),
+        Blocker::NeedsRehearsal => (
+            "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".into(),
+            "no hay ningún ensayo con éxito de exactamente este plan: ensáyalo primero (`strata rehearse` o Ensayar en el estudio)".into(),
+        ),
+        Blocker::Drifted { summary } => (
+            format!(
+                "the database has drifted from the schema model ({summary}): see `strata drift` or Drift in the studio, \
+                 and bring the two together first"
+            ),
+            format!(
+                "la base de datos se ha desviado del modelo del esquema ({summary}): mira `strata drift` o Deriva en el estudio, \
+                 y haz que coincidan primero"
+            ),
+        ),
+    }
+}
+
+fn role_list(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+}
+
+fn deed_words(deed: Deed) -> (&'static str, &'static str) {
+    match deed {
+        Deed::ReadAuditLog => ("read the audit log", "leer el registro de auditoría"),
+        Deed::ReadDrift => ("read drift", "leer la deriva"),
+        Deed::RehearsePlans => ("rehearse plans", "ensayar planes"),
+        Deed::ProposePlans => ("propose plans", "proponer planes"),
+        Deed::ApprovePlans => ("approve plans", "aprobar planes"),
+        Deed::ResolveThreads => ("resolve threads", "resolver hilos"),
+        Deed::CommentOnRevisions => ("comment on revisions", "comentar revisiones"),
+        Deed::ReviewRevisions => ("review revisions", "revisar revisiones"),
+        Deed::RunOrStamp => ("run or stamp", "ejecutar ni marcar"),
+    }
+}
+
+fn field_words(field: Field) -> (&'static str, &'static str) {
+    match field {
+        Field::UserName => ("the user name", "el nombre de usuario"),
+        Field::Password => ("the password", "la contraseña"),
+        Field::Comment => ("the comment", "el comentario"),
+        Field::TokenLabel => ("the token label", "la etiqueta del token"),
+        Field::Target => ("the target", "el destino"),
+        Field::EnvironmentName => ("the environment name", "el nombre del entorno"),
+        Field::AuditFilter => ("the filter", "el filtro"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each entry. The match without a wildcard makes a new message fail to compile
+    /// here until it is added to the list.
+    fn every_message() -> Vec<Message> {
+        let text = || "x".to_owned();
+        let all = vec![
+            Message::PlanChangedSinceShown,
+            Message::NotProposed { environment: text(), need: 2 },
+            Message::NotApproved(every_blocker()),
+            Message::ProposalTaken,
+            Message::RunLocked { holder: text() },
+            Message::RunChanged,
+            Message::BackupFailed { cause: text() },
+            Message::RehearsalFailedToRun { cause: text() },
+            Message::ServerFailed,
+            Message::NoSuchEndpoint,
+            Message::NoRevision { id: text() },
+            Message::NoEnvironment { name: text() },
+            Message::NoProposal,
+            Message::ProposalAlreadyRan { run_id: text() },
+            Message::AuthorMayNotApprove,
+            Message::AlreadyApproved,
+            Message::ApprovalsFrom { environment: text(), roles: vec![Role::Approver] },
+            Message::RunNeedsFingerprint,
+            Message::RehearsalNeedsFingerprint,
+            Message::RehearsalNeedsSandbox,
+            Message::FolderHasErrors,
+            Message::RoleMayNot { role: Role::Viewer, deed: Deed::RunOrStamp },
+            Message::SignInFirst,
+            Message::MissingCsrfToken,
+            Message::WrongNameOrPassword,
+            Message::SignInThrottled { seconds: 3 },
+            Message::TooManySignIns,
+            Message::TooManyStreams { most: 4 },
+            Message::TooLong { field: Field::Comment, limit: 10 },
+            Message::FirstRunLinkInvalid,
+            Message::AccountExists,
+            Message::DatabaseUnreachable { cause: text() },
+            Message::EnvironmentBusy { environment: text(), connections: 2 },
+            Message::UnknownAuditFormat { format: text() },
+            Message::CannotTellDrift { cause: text() },
+        ];
+        for message in &all {
+            match message {
+                Message::PlanChangedSinceShown
+                | Message::NotProposed { .. }
+                | Message::NotApproved(_)
+                | Message::ProposalTaken
+                | Message::RunLocked { .. }
+                | Message::RunChanged
+                | Message::BackupFailed { .. }
+                | Message::RehearsalFailedToRun { .. }
+                | Message::ServerFailed
+                | Message::NoSuchEndpoint
+                | Message::NoRevision { .. }
+                | Message::NoEnvironment { .. }
+                | Message::NoProposal
+                | Message::ProposalAlreadyRan { .. }
+                | Message::AuthorMayNotApprove
+                | Message::AlreadyApproved
+                | Message::ApprovalsFrom { .. }
+                | Message::RunNeedsFingerprint
+                | Message::RehearsalNeedsFingerprint
+                | Message::RehearsalNeedsSandbox
+                | Message::FolderHasErrors
+                | Message::RoleMayNot { .. }
+                | Message::SignInFirst
+                | Message::MissingCsrfToken
+                | Message::WrongNameOrPassword
+                | Message::SignInThrottled { .. }
+                | Message::TooManySignIns
+                | Message::TooManyStreams { .. }
+                | Message::TooLong { .. }
+                | Message::FirstRunLinkInvalid
+                | Message::AccountExists
+                | Message::DatabaseUnreachable { .. }
+                | Message::EnvironmentBusy { .. }
+                | Message::UnknownAuditFormat { .. }
+                | Message::CannotTellDrift { .. } => {}
+            }
+        }
+        all
+    }
+
+    fn every_blocker() -> Vec<Blocker> {
+        let all = vec![
+            Blocker::PlanChanged,
+            Blocker::NeedsApprovals { have: 1, need: 2, roles: vec![Role::Admin] },
+            Blocker::NotYetOn { environment: "x".into(), revisions: vec!["a".into()] },
+            Blocker::AlreadyRan { run_id: "r".into() },
+            Blocker::NeedsRehearsal,
+            Blocker::Drifted { summary: "x".into() },
+        ];
+        for blocker in &all {
+            match blocker {
+                Blocker::PlanChanged
+                | Blocker::NeedsApprovals { .. }
+                | Blocker::NotYetOn { .. }
+                | Blocker::AlreadyRan { .. }
+                | Blocker::NeedsRehearsal
+                | Blocker::Drifted { .. } => {}
+            }
+        }
+        all
+    }
+
+    fn assert_both(en: &str, es: &str) {
+        assert!(!en.trim().is_empty() && !es.trim().is_empty(), "an empty half: {en:?} / {es:?}");
+        assert_ne!(en, es, "the Spanish is the English");
+    }
+
+    #[test]
+    fn every_message_has_english_and_spanish() {
+        for message in every_message() {
+            assert_both(&message.words(Lang::En), &message.words(Lang::Es));
+        }
+        for blocker in every_blocker() {
+            assert_both(&blocker.words(Lang::En), &blocker.words(Lang::Es));
+        }
+        let deeds = [
+            Deed::ReadAuditLog,
+            Deed::ReadDrift,
+            Deed::RehearsePlans,
+            Deed::ProposePlans,
+            Deed::ApprovePlans,
+            Deed::ResolveThreads,
+            Deed::CommentOnRevisions,
+            Deed::ReviewRevisions,
+            Deed::RunOrStamp,
+        ];
+        for (en, es) in deeds.map(deed_words) {
+            assert_both(en, es);
+        }
+        let fields = [
+            Field::UserName,
+            Field::Password,
+            Field::Comment,
+            Field::TokenLabel,
+            Field::Target,
+            Field::EnvironmentName,
+            Field::AuditFilter,
+        ];
+        for (en, es) in fields.map(field_words) {
+            assert_both(en, es);
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_language_strata_speaks() {
+        assert_eq!(Lang::from_accept_language("es"), Lang::Es);
+        assert_eq!(Lang::from_accept_language("es-MX,es;q=0.9,en;q=0.8"), Lang::Es);
+        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5, es;q=0.7"), Lang::Es);
+        assert_eq!(Lang::from_accept_language("de, en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
+        assert_eq!(Lang::from_accept_language("es;q=0"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+}
