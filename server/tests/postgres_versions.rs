@@ -159,3 +159,93 @@ fn the_sandbox_lists_its_version() {
     assert_eq!(environments[0]["name"], "sandbox");
     assert!(version["major"].as_u64().is_some_and(|m| m >= 12) && version["minor"].is_u64(), "{environments}");
 }
+
+/// In headless Chromium: the environment list shows the server's PostgreSQL, and the plan
+/// preview shows the target's version and lists the statements it lacks, in English and Spanish.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_studio_shows_each_servers_postgres_and_what_the_target_lacks() {
+    use fantoccini::{Client, Locator};
+    use support::chrome::{ChromeDriver, sign_in};
+    assert!(
+        support::workspace_root().join("dist/index.html").is_file(),
+        "build the frontend first: trunk build --release"
+    );
+    let wait = std::time::Duration::from_secs(60);
+    let element = |browser: &Client, css: &str| {
+        let (browser, css) = (browser.clone(), css.to_owned());
+        async move {
+            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir_all(migrations.join("versions")).unwrap();
+    std::fs::write(migrations.join("versions/r1.sql"), TOO_NEW).unwrap();
+    let (targets, studio, version) = tokio::task::block_in_place(|| {
+        let targets = Targets::start(dir.path(), &["prod"]);
+        // The version as the server reports it, e.g. `15.14`.
+        let num: i32 = block_on(async {
+            let mut conn =
+                PgConnection::connect_with(&targets.sandbox.connect_options().database("prod")).await.unwrap();
+            sqlx::query_scalar("SELECT current_setting('server_version_num')::int").fetch_one(&mut conn).await.unwrap()
+        });
+        let config = targets.config(dir.path(), &[("prod", "")]);
+        let state = dir.path().join("state");
+        std::fs::create_dir_all(&state).unwrap();
+        let studio = Studio::start_with(&migrations, &state, &config, &targets.env());
+        (targets, studio, format!("{}.{}", num / 10000, num % 100))
+    });
+    let installed: u32 = version.split('.').next().unwrap().parse().unwrap();
+    assert!(installed < 18, "this test needs a PostgreSQL older than 18, found {version}");
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&dir.path().join("chromium")).await;
+    sign_in(&browser, &studio.url, "admin").await;
+
+    // The environment list: the server's own version, read from it.
+    let badge = element(&browser, "[data-environment=prod] [data-test=postgres-version]").await;
+    assert_eq!(badge.text().await.unwrap(), format!("PostgreSQL {version}"));
+    assert_eq!(badge.attr("title").await.unwrap().as_deref(), Some("the PostgreSQL version the server runs"));
+
+    // The plan preview: the target's version, and each statement it lacks as a risk at its line.
+    let preview = |language: &'static str| {
+        let (browser, url) = (browser.clone(), studio.url.clone());
+        async move {
+            browser.goto(&url).await.unwrap();
+            element(&browser, "[data-test=language]").await.select_by_value(language).await.unwrap();
+            browser.goto(&format!("{url}/run?env=prod&op=upgrade&target=heads")).await.unwrap();
+            element(&browser, "[data-test=preview]").await.click().await.unwrap();
+            let postgres = element(&browser, "[data-test=plan-postgres]").await.text().await.unwrap();
+            element(&browser, "[data-test=risks]").await;
+            let mut lacks = Vec::new();
+            for item in
+                browser.find_all(Locator::Css("[data-test=risks] li[data-rule=needs-newer-postgres]")).await.unwrap()
+            {
+                lacks.push(item.text().await.unwrap());
+            }
+            (postgres, lacks)
+        }
+    };
+    let (postgres, lacks) = preview("en").await;
+    assert_eq!(postgres, format!("The target runs PostgreSQL {version}."));
+    let uuidv7 =
+        format!("error needs-newer-postgres uuidv7() needs PostgreSQL 18; the target runs {version} versions/r1.sql:6");
+    assert!(lacks.contains(&uuidv7), "{lacks:?}");
+    let subquery = "a subquery in FROM without an alias needs PostgreSQL 16";
+    assert_eq!(
+        lacks.iter().any(|l| l.contains(subquery) && l.ends_with("versions/r1.sql:5")),
+        installed < 16,
+        "{lacks:?}"
+    );
+    assert_eq!(lacks.len(), if installed < 16 { 2 } else { 1 }, "{lacks:?}");
+
+    let (postgres, lacks_es) = preview("es").await;
+    assert_eq!(postgres, format!("El destino ejecuta PostgreSQL {version}."));
+    assert_eq!(lacks_es.len(), lacks.len(), "the same statements in Spanish: {lacks_es:?}");
+    assert!(lacks_es.iter().any(|l| l.contains("uuidv7()") && l.ends_with("versions/r1.sql:6")), "{lacks_es:?}");
+    browser.goto(&studio.url).await.unwrap();
+    let badge = element(&browser, "[data-environment=prod] [data-test=postgres-version]").await;
+    assert_eq!(badge.attr("title").await.unwrap().as_deref(), Some("la versión de PostgreSQL del servidor"));
+    element(&browser, "[data-test=language]").await.select_by_value("en").await.unwrap();
+    browser.close().await.unwrap();
+    drop(targets);
+}

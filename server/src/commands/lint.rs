@@ -5,12 +5,14 @@ use anyhow::Result;
 use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
-use strata_shared::graph::{Ident, Point};
+use std::sync::Arc;
+use strata_shared::graph::{Ident, Point, RevisionGraph};
 use strata_shared::history;
 use strata_shared::lint::{self, Finding, Severity};
 use strata_shared::plan::Direction;
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::schema::Replayer;
+use strata_shared::sql::ParsedRevision;
 
 /// What to lint and how: `target` is the PostgreSQL the revisions must run on, if known.
 pub struct LintArgs<'a> {
@@ -28,20 +30,22 @@ pub fn run(loaded: &Loaded<'_>, out: Output, args: LintArgs<'_>) -> Result<ExitC
         Some(spec) => graph.get_revisions(Ident::Spec(spec))?.into_iter().filter_map(Point::revision).collect(),
     };
     chosen.reverse(); // oldest first, as they would run
-    // The schema model replays the history in order; the per-revision rules need no model:
-    // each goes on its own core.
+    // Every revision's SQL is parsed once, on every core; the linter and the schema model
+    // share that parse. Then the model replays the history in order while the per-revision
+    // rules, which need no model, run beside it.
+    let parsed = parse_all(graph);
     let (models, own) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| Replayer::new(graph).model_all());
+        let models = scope.spawn(|| Replayer::with_parsed(graph, parsed.clone()).model_all());
         let own: Vec<(Vec<Finding>, Vec<Finding>)> = chosen
             .iter()
             .map(|&index| {
-                let revision = &graph.node(index).revision;
+                let (revision, parsed) = (&graph.node(index).revision, &parsed[index]);
                 let versions = target.map_or_else(Vec::new, |target| {
-                    let mut found = lint::version_findings(revision, Direction::Up, target);
-                    found.extend(lint::version_findings(revision, Direction::Down, target));
+                    let mut found = lint::version_findings_parsed(revision, Direction::Up, &parsed.upgrade, target);
+                    found.extend(lint::version_findings_parsed(revision, Direction::Down, &parsed.downgrade, target));
                     found
                 });
-                (lint::lint_revision(revision), versions)
+                (lint::lint_parsed(revision, parsed), versions)
             })
             .collect();
         (models.join().expect("the schema model does not panic"), own)
@@ -87,4 +91,22 @@ pub fn finding_text(dir: &Path, finding: &Finding) -> String {
     }
     text.push_str(&format!("    why: {}\n    instead: {}\n", finding.why, finding.safer));
     text
+}
+
+/// Every revision of the graph parsed, indexed like it, the work split over the cores.
+fn parse_all(graph: &RevisionGraph) -> Vec<Arc<ParsedRevision>> {
+    let indices: Vec<usize> = (0..graph.len()).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = indices.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = indices
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter().map(|&i| Arc::new(ParsedRevision::of(&graph.node(i).revision))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("parsing does not panic")).collect()
+    })
 }

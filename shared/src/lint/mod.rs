@@ -19,7 +19,7 @@ use crate::plan::Direction;
 use crate::postgres_version::PostgresVersion;
 use crate::revision::{Allow, Revision, SqlSection};
 use crate::schema::{Action, Change, RevisionModel};
-use crate::sql::{self, Statement};
+use crate::sql::{self, ParsedRevision, ParsedSection, Statement};
 use serde::{Deserialize, Serialize};
 
 closed_set! {
@@ -50,11 +50,18 @@ pub struct Finding {
 
 /// Every finding of one revision, upgrade first, in file order.
 pub fn lint_revision(revision: &Revision) -> Vec<Finding> {
+    lint_parsed(revision, &ParsedRevision::of(revision))
+}
+
+/// [`lint_revision`] on SQL already parsed (the parse the schema model shares).
+pub fn lint_parsed(revision: &Revision, parsed: &ParsedRevision) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let upgrade = SectionLint { revision, name: "upgrade", section: &revision.upgrade, findings: &mut findings }
+    let (name, section) = ("upgrade", &revision.upgrade);
+    let upgrade = SectionLint { revision, name, section, parsed: &parsed.upgrade, findings: &mut findings }
         .run(checks::Made::default());
-    let downgrade = SectionLint { revision, name: "downgrade", section: &revision.downgrade, findings: &mut findings }
-        .run(upgrade.made);
+    let (name, section) = ("downgrade", &revision.downgrade);
+    let downgrade =
+        SectionLint { revision, name, section, parsed: &parsed.downgrade, findings: &mut findings }.run(upgrade.made);
     if upgrade.statements > 0 && downgrade.statements == 0 && revision.downgrade.is_complete() {
         let marker_line = revision.downgrade.first_line.saturating_sub(1);
         findings.push(finding(
@@ -90,12 +97,25 @@ pub fn lint_revisions(graph: &RevisionGraph, chosen: &[usize], models: &[Revisio
 /// `needs-newer-postgres`: the statements of one direction of a revision that use syntax or
 /// functions `server` does not have, each with the feature and both versions.
 pub fn version_findings(revision: &Revision, direction: Direction, server: PostgresVersion) -> Vec<Finding> {
+    let section = match direction {
+        Direction::Up => &revision.upgrade,
+        Direction::Down => &revision.downgrade,
+    };
+    version_findings_parsed(revision, direction, &sql::parse_section(section), server)
+}
+
+/// [`version_findings`] on the direction's section already parsed.
+pub fn version_findings_parsed(
+    revision: &Revision,
+    direction: Direction,
+    parsed: &ParsedSection,
+    server: PostgresVersion,
+) -> Vec<Finding> {
     const RULE: RuleId = RuleId::NeedsNewerPostgres;
     let (name, section) = match direction {
         Direction::Up => ("upgrade", &revision.upgrade),
         Direction::Down => ("downgrade", &revision.downgrade),
     };
-    let parsed = sql::parse_section(section);
     let mut findings = Vec::new();
     let mut previous_end = 0;
     for (statement, tree) in parsed.analysis.statements.iter().zip(&parsed.trees) {
@@ -167,13 +187,14 @@ struct SectionLint<'a> {
     revision: &'a Revision,
     name: &'static str,
     section: &'a SqlSection,
+    parsed: &'a ParsedSection,
     findings: &'a mut Vec<Finding>,
 }
 
 impl SectionLint<'_> {
     /// Lints the section, knowing what the revision made before it.
     fn run(&mut self, mut made: checks::Made) -> Linted {
-        let parsed = sql::parse_section(self.section);
+        let parsed = self.parsed;
         let analysis = &parsed.analysis;
         for error in &analysis.errors {
             self.unreadable(error.position.line, None, RuleId::SyntaxError, error.message.clone());

@@ -5,10 +5,10 @@ use super::apply::apply_statement;
 use super::diff::{Change, diff};
 use super::model::{Origin, Schema};
 use crate::graph::RevisionGraph;
-use crate::revision::Revision;
-use crate::sql::{ParsedSection, parse_section};
+use crate::sql::ParsedRevision;
 use serde::{Deserialize, Serialize};
 use std::ops::Deref;
+use std::sync::Arc;
 
 /// A statement the model skipped (wholly or in part), and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +72,8 @@ impl ModelWalk {
 /// `G` is how it holds the graph: a reference, or an `Rc` for a walk that outlives a call.
 pub struct Replayer<G: Deref<Target = RevisionGraph>> {
     graph: G,
-    sections: Vec<Option<(ParsedSection, ParsedSection)>>,
+    /// Parsed on first use, or handed over already parsed (shared with the linter).
+    sections: Vec<Option<Arc<ParsedRevision>>>,
     /// Graph indices in upgrade order (parents first).
     order: Vec<usize>,
     position: Vec<usize>,
@@ -87,6 +88,14 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
         }
         let sections = (0..graph.len()).map(|_| None).collect();
         Replayer { graph, sections, order, position }
+    }
+
+    /// A replayer on revisions already parsed, indexed like the graph.
+    pub fn with_parsed(graph: G, parsed: Vec<Arc<ParsedRevision>>) -> Self {
+        assert_eq!(parsed.len(), graph.len(), "one parsed revision per graph node");
+        let mut replayer = Replayer::new(graph);
+        replayer.sections = parsed.into_iter().map(Some).collect();
+        replayer
     }
 
     /// The schema once `targets` and everything they build on are applied, and what of their
@@ -185,8 +194,8 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
         if !downgrade && !revision.upgrade.is_complete() {
             schema.unknown_effects.push(revision.id.clone());
         }
-        let (upgrade, down) = self.sections[index].get_or_insert_with(|| parse_both(revision));
-        let (section, name) = if downgrade { (&*down, "downgrade") } else { (&*upgrade, "upgrade") };
+        let parsed = self.sections[index].get_or_insert_with(|| Arc::new(ParsedRevision::of(revision)));
+        let (section, name) = if downgrade { (&parsed.downgrade, "downgrade") } else { (&parsed.upgrade, "upgrade") };
         for (number, (statement, tree)) in section.analysis.statements.iter().zip(&section.trees).enumerate() {
             let note = |reason: String| NotModelled {
                 revision: revision.id.clone(),
@@ -208,10 +217,6 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
             notes.extend(apply_statement(schema, tree, origin).into_iter().map(note));
         }
     }
-}
-
-fn parse_both(revision: &Revision) -> (ParsedSection, ParsedSection) {
-    (parse_section(&revision.upgrade), parse_section(&revision.downgrade))
 }
 
 /// The parent's schema: moved out on its last use, cloned before.

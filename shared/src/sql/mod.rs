@@ -10,7 +10,7 @@ mod split;
 
 pub use describe::{StatementInfo, StatementKind, describe};
 
-use crate::revision::SqlSection;
+use crate::revision::{Revision, SqlSection};
 use crate::text::{LineIndex, Position};
 use pg_query::NodeEnum;
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,19 @@ pub fn analyze(section: &SqlSection) -> SectionAnalysis {
 pub struct ParsedSection {
     pub analysis: SectionAnalysis,
     pub trees: Vec<Option<NodeEnum>>,
+}
+
+/// A revision's upgrade and downgrade, each parsed once: what the linter and the schema model
+/// share, so that neither parses the SQL again.
+pub struct ParsedRevision {
+    pub upgrade: ParsedSection,
+    pub downgrade: ParsedSection,
+}
+
+impl ParsedRevision {
+    pub fn of(revision: &Revision) -> Self {
+        ParsedRevision { upgrade: parse_section(&revision.upgrade), downgrade: parse_section(&revision.downgrade) }
+    }
 }
 
 /// Parses a section once. The parser's split is exact but needs valid SQL; when the section
