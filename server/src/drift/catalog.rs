@@ -13,7 +13,8 @@ use strata_shared::schema::{
 };
 
 /// Tables Strata and Alembic keep for themselves, not part of the project's schema.
-pub const BOOKKEEPING: &str = "('alembic_version', 'strata_run', 'strata_history', 'strata_backup', 'strata_check', 'strata_journal_version')";
+pub const BOOKKEEPING: &str =
+    "('alembic_version', 'strata_run', 'strata_history', 'strata_backup', 'strata_check', 'strata_journal_version')";
 /// What an extension made (its functions and types), which the model does not invent.
 const EXTENSION_MEMBER: &str = "SELECT FROM pg_depend d WHERE d.deptype = 'e'";
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
