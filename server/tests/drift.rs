@@ -370,7 +370,7 @@ async fn the_studio_shows_a_drift_badge_per_environment_a_drift_view_and_drift_i
     // The overview: a badge per environment.
     element(&browser, "[data-environment=staging] [data-test=drift-badge][data-drifted=false]").await;
     let badge = element(&browser, "[data-environment=prod] [data-test=drift-badge][data-drifted=true]").await;
-    assert_eq!(badge.text().await.unwrap(), "drift: 1 extra");
+    assert_eq!(badge.text().await.unwrap(), "drift: 1 extra, 1 different");
     badge.click().await.unwrap();
 
     // The drift view, as the compare view reads.
