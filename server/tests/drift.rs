@@ -340,19 +340,12 @@ fn require_no_drift_blocks_runs_from_the_command_line_and_the_studio_whose_previ
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_studio_shows_a_drift_badge_per_environment_a_drift_view_and_drift_in_a_preview() {
-    use fantoccini::{Client, Locator};
-    use support::chrome::{ChromeDriver, sign_in};
+    use fantoccini::Locator;
+    use support::chrome::{ChromeDriver, element, sign_in};
     assert!(
         support::workspace_root().join("dist/index.html").is_file(),
         "build the frontend first: trunk build --release"
     );
-    let wait = std::time::Duration::from_secs(60);
-    let element = |browser: &Client, css: &str| {
-        let (browser, css) = (browser.clone(), css.to_owned());
-        async move {
-            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-        }
-    };
     let (environments, studio) = tokio::task::block_in_place(|| {
         let environments = Environments::start("");
         for (database, target) in [("prod", EARLY), ("staging", "heads")] {

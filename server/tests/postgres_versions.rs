@@ -164,19 +164,12 @@ fn the_sandbox_lists_its_version() {
 /// preview shows the target's version and lists the statements it lacks, in English and Spanish.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_studio_shows_each_servers_postgres_and_what_the_target_lacks() {
-    use fantoccini::{Client, Locator};
-    use support::chrome::{ChromeDriver, sign_in};
+    use fantoccini::Locator;
+    use support::chrome::{ChromeDriver, element, sign_in};
     assert!(
         support::workspace_root().join("dist/index.html").is_file(),
         "build the frontend first: trunk build --release"
     );
-    let wait = std::time::Duration::from_secs(60);
-    let element = |browser: &Client, css: &str| {
-        let (browser, css) = (browser.clone(), css.to_owned());
-        async move {
-            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-        }
-    };
     let dir = tempfile::tempdir().unwrap();
     let migrations = dir.path().join("migrations");
     std::fs::create_dir_all(migrations.join("versions")).unwrap();

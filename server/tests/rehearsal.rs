@@ -250,15 +250,8 @@ fn the_studio_rehearses_for_an_operator_and_a_protected_run_waits_for_a_successf
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_run_view_rehearses_shows_the_failing_line_and_unlocks_run_after_a_successful_rehearsal() {
-    use fantoccini::{Client, Locator};
-    use support::chrome::{ChromeDriver, sign_in};
-    let wait = std::time::Duration::from_secs(60);
-    let element = |browser: &Client, css: &str| {
-        let (browser, css) = (browser.clone(), css.to_owned());
-        async move {
-            browser.wait().at_most(wait).for_element(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-        }
-    };
+    use fantoccini::Locator;
+    use support::chrome::{ChromeDriver, element, sign_in};
     let (project, studio) = tokio::task::block_in_place(|| {
         let project = Project::start("(1, NULL)");
         let config = project.configure("require_rehearsal = true\nrehearsal = \"data\"");

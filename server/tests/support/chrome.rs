@@ -52,6 +52,13 @@ impl ChromeDriver {
     }
 }
 
+/// The first element matching `css`, waited for up to a minute (the page fetches first); a
+/// panic naming `css` if none comes.
+pub async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
+    let wait = browser.wait().at_most(Duration::from_secs(60));
+    wait.for_element(fantoccini::Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
 /// Signs `name` (password `super::PASSWORD`) in through the sign-in page, as a person would.
 pub async fn sign_in(browser: &Client, base: &str, name: &str) {
     use fantoccini::Locator;
