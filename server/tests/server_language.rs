@@ -50,7 +50,7 @@ fn refusals_and_api_errors_come_in_the_language_asked_for() {
     let (status, code, english, spanish) = in_both(&studio, "POST", "/api/runs", Some(&run));
     assert_eq!((status, code), (403, ErrorCode::Forbidden));
     assert!(english.contains("`prod` is protected: propose this plan"), "{english}");
-    assert!(spanish.contains("`prod` está protegido: propón este plan"), "{spanish}");
+    assert!(spanish.contains("`prod` está protegido: proponga este plan"), "{spanish}");
 
     // Proposed but not approved: the blockers, in words.
     let (status, proposal) = studio.post("/api/proposals", &run);
@@ -95,7 +95,7 @@ fn refusals_and_api_errors_come_in_the_language_asked_for() {
         assert_eq!(response.status, 401);
         let error = serde_json::from_str::<ApiFailure>(&response.body).unwrap().error;
         assert!(
-            error.starts_with(if language.is_some() { "inicia sesión primero" } else { "sign in first" }),
+            error.starts_with(if language.is_some() { "inicie sesión primero" } else { "sign in first" }),
             "{error}"
         );
     }

@@ -155,11 +155,11 @@ impl Message {
         match self {
             Message::PlanChangedSinceShown => (
                 "the plan changed since it was shown (a revision file was edited or the database moved): preview it again".into(),
-                "el plan cambió desde que se mostró (se editó un archivo de revisión o la base de datos avanzó): vuelve a previsualizarlo".into(),
+                "el plan cambió desde que se mostró (se editó un archivo de revisión o la base de datos avanzó): vuelva a previsualizarlo".into(),
             ),
             Message::NotProposed { environment, need } => (
                 format!("`{environment}` is protected: propose this plan and get {need} approval(s) before it runs"),
-                format!("`{environment}` está protegido: propón este plan y consigue {need} aprobación(es) antes de ejecutarlo"),
+                format!("`{environment}` está protegido: proponga este plan y consiga {need} aprobación(es) antes de ejecutarlo"),
             ),
             Message::NotApproved(blockers) => {
                 let (en, es): (Vec<String>, Vec<String>) = blockers.iter().map(blocker).unzip();
@@ -174,7 +174,7 @@ impl Message {
             ),
             Message::RunChanged => (
                 "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one".into(),
-                "los archivos de revisión o la base de datos cambiaron desde que se mostró este plan; muéstralo de nuevo y confirma el nuevo".into(),
+                "los archivos de revisión o la base de datos cambiaron desde que se mostró este plan; muéstrelo de nuevo y confirme el nuevo".into(),
             ),
             Message::BackupFailed { cause } => (
                 format!("the backup failed, so nothing was run: {cause}"),
@@ -205,7 +205,7 @@ impl Message {
                 "quien escribe un plan no puede aprobarlo".into(),
             ),
             Message::AlreadyApproved => {
-                ("you approved this proposal already".into(), "ya aprobaste esta propuesta".into())
+                ("you approved this proposal already".into(), "ya aprobó esta propuesta".into())
             }
             Message::ApprovalsFrom { environment, roles } => {
                 let roles = role_list(roles);
@@ -226,13 +226,13 @@ impl Message {
                 "rehearsals need the sandbox cluster, which this studio does not run: give an environment \
                  `require_rehearsal = true` (or drop `[state]`) in strata.toml, or use `strata rehearse`"
                     .into(),
-                "los ensayos necesitan el clúster sandbox, que este estudio no ejecuta: da a un entorno \
-                 `require_rehearsal = true` (o quita `[state]`) en strata.toml, o usa `strata rehearse`"
+                "los ensayos necesitan el clúster sandbox, que este estudio no ejecuta: dé a un entorno \
+                 `require_rehearsal = true` (o quite `[state]`) en strata.toml, o use `strata rehearse`"
                     .into(),
             ),
             Message::FolderHasErrors => (
                 "the migrations folder has errors (see the project's diagnostics); fix them first".into(),
-                "la carpeta de migraciones tiene errores (mira los diagnósticos del proyecto); corrígelos primero".into(),
+                "la carpeta de migraciones tiene errores (vea los diagnósticos del proyecto); corríjalos primero".into(),
             ),
             Message::RoleMayNot { role, deed } => {
                 let (en, es) = deed_words(*deed);
@@ -240,7 +240,7 @@ impl Message {
             }
             Message::SignInFirst => (
                 "sign in first (or send an API token)".into(),
-                "inicia sesión primero (o envía un token de API)".into(),
+                "inicie sesión primero (o envíe un token de API)".into(),
             ),
             Message::MissingCsrfToken => (
                 "this request lacks the session's CSRF token (X-CSRF-Token)".into(),
@@ -251,11 +251,11 @@ impl Message {
             }
             Message::SignInThrottled { seconds } => (
                 format!("too many failed sign-ins: try again in {seconds} s"),
-                format!("demasiados inicios de sesión fallidos: inténtalo de nuevo en {seconds} s"),
+                format!("demasiados inicios de sesión fallidos: inténtelo de nuevo en {seconds} s"),
             ),
             Message::TooManySignIns => (
                 "too many sign-ins at once: try again in a moment".into(),
-                "demasiados inicios de sesión a la vez: inténtalo de nuevo en un momento".into(),
+                "demasiados inicios de sesión a la vez: inténtelo de nuevo en un momento".into(),
             ),
             Message::TooManyStreams { most } => (
                 format!("at most {most} event streams per sign-in"),
@@ -273,12 +273,12 @@ impl Message {
                  (start `strata serve` again for a new one while no account exists)"
                     .into(),
                 "este enlace de primer arranque no es válido: ya se usó, caducó o no es de este estudio \
-                 (vuelve a iniciar `strata serve` para obtener otro mientras no exista ninguna cuenta)"
+                 (vuelva a iniciar `strata serve` para obtener otro mientras no exista ninguna cuenta)"
                     .into(),
             ),
             Message::AccountExists => (
                 "an account exists already: sign in, or ask an admin for one".into(),
-                "ya existe una cuenta: inicia sesión o pide una a quien administre".into(),
+                "ya existe una cuenta: inicie sesión o pida una a quien administre".into(),
             ),
             Message::DatabaseUnreachable { cause } => (
                 format!("the database cannot be reached: {cause}"),
@@ -289,7 +289,7 @@ impl Message {
                     "environment `{environment}` is busy: its {connections} connections for the studio are all in use; try again in a moment"
                 ),
                 format!(
-                    "el entorno `{environment}` está ocupado: sus {connections} conexiones para el estudio están todas en uso; inténtalo de nuevo en un momento"
+                    "el entorno `{environment}` está ocupado: sus {connections} conexiones para el estudio están todas en uso; inténtelo de nuevo en un momento"
                 ),
             ),
             Message::UnknownAuditFormat { format } => (
@@ -315,7 +315,7 @@ fn blocker(blocker: &Blocker) -> (String, String) {
     match blocker {
         Blocker::PlanChanged => (
             "the plan changed since it was proposed (a revision file was edited or the database moved): propose it again".into(),
-            "el plan cambió desde que se propuso (se editó un archivo de revisión o la base de datos avanzó): propónlo de nuevo".into(),
+            "el plan cambió desde que se propuso (se editó un archivo de revisión o la base de datos avanzó): propóngalo de nuevo".into(),
         ),
         Blocker::NeedsApprovals { have, need, roles } => {
             let roles = role_list(roles);
@@ -330,11 +330,11 @@ fn blocker(blocker: &Blocker) -> (String, String) {
         }
         Blocker::AlreadyRan { run_id } => (
             format!("this proposal already ran (run {run_id}); propose it again"),
-            format!("esta propuesta ya se ejecutó (ejecución {run_id}); propónla de nuevo"),
+            format!("esta propuesta ya se ejecutó (ejecución {run_id}); propóngala de nuevo"),
         ),
         Blocker::NeedsRehearsal => (
             "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".into(),
-            "no hay ningún ensayo con éxito de exactamente este plan: ensáyalo primero (`strata rehearse` o Ensayar en el estudio)".into(),
+            "no hay ningún ensayo con éxito de exactamente este plan: ensáyelo primero (`strata rehearse` o Ensayar en el estudio)".into(),
         ),
         Blocker::Drifted { summary } => (
             format!(
@@ -342,8 +342,8 @@ fn blocker(blocker: &Blocker) -> (String, String) {
                  and bring the two together first"
             ),
             format!(
-                "la base de datos se ha desviado del modelo del esquema ({summary}): mira `strata drift` o Deriva en el estudio, \
-                 y haz que coincidan primero"
+                "la base de datos se ha desviado del modelo del esquema ({summary}): vea `strata drift` o Deriva en el estudio, \
+                 y haga que coincidan primero"
             ),
         ),
     }
