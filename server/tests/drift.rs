@@ -160,6 +160,33 @@ async fn a_clean_run_has_no_drift_and_every_hand_made_change_is_reported_by_kind
     conn.close().await.unwrap();
 }
 
+/// Bookkeeping is the configured version table: under another name, a table called
+/// `alembic_version` is the project's like any other, and drift shows it.
+#[tokio::test]
+async fn the_configured_version_table_is_bookkeeping_and_alembic_version_then_is_not() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let sample = support::sample_migrations();
+    let url = database(&sandbox, "renamed").await;
+    upgrade(&sample, &url);
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "ALTER TABLE alembic_version RENAME TO project_version;
+         CREATE TABLE alembic_version (version_num varchar(32) NOT NULL);",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let project = strata_server::migrations_dir::load(&sample).unwrap();
+    let table = VersionTable { schema: None, name: "project_version".to_owned() };
+    let drift = strata_server::drift::check(&mut conn, "test", &project.graph, &table).await.unwrap();
+    let found: Vec<(ObjectKind, &str, Found)> =
+        drift.differences.iter().map(|d| (d.kind, d.name.as_str(), d.found)).collect();
+    assert_eq!(found, [(ObjectKind::Table, "alembic_version", Found::Extra)], "{:#?}", drift.differences);
+    conn.close().await.unwrap();
+    sandbox.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell() {
     let state = support::state_dir();

@@ -17,7 +17,7 @@ use sqlx::Connection;
 use std::path::Path;
 use std::process::ExitCode;
 use strata_shared::new_revision as shared_new_revision;
-use strata_shared::schema::{self, NotExpressed, NotModelled, QualifiedName, Schema, SchemaMigration};
+use strata_shared::schema::{self, NotExpressed, NotModelled, Schema, SchemaMigration};
 
 /// What the database has against the model at its revision(s).
 struct Drift {
@@ -82,10 +82,10 @@ fn read(loaded: &Loaded<'_>, name: &str, config: &crate::config::EnvironmentConf
             let version_table = config.version_table();
             let rows = version_table::rows(&mut transaction, &version_table).await?;
             let model = schema::query::schema_at_rows(graph, &rows)?;
-            let mut live = drift::live_schema(&mut transaction).await.context("cannot read the database's catalog")?;
             // The version table is bookkeeping, wherever it lives: never drift to write.
-            let version_schema = version_table.schema.as_deref().unwrap_or_default();
-            live.tables.remove(&QualifiedName::new(version_schema, &version_table.name));
+            let live = drift::live_schema(&mut transaction, &version_table)
+                .await
+                .context("cannot read the database's catalog")?;
             let printed = drift::normalize::in_database_words(&mut transaction, &model.schema, &live)
                 .await
                 .context("cannot put the model's expressions through the database")?;
