@@ -91,34 +91,13 @@ fn read(loaded: &Loaded<'_>, name: &str, config: &crate::config::EnvironmentConf
                 .context("cannot put the model's expressions through the database")?;
             transaction.rollback().await?;
             let sound = schema::sound_wording(&model.schema, &printed, &live);
-            let (not_modelled, model, live) = (model.not_modelled, include_as_names(sound), include_as_names(live));
+            let (not_modelled, model, live) = (model.not_modelled, sound, live);
             anyhow::Ok(Drift { rows, model, live, not_modelled })
         };
         let read = read.await;
         let _ = conn.close().await;
         read
     })
-}
-
-/// Index INCLUDE columns as the model keeps them, by name: drift's reader (and the model put
-/// through it) keeps them as `pg_get_indexdef` prints them, quoted where needed.
-// TODO(lead): better in `drift::printed::index`; here until that reader unquotes them.
-fn include_as_names(mut schema: Schema) -> Schema {
-    for index in schema.indexes.values_mut() {
-        if index.include.iter().any(|c| c.starts_with('"')) {
-            let names = index.include.iter().map(|c| unquote(c)).collect();
-            std::sync::Arc::make_mut(index).include = names;
-        }
-    }
-    schema
-}
-
-/// `"Severity"` → `Severity`, `"a""b"` → `a"b`; a bare name as it is.
-fn unquote(printed: &str) -> String {
-    match printed.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => printed.to_owned(),
-    }
 }
 
 /// The sections' opening comment: where the SQL came from, and what the model skipped.
