@@ -7,6 +7,7 @@ use crate::support;
 
 use fantoccini::Client;
 use sqlx::{Connection, PgConnection};
+use std::path::Path;
 use support::Studio;
 use support::chrome::{ChromeDriver, element, sign_in};
 use support::targets::{Targets, block_on, sample_copy};
@@ -21,24 +22,31 @@ async fn preview(browser: &Client, base: &str, environment: &str) {
     element(browser, "[data-test=plan]").await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_studio_in_spanish_shows_the_servers_refusals_and_errors_in_spanish() {
-    let state = support::state_dir();
+/// A studio on a copy of the sample with these environments (name, extra config), and the
+/// operator olga signed in with the page switched to Spanish.
+async fn operator_in_spanish(state: &Path, environments: &[(&str, &str)]) -> (Studio, Targets, ChromeDriver, Client) {
     let (studio, targets) = tokio::task::block_in_place(|| {
-        let targets = Targets::start(state.path(), &["staging", "prod"]);
-        let config = targets.config(state.path(), &[("staging", ""), ("prod", "protected = true")]);
-        let studio = Studio::start_with(&sample_copy(state.path()), state.path(), &config, &targets.env());
+        let names: Vec<&str> = environments.iter().map(|(name, _)| *name).collect();
+        let targets = Targets::start(state, &names);
+        let config = targets.config(state, environments);
+        let studio = Studio::start_with(&sample_copy(state), state, &config, &targets.env());
         studio.add_user("olga", "operator");
         (studio, targets)
     });
-    let base = studio.url.clone();
     let driver = ChromeDriver::start();
-    let browser = driver.browser(&state.path().join("chromium-olga")).await;
-    sign_in(&browser, &base, "olga").await;
-
-    let language = element(&browser, "[data-test=language]").await;
-    language.select_by_value("es").await.unwrap();
+    let browser = driver.browser(&state.join("chromium-olga")).await;
+    sign_in(&browser, &studio.url, "olga").await;
+    element(&browser, "[data-test=language]").await.select_by_value("es").await.unwrap();
     element(&browser, "[data-test=theme]").await; // the header again, now in Spanish
+    (studio, targets, driver, browser)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_studio_in_spanish_shows_the_servers_refusals_and_errors_in_spanish() {
+    let state = support::state_dir();
+    let (studio, targets, _driver, browser) =
+        operator_in_spanish(state.path(), &[("staging", ""), ("prod", "protected = true")]).await;
+    let base = studio.url.clone();
 
     // A proposal's blockers, worded from the same catalog as the server's.
     preview(&browser, &base, "prod").await;
@@ -85,20 +93,9 @@ async fn a_studio_in_spanish_shows_the_servers_refusals_and_errors_in_spanish() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_studio_in_spanish_shows_the_causes_of_failures_in_spanish() {
     let state = support::state_dir();
-    let (studio, targets) = tokio::task::block_in_place(|| {
-        let targets = Targets::start(state.path(), &["backed"]);
-        let failing = "backup = \"full\"\nbackup_command = \"cat >/dev/null; echo bucket is gone >&2; exit 3\"";
-        let config = targets.config(state.path(), &[("backed", failing)]);
-        let studio = Studio::start_with(&sample_copy(state.path()), state.path(), &config, &targets.env());
-        studio.add_user("olga", "operator");
-        (studio, targets)
-    });
+    let failing = "backup = \"full\"\nbackup_command = \"cat >/dev/null; echo bucket is gone >&2; exit 3\"";
+    let (studio, targets, _driver, browser) = operator_in_spanish(state.path(), &[("backed", failing)]).await;
     let base = studio.url.clone();
-    let driver = ChromeDriver::start();
-    let browser = driver.browser(&state.path().join("chromium-olga")).await;
-    sign_in(&browser, &base, "olga").await;
-    element(&browser, "[data-test=language]").await.select_by_value("es").await.unwrap();
-    element(&browser, "[data-test=theme]").await;
 
     browser.goto(&format!("{base}/schema?at=nosuch@head")).await.unwrap();
     let error = text(&browser, "[data-test=error]").await;
