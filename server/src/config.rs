@@ -31,6 +31,7 @@
 //!
 //! [server]                           # limits of `strata serve`
 //! header_timeout_seconds = 10        # to send a request's head; also ends idle keep-alive
+//! body_timeout_seconds = 30          # to send a request's whole body
 //! max_connections = 512              # served at once; more wait in the backlog
 //! target_connections = 4             # per environment, for previews, status and listings
 //! trusted_proxies = ["127.0.0.1/32"] # whose X-Forwarded-For/-Proto are believed (default: nobody's)
@@ -104,6 +105,7 @@ fn default_session_minutes() -> u32 {
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
     pub header_timeout_seconds: u64,
+    pub body_timeout_seconds: u64,
     pub max_connections: usize,
     /// Connections to each environment for reading its state (runs open their own).
     pub target_connections: u32,
@@ -113,7 +115,13 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { header_timeout_seconds: 10, max_connections: 512, target_connections: 4, trusted_proxies: Vec::new() }
+        Self {
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            max_connections: 512,
+            target_connections: 4,
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 

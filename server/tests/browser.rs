@@ -9,16 +9,10 @@ use sqlx::postgres::PgConnectOptions;
 use std::path::Path;
 use std::time::Duration;
 use support::Studio;
-use support::chrome::ChromeDriver;
+use support::chrome::{ChromeDriver, screenshot};
 
 async fn text_of(browser: &Client, css: &str) -> String {
     browser.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
-}
-
-async fn screenshot(browser: &Client, name: &str) {
-    let dir = support::workspace_root().join("test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
 }
 
 /// Connects to the studio's sandbox environment the way a user's tool would, as its role.

@@ -9,35 +9,8 @@ use sqlx::{Connection, PgConnection};
 use std::time::Duration;
 use strata_server::sandbox;
 use support::Studio;
-use support::chrome::{ChromeDriver, sign_in};
+use support::chrome::{ChromeDriver, count, element, sign_in, until_count};
 use support::targets::{Targets, sample_copy};
-
-const WAIT: Duration = Duration::from_secs(30);
-
-async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
-    match browser.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
-        Ok(element) => element,
-        Err(error) => {
-            let page = browser.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
-            panic!("{css}: {error}; the page shows:\n{page}")
-        }
-    }
-}
-
-async fn count(browser: &Client, css: &str) -> usize {
-    browser.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
-/// Waits until `css` matches exactly `expected` elements.
-async fn until_count(browser: &Client, css: &str, expected: usize) {
-    for _ in 0..300 {
-        if count(browser, css).await == expected {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css}: {} elements, expected {expected}", count(browser, css).await);
-}
 
 /// Every URL the page has fetched, from the browser's own record.
 async fn requested_urls(browser: &Client) -> Vec<String> {
@@ -77,6 +50,26 @@ async fn an_environment_named_with_url_syntax_reaches_the_api_as_one_encoded_seg
     let proposals: Vec<&String> = urls.iter().filter(|u| u.contains("/proposals")).collect();
     assert!(proposals.iter().any(|u| u.ends_with(&format!("/api/environments/{encoded}/proposals"))), "{proposals:?}");
     assert!(urls.iter().all(|u| !u.contains("/api/environments/eu/")), "an unencoded segment: {urls:?}");
+
+    // A relative target typed into the form goes through the URL and comes back as typed (`+`
+    // is not a space), with the environment's name intact beside it.
+    let target = element(&browser, "[data-test=run-target]").await;
+    target.clear().await.unwrap();
+    target.send_keys("+2").await.unwrap();
+    element(&browser, "h1").await.click().await.unwrap(); // leaving the field commits it
+    let mut query = String::new();
+    for _ in 0..100 {
+        query = browser.current_url().await.unwrap().query().unwrap_or_default().to_string();
+        if query.contains("target=%2B2") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(query, format!("env={encoded}&op=upgrade&target=%2B2"));
+    element(&browser, "[data-test=preview]").await.click().await.unwrap();
+    element(&browser, "[data-test=plan]").await;
+    assert_eq!(count(&browser, ".plan-steps > li").await, 2, "two revisions up from base");
+    assert_eq!(count(&browser, "[data-test=error]").await, 0);
     browser.close().await.unwrap();
 }
 

@@ -5,18 +5,11 @@
 
 use crate::support;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use sqlx::{Connection, PgConnection};
-use std::time::Duration;
 use support::Studio;
-use support::chrome::{ChromeDriver, sign_in};
+use support::chrome::{ChromeDriver, element, sign_in};
 use support::targets::{Targets, block_on, sample_copy};
-
-const WAIT: Duration = Duration::from_secs(30);
-
-async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
-    browser.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-}
 
 async fn text(browser: &Client, css: &str) -> String {
     element(browser, css).await.text().await.unwrap()

@@ -6,26 +6,12 @@ use crate::support;
 
 use sqlx::{Connection, PgConnection};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use strata_server::sandbox::Sandbox;
 use strata_shared::offline::VersionTable;
 use strata_shared::schema::ObjectKind;
 use strata_shared::schema::drift::{Drift, Found};
-
-fn strata(folder: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("--migrations")
-        .arg(folder)
-        .args(args)
-        .args(["--url", url])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{strata_at, text};
 
 async fn database(sandbox: &Sandbox, name: &str) -> String {
     let mut admin = PgConnection::connect_with(&sandbox.connect_options()).await.unwrap();
@@ -35,7 +21,7 @@ async fn database(sandbox: &Sandbox, name: &str) -> String {
 }
 
 fn upgrade(folder: &Path, url: &str) {
-    let run = strata(folder, url, &["upgrade", "heads", "--yes"]);
+    let run = strata_at(folder, url, &["upgrade", "heads", "--yes"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
 }
 
@@ -226,12 +212,12 @@ async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell()
     let url = database(&sandbox, "cli").await;
 
     // At base, the sample's model is empty: nothing to drift from.
-    let at_base = strata(&sample, &url, &["drift"]);
+    let at_base = strata_at(&sample, &url, &["drift"]);
     assert_eq!(at_base.status.code(), Some(0), "{}", text(&at_base.stderr));
     assert!(text(&at_base.stdout).contains("at base: no drift"), "{}", text(&at_base.stdout));
 
     upgrade(&sample, &url);
-    let clean = strata(&sample, &url, &["drift"]);
+    let clean = strata_at(&sample, &url, &["drift"]);
     assert_eq!(clean.status.code(), Some(0), "{}{}", text(&clean.stdout), text(&clean.stderr));
     assert!(text(&clean.stdout).contains(": no drift"), "{}", text(&clean.stdout));
 
@@ -243,7 +229,7 @@ async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell()
     .await
     .unwrap();
     conn.close().await.unwrap();
-    let drifted = strata(&sample, &url, &["drift"]);
+    let drifted = strata_at(&sample, &url, &["drift"]);
     assert_eq!(drifted.status.code(), Some(1), "{}", text(&drifted.stderr));
     let shown = text(&drifted.stdout);
     assert!(shown.contains("1 missing, 1 extra"), "{shown}");
@@ -251,7 +237,7 @@ async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell()
     assert!(shown.contains("extra     index customer_vat_idx"), "{shown}");
     assert!(shown.contains("definition: on customer btree (vat_number)"), "{shown}");
 
-    let json = strata(&sample, &url, &["--json", "drift"]);
+    let json = strata_at(&sample, &url, &["--json", "drift"]);
     assert_eq!(json.status.code(), Some(1));
     let drift: Drift = serde_json::from_slice(&json.stdout).unwrap();
     let found: Vec<(ObjectKind, &str, Found)> =
@@ -269,12 +255,12 @@ async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell()
     let mut conn = PgConnection::connect(&url).await.unwrap();
     sqlx::raw_sql("UPDATE alembic_version SET version_num = 'f00f00f00f00'").execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
-    let unknown = strata(&sample, &url, &["drift"]);
+    let unknown = strata_at(&sample, &url, &["drift"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
         text(&unknown.stderr).contains("the database is at `f00f00f00f00`, which the migrations folder does not have")
     );
-    let gone = strata(&sample, &format!("postgresql://postgres:wrong@127.0.0.1:{}/cli", sandbox.port()), &["drift"]);
+    let gone = strata_at(&sample, &format!("postgresql://postgres:wrong@127.0.0.1:{}/cli", sandbox.port()), &["drift"]);
     assert_eq!(gone.status.code(), Some(2));
     assert!(text(&gone.stderr).starts_with("error: "), "{}", text(&gone.stderr));
 }
@@ -311,16 +297,13 @@ impl Environments {
     }
 
     fn strata(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_strata"))
-            .arg("--migrations")
-            .arg(support::sample_migrations())
+        support::strata(&support::sample_migrations())
             .arg("--config")
             .arg(&self.config)
             .arg("--state-dir")
             .arg(self.dir.path())
             .args(args)
             .envs(self.targets.env())
-            .stdin(Stdio::null())
             .output()
             .unwrap()
     }

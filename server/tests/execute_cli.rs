@@ -4,23 +4,8 @@
 use crate::support;
 
 use sqlx::{Connection, PgConnection};
-use std::process::{Command, Output, Stdio};
 use strata_server::sandbox::Sandbox;
-
-fn strata(folder: &std::path::Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("--migrations")
-        .arg(folder)
-        .args(args)
-        .args(["--url", url])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{strata_at, text};
 
 async fn rows(url: &str) -> Vec<String> {
     let mut conn = PgConnection::connect(url).await.unwrap();
@@ -39,7 +24,7 @@ async fn runs_are_shown_then_confirmed_and_report_their_progress() {
     let url = format!("postgresql://postgres:{}@127.0.0.1:{}/cli", sandbox.password(), sandbox.port());
     let folder = support::workspace_root().join("server/tests/fixtures/failing");
 
-    let unconfirmed = strata(&folder, &url, &["upgrade", "a1"]);
+    let unconfirmed = strata_at(&folder, &url, &["upgrade", "a1"]);
     assert_eq!(unconfirmed.status.code(), Some(1));
     let shown = text(&unconfirmed.stdout);
     assert!(shown.contains("Plan for `default`, 1 step(s), one transaction for the whole plan:"), "{shown}");
@@ -47,26 +32,26 @@ async fn runs_are_shown_then_confirmed_and_report_their_progress() {
     assert!(text(&unconfirmed.stderr).contains("not confirmed: add --yes"), "{}", text(&unconfirmed.stderr));
     assert!(rows(&url).await.is_empty(), "nothing ran");
 
-    let stale = strata(&folder, &url, &["upgrade", "a1", "--fingerprint", "abc"]);
+    let stale = strata_at(&folder, &url, &["upgrade", "a1", "--fingerprint", "abc"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(text(&stale.stderr).contains("changed since this plan was shown"), "{}", text(&stale.stderr));
 
     let fingerprint = shown.lines().find_map(|l| l.strip_prefix("Fingerprint: ")).unwrap().trim().to_owned();
-    let confirmed = strata(&folder, &url, &["upgrade", "a1", "--fingerprint", &fingerprint]);
+    let confirmed = strata_at(&folder, &url, &["upgrade", "a1", "--fingerprint", &fingerprint]);
     assert!(confirmed.status.success(), "{}", text(&confirmed.stderr));
     let progress = text(&confirmed.stderr);
     assert!(progress.contains("1/1 upgrade a1 ... ok ("), "{progress}");
     assert!(progress.contains("run succeeded"), "{progress}");
     assert_eq!(rows(&url).await, ["a1"]);
 
-    assert_eq!(text(&strata(&folder, &url, &["current"]).stdout).trim(), "a1");
-    let history = text(&strata(&folder, &url, &["history", "--indicate-current"]).stdout);
+    assert_eq!(text(&strata_at(&folder, &url, &["current"]).stdout).trim(), "a1");
+    let history = text(&strata_at(&folder, &url, &["history", "--indicate-current"]).stdout);
     assert!(history.contains("<base> -> a1 (current), create warehouses"), "{history}");
-    let check = strata(&folder, &url, &["check"]);
+    let check = strata_at(&folder, &url, &["check"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(text(&check.stdout).contains("2 revision(s) pending on `default`: b2, c3"), "{}", text(&check.stdout));
 
-    let failed = strata(&folder, &url, &["upgrade", "head", "--yes"]);
+    let failed = strata_at(&folder, &url, &["upgrade", "head", "--yes"]);
     assert_eq!(failed.status.code(), Some(1));
     let reason = text(&failed.stderr);
     assert!(
@@ -75,7 +60,7 @@ async fn runs_are_shown_then_confirmed_and_report_their_progress() {
     );
     assert_eq!(rows(&url).await, ["a1"], "the failed plan changed nothing");
 
-    let stamped = strata(&folder, &url, &["stamp", "c3", "--purge", "--yes"]);
+    let stamped = strata_at(&folder, &url, &["stamp", "c3", "--purge", "--yes"]);
     assert!(stamped.status.success(), "{}", text(&stamped.stderr));
     assert_eq!(rows(&url).await, ["c3"]);
     let kinds: Vec<String> =
@@ -135,7 +120,7 @@ async fn alembic_scripts_run_from_their_rendered_sql_and_unknown_steps_are_refus
     let fixtures = support::workspace_root().join("server/tests/fixtures");
     let mixed = fixtures.join("alembic_mixed");
 
-    let refused = strata(&mixed, &url("mixed"), &["upgrade", "head", "--yes"]);
+    let refused = strata_at(&mixed, &url("mixed"), &["upgrade", "head", "--yes"]);
     assert_eq!(refused.status.code(), Some(1));
     let why = text(&refused.stderr);
     assert!(
@@ -145,7 +130,7 @@ async fn alembic_scripts_run_from_their_rendered_sql_and_unknown_steps_are_refus
     );
     assert!(rows(&url("mixed")).await.is_empty(), "refused before the first step ran");
 
-    let ran = strata(&mixed, &url("mixed"), &["upgrade", "b2", "--yes"]);
+    let ran = strata_at(&mixed, &url("mixed"), &["upgrade", "b2", "--yes"]);
     assert!(ran.status.success(), "{}", text(&ran.stderr));
     assert_eq!(rows(&url("mixed")).await, ["b2"]);
     let mut conn = PgConnection::connect(&url("mixed")).await.unwrap();
@@ -157,7 +142,7 @@ async fn alembic_scripts_run_from_their_rendered_sql_and_unknown_steps_are_refus
     .unwrap();
     assert_eq!(role_fk.as_deref(), Some("account_role_id_fkey"), "the Python revision's foreign key exists");
 
-    let failed = strata(&fixtures.join("alembic_failing"), &url("failing"), &["upgrade", "head", "--yes"]);
+    let failed = strata_at(&fixtures.join("alembic_failing"), &url("failing"), &["upgrade", "head", "--yes"]);
     assert_eq!(failed.status.code(), Some(1));
     let failure = text(&failed.stderr);
     assert!(failure.contains("relation \"order_archive\" does not exist"), "{failure}");

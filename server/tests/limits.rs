@@ -194,3 +194,31 @@ fn an_identical_preview_a_moment_later_is_answered_again_until_the_files_change_
     assert!(outcome.contains("succeeded"), "{outcome}");
     assert_eq!(preview()["plan"]["steps"], json!([]), "at heads");
 }
+
+/// A body trickled a byte at a time is cut off after `body_timeout_seconds` with a 408 and a
+/// closed connection; a body sent at once is read as usual.
+#[test]
+fn a_trickled_body_is_cut_off_with_408_and_the_connection_closed() {
+    let state = support::state_dir();
+    let (studio, _migrations) = studio_with(state.path(), "body_timeout_seconds = 2");
+
+    let mut slow = connect(&studio);
+    let head = "POST /api/auth/sign-in HTTP/1.1\r\nHost: studio\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    slow.write_all(head.as_bytes()).unwrap();
+    // Ten bytes over ~5 s: each within any per-read timeout, the whole far past the deadline.
+    let mut sent = 0;
+    for _ in 0..10 {
+        if slow.write_all(b" ").is_err() {
+            break;
+        }
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let answer = read_until_closed(&mut slow, Duration::from_secs(10)).expect("the trickle's connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 408"), "after {sent} bytes: {answer}");
+    assert!(answer.contains("2 s"), "the answer says how long the body may take: {answer}");
+
+    let body = json!({"name": "nobody", "password": "wrong"});
+    let quick = support::http(&studio.url, "POST", "/api/auth/sign-in", &[], Some(&body));
+    assert_eq!(quick.status, 401, "a body sent at once is read: {}", quick.body);
+}

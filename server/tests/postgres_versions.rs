@@ -8,7 +8,7 @@ use crate::support;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use support::Studio;
 use support::targets::{Targets, block_on};
 
@@ -62,16 +62,7 @@ fn the_installed_postgres_accepts_exactly_the_features_of_its_version() {
 const TOO_NEW: &str = "-- revision: r1\n-- strata:upgrade\nCREATE TABLE t (id bigint);\n\nINSERT INTO t SELECT * FROM (SELECT 1);\nSELECT uuidv7();\n-- strata:downgrade\nDROP TABLE t;\n";
 
 fn strata(migrations: &Path, config: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("--migrations")
-        .arg(migrations)
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    support::strata(migrations).arg("--config").arg(config).args(args).envs(env.iter().copied()).output().unwrap()
 }
 
 #[test]

@@ -9,10 +9,11 @@ use crate::support;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use strata_server::sandbox::Sandbox;
 use support::Studio;
 use support::targets::{Targets, block_on};
+use support::text;
 
 /// r1 creates `items`; r2 changes a column's type (a rewrite); r3 makes `note` NOT NULL.
 fn history(dir: &Path) -> PathBuf {
@@ -63,16 +64,13 @@ impl Project {
     }
 
     fn strata(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_strata"))
-            .arg("--migrations")
-            .arg(&self.migrations)
+        support::strata(&self.migrations)
             .arg("--config")
             .arg(self.dir.path().join("strata.toml"))
             .arg("--state-dir")
             .arg(self.dir.path())
             .args(args)
             .envs(self.targets.env())
-            .stdin(Stdio::null())
             .output()
             .unwrap()
     }
@@ -107,10 +105,6 @@ impl Project {
             names
         })
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn fingerprint_shown(project: &Project) -> String {

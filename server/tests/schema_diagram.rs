@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 use support::Studio;
-use support::chrome::ChromeDriver;
+use support::chrome::{ChromeDriver, count, element};
 
 const WAIT: Duration = Duration::from_secs(60);
 const TABLES: usize = 200;
@@ -83,14 +83,6 @@ fn write_migrations(dir: &Path) {
         t = table(to)
     );
     std::fs::write(versions.join(format!("{}_cycle.sql", id(revisions))), text).unwrap();
-}
-
-async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
-    browser.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-}
-
-async fn count(browser: &Client, css: &str) -> usize {
-    browser.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
 async fn script(browser: &Client, js: &str) -> Value {

@@ -6,27 +6,15 @@
 use crate::support;
 
 use fantoccini::{Client, Locator};
-use std::time::Duration;
 use support::Studio;
-use support::chrome::{ChromeDriver, sign_in};
+use support::chrome::{ChromeDriver, element, screenshot, sign_in};
 use support::targets::{Targets, sample_copy};
 
-const WAIT: Duration = Duration::from_secs(30);
 const PLAN: &str = "/run?env=prod&op=upgrade&target=heads";
 const REVISION: &str = "1e6a8c0e2b4d";
 
-async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
-    browser.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-}
-
 async fn absent(browser: &Client, css: &str) -> bool {
     browser.find_all(Locator::Css(css)).await.unwrap().is_empty()
-}
-
-async fn screenshot(browser: &Client, name: &str) {
-    let dir = support::workspace_root().join("test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
 }
 
 /// Opens the plan for prod and previews it.

@@ -9,13 +9,9 @@ use fantoccini::{Client, Locator};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use support::Studio;
-use support::chrome::ChromeDriver;
+use support::chrome::{ChromeDriver, element, screenshot};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
-    browser.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-}
 
 async fn attrs(browser: &Client, css: &str, attribute: &str) -> Vec<String> {
     let mut values = Vec::new();
@@ -23,12 +19,6 @@ async fn attrs(browser: &Client, css: &str, attribute: &str) -> Vec<String> {
         values.push(element.attr(attribute).await.unwrap().unwrap_or_default());
     }
     values
-}
-
-async fn screenshot(browser: &Client, name: &str) {
-    let dir = support::workspace_root().join("test-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
 }
 
 fn json(studio: &Studio, path: &str) -> serde_json::Value {

@@ -134,6 +134,12 @@ pub enum Message {
     TooManyStreams {
         most: usize,
     },
+    BodyTooSlow {
+        seconds: u64,
+    },
+    BodyTooLarge {
+        limit: usize,
+    },
     TooLong {
         field: Field,
         limit: usize,
@@ -330,6 +336,14 @@ impl Message {
             Message::TooManyStreams { most } => (
                 format!("at most {most} event streams per sign-in"),
                 format!("como mucho {most} flujos de eventos por inicio de sesión"),
+            ),
+            Message::BodyTooSlow { seconds } => (
+                format!("the request's body took longer than {seconds} s to arrive"),
+                format!("el cuerpo de la petición tardó más de {seconds} s en llegar"),
+            ),
+            Message::BodyTooLarge { limit } => (
+                format!("the request's body is longer than {limit} bytes"),
+                format!("el cuerpo de la petición supera los {limit} bytes"),
             ),
             Message::TooLong { field, limit } => {
                 let (en, es) = field_words(*field);

@@ -47,6 +47,8 @@ pub fn RunPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let set_query = move |env: String, op: Operation, target: String| {
         stage.set(Stage::Choosing);
+        // Encoded: a relative target such as `ae10+2` would otherwise come back as `ae10 2`.
+        let (env, target) = (js_sys::encode_uri_component(&env), js_sys::encode_uri_component(&target));
         navigate(&format!("/run?env={env}&op={op}&target={target}"), Default::default());
     };
     let request = move || -> Option<PlanRequest> {

@@ -106,6 +106,7 @@ async fn serve(migrations: &Path, config_path: &Path, state_dir: &Path, args: Se
         configured.server.trusted_proxies(),
     );
     app_state.rehearsal_cluster = sandbox.as_ref().map(Sandbox::rehearsal_cluster);
+    app_state.body_timeout = std::time::Duration::from_secs(configured.server.body_timeout_seconds);
     let link = first_run.map(|(first_run, link)| {
         app_state.first_run = first_run;
         link

@@ -4,6 +4,7 @@ mod api;
 mod approvals;
 mod audit_log;
 pub mod auth;
+mod body_deadline;
 mod drift;
 mod embedded;
 mod error;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub rehearsal_cluster: Option<crate::sandbox::RehearsalCluster>,
     /// The one-time link that creates the first admin, while no account exists.
     pub first_run: crate::auth::first_run::FirstRun,
+    /// How long a request's whole body may take to arrive (`[server] body_timeout_seconds`).
+    pub body_timeout: std::time::Duration,
 }
 
 /// What changed in the sign-off records: a revision's review, or an environment's proposals.
@@ -121,6 +124,7 @@ impl AppState {
             streams: Arc::default(),
             rehearsal_cluster: None,
             first_run: Default::default(),
+            body_timeout: std::time::Duration::from_secs(crate::config::ServerConfig::default().body_timeout_seconds),
         }
     }
 
@@ -130,7 +134,7 @@ impl AppState {
 }
 
 /// The largest request body the API reads: the longest texts of `strata_shared::limits` fit.
-const API_BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const API_BODY_LIMIT: usize = 64 * 1024;
 
 /// Where the studio's frontend comes from.
 pub enum Frontend {
@@ -162,13 +166,14 @@ impl Frontend {
 pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     watch::spawn(state.clone());
     let index = frontend.map(Frontend::index_html).unwrap_or_default();
-    let api = api::routes(state.clone()).with_state(state).layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+    let api = api::routes(state.clone()).with_state(state.clone()).layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     let files = match frontend {
         Some(Frontend::Folder(dist)) => Router::new().fallback_service(frontend_files::service(dist)),
         Some(Frontend::Embedded) => Router::new().fallback(embedded::serve),
         None => Router::new(),
     };
     api.merge(files.layer(axum::middleware::from_fn(frontend_files::cache_control)))
+        .layer(axum::middleware::from_fn_with_state(state, body_deadline::read_whole))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(SecurityHeaders::for_index(&index), security_headers::add))
         .layer(axum::middleware::from_fn(lang::choose))

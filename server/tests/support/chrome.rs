@@ -53,10 +53,43 @@ impl ChromeDriver {
 }
 
 /// The first element matching `css`, waited for up to a minute (the page fetches first); a
-/// panic naming `css` if none comes.
+/// panic naming `css` and showing the page's text if none comes.
 pub async fn element(browser: &Client, css: &str) -> fantoccini::elements::Element {
     let wait = browser.wait().at_most(Duration::from_secs(60));
-    wait.for_element(fantoccini::Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+    match wait.for_element(fantoccini::Locator::Css(css)).await {
+        Ok(element) => element,
+        Err(error) => {
+            let body = browser.find(fantoccini::Locator::Css("body")).await;
+            let page = match body {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("{css}: {error}; the page shows:\n{page}")
+        }
+    }
+}
+
+/// How many elements match `css` now.
+pub async fn count(browser: &Client, css: &str) -> usize {
+    browser.find_all(fantoccini::Locator::Css(css)).await.unwrap().len()
+}
+
+/// Waits up to half a minute until `css` matches exactly `expected` elements.
+pub async fn until_count(browser: &Client, css: &str, expected: usize) {
+    for _ in 0..300 {
+        if count(browser, css).await == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {} elements, expected {expected}", count(browser, css).await);
+}
+
+/// Saves what the browser shows as `test-artifacts/NAME.png`, for a person to look at.
+pub async fn screenshot(browser: &Client, name: &str) {
+    let dir = super::workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), browser.screenshot().await.unwrap()).unwrap();
 }
 
 /// Signs `name` (password `super::PASSWORD`) in through the sign-in page, as a person would.

@@ -227,6 +227,24 @@ impl Response {
     }
 }
 
+/// `strata --migrations <folder>` with nothing on stdin (a confirmation prompt reads end of
+/// input and refuses), for a test to add its arguments to.
+pub fn strata(folder: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.arg("--migrations").arg(folder).stdin(Stdio::null());
+    command
+}
+
+/// `strata --migrations <folder> <args…> --url <url>`, run to its end.
+pub fn strata_at(folder: &Path, url: &str, args: &[&str]) -> std::process::Output {
+    strata(folder).args(args).args(["--url", url]).output().unwrap()
+}
+
+/// A child's stdout or stderr as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// A minimal HTTP/1.0 request with extra headers and an optional JSON body.
 pub fn http(
     base: &str,

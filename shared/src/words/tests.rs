@@ -35,6 +35,8 @@ fn every_message() -> Vec<Message> {
         Message::SignInThrottled { seconds: 3 },
         Message::TooManySignIns,
         Message::TooManyStreams { most: 4 },
+        Message::BodyTooSlow { seconds: 30 },
+        Message::BodyTooLarge { limit: 65536 },
         Message::TooLong { field: Field::Comment, limit: 10 },
         Message::FirstRunLinkInvalid,
         Message::AccountExists,
@@ -82,6 +84,8 @@ fn every_message() -> Vec<Message> {
             | Message::SignInThrottled { .. }
             | Message::TooManySignIns
             | Message::TooManyStreams { .. }
+            | Message::BodyTooSlow { .. }
+            | Message::BodyTooLarge { .. }
             | Message::TooLong { .. }
             | Message::FirstRunLinkInvalid
             | Message::AccountExists
