@@ -1,6 +1,7 @@
 //! One binary: `strata serve` started in a folder of its own, without `--dist`, serves the
 //! studio built into it: `index.html` for the page and its client-side routes, the wasm
-//! compressed and cached for good (Trunk names it by its hash).
+//! compressed and cached for good (Trunk names it by its hash). `--dist` serves a folder the
+//! same way.
 
 use crate::support;
 
@@ -33,27 +34,52 @@ fn serve_from_another_folder_serves_the_embedded_studio() {
         assert!(page.body.contains("<html") || page.body.contains("<!DOCTYPE"), "{path}: {}", page.body);
         assert_eq!(page.header("cache-control"), Some("no-cache"), "{path}: index.html is asked for each time");
     }
-    let index = support::http(&studio.url, "GET", "/", &[], None).body;
+    served_compressed_for_good(&studio.url);
+}
+
+#[test]
+fn serve_with_dist_serves_the_folder_compressed_for_good() {
+    let state = support::state_dir();
+    let studio = Studio::start(&support::sample_migrations(), state.path());
+    served_compressed_for_good(&studio.url);
+}
+
+/// The wasm module `index.html` names goes out as brotli to a browser that accepts it, as
+/// gzip to one that accepts only that, and either way is kept for good.
+fn served_compressed_for_good(url: &str) {
+    let index = support::http(url, "GET", "/", &[], None).body;
     let wasm = index
         .split(['"', '\''])
         .find(|part| part.ends_with("_bg.wasm"))
         .expect("index.html names the wasm module")
         .trim_start_matches('/')
         .to_owned();
-    let head = gzip_head(&studio.url, &format!("/{wasm}"));
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    let head = head.to_ascii_lowercase();
-    assert!(head.contains("content-type: application/wasm"), "{head}");
-    assert!(head.contains("content-encoding: gzip"), "served compressed: {head}");
-    assert!(head.contains("cache-control: public, max-age=31536000, immutable"), "{head}");
+    let dist = support::workspace_root().join("dist");
+    assert!(
+        dist.join(format!("{wasm}.br")).is_file(),
+        "the build writes brotli copies (install brotli and zopfli: scripts/setup)"
+    );
+    let mut lengths = Vec::new();
+    for (accepted, coding) in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")] {
+        let head = head_accepting(url, &format!("/{wasm}"), accepted);
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        let head = head.to_ascii_lowercase();
+        assert!(head.contains("content-type: application/wasm"), "{head}");
+        assert!(head.contains(&format!("content-encoding: {coding}")), "{accepted}: {head}");
+        assert!(head.contains("cache-control: public, max-age=31536000, immutable"), "{head}");
+        let length = head.lines().find_map(|line| line.strip_prefix("content-length: ")).map(str::trim);
+        lengths.push(length.and_then(|n| n.parse::<u64>().ok()).expect("a length"));
+    }
+    assert!(lengths[0] < lengths[1], "brotli is the smaller copy: {lengths:?}");
 }
 
-/// The response head of a GET that accepts gzip (the body is binary: read as bytes, dropped).
-fn gzip_head(base: &str, path: &str) -> String {
+/// The response head of a GET that accepts `encodings` (the body is binary: read as bytes,
+/// dropped).
+fn head_accepting(base: &str, path: &str, encodings: &str) -> String {
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept-Encoding: {encodings}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();

@@ -1,8 +1,8 @@
 //! The built frontend. Trunk names its wasm, JS and CSS after a hash of their content, so the
 //! browser may keep them for good (`immutable`); `index.html`, which names them (and answers
 //! every client-side route), is asked for again on each load, so a new build reaches the
-//! browser at once. Gzip copies made at build time (`scripts/optimise-bundle`) are sent as
-//! they are rather than compressed on every request.
+//! browser at once. The brotli and gzip copies made at build time (`scripts/optimise-bundle`)
+//! are sent as they are rather than compressed on every request.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
@@ -12,7 +12,8 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist).precompressed_gzip().fallback(ServeFile::new(dist.join("index.html")).precompressed_gzip())
+    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index)
 }
 
 /// `Cache-Control` for the frontend's files by their names.

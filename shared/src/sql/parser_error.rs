@@ -1,5 +1,7 @@
 //! libpg_query's C entry point, for the one thing the `pg_query` crate drops: where the
 //! error is. `pg_query::Error::Parse` keeps the message but not PostgreSQL's cursor position.
+//! The protobuf entry point is the one `pg_query::parse` uses: calling the JSON one instead
+//! would link libpg_query's JSON output functions into the browser bundle for nothing.
 
 use crate::text::byte_offset_of_char;
 use std::ffi::{CStr, CString, c_char, c_int};
@@ -16,16 +18,22 @@ struct PgQueryError {
 }
 
 #[repr(C)]
-struct PgQueryParseResult {
-    parse_tree: *mut c_char,
+struct PgQueryProtobuf {
+    len: usize,
+    data: *mut c_char,
+}
+
+#[repr(C)]
+struct PgQueryProtobufParseResult {
+    parse_tree: PgQueryProtobuf,
     stderr_buffer: *mut c_char,
     error: *mut PgQueryError,
 }
 
 // Linked from the static libpg_query that the `pg_query` crate builds.
 unsafe extern "C" {
-    fn pg_query_parse(input: *const c_char) -> PgQueryParseResult;
-    fn pg_query_free_parse_result(result: PgQueryParseResult);
+    fn pg_query_parse_protobuf(input: *const c_char) -> PgQueryProtobufParseResult;
+    fn pg_query_free_protobuf_parse_result(result: PgQueryProtobufParseResult);
 }
 
 pub(crate) struct ParserError {
@@ -46,13 +54,13 @@ pub(crate) fn first_syntax_error(sql: &str) -> Option<ParserError> {
     // SAFETY: `input` is a valid C string for the call; the result is freed exactly once below,
     // after the error's fields have been copied out.
     unsafe {
-        let result = pg_query_parse(input.as_ptr());
+        let result = pg_query_parse_protobuf(input.as_ptr());
         let error = result.error.as_ref().map(|e| {
             let message = CStr::from_ptr(e.message).to_string_lossy().into_owned();
             let char_index = usize::try_from(e.cursorpos).unwrap_or(0).saturating_sub(1);
             ParserError { message, byte_offset: byte_offset_of_char(sql, char_index) }
         });
-        pg_query_free_parse_result(result);
+        pg_query_free_protobuf_parse_result(result);
         error
     }
 }
