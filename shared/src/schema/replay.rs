@@ -54,6 +54,9 @@ impl ModelWalk {
             let before = replayer.schema_before(index, &mut self.after, &mut self.uses);
             let (model, upgraded) = replayer.model_from(index, before);
             self.models[index] = Some(model);
+            // Its parse is needed again only when a merge replays it: parsed again then, so a
+            // long history's trees are not all held at once.
+            replayer.sections[index] = None;
             if self.uses[index] > 0 {
                 self.after[index] = Some(upgraded);
             }
@@ -166,8 +169,10 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
     /// the other lines of history replayed on top. Parents' schemas are freed after last use.
     fn schema_before(&mut self, index: usize, after: &mut [Option<Schema>], uses: &mut [usize]) -> Schema {
         let parents = self.graph.node(index).normalized_down.clone();
-        let Some(&largest) = parents.iter().max_by_key(|&&p| (self.graph.ancestors(&[p], true).len(), p)) else {
-            return Schema::default();
+        let largest = match parents[..] {
+            [] => return Schema::default(),
+            [only] => only,
+            _ => *parents.iter().max_by_key(|&&p| (self.graph.ancestors(&[p], true).len(), p)).expect("parents"),
         };
         let mut schema = take_or_clone(after, uses, largest);
         if parents.len() > 1 {
