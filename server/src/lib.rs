@@ -2,6 +2,7 @@
 //! (the sandbox PostgreSQL above all).
 
 pub mod auth;
+pub mod cause;
 pub mod cli;
 pub mod commands;
 pub mod config;

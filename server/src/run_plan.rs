@@ -48,6 +48,8 @@ pub enum Stopped {
     Taken,
     /// An environment of the promotion order could not be read.
     Unreachable(anyhow::Error),
+    /// `require_no_drift`, and drift could not be told.
+    DriftUnknown(anyhow::Error),
     Other(anyhow::Error),
 }
 
@@ -63,6 +65,7 @@ impl Stopped {
         match self {
             Stopped::Refused(refusal) => refusal.describe(),
             Stopped::Taken => Message::ProposalTaken.words(Lang::En),
+            Stopped::DriftUnknown(error) => Message::CannotTellDrift { cause: crate::cause::of(error) }.words(Lang::En),
             Stopped::Unreachable(error) | Stopped::Other(error) => format!("{error:#}"),
         }
     }
@@ -172,7 +175,7 @@ async fn cleared(job: &Run<'_>, positions: &impl Positions) -> Result<Result<Opt
         let mut conn = execute::connect(job.environment).await.map_err(Stopped::Unreachable)?;
         let drift = sign_off::no_drift_for_run(&mut conn, name, &policy, job.graph, &config.version_table()).await;
         let _ = sqlx::Connection::close(conn).await;
-        if let Err(refusal) = drift.map_err(|e| Stopped::Other(e.context("cannot tell drift")))? {
+        if let Err(refusal) = drift.map_err(Stopped::DriftUnknown)? {
             return Ok(Err(refusal));
         }
     }

@@ -118,7 +118,8 @@ pub async fn no_drift_for_run(
     }
     let drift = crate::drift::check(conn, environment, graph, version_table).await?;
     Ok(if drift.drifted() {
-        Err(Refusal::Blocked(vec![Blocker::Drifted { summary: drift.summary() }]))
+        let (missing, extra, different) = drift.counts();
+        Err(Refusal::Blocked(vec![Blocker::Drifted { missing, extra, different }]))
     } else {
         Ok(())
     })

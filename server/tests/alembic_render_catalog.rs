@@ -14,6 +14,7 @@ use strata_server::drift::facts::{self, Facts};
 use strata_server::sandbox::Sandbox;
 use strata_shared::alembic::RenderedSection;
 use strata_shared::alembic::render::render_script;
+use strata_shared::offline::VersionTable;
 
 /// Another project locally: `STRATA_RENDER_CATALOG_SEED=N`.
 fn seed() -> u64 {
@@ -87,7 +88,7 @@ async fn apply(conn: &mut PgConnection, revision: &str, function: &str, section:
 
 async fn facts(url: &str) -> Facts {
     let mut conn = PgConnection::connect(url).await.unwrap();
-    let facts = facts::facts(&strata_server::drift::live_schema(&mut conn).await.unwrap());
+    let facts = facts::facts(&strata_server::drift::live_schema(&mut conn, &VersionTable::default()).await.unwrap());
     conn.close().await.unwrap();
     facts
 }

@@ -1,6 +1,7 @@
 //! The studio switched to Spanish in headless Chromium shows the server's own words in Spanish
 //! too: a proposal's blockers, a run the server refuses because the database moved since the
-//! plan was shown, and the sign-in page's "wrong name or password".
+//! plan was shown, the sign-in page's "wrong name or password", a target spec the schema page
+//! cannot resolve, and a backup that failed.
 
 use crate::support;
 
@@ -81,6 +82,44 @@ async fn a_studio_in_spanish_shows_the_servers_refusals_and_errors_in_spanish() 
     element(&browser, "[data-test=sign-in-password]").await.send_keys("not her password").await.unwrap();
     element(&browser, "[data-test=sign-in-submit]").await.click().await.unwrap();
     assert_eq!(text(&browser, "[data-test=sign-in-error]").await, "nombre o contraseña incorrectos");
+
+    browser.close().await.unwrap();
+}
+
+/// The causes inside failures, on the pages that show them: a target spec the schema page
+/// cannot resolve (worded in the browser, from the same catalog), and a backup that failed
+/// (worded by the server, the command's own text kept).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_studio_in_spanish_shows_the_causes_of_failures_in_spanish() {
+    let state = support::state_dir();
+    let (studio, targets) = tokio::task::block_in_place(|| {
+        let targets = Targets::start(state.path(), &["backed"]);
+        let failing = "backup = \"full\"\nbackup_command = \"cat >/dev/null; echo bucket is gone >&2; exit 3\"";
+        let config = targets.config(state.path(), &[("backed", failing)]);
+        let studio = Studio::start_with(&sample_copy(state.path()), state.path(), &config, &targets.env());
+        studio.add_user("olga", "operator");
+        (studio, targets)
+    });
+    let base = studio.url.clone();
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium-olga")).await;
+    sign_in(&browser, &base, "olga").await;
+    element(&browser, "[data-test=language]").await.select_by_value("es").await.unwrap();
+    element(&browser, "[data-test=theme]").await;
+
+    browser.goto(&format!("{base}/schema?at=nosuch@head")).await.unwrap();
+    let error = text(&browser, "[data-test=error]").await;
+    assert_eq!(error, "no hay ninguna revisión ni rama llamada `nosuch` (en `nosuch@head`)");
+
+    preview(&browser, &base, "backed").await;
+    element(&browser, "[data-test=confirm-name]").await.send_keys("backed").await.unwrap();
+    element(&browser, "[data-test=run]").await.click().await.unwrap();
+    let refused = text(&browser, "[data-test=outcome][data-status=refused]").await;
+    assert_eq!(
+        refused,
+        "la copia de seguridad falló, así que no se ejecutó nada: backup_command falló (exit status: 3): bucket is gone"
+    );
+    assert!(tokio::task::block_in_place(|| targets.rows("backed")).is_empty(), "nothing ran");
 
     browser.close().await.unwrap();
 }

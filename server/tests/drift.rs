@@ -160,6 +160,64 @@ async fn a_clean_run_has_no_drift_and_every_hand_made_change_is_reported_by_kind
     conn.close().await.unwrap();
 }
 
+/// Bookkeeping is the configured version table: under another name, a table called
+/// `alembic_version` is the project's like any other, and drift shows it.
+#[tokio::test]
+async fn the_configured_version_table_is_bookkeeping_and_alembic_version_then_is_not() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let sample = support::sample_migrations();
+    let url = database(&sandbox, "renamed").await;
+    upgrade(&sample, &url);
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "ALTER TABLE alembic_version RENAME TO project_version;
+         CREATE TABLE alembic_version (version_num varchar(32) NOT NULL);",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let project = strata_server::migrations_dir::load(&sample).unwrap();
+    let table = VersionTable { schema: None, name: "project_version".to_owned() };
+    let drift = strata_server::drift::check(&mut conn, "test", &project.graph, &table).await.unwrap();
+    let found: Vec<(ObjectKind, &str, Found)> =
+        drift.differences.iter().map(|d| (d.kind, d.name.as_str(), d.found)).collect();
+    assert_eq!(found, [(ObjectKind::Table, "alembic_version", Found::Extra)], "{:#?}", drift.differences);
+    conn.close().await.unwrap();
+    sandbox.stop().await.unwrap();
+}
+
+/// Column names that need quoting in `UPDATE OF` and `INCLUDE`: the catalog prints them quoted,
+/// the model keeps names; a clean run has no drift.
+#[tokio::test]
+async fn quoted_column_names_in_triggers_and_index_includes_do_not_drift() {
+    let state = support::state_dir();
+    let sandbox = Sandbox::start(state.path()).await.unwrap();
+    let folder = state.path().join("migrations");
+    std::fs::create_dir_all(folder.join("versions")).unwrap();
+    std::fs::write(
+        folder.join("versions/a1b2c3d4e5f6_people.sql"),
+        "-- revision: a1b2c3d4e5f6\n-- revises:\n-- message: people\n-- created: 2026-01-01 00:00:00\n\n\
+         -- strata:upgrade\n\
+         CREATE TABLE person (id int PRIMARY KEY, \"Full Name\" text, \"order\" int);\n\
+         CREATE INDEX person_id ON person (id) INCLUDE (\"Full Name\", \"order\");\n\
+         CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS 'begin return null; end';\n\
+         CREATE TRIGGER renamed AFTER UPDATE OF \"Full Name\", \"order\" ON person FOR EACH ROW EXECUTE FUNCTION note();\n\
+         CREATE TRIGGER when_renamed AFTER UPDATE OF \"Full Name\" ON person FOR EACH ROW\n\
+             WHEN (old.\"Full Name\" IS DISTINCT FROM new.\"Full Name\") EXECUTE FUNCTION note();\n\n\
+         -- strata:downgrade\n\
+         DROP TABLE person;\nDROP FUNCTION note();\n",
+    )
+    .unwrap();
+    let url = database(&sandbox, "quoted").await;
+    upgrade(&folder, &url);
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let drift = check(&mut conn, &folder).await;
+    assert_eq!(drift.differences, [], "a clean run has no drift");
+    conn.close().await.unwrap();
+    sandbox.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_command_line_exits_1_on_drift_0_without_and_2_when_it_cannot_tell() {
     let state = support::state_dir();

@@ -263,7 +263,7 @@ fn strata_from_drift(folder: &Path, config: &Path, message: &str) -> std::proces
 /// The facts of the database at `url` as its catalog has them.
 async fn catalog_facts(url: &str) -> facts::Facts {
     let mut conn = PgConnection::connect(url).await.unwrap();
-    let live = strata_server::drift::live_schema(&mut conn).await.unwrap();
+    let live = strata_server::drift::live_schema(&mut conn, &VersionTable::default()).await.unwrap();
     conn.close().await.unwrap();
     facts::facts(&live)
 }

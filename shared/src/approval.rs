@@ -100,8 +100,9 @@ pub enum Blocker {
     NeedsRehearsal,
     /// The policy requires no drift, and the database differs from the model at its revisions.
     Drifted {
-        /// `2 missing, 1 extra`.
-        summary: String,
+        missing: usize,
+        extra: usize,
+        different: usize,
     },
 }
 

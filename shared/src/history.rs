@@ -1,6 +1,7 @@
 //! `history -r RANGE`: which revisions a range shows, in Alembic's order.
 
 use crate::graph::{GraphError, Ident, RevisionGraph, Selection};
+use crate::words::Target;
 
 /// The revisions `range` (`start:end`, either side optional, `current` allowed) covers,
 /// newest first. `current` is the database's version rows, needed only when the range says
@@ -12,17 +13,16 @@ pub fn revisions_in_range(
 ) -> Result<Vec<usize>, GraphError> {
     let (lower, upper) = match range {
         None => ("", ""),
-        Some(range) => range.trim().split_once(':').ok_or_else(|| {
-            GraphError::other(format!("`{range}` is not a range: write `start:end`, `start:` or `:end`"))
-        })?,
+        Some(range) => range
+            .trim()
+            .split_once(':')
+            .ok_or_else(|| GraphError::other(Target::NotARange { range: range.to_owned() }))?,
     };
     let rows_for = |side: &str| -> Result<Option<&[String]>, GraphError> {
         if side != "current" {
             return Ok(None);
         }
-        current
-            .map(Some)
-            .ok_or_else(|| GraphError::other("`current` needs the database: give --url or --env (or DATABASE_URL)"))
+        current.map(Some).ok_or_else(|| GraphError::other(Target::CurrentNeedsDatabase))
     };
     let (lower_rows, upper_rows) = (rows_for(lower)?, rows_for(upper)?);
     let how = Selection { inclusive: true, allow_short_relative: true, ..Selection::default() };

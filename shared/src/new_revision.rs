@@ -3,6 +3,7 @@
 
 use crate::graph::{GraphError, Ident, Point, RevisionGraph};
 use crate::revision_file::{DOWNGRADE_MARKER, UPGRADE_MARKER};
+use crate::words::Target;
 
 pub struct NewRevision {
     pub id: String,
@@ -22,26 +23,21 @@ pub struct NewRevision {
 pub fn resolve_parents(graph: &RevisionGraph, heads: &[String], splice: bool) -> Result<Vec<String>, GraphError> {
     let specs: Vec<String> = if heads.is_empty() { vec!["head".to_owned()] } else { heads.to_vec() };
     let points = graph.get_revisions(Ident::Rows(&specs)).map_err(|error| match error.kind {
-        crate::graph::ErrorKind::MultipleHeads => GraphError::other(
-            "there are several heads: name the one to build on with --head (e.g. `--head <label>@head`), or merge them first with `strata merge`",
-        ),
+        crate::graph::ErrorKind::MultipleHeads => GraphError::other(Target::SeveralHeadsForNew),
         _ => error,
     })?;
     let mut parents: Vec<usize> = Vec::new();
     for point in points {
         match point {
             Point::Rev(index) if parents.contains(&index) => {
-                return Err(GraphError::other(format!("{} is named twice", graph.id(index))));
+                return Err(GraphError::other(Target::NamedTwice { id: graph.id(index).to_owned() }));
             }
             Point::Rev(index) => parents.push(index),
-            _ => return Err(GraphError::other("a new revision cannot go below the bases")),
+            _ => return Err(GraphError::other(Target::NewBelowBases)),
         }
     }
     if !splice && let Some(&inner) = parents.iter().find(|&&p| !graph.node(p).is_head()) {
-        return Err(GraphError::other(format!(
-            "{} is not a head: building on it starts a new branch; pass --splice if that is what you want",
-            graph.id(inner)
-        )));
+        return Err(GraphError::other(Target::NotAHead { id: graph.id(inner).to_owned() }));
     }
     Ok(graph.ids(parents))
 }
@@ -53,7 +49,7 @@ pub fn resolve_dependencies(graph: &RevisionGraph, specs: &[String]) -> Result<V
         .map(|spec| match graph.get_revision(Some(spec))? {
             Point::Rev(index) if graph.carries_label(index, spec) => Ok(spec.clone()),
             Point::Rev(index) => Ok(graph.id(index).to_owned()),
-            _ => Err(GraphError::other(format!("`{spec}` names no revision to depend on"))),
+            _ => Err(GraphError::other(Target::NothingToDependOn { spec: spec.clone() })),
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 
 use crate::closed_set::closed_set;
 use crate::graph::{GraphError, Ident, Point, RevisionGraph, Selection};
+use crate::words::{Target, Unfit};
 use serde::{Deserialize, Serialize};
 
 closed_set! {
@@ -162,9 +163,7 @@ pub fn stamp(graph: &RevisionGraph, rows: &[String], targets: &[String], purge: 
 fn check_rows(graph: &RevisionGraph, rows: &[String]) -> Result<()> {
     for row in rows {
         if graph.index_of(row).is_none() {
-            return Err(GraphError::other(format!(
-                "the version table holds `{row}`, which no revision file defines: restore that file, or `stamp` the database to a known revision"
-            )));
+            return Err(GraphError::other(Target::UnknownRow { row: row.clone() }));
         }
     }
     Ok(())
@@ -247,7 +246,7 @@ impl Heads {
 
     fn insert(&mut self, id: &str) -> Result<()> {
         if self.has(id) {
-            return Err(inconsistent(format!("{id} would be recorded twice")));
+            return Err(unfit(Unfit::RecordedTwice { id: id.to_owned() }));
         }
         self.rows.push(id.to_owned());
         self.writes.push(VersionWrite::Insert(id.to_owned()));
@@ -256,7 +255,7 @@ impl Heads {
 
     fn delete(&mut self, id: &str) -> Result<()> {
         let Some(position) = self.rows.iter().position(|r| r == id) else {
-            return Err(inconsistent(format!("{id} is not recorded, so it cannot be removed")));
+            return Err(unfit(Unfit::NotRecorded { id: id.to_owned() }));
         };
         self.rows.remove(position);
         self.writes.push(VersionWrite::Delete(id.to_owned()));
@@ -265,7 +264,7 @@ impl Heads {
 
     fn update(&mut self, from: &str, to: &str) -> Result<()> {
         if self.has(to) {
-            return Err(inconsistent(format!("{to} is already recorded")));
+            return Err(unfit(Unfit::AlreadyRecorded { id: to.to_owned() }));
         }
         self.delete(from)?;
         self.writes.pop();
@@ -303,7 +302,7 @@ impl Heads {
             from.sort_by_key(|d| node.down.contains(d));
             let from: Vec<&str> = from.into_iter().map(|d| graph.id(d)).collect();
             let Some((last, rest)) = from.split_last() else {
-                return Err(inconsistent(format!("merging into {id} finds no parent to replace")));
+                return Err(unfit(Unfit::NoParentToReplace { id: id.to_owned() }));
             };
             for parent in rest {
                 self.delete(parent)?;
@@ -314,7 +313,7 @@ impl Heads {
             // Unmerge: this row splits back into the parents no other row already covers.
             let targets = self.unmerge_targets(graph, step.index);
             let Some((last, rest)) = targets.split_last() else {
-                return Err(inconsistent(format!("undoing the merge {id} finds no parent to restore")));
+                return Err(unfit(Unfit::NoParentToRestore { id: id.to_owned() }));
             };
             for parent in rest {
                 self.insert(parent)?;
@@ -326,7 +325,7 @@ impl Heads {
         } else {
             match on_rows(self).as_slice() {
                 [one] => graph.id(*one).to_owned(),
-                _ => return Err(inconsistent(format!("which parent of {id} to record is ambiguous"))),
+                _ => return Err(unfit(Unfit::AmbiguousParent { id: id.to_owned() })),
             }
         };
         if step.up { self.update(&parent, id) } else { self.update(id, &parent) }
@@ -370,13 +369,13 @@ impl Heads {
         }
         match (step.from.as_slice(), step.to.as_slice()) {
             ([from], [to]) => self.update(from, to),
-            _ => Err(inconsistent("a stamp without a single revision to move from".to_owned())),
+            _ => Err(unfit(Unfit::StampFromSeveral)),
         }
     }
 }
 
-fn inconsistent(detail: String) -> GraphError {
-    GraphError::other(format!("the version table does not fit this plan: {detail}"))
+fn unfit(how: Unfit) -> GraphError {
+    GraphError::other(Target::Unfit(how))
 }
 
 /// Alembic's `_stamp_revs`: how to move the rows to `targets` without running revisions.
@@ -409,7 +408,7 @@ fn stamp_steps(graph: &RevisionGraph, rows: &[String], targets: &[String]) -> Re
                 continue;
             }
             Point::Base => {
-                return Err(GraphError::other("a stamp target walked below the bases; stamp `base` instead"));
+                return Err(GraphError::other(Target::StampBelowBases));
             }
             Point::Rev(index) => index,
         };

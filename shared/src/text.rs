@@ -75,13 +75,7 @@ mod tests {
 /// At most a few items of a list, with how many more there are: `a, b, c, and 5 more` (for
 /// messages that name candidates).
 pub fn few<S: AsRef<str>>(items: &[S]) -> String {
-    const SHOWN: usize = 3;
-    let shown = if items.len() <= SHOWN + 1 { items.len() } else { SHOWN };
-    let mut text = items[..shown].iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ");
-    if items.len() > shown {
-        text.push_str(&format!(", and {} more", items.len() - shown));
-    }
-    text
+    crate::words::few(items, crate::words::Lang::En)
 }
 
 #[cfg(test)]

@@ -4,9 +4,17 @@
 //! reasons; the front doors word them here: the API in the request's language, the command
 //! line in English. PostgreSQL's own text is passed through as PostgreSQL wrote it.
 
+mod target;
+mod trouble;
+
 use crate::access::Role;
 use crate::approval::Blocker;
+use crate::graph::GraphError;
 use crate::limits::Field;
+use std::fmt;
+pub(crate) use target::few;
+pub use target::{Target, Unfit};
+pub use trouble::Trouble;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -79,13 +87,17 @@ pub enum Message {
         holder: String,
     },
     RunChanged,
-    /// The backup before a run failed; `cause` is the backup's own account.
+    /// The backup before a run failed, and why.
     BackupFailed {
-        cause: String,
+        cause: Cause,
     },
     RehearsalFailedToRun {
-        cause: String,
+        cause: Cause,
     },
+    /// A backup, a rehearsal's copy or a connection that could not go ahead.
+    Trouble(Trouble),
+    /// A target spec or range the revision graph cannot honour.
+    Target(GraphError),
     ServerFailed,
     NoSuchEndpoint,
     NoRevision {
@@ -139,9 +151,65 @@ pub enum Message {
         format: String,
     },
     CannotTellDrift {
-        cause: String,
+        cause: Cause,
+    },
+    PasswordTooShort {
+        least: usize,
+    },
+    UnusableUserName {
+        name: String,
+        most: usize,
+    },
+    UserExists {
+        name: String,
+    },
+    NoUser {
+        name: String,
+    },
+    CommentLength {
+        most: usize,
+    },
+    NoThread {
+        thread: i64,
+    },
+    NoThreadOnRevision {
+        thread: i64,
+        revision: String,
     },
 }
+
+/// Why something failed: Strata's own words, or another's text (PostgreSQL's, a program's,
+/// the system's) as it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cause {
+    Ours(Box<Message>),
+    Theirs(String),
+}
+
+impl Cause {
+    pub fn words(&self, lang: Lang) -> String {
+        match self {
+            Cause::Ours(message) => message.words(lang),
+            Cause::Theirs(text) => text.clone(),
+        }
+    }
+}
+
+impl From<Message> for Cause {
+    fn from(message: Message) -> Self {
+        Cause::Ours(Box::new(message))
+    }
+}
+
+/// In English: what the command line and the log show, and what lets a use case return a
+/// `Message` as its error.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words(Lang::En))
+    }
+}
+
+impl std::error::Error for Message {}
 
 impl Message {
     /// The message in `lang`.
@@ -155,11 +223,11 @@ impl Message {
         match self {
             Message::PlanChangedSinceShown => (
                 "the plan changed since it was shown (a revision file was edited or the database moved): preview it again".into(),
-                "el plan cambió desde que se mostró (se editó un archivo de revisión o la base de datos avanzó): vuelve a previsualizarlo".into(),
+                "el plan cambió desde que se mostró (se editó un archivo de revisión o la base de datos avanzó): vuelva a previsualizarlo".into(),
             ),
             Message::NotProposed { environment, need } => (
                 format!("`{environment}` is protected: propose this plan and get {need} approval(s) before it runs"),
-                format!("`{environment}` está protegido: propón este plan y consigue {need} aprobación(es) antes de ejecutarlo"),
+                format!("`{environment}` está protegido: proponga este plan y consiga {need} aprobación(es) antes de ejecutarlo"),
             ),
             Message::NotApproved(blockers) => {
                 let (en, es): (Vec<String>, Vec<String>) = blockers.iter().map(blocker).unzip();
@@ -174,16 +242,18 @@ impl Message {
             ),
             Message::RunChanged => (
                 "the revision files or the database changed since this plan was shown; show the plan again and confirm the new one".into(),
-                "los archivos de revisión o la base de datos cambiaron desde que se mostró este plan; muéstralo de nuevo y confirma el nuevo".into(),
+                "los archivos de revisión o la base de datos cambiaron desde que se mostró este plan; muéstrelo de nuevo y confirme el nuevo".into(),
             ),
             Message::BackupFailed { cause } => (
-                format!("the backup failed, so nothing was run: {cause}"),
-                format!("la copia de seguridad falló, así que no se ejecutó nada: {cause}"),
+                format!("the backup failed, so nothing was run: {}", cause.words(Lang::En)),
+                format!("la copia de seguridad falló, así que no se ejecutó nada: {}", cause.words(Lang::Es)),
             ),
             Message::RehearsalFailedToRun { cause } => (
-                format!("the rehearsal could not run: {cause}"),
-                format!("el ensayo no pudo ejecutarse: {cause}"),
+                format!("the rehearsal could not run: {}", cause.words(Lang::En)),
+                format!("el ensayo no pudo ejecutarse: {}", cause.words(Lang::Es)),
             ),
+            Message::Trouble(trouble) => trouble.both(),
+            Message::Target(error) => (error.words(Lang::En), error.words(Lang::Es)),
             Message::ServerFailed => (
                 "the server failed; its log has the cause under this request id".into(),
                 "el servidor falló; su registro tiene la causa bajo este id de petición".into(),
@@ -205,7 +275,7 @@ impl Message {
                 "quien escribe un plan no puede aprobarlo".into(),
             ),
             Message::AlreadyApproved => {
-                ("you approved this proposal already".into(), "ya aprobaste esta propuesta".into())
+                ("you approved this proposal already".into(), "ya aprobó esta propuesta".into())
             }
             Message::ApprovalsFrom { environment, roles } => {
                 let roles = role_list(roles);
@@ -226,13 +296,13 @@ impl Message {
                 "rehearsals need the sandbox cluster, which this studio does not run: give an environment \
                  `require_rehearsal = true` (or drop `[state]`) in strata.toml, or use `strata rehearse`"
                     .into(),
-                "los ensayos necesitan el clúster sandbox, que este estudio no ejecuta: da a un entorno \
-                 `require_rehearsal = true` (o quita `[state]`) en strata.toml, o usa `strata rehearse`"
+                "los ensayos necesitan el clúster sandbox, que este estudio no ejecuta: dé a un entorno \
+                 `require_rehearsal = true` (o quite `[state]`) en strata.toml, o use `strata rehearse`"
                     .into(),
             ),
             Message::FolderHasErrors => (
                 "the migrations folder has errors (see the project's diagnostics); fix them first".into(),
-                "la carpeta de migraciones tiene errores (mira los diagnósticos del proyecto); corrígelos primero".into(),
+                "la carpeta de migraciones tiene errores (vea los diagnósticos del proyecto); corríjalos primero".into(),
             ),
             Message::RoleMayNot { role, deed } => {
                 let (en, es) = deed_words(*deed);
@@ -240,7 +310,7 @@ impl Message {
             }
             Message::SignInFirst => (
                 "sign in first (or send an API token)".into(),
-                "inicia sesión primero (o envía un token de API)".into(),
+                "inicie sesión primero (o envíe un token de API)".into(),
             ),
             Message::MissingCsrfToken => (
                 "this request lacks the session's CSRF token (X-CSRF-Token)".into(),
@@ -251,11 +321,11 @@ impl Message {
             }
             Message::SignInThrottled { seconds } => (
                 format!("too many failed sign-ins: try again in {seconds} s"),
-                format!("demasiados inicios de sesión fallidos: inténtalo de nuevo en {seconds} s"),
+                format!("demasiados inicios de sesión fallidos: inténtelo de nuevo en {seconds} s"),
             ),
             Message::TooManySignIns => (
                 "too many sign-ins at once: try again in a moment".into(),
-                "demasiados inicios de sesión a la vez: inténtalo de nuevo en un momento".into(),
+                "demasiados inicios de sesión a la vez: inténtelo de nuevo en un momento".into(),
             ),
             Message::TooManyStreams { most } => (
                 format!("at most {most} event streams per sign-in"),
@@ -273,12 +343,12 @@ impl Message {
                  (start `strata serve` again for a new one while no account exists)"
                     .into(),
                 "este enlace de primer arranque no es válido: ya se usó, caducó o no es de este estudio \
-                 (vuelve a iniciar `strata serve` para obtener otro mientras no exista ninguna cuenta)"
+                 (vuelva a iniciar `strata serve` para obtener otro mientras no exista ninguna cuenta)"
                     .into(),
             ),
             Message::AccountExists => (
                 "an account exists already: sign in, or ask an admin for one".into(),
-                "ya existe una cuenta: inicia sesión o pide una a quien administre".into(),
+                "ya existe una cuenta: inicie sesión o pida una a quien administre".into(),
             ),
             Message::DatabaseUnreachable { cause } => (
                 format!("the database cannot be reached: {cause}"),
@@ -289,16 +359,40 @@ impl Message {
                     "environment `{environment}` is busy: its {connections} connections for the studio are all in use; try again in a moment"
                 ),
                 format!(
-                    "el entorno `{environment}` está ocupado: sus {connections} conexiones para el estudio están todas en uso; inténtalo de nuevo en un momento"
+                    "el entorno `{environment}` está ocupado: sus {connections} conexiones para el estudio están todas en uso; inténtelo de nuevo en un momento"
                 ),
             ),
             Message::UnknownAuditFormat { format } => (
                 format!("unknown format `{format}` (json or csv)"),
                 format!("formato desconocido `{format}` (json o csv)"),
             ),
-            Message::CannotTellDrift { cause } => {
-                (format!("cannot tell drift: {cause}"), format!("no se puede determinar la deriva: {cause}"))
+            Message::CannotTellDrift { cause } => (
+                format!("cannot tell drift: {}", cause.words(Lang::En)),
+                format!("no se puede determinar la deriva: {}", cause.words(Lang::Es)),
+            ),
+            Message::PasswordTooShort { least } => (
+                format!("the password is too short: at least {least} characters"),
+                format!("la contraseña es demasiado corta: al menos {least} caracteres"),
+            ),
+            Message::UnusableUserName { name, most } => (
+                format!("`{name}` is not a usable user name: 1 to {most} letters, digits, or _ - . @"),
+                format!("`{name}` no sirve como nombre de usuario: de 1 a {most} letras, dígitos o _ - . @"),
+            ),
+            Message::UserExists { name } => {
+                (format!("a user `{name}` exists already"), format!("ya existe un usuario `{name}`"))
             }
+            Message::NoUser { name } => (format!("no user `{name}`"), format!("no hay ningún usuario `{name}`")),
+            Message::CommentLength { most } => (
+                format!("a comment needs 1 to {most} bytes of text"),
+                format!("un comentario necesita de 1 a {most} bytes de texto"),
+            ),
+            Message::NoThread { thread } => {
+                (format!("no thread {thread}"), format!("no hay ningún hilo {thread}"))
+            }
+            Message::NoThreadOnRevision { thread, revision } => (
+                format!("no thread {thread} on revision {revision}"),
+                format!("no hay ningún hilo {thread} en la revisión {revision}"),
+            ),
         }
     }
 }
@@ -315,7 +409,7 @@ fn blocker(blocker: &Blocker) -> (String, String) {
     match blocker {
         Blocker::PlanChanged => (
             "the plan changed since it was proposed (a revision file was edited or the database moved): propose it again".into(),
-            "el plan cambió desde que se propuso (se editó un archivo de revisión o la base de datos avanzó): propónlo de nuevo".into(),
+            "el plan cambió desde que se propuso (se editó un archivo de revisión o la base de datos avanzó): propóngalo de nuevo".into(),
         ),
         Blocker::NeedsApprovals { have, need, roles } => {
             let roles = role_list(roles);
@@ -330,22 +424,48 @@ fn blocker(blocker: &Blocker) -> (String, String) {
         }
         Blocker::AlreadyRan { run_id } => (
             format!("this proposal already ran (run {run_id}); propose it again"),
-            format!("esta propuesta ya se ejecutó (ejecución {run_id}); propónla de nuevo"),
+            format!("esta propuesta ya se ejecutó (ejecución {run_id}); propóngala de nuevo"),
         ),
         Blocker::NeedsRehearsal => (
             "no successful rehearsal of exactly this plan: rehearse it first (`strata rehearse` or Rehearse in the studio)".into(),
-            "no hay ningún ensayo con éxito de exactamente este plan: ensáyalo primero (`strata rehearse` o Ensayar en el estudio)".into(),
+            "no hay ningún ensayo con éxito de exactamente este plan: ensáyelo primero (`strata rehearse` o Ensayar en el estudio)".into(),
         ),
-        Blocker::Drifted { summary } => (
+        Blocker::Drifted { missing, extra, different } => {
+            let counts = [*missing, *extra, *different];
+            let (summary, resumen) = (drift_counts(counts, Lang::En), drift_counts(counts, Lang::Es));
+            (
             format!(
                 "the database has drifted from the schema model ({summary}): see `strata drift` or Drift in the studio, \
                  and bring the two together first"
             ),
             format!(
-                "la base de datos se ha desviado del modelo del esquema ({summary}): mira `strata drift` o Deriva en el estudio, \
-                 y haz que coincidan primero"
+                "la base de datos se ha desviado del modelo del esquema ({resumen}): vea `strata drift` o Deriva en el estudio, \
+                 y haga que coincidan primero"
             ),
-        ),
+            )
+        }
+    }
+}
+
+/// `2 missing, 1 extra` from the counts of missing, extra and different objects; `no drift`
+/// when all are zero.
+pub fn drift_counts([missing, extra, different]: [usize; 3], lang: Lang) -> String {
+    // Each count with its word for one and for more.
+    let words = match lang {
+        Lang::En => [(missing, "missing", "missing"), (extra, "extra", "extra"), (different, "different", "different")],
+        Lang::Es => {
+            [(missing, "ausente", "ausentes"), (extra, "de más", "de más"), (different, "distinto", "distintos")]
+        }
+    };
+    let parts: Vec<String> = words
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+    match (parts.is_empty(), lang) {
+        (true, Lang::En) => "no drift".into(),
+        (true, Lang::Es) => "sin deriva".into(),
+        (false, _) => parts.join(", "),
     }
 }
 
@@ -380,163 +500,4 @@ fn field_words(field: Field) -> (&'static str, &'static str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// One of each entry. The match without a wildcard makes a new message fail to compile
-    /// here until it is added to the list.
-    fn every_message() -> Vec<Message> {
-        let text = || "x".to_owned();
-        let all = vec![
-            Message::PlanChangedSinceShown,
-            Message::NotProposed { environment: text(), need: 2 },
-            Message::NotApproved(every_blocker()),
-            Message::ProposalTaken,
-            Message::RunLocked { holder: text() },
-            Message::RunChanged,
-            Message::BackupFailed { cause: text() },
-            Message::RehearsalFailedToRun { cause: text() },
-            Message::ServerFailed,
-            Message::NoSuchEndpoint,
-            Message::NoRevision { id: text() },
-            Message::NoEnvironment { name: text() },
-            Message::NoProposal,
-            Message::ProposalAlreadyRan { run_id: text() },
-            Message::AuthorMayNotApprove,
-            Message::AlreadyApproved,
-            Message::ApprovalsFrom { environment: text(), roles: vec![Role::Approver] },
-            Message::RunNeedsFingerprint,
-            Message::RehearsalNeedsFingerprint,
-            Message::RehearsalNeedsSandbox,
-            Message::FolderHasErrors,
-            Message::RoleMayNot { role: Role::Viewer, deed: Deed::RunOrStamp },
-            Message::SignInFirst,
-            Message::MissingCsrfToken,
-            Message::WrongNameOrPassword,
-            Message::SignInThrottled { seconds: 3 },
-            Message::TooManySignIns,
-            Message::TooManyStreams { most: 4 },
-            Message::TooLong { field: Field::Comment, limit: 10 },
-            Message::FirstRunLinkInvalid,
-            Message::AccountExists,
-            Message::DatabaseUnreachable { cause: text() },
-            Message::EnvironmentBusy { environment: text(), connections: 2 },
-            Message::UnknownAuditFormat { format: text() },
-            Message::CannotTellDrift { cause: text() },
-        ];
-        for message in &all {
-            match message {
-                Message::PlanChangedSinceShown
-                | Message::NotProposed { .. }
-                | Message::NotApproved(_)
-                | Message::ProposalTaken
-                | Message::RunLocked { .. }
-                | Message::RunChanged
-                | Message::BackupFailed { .. }
-                | Message::RehearsalFailedToRun { .. }
-                | Message::ServerFailed
-                | Message::NoSuchEndpoint
-                | Message::NoRevision { .. }
-                | Message::NoEnvironment { .. }
-                | Message::NoProposal
-                | Message::ProposalAlreadyRan { .. }
-                | Message::AuthorMayNotApprove
-                | Message::AlreadyApproved
-                | Message::ApprovalsFrom { .. }
-                | Message::RunNeedsFingerprint
-                | Message::RehearsalNeedsFingerprint
-                | Message::RehearsalNeedsSandbox
-                | Message::FolderHasErrors
-                | Message::RoleMayNot { .. }
-                | Message::SignInFirst
-                | Message::MissingCsrfToken
-                | Message::WrongNameOrPassword
-                | Message::SignInThrottled { .. }
-                | Message::TooManySignIns
-                | Message::TooManyStreams { .. }
-                | Message::TooLong { .. }
-                | Message::FirstRunLinkInvalid
-                | Message::AccountExists
-                | Message::DatabaseUnreachable { .. }
-                | Message::EnvironmentBusy { .. }
-                | Message::UnknownAuditFormat { .. }
-                | Message::CannotTellDrift { .. } => {}
-            }
-        }
-        all
-    }
-
-    fn every_blocker() -> Vec<Blocker> {
-        let all = vec![
-            Blocker::PlanChanged,
-            Blocker::NeedsApprovals { have: 1, need: 2, roles: vec![Role::Admin] },
-            Blocker::NotYetOn { environment: "x".into(), revisions: vec!["a".into()] },
-            Blocker::AlreadyRan { run_id: "r".into() },
-            Blocker::NeedsRehearsal,
-            Blocker::Drifted { summary: "x".into() },
-        ];
-        for blocker in &all {
-            match blocker {
-                Blocker::PlanChanged
-                | Blocker::NeedsApprovals { .. }
-                | Blocker::NotYetOn { .. }
-                | Blocker::AlreadyRan { .. }
-                | Blocker::NeedsRehearsal
-                | Blocker::Drifted { .. } => {}
-            }
-        }
-        all
-    }
-
-    fn assert_both(en: &str, es: &str) {
-        assert!(!en.trim().is_empty() && !es.trim().is_empty(), "an empty half: {en:?} / {es:?}");
-        assert_ne!(en, es, "the Spanish is the English");
-    }
-
-    #[test]
-    fn every_message_has_english_and_spanish() {
-        for message in every_message() {
-            assert_both(&message.words(Lang::En), &message.words(Lang::Es));
-        }
-        for blocker in every_blocker() {
-            assert_both(&blocker.words(Lang::En), &blocker.words(Lang::Es));
-        }
-        let deeds = [
-            Deed::ReadAuditLog,
-            Deed::ReadDrift,
-            Deed::RehearsePlans,
-            Deed::ProposePlans,
-            Deed::ApprovePlans,
-            Deed::ResolveThreads,
-            Deed::CommentOnRevisions,
-            Deed::ReviewRevisions,
-            Deed::RunOrStamp,
-        ];
-        for (en, es) in deeds.map(deed_words) {
-            assert_both(en, es);
-        }
-        let fields = [
-            Field::UserName,
-            Field::Password,
-            Field::Comment,
-            Field::TokenLabel,
-            Field::Target,
-            Field::EnvironmentName,
-            Field::AuditFilter,
-        ];
-        for (en, es) in fields.map(field_words) {
-            assert_both(en, es);
-        }
-    }
-
-    #[test]
-    fn accept_language_picks_the_preferred_language_strata_speaks() {
-        assert_eq!(Lang::from_accept_language("es"), Lang::Es);
-        assert_eq!(Lang::from_accept_language("es-MX,es;q=0.9,en;q=0.8"), Lang::Es);
-        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5, es;q=0.7"), Lang::Es);
-        assert_eq!(Lang::from_accept_language("de, en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
-        assert_eq!(Lang::from_accept_language("es;q=0"), Lang::En);
-        assert_eq!(Lang::from_accept_language(""), Lang::En);
-    }
-}
+mod tests;

@@ -13,6 +13,7 @@ use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan;
 use strata_shared::schema::{self, Replayer, query};
+use strata_shared::words::Message;
 
 #[component]
 pub fn ComparePage() -> impl IntoView {
@@ -70,9 +71,9 @@ fn rows_of(
             .iter()
             .find(|e| e.name == name)
             .map(|e| e.current.clone())
-            .ok_or_else(|| format!("no environment {name}"));
+            .ok_or_else(|| Message::NoEnvironment { name: name.to_owned() }.words(crate::i18n::current()));
     }
-    Ok(graph.ids(query::resolve(graph, spec).map_err(|e| e.message)?))
+    Ok(graph.ids(query::resolve(graph, spec).map_err(|e| e.words(crate::i18n::current()))?))
 }
 
 fn comparison(
@@ -129,7 +130,7 @@ fn comparison(
             }
             .into_any()
         }
-        Err(error) => view! { <p class="muted">{error.to_string()}</p> }.into_any(),
+        Err(error) => view! { <p class="muted">{error.words(crate::i18n::current())}</p> }.into_any(),
     };
     view! {
         <section class="schema-changes" data-test="compare-changes">

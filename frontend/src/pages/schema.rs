@@ -23,7 +23,10 @@ pub fn SchemaPage() -> impl IntoView {
             let graph = &loaded.graph;
             let targets = match query::resolve(graph, &at) {
                 Ok(targets) => targets,
-                Err(error) => return view! { <p class="error-state" data-test="error">{error.message}</p> }.into_any(),
+                Err(error) => {
+                    let message = error.words(crate::i18n::current());
+                    return view! { <p class="error-state" data-test="error">{message}</p> }.into_any();
+                }
             };
             let mut replayer = Replayer::new(graph);
             let (schema, _) = replayer.schema_at(&targets);

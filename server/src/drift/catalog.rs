@@ -7,14 +7,15 @@ use super::printed::{self, Rows};
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use strata_shared::offline::VersionTable;
 use strata_shared::schema::{
     Column, Constraint, ConstraintKind, Extension, Function, Identity, Index, Namespace, Origin, Policy, QualifiedName,
     Reference, RowSecurity, Schema, Sequence, Table, TypeDef, TypeKind, View,
 };
 
-/// Tables Strata and Alembic keep for themselves, not part of the project's schema.
-pub const BOOKKEEPING: &str =
-    "('alembic_version', 'strata_run', 'strata_history', 'strata_backup', 'strata_check', 'strata_journal_version')";
+/// The journal's tables, kept beside the version table (`execute::Journal`).
+const JOURNAL_TABLES: [&str; 5] =
+    ["strata_run", "strata_history", "strata_backup", "strata_check", "strata_journal_version"];
 /// What an extension made (its functions and types), which the model does not invent.
 const EXTENSION_MEMBER: &str = "SELECT FROM pg_depend d WHERE d.deptype = 'e'";
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
@@ -38,7 +39,8 @@ fn comment(text: &str) -> Option<String> {
 /// with type, nullability, default, identity, generated expression; constraints; triggers),
 /// indexes, sequences, enum/domain/composite types, views and materialized views, functions,
 /// extended statistics, extensions and comments. Strata's and Alembic's own tables are left out.
-pub async fn live_schema(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> {
+pub async fn live_schema(conn: &mut PgConnection, version_table: &VersionTable) -> Result<Schema, sqlx::Error> {
+    let bookkeeping = bookkeeping(version_table);
     let mut schema = Schema::default();
     let mut origins = Origins(0);
     for row in printed::rows(
@@ -52,12 +54,12 @@ pub async fn live_schema(conn: &mut PgConnection) -> Result<Schema, sqlx::Error>
     {
         schema.namespaces.insert(row[0].clone(), Namespace { origin: origins.next(), comment: comment(&row[1]) });
     }
-    let mut tables = read_tables(conn, &mut origins).await?;
-    read_constraints(conn, &mut tables, &mut origins).await?;
+    let mut tables = read_tables(conn, &bookkeeping, &mut origins).await?;
+    read_constraints(conn, &bookkeeping, &mut tables, &mut origins).await?;
     read_triggers(conn, &mut tables, &mut origins).await?;
     read_policies(conn, &mut tables, &mut origins).await?;
     schema.tables = tables.into_iter().map(|(name, table)| (name, Arc::new(table))).collect();
-    schema.indexes = read_indexes(conn, &mut origins).await?;
+    schema.indexes = read_indexes(conn, &bookkeeping, &mut origins).await?;
     schema.sequences = read_sequences(conn, &mut origins).await?;
     schema.types = read_types(conn, &mut origins).await?;
     for row in printed::rows(
@@ -124,7 +126,15 @@ pub async fn live_schema(conn: &mut PgConnection) -> Result<Schema, sqlx::Error>
 type Tables = BTreeMap<QualifiedName, Table>;
 
 /// Tables and their columns, in column order.
-async fn read_tables(conn: &mut PgConnection, origins: &mut Origins) -> Result<Tables, sqlx::Error> {
+/// The tables Strata and Alembic keep for themselves, not part of the project's schema: the
+/// version table by its configured name and the journal beside it, as an SQL list of names.
+fn bookkeeping(version_table: &VersionTable) -> String {
+    let names = std::iter::once(version_table.name.as_str()).chain(JOURNAL_TABLES);
+    let quoted: Vec<String> = names.map(|name| format!("'{}'", name.replace('\'', "''"))).collect();
+    format!("({})", quoted.join(", "))
+}
+
+async fn read_tables(conn: &mut PgConnection, bookkeeping: &str, origins: &mut Origins) -> Result<Tables, sqlx::Error> {
     let mut tables = Tables::new();
     let table_rows: Rows = printed::rows(
         conn,
@@ -132,7 +142,7 @@ async fn read_tables(conn: &mut PgConnection, origins: &mut Origins) -> Result<T
             "SELECT n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
                 c.relrowsecurity::text, c.relforcerowsecurity::text
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'p') AND {USER_SCHEMAS} AND c.relname NOT IN {BOOKKEEPING}"
+             WHERE c.relkind IN ('r', 'p') AND {USER_SCHEMAS} AND c.relname NOT IN {bookkeeping}"
         ),
     )
     .await?;
@@ -156,7 +166,7 @@ async fn read_tables(conn: &mut PgConnection, origins: &mut Origins) -> Result<T
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {USER_SCHEMAS}
-               AND c.relname NOT IN {BOOKKEEPING}
+               AND c.relname NOT IN {bookkeeping}
              ORDER BY 1, 2, a.attnum"
         ),
     )
@@ -225,6 +235,7 @@ fn action(code: &str) -> String {
 
 async fn read_constraints(
     conn: &mut PgConnection,
+    bookkeeping: &str,
     tables: &mut Tables,
     origins: &mut Origins,
 ) -> Result<(), sqlx::Error> {
@@ -242,7 +253,7 @@ async fn read_constraints(
                 CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
                 obj_description(con.oid, 'pg_constraint'), con.condeferrable::text, con.condeferred::text
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND {USER_SCHEMAS} AND c.relname NOT IN {BOOKKEEPING}
+             WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND {USER_SCHEMAS} AND c.relname NOT IN {bookkeeping}
              ORDER BY con.oid"
         ),
     )
@@ -291,6 +302,7 @@ async fn read_triggers(conn: &mut PgConnection, tables: &mut Tables, origins: &m
 
 async fn read_indexes(
     conn: &mut PgConnection,
+    bookkeeping: &str,
     origins: &mut Origins,
 ) -> Result<BTreeMap<QualifiedName, Arc<Index>>, sqlx::Error> {
     let mut indexes = BTreeMap::new();
@@ -301,7 +313,7 @@ async fn read_indexes(
                 tn.nspname::text, t.relname::text
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
              JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
-             WHERE {USER_SCHEMAS} AND t.relname NOT IN {BOOKKEEPING}
+             WHERE {USER_SCHEMAS} AND t.relname NOT IN {bookkeeping}
                AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.oid)"
         ),
     )

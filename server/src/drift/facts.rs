@@ -174,7 +174,7 @@ pub async fn of_database_and_model(
     conn: &mut sqlx::PgConnection,
     model: &Schema,
 ) -> Result<(Facts, Facts), sqlx::Error> {
-    let live = super::live_schema(conn).await?;
+    let live = super::live_schema(conn, &strata_shared::offline::VersionTable::default()).await?;
     let model = super::normalize::in_database_words(conn, model, &live).await?;
     Ok((facts(&live), facts(&model)))
 }

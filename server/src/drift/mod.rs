@@ -16,7 +16,7 @@ use sqlx::{Connection, PgConnection};
 use strata_shared::graph::RevisionGraph;
 use strata_shared::offline::VersionTable;
 use strata_shared::schema::drift::{Drift, differences};
-use strata_shared::schema::{QualifiedName, query};
+use strata_shared::schema::query;
 
 pub use catalog::live_schema;
 
@@ -33,9 +33,7 @@ pub async fn check(
     printed::simple(&mut transaction, normalize::TIMEOUTS).await?;
     let rows = version_table::rows(&mut transaction, version_table).await?;
     let model = query::schema_at_rows(graph, &rows)?;
-    let mut live = live_schema(&mut transaction).await.context("cannot read the database's catalog")?;
-    let schema = version_table.schema.as_deref().unwrap_or_default();
-    live.tables.remove(&QualifiedName::new(schema, &version_table.name));
+    let live = live_schema(&mut transaction, version_table).await.context("cannot read the database's catalog")?;
     let expected = normalize::in_database_words(&mut transaction, &model.schema, &live)
         .await
         .context("cannot put the model's expressions through the database")?;

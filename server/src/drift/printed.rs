@@ -47,6 +47,19 @@ pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `a, "B"` → the names `a` and `B`.
+fn names(text: &str) -> Vec<String> {
+    split_list(text).iter().map(|name| unquote(name)).collect()
+}
+
+/// `"Severity"` → `Severity`, `"a""b"` → `a"b`; a bare name as it is.
+fn unquote(printed: &str) -> String {
+    match printed.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => printed.to_owned(),
+    }
+}
+
 /// `a, lower(b), (c || ',')` → its top-level items (parentheses and quotes respected).
 fn split_list(text: &str) -> Vec<String> {
     let (mut items, mut depth, mut quote, mut start) = (Vec::new(), 0i32, None, 0);
@@ -109,7 +122,7 @@ pub fn trigger(name: &str, definition: &str, origin: Origin, comment: Option<Str
         .filter(|e| !e.is_empty())
         .map(|event| match event.strip_prefix("UPDATE OF ") {
             Some(columns) => {
-                update_columns = split_list(columns);
+                update_columns = names(columns);
                 "UPDATE".to_owned()
             }
             None => event.to_owned(),
@@ -169,7 +182,7 @@ pub fn index(definition: &str, table: QualifiedName, origin: Origin, comment: Op
     if let Some(after) = rest.strip_prefix(" INCLUDE (")
         && let Some(end) = closing(rest, 9)
     {
-        index.include = split_list(&after[..end - 10]);
+        index.include = names(&after[..end - 10]);
         rest = &rest[end + 1..];
     }
     if let Some(after) = rest.strip_prefix(" NULLS NOT DISTINCT") {
@@ -197,7 +210,8 @@ pub fn index_definition(index: &Index) -> String {
         index.keys.join(", ")
     );
     if !index.include.is_empty() {
-        text.push_str(&format!(" INCLUDE ({})", index.include.join(", ")));
+        let include: Vec<String> = index.include.iter().map(|name| ident(name)).collect();
+        text.push_str(&format!(" INCLUDE ({})", include.join(", ")));
     }
     if index.nulls_not_distinct {
         text.push_str(" NULLS NOT DISTINCT");
@@ -253,5 +267,17 @@ mod tests {
         for definition in ["(ndistinct, dependencies) ON a, (b || ', ') FROM s.t", "ON a, b FROM t"] {
             assert_eq!(describe::statistics(&statistics(definition, origin(), None)), definition);
         }
+    }
+
+    /// Column names come out as the model keeps them (by name), whatever quoting they needed.
+    #[test]
+    fn include_and_update_of_columns_are_names() {
+        let printed = "CREATE INDEX i ON public.t USING btree (a) INCLUDE (c, \"D\", \"a\"\"b\", \"order\")";
+        let parsed = index(printed, QualifiedName::parse("t"), origin(), None);
+        assert_eq!(parsed.include, ["c", "D", "a\"b", "order"]);
+        let printed = "AFTER UPDATE OF \"Full Name\", \"order\", plain\x1fFOR EACH ROW EXECUTE FUNCTION f()";
+        let parsed = trigger("t", printed, origin(), None);
+        assert_eq!(parsed.update_columns, ["Full Name", "order", "plain"]);
+        assert_eq!(describe::trigger(&parsed), printed.replace('\x1f', " "), "and print back quoted");
     }
 }

@@ -13,7 +13,7 @@ use crate::config::EnvironmentConfig;
 use crate::rehearsal::Probe;
 use crate::runbook::{self, backup, checks};
 use crate::version_table;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use futures_util::StreamExt;
 use sqlx::{Connection, PgConnection};
 use std::time::Instant;
@@ -24,7 +24,7 @@ use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan::{self, Direction, Operation, Plan, Step};
 use strata_shared::postgres_version::PostgresVersion;
 use strata_shared::runbook::{CheckPhase, CheckResult};
-use strata_shared::words::{Lang, Message};
+use strata_shared::words::{Cause, Lang, Message, Trouble};
 
 pub use edited::edited_revisions;
 pub use journal::Journal;
@@ -116,6 +116,20 @@ impl From<sqlx::Error> for RunError {
     }
 }
 
+impl RunError {
+    /// Why, for the API to word in the reader's language: Strata's own messages as such,
+    /// a step's failure (PostgreSQL's words with their place) as the log has it.
+    pub fn cause(&self) -> Cause {
+        match self {
+            RunError::Locked(holder) => Message::RunLocked { holder: holder.clone() }.into(),
+            RunError::Changed => Message::RunChanged.into(),
+            RunError::Backup(error) => Message::BackupFailed { cause: crate::cause::of(error) }.into(),
+            RunError::Other(error) => crate::cause::of(error),
+            RunError::Failed { .. } | RunError::ChecksFailed(_) => Cause::Theirs(self.to_string()),
+        }
+    }
+}
+
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -138,7 +152,7 @@ impl std::fmt::Display for RunError {
                 })
             }
             RunError::Backup(error) => {
-                f.write_str(&Message::BackupFailed { cause: format!("{error:#}") }.words(Lang::En))
+                f.write_str(&Message::BackupFailed { cause: crate::cause::of(error) }.words(Lang::En))
             }
             RunError::ChecksFailed(checks) => {
                 for check in checks.iter().filter(|c| !c.passed) {
@@ -156,13 +170,14 @@ pub async fn connect(environment: &Environment<'_>) -> Result<PgConnection> {
     let options = environment.config.connect_options(environment.name)?;
     let mut conn = PgConnection::connect_with(&options)
         .await
-        .with_context(|| format!("cannot connect to environment `{}`", environment.name))?;
+        .map_err(|e| Trouble::CannotConnect { environment: environment.name.to_owned(), cause: e.to_string() })
+        .map_err(Message::Trouble)?;
     sqlx::query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)")
         .bind(&environment.config.lock_timeout)
         .bind(&environment.config.statement_timeout)
         .execute(&mut conn)
         .await
-        .context("cannot set lock_timeout and statement_timeout (check their values in strata.toml)")?;
+        .map_err(|e| Message::Trouble(Trouble::BadTimeouts { cause: e.to_string() }))?;
     // If strata dies mid-statement, PostgreSQL notices within a second and rolls back (14+).
     sqlx::query(
         "SELECT set_config('client_connection_check_interval', '1s', false) WHERE current_setting('server_version_num')::int >= 140000",
@@ -303,11 +318,7 @@ async fn run_locked(
     if let Some((run, revision)) = journal.cut_off_outside_transaction(conn).await?
         && !stamp
     {
-        return Err(RunError::Other(anyhow::anyhow!(
-            "run {run} was cut off while revision {revision} ran outside a transaction: its statements may have \
-             completed without its version row. Check the database, then stamp the revision it holds \
-             (`strata stamp`); runs resume after that"
-        )));
+        return Err(RunError::Other(Message::Trouble(Trouble::CutOff { run, revision }).into()));
     }
     let prepared = prepare(conn, environment, graph, request).await?;
     if prepared.fingerprint != confirmed {

@@ -208,7 +208,11 @@ async fn run(
         Stopped::Refused(refusal @ Refusal::Changed) => ApiError::new(StatusCode::CONFLICT, refusal.message()),
         Stopped::Taken => ApiError::new(StatusCode::CONFLICT, Message::ProposalTaken),
         Stopped::Refused(refusal) => ApiError::new(StatusCode::FORBIDDEN, refusal.message()),
-        Stopped::Unreachable(error) => ApiError::verbatim(StatusCode::SERVICE_UNAVAILABLE, format!("{error:#}")),
+        Stopped::Unreachable(error) => ApiError::unavailable(&error),
+        Stopped::DriftUnknown(error) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Message::CannotTellDrift { cause: crate::cause::of(&error) },
+        ),
         Stopped::Other(error) => ApiError::from(error),
     })?;
     // The database may have moved: previews are made again.
@@ -229,9 +233,10 @@ async fn run(
         Err(RunError::ChecksFailed(_)) => Ok(Json(outcome(RunStatus::Failed, None))),
         Err(RunError::Locked(holder)) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunLocked { holder })),
         Err(RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunChanged)),
-        Err(RunError::Backup(error)) => {
-            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::BackupFailed { cause: format!("{error:#}") }))
-        }
-        Err(RunError::Other(error)) => Err(unavailable(format!("{error:#}"))),
+        Err(RunError::Backup(error)) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Message::BackupFailed { cause: crate::cause::of(&error) },
+        )),
+        Err(RunError::Other(error)) => Err(ApiError::unavailable(&error)),
     }
 }

@@ -31,6 +31,6 @@ pub(super) async fn of(project: &Project, environment: &Environment) -> Result<D
     let table = environment.config.version_table();
     let found = crate::drift::check(&mut conn, &environment.name, &project.graph, &table).await;
     found.map_err(|e| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::CannotTellDrift { cause: format!("{e:#}") })
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Message::CannotTellDrift { cause: crate::cause::of(&e) })
     })
 }

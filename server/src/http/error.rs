@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use strata_shared::api::{ApiFailure, ErrorCode};
 use strata_shared::limits::TooLong;
-use strata_shared::words::{Lang, Message};
+use strata_shared::words::{Cause, Lang, Message};
 
 pub struct ApiError {
     status: StatusCode,
@@ -48,6 +48,24 @@ impl ApiError {
 
     pub fn not_found(message: Message) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// An error a use case returned: its own message when it is Strata's, else its text as
+    /// written (PostgreSQL's, a program's).
+    pub fn caused(status: StatusCode, error: &anyhow::Error) -> Self {
+        match crate::cause::of(error) {
+            Cause::Ours(message) => Self::new(status, *message),
+            Cause::Theirs(text) => Self::verbatim(status, text),
+        }
+    }
+
+    /// A database that could not be used: Strata's message when it has one, else
+    /// "cannot be reached" with the driver's text.
+    pub fn unavailable(error: &anyhow::Error) -> Self {
+        match crate::cause::of(error) {
+            Cause::Ours(message) => Self::new(StatusCode::SERVICE_UNAVAILABLE, *message),
+            Cause::Theirs(cause) => Self::new(StatusCode::SERVICE_UNAVAILABLE, Message::DatabaseUnreachable { cause }),
+        }
     }
 }
 

@@ -33,8 +33,8 @@ pub async fn create_first_admin(
     limits::check(Field::Password, &form.token)?;
     // Name and password are checked (and hashed) before the link is looked at: a mistake
     // there leaves the link usable.
-    let hash = users::checked_hash(&form.name, &form.password)
-        .map_err(|e| ApiError::verbatim(StatusCode::BAD_REQUEST, format!("{e:#}")))?;
+    let hash =
+        users::checked_hash(&form.name, &form.password).map_err(|e| ApiError::caused(StatusCode::BAD_REQUEST, &e))?;
     match state.first_run.redeem(&form.token, users::add_first_admin(db, &form.name, &hash)).await {
         Redeemed::NotValid => {
             let refused = Event::new(&form.name, AuditAction::FirstAdminRefused).address(&address);

@@ -53,7 +53,7 @@ pub(super) async fn prepare(
     let mut conn = target_pool::acquire(environment).await?;
     let target = execution(environment, request);
     let prepared = execute::prepare(&mut conn, &target, &project.graph, &Request::from_api(request)).await;
-    prepared.map_err(|e| ApiError::verbatim(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+    prepared.map_err(|e| ApiError::caused(StatusCode::UNPROCESSABLE_ENTITY, &e))
 }
 
 pub(super) fn refuse_broken(project: &Project) -> Result<(), ApiError> {

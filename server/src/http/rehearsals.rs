@@ -69,7 +69,7 @@ pub async fn rehearse(
         }
         Err(RunError::Changed) => Err(ApiError::new(StatusCode::CONFLICT, Message::RunChanged)),
         Err(error) => {
-            let cause = error.to_string();
+            let cause = error.cause();
             Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Message::RehearsalFailedToRun { cause }))
         }
     }

@@ -52,7 +52,7 @@ pub async fn comment(
     limits::check(Field::Comment, &comment.body)?;
     let thread = reviews::comment(&state.state_db, &id, &caller.name, &comment.body, comment.line, comment.thread)
         .await
-        .map_err(|e| ApiError::verbatim(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+        .map_err(|e| ApiError::caused(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
     let at = comment.line.map_or(String::new(), |line| format!(" at line {line}"));
     let event = Event::new(&caller.name, AuditAction::Comment).subject(&id).detail(format!("thread {thread}{at}"));
     changed(&state, event, &id, &checksum).await
@@ -78,9 +78,8 @@ pub async fn resolve(
 ) -> Result<Json<RevisionReview>, ApiError> {
     caller.require(Action::Review, Deed::ResolveThreads)?;
     let by = body.resolved.then_some(caller.name.as_str());
-    let revision = reviews::resolve(&state.state_db, thread, by)
-        .await
-        .map_err(|e| ApiError::verbatim(StatusCode::NOT_FOUND, e.to_string()))?;
+    let revision =
+        reviews::resolve(&state.state_db, thread, by).await.map_err(|e| ApiError::caused(StatusCode::NOT_FOUND, &e))?;
     let action = if body.resolved { AuditAction::Resolve } else { AuditAction::Reopen };
     let event = Event::new(&caller.name, action).subject(&revision).detail(format!("thread {thread}"));
     let checksum = existing_revision(&state, &revision).await?;

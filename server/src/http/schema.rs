@@ -15,6 +15,7 @@ use std::sync::Arc;
 use strata_shared::graph::GraphError;
 use strata_shared::schema::BlameEntry;
 use strata_shared::schema::query::{self, Comparison, SchemaAt};
+use strata_shared::words::Message;
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -37,7 +38,7 @@ pub struct Blame {
 
 /// A spec that names nothing is the client's mistake.
 fn bad_spec(error: GraphError) -> ApiError {
-    ApiError::verbatim(StatusCode::BAD_REQUEST, error.message)
+    ApiError::new(StatusCode::BAD_REQUEST, Message::Target(error))
 }
 
 pub async fn schema(State(state): AppStateRef, Query(at): Query<At>) -> Result<Json<SchemaAt>, ApiError> {
@@ -55,7 +56,7 @@ pub async fn blame(State(state): AppStateRef, Query(blame): Query<Blame>) -> Res
     let project = load(&state).await?;
     let at = blame.at.unwrap_or_else(|| "heads".into());
     let entries = query::blame_object(&project.graph, &blame.object, &at)
-        .map_err(|e| ApiError::verbatim(StatusCode::NOT_FOUND, e.message))?;
+        .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, Message::Target(e)))?;
     Ok(Json(entries))
 }
 

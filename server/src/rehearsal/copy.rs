@@ -4,30 +4,35 @@
 
 use crate::config::EnvironmentConfig;
 use crate::sandbox::{self, RehearsalCluster};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use sqlx::{Connection, PgConnection};
 use std::process::{Command, Stdio};
 use strata_shared::rehearsal::RehearsalCopy;
+use strata_shared::words::{Message, Trouble};
 
 /// `pg_dump` reads servers of its own major version and older, never newer.
 pub fn check_versions(environment: &str, server_version_num: u32, tools_major: u32) -> Result<()> {
     let server_major = server_version_num / 10000;
     if server_major > tools_major {
-        bail!(
-            "`{environment}` runs PostgreSQL {server_major}, newer than this machine's pg_dump {tools_major}: \
-             a rehearsal needs pg_dump and pg_restore of version {server_major} or later (set STRATA_PG_BINDIR)"
-        );
+        let environment = environment.to_owned();
+        bail!(Message::Trouble(Trouble::ToolsOlderThanServer {
+            environment,
+            server: server_major,
+            tools: tools_major
+        }));
     }
     Ok(())
 }
 
 /// The major version of the installed `pg_dump` (`pg_dump (PostgreSQL) 15.18 ...`).
 pub fn tools_major() -> Result<u32> {
-    let output = Command::new(sandbox::postgres_tool("pg_dump")?).arg("--version").output()?;
+    let pg_dump = sandbox::postgres_tool("pg_dump")?;
+    let output = Command::new(&pg_dump).arg("--version").output().map_err(|e| {
+        Message::Trouble(Trouble::CannotStart { program: pg_dump.display().to_string(), cause: e.to_string() })
+    })?;
     let text = String::from_utf8_lossy(&output.stdout);
-    text.split_whitespace()
-        .find_map(|word| word.split('.').next()?.parse().ok())
-        .with_context(|| format!("cannot read pg_dump's version from `{}`", text.trim()))
+    let major = text.split_whitespace().find_map(|word| word.split('.').next()?.parse().ok());
+    major.ok_or_else(|| Message::Trouble(Trouble::ToolVersionUnreadable { text: text.trim().to_owned() }).into())
 }
 
 /// A database of the sandbox cluster that exists for one rehearsal.
@@ -41,7 +46,7 @@ impl CopyDb {
     pub async fn create(cluster: &RehearsalCluster) -> Result<Self> {
         let name = format!("strata_rehearsal_{}", crate::identity::random_hex(6)?);
         let runner = url::Url::parse(&cluster.runner_url)?;
-        let mut admin = PgConnection::connect(&cluster.admin_url).await.context("cannot reach the sandbox cluster")?;
+        let mut admin = PgConnection::connect(&cluster.admin_url).await.map_err(unreachable)?;
         // The role name comes from the sandbox (letters and _), the database name from hex.
         sqlx::raw_sql(&format!("CREATE DATABASE {name} OWNER {}", runner.username())).execute(&mut admin).await?;
         let _ = admin.close().await;
@@ -69,8 +74,9 @@ impl CopyDb {
             if what == RehearsalCopy::Schema {
                 dump.arg("--schema-only");
             }
-            let mut dump = dump.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().context("cannot run pg_dump")?;
-            let archive = dump.stdout.take().context("pg_dump has no output")?;
+            let mut dump =
+                dump.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(cannot_start("pg_dump"))?;
+            let archive = dump.stdout.take().expect("piped");
             let restore = Command::new(pg_restore)
                 .args(["--no-owner", "--no-privileges", "--exit-on-error", "--dbname"])
                 .arg(copy_name)
@@ -79,13 +85,17 @@ impl CopyDb {
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .output()
-                .context("cannot run pg_restore")?;
+                .map_err(cannot_start("pg_restore"))?;
             let dumped = dump.wait_with_output()?;
+            let said = |stderr: &[u8]| String::from_utf8_lossy(stderr).trim().to_owned();
             if !dumped.status.success() {
-                bail!("pg_dump of `{source_name}` failed: {}", String::from_utf8_lossy(&dumped.stderr).trim());
+                bail!(Message::Trouble(Trouble::CopyDumpFailed {
+                    environment: source_name,
+                    said: said(&dumped.stderr)
+                }));
             }
             if !restore.status.success() {
-                bail!("pg_restore into the rehearsal copy failed: {}", String::from_utf8_lossy(&restore.stderr).trim());
+                bail!(Message::Trouble(Trouble::CopyRestoreFailed { said: said(&restore.stderr) }));
             }
             Ok(())
         })
@@ -94,12 +104,21 @@ impl CopyDb {
 
     /// Drops the copy, whoever is still connected to it.
     pub async fn drop(self) -> Result<()> {
-        let mut admin =
-            PgConnection::connect(&self.cluster.admin_url).await.context("cannot reach the sandbox cluster")?;
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin).await?;
+        let mut admin = PgConnection::connect(&self.cluster.admin_url).await.map_err(unreachable)?;
+        let dropped =
+            sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin).await;
+        dropped.map_err(|e| Message::Trouble(Trouble::CannotDropCopy { cause: e.to_string() }))?;
         let _ = admin.close().await;
         Ok(())
     }
+}
+
+fn unreachable(error: sqlx::Error) -> Message {
+    Message::Trouble(Trouble::SandboxUnreachable { cause: error.to_string() })
+}
+
+fn cannot_start(program: &str) -> impl Fn(std::io::Error) -> Message + '_ {
+    move |error| Message::Trouble(Trouble::CannotStart { program: program.to_owned(), cause: error.to_string() })
 }
 
 #[cfg(test)]

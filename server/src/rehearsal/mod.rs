@@ -12,7 +12,7 @@ use crate::execute::{self, Environment, Request, RunBy, RunError};
 use crate::state::StateDb;
 use crate::state::audit::{self, Event};
 use crate::version_table;
-use anyhow::{Context, Result};
+use anyhow::Result;
 pub use probe::Probe;
 use sqlx::Connection;
 use strata_shared::audit::AuditAction;
@@ -54,7 +54,7 @@ pub async fn rehearse(job: Rehearse<'_>) -> Result<Rehearsal, RunError> {
     let id = crate::identity::random_hex(8)?;
     let mut probe = Probe::default();
     let ran = run_on_copy(&job, &copy, &rows, &id, &mut probe).await;
-    copy.drop().await.context("cannot drop the rehearsal's copy")?;
+    copy.drop().await?;
     let failure = match ran {
         Ok(()) => None,
         Err(RunError::Failed { step, failure, .. }) => Some(RehearsalFailure { step, failure: *failure }),

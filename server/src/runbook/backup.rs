@@ -3,13 +3,14 @@
 //! the run's lock before anything changes, so a backup that fails stops the run untouched.
 
 use crate::config::EnvironmentConfig;
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use std::path::PathBuf;
 use std::process::Stdio;
 use strata_shared::offline::VersionTable;
 use strata_shared::runbook::{BackupKind, BackupRecord};
+use strata_shared::words::{Message, Trouble};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
@@ -28,12 +29,10 @@ pub async fn take(conn: &mut PgConnection, request: &Request<'_>) -> Result<Opti
     if kind == BackupKind::None {
         return Ok(None);
     }
-    let major: u32 = sqlx::query_scalar::<_, String>("SELECT current_setting('server_version_num')")
-        .fetch_one(&mut *conn)
-        .await?
-        .parse::<u32>()
-        .context("cannot read the server's version")?
-        / 10000;
+    let version: String =
+        sqlx::query_scalar("SELECT current_setting('server_version_num')").fetch_one(&mut *conn).await?;
+    let major =
+        version.parse::<u32>().map_err(|_| trouble(Trouble::ServerVersionUnreadable { text: version }))? / 10000;
     let pg_dump = pg_dump_for(major)?;
     let mut args: Vec<String> = vec!["--format=custom".into(), "--no-password".into()];
     let mut tables = Vec::new();
@@ -57,7 +56,9 @@ pub async fn take(conn: &mut PgConnection, request: &Request<'_>) -> Result<Opti
         }
     }
     child.envs(request.config.libpq_env(request.environment)?).env("PGAPPNAME", "strata-backup");
-    let dump = child.spawn().with_context(|| format!("cannot start {}", pg_dump.display()))?;
+    let dump = child
+        .spawn()
+        .map_err(|e| trouble(Trouble::CannotStart { program: pg_dump.display().to_string(), cause: e.to_string() }))?;
     let mut sink = Sink::open(request, &name).await?;
     let streamed = stream(dump, &mut sink).await;
     let (size_bytes, sha256) = match streamed {
@@ -86,7 +87,10 @@ async fn stream(mut dump: Child, sink: &mut Sink) -> Result<(u64, String)> {
     let mut buffer = vec![0u8; 256 * 1024];
     let copied: Result<()> = async {
         loop {
-            let read = stdout.read(&mut buffer).await.context("cannot read pg_dump's output")?;
+            let read = stdout
+                .read(&mut buffer)
+                .await
+                .map_err(|e| trouble(Trouble::CannotReadOutput { program: "pg_dump".into(), cause: e.to_string() }))?;
             if read == 0 {
                 return Ok(());
             }
@@ -96,10 +100,20 @@ async fn stream(mut dump: Child, sink: &mut Sink) -> Result<(u64, String)> {
         }
     }
     .await;
-    let status = dump.wait().await.context("pg_dump did not finish")?;
+    let status = dump
+        .wait()
+        .await
+        .map_err(|e| trouble(Trouble::DidNotFinish { program: "pg_dump".into(), cause: e.to_string() }))?;
     let errors = errors.await.unwrap_or_default();
     if !status.success() {
-        bail!("pg_dump failed ({status}): {}{}", errors.trim(), explanation(&errors));
+        // pg_dump refuses rather than copy only the rows a policy lets it see: good, but the
+        // way out is ours to say.
+        let row_security = errors.contains("would be affected by row-level security policy");
+        return Err(trouble(Trouble::DumpFailed {
+            status: status.to_string(),
+            said: errors.trim().into(),
+            row_security,
+        }));
     }
     copied?;
     Ok((size, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
@@ -125,29 +139,29 @@ impl Sink {
                 .stderr(Stdio::piped())
                 .kill_on_drop(true)
                 .spawn()
-                .context("cannot start backup_command")?;
+                .map_err(|e| {
+                    trouble(Trouble::CannotStart { program: "backup_command".into(), cause: e.to_string() })
+                })?;
             return Ok(Sink::Command { child, name: name.to_owned() });
         }
         let dir = request.config.backup_dir.clone().unwrap_or_else(|| PathBuf::from(".strata/backups"));
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .with_context(|| format!("cannot create the backup folder {}", dir.display()))?;
+        tokio::fs::create_dir_all(&dir).await.map_err(|e| {
+            trouble(Trouble::CannotCreateFolder { folder: dir.display().to_string(), cause: e.to_string() })
+        })?;
         let path = dir.join(name);
         let partial = dir.join(format!("{name}.partial"));
-        let file = tokio::fs::File::create(&partial)
-            .await
-            .with_context(|| format!("cannot write the backup in {}", dir.display()))?;
+        let file = tokio::fs::File::create(&partial).await.map_err(|e| cannot_write(&partial, e))?;
         Ok(Sink::File { file, partial, path })
     }
 
     async fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
-            Sink::File { file, partial, .. } => {
-                file.write_all(bytes).await.with_context(|| format!("cannot write {}", partial.display()))
-            }
+            Sink::File { file, partial, .. } => file.write_all(bytes).await.map_err(|e| cannot_write(partial, e)),
             Sink::Command { child, .. } => {
                 let stdin = child.stdin.as_mut().expect("piped");
-                stdin.write_all(bytes).await.context("backup_command stopped reading the backup")
+                let stopped =
+                    |e: std::io::Error| trouble(Trouble::BackupCommandStoppedReading { cause: e.to_string() });
+                stdin.write_all(bytes).await.map_err(stopped)
             }
         }
     }
@@ -156,19 +170,22 @@ impl Sink {
     async fn finish(self) -> Result<String> {
         match self {
             Sink::File { mut file, partial, path } => {
-                file.flush().await?;
-                file.sync_all().await.with_context(|| format!("cannot write {}", partial.display()))?;
-                tokio::fs::rename(&partial, &path)
-                    .await
-                    .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display()))?;
+                file.flush().await.map_err(|e| cannot_write(&partial, e))?;
+                file.sync_all().await.map_err(|e| cannot_write(&partial, e))?;
+                tokio::fs::rename(&partial, &path).await.map_err(|e| {
+                    let (from, to) = (partial.display().to_string(), path.display().to_string());
+                    trouble(Trouble::CannotRename { from, to, cause: e.to_string() })
+                })?;
                 Ok(path.display().to_string())
             }
             Sink::Command { mut child, name } => {
                 drop(child.stdin.take());
-                let output = child.wait_with_output().await.context("backup_command did not finish")?;
+                let output = child.wait_with_output().await.map_err(|e| {
+                    trouble(Trouble::DidNotFinish { program: "backup_command".into(), cause: e.to_string() })
+                })?;
                 if !output.status.success() {
-                    let said = String::from_utf8_lossy(&output.stderr);
-                    bail!("backup_command failed ({}): {}", output.status, said.trim());
+                    let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+                    return Err(trouble(Trouble::BackupCommandFailed { status: output.status.to_string(), said }));
                 }
                 Ok(name)
             }
@@ -278,22 +295,16 @@ fn pg_dump_for(major: u32) -> Result<PathBuf> {
             return Ok(pg_dump);
         }
     }
-    bail!(
-        "no pg_dump for PostgreSQL {major} was found: install its client programs (Debian: postgresql-client-{major}) \
-         or set STRATA_PG_BINDIR; the run was not started"
-    )
+    Err(trouble(Trouble::NoPgDump { major }))
 }
 
-/// What to do about a pg_dump failure that its own words leave open.
-fn explanation(errors: &str) -> &'static str {
-    if errors.contains("would be affected by row-level security policy") {
-        // pg_dump refuses rather than copy only the rows a policy lets it see: good, but the
-        // way out is ours to say.
-        "\n(a table's policy binds the environment's role (FORCE ROW LEVEL SECURITY), so it cannot copy every row: \
-         back up as a role that bypasses row-level security with `backup_command`, or take `backup = \"schema\"`)"
-    } else {
-        ""
-    }
+/// A backup's trouble as the error the run reports (worded in the reader's language).
+fn trouble(trouble: Trouble) -> anyhow::Error {
+    Message::Trouble(trouble).into()
+}
+
+fn cannot_write(path: &std::path::Path, error: std::io::Error) -> anyhow::Error {
+    trouble(Trouble::CannotWrite { path: path.display().to_string(), cause: error.to_string() })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use crate::state::StateDb;
 use anyhow::{Result, bail};
 use std::collections::{BTreeMap, HashMap};
 use strata_shared::review::{Comment, ReviewSummary, RevisionReview, Thread, Verdict, VerdictRecord, state_of};
+use strata_shared::words::Message;
 
 const MAX_COMMENT: usize = 10_000;
 
@@ -19,7 +20,7 @@ pub async fn comment(
 ) -> Result<i64> {
     let body = body.trim();
     if body.is_empty() || body.len() > MAX_COMMENT {
-        bail!("a comment needs 1 to {MAX_COMMENT} bytes of text");
+        bail!(Message::CommentLength { most: MAX_COMMENT });
     }
     let mut tx = db.pool.begin().await?;
     let thread = match thread {
@@ -30,7 +31,9 @@ pub async fn comment(
                     .bind(revision)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let Some(id) = found else { bail!("no thread {id} on revision {revision}") };
+            let Some(id) = found else {
+                bail!(Message::NoThreadOnRevision { thread: id, revision: revision.to_owned() })
+            };
             // A reply reopens a resolved thread.
             sqlx::query("UPDATE strata.threads SET resolved_by = NULL WHERE id = $1")
                 .bind(id)
@@ -64,7 +67,7 @@ pub async fn resolve(db: &StateDb, thread: i64, by: Option<&str>) -> Result<Stri
             .bind(by)
             .fetch_optional(&db.pool)
             .await?;
-    revision.ok_or_else(|| anyhow::anyhow!("no thread {thread}"))
+    revision.ok_or_else(|| Message::NoThread { thread }.into())
 }
 
 /// Records `reviewer`'s verdict on `revision` as its SQL reads now (`checksum`), replacing an

@@ -5,6 +5,7 @@ use crate::state::StateDb;
 use anyhow::{Result, bail};
 use strata_shared::access::Role;
 use strata_shared::limits::{self, Field};
+use strata_shared::words::Message;
 
 pub struct User {
     pub name: String,
@@ -21,7 +22,7 @@ pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result
             .execute(&db.pool)
             .await?;
     if inserted.rows_affected() == 0 {
-        bail!("a user `{name}` exists already");
+        bail!(Message::UserExists { name: name.to_owned() });
     }
     Ok(())
 }
@@ -30,9 +31,10 @@ pub async fn add(db: &StateDb, name: &str, role: Role, password: &str) -> Result
 pub fn checked_hash(name: &str, password: &str) -> Result<String> {
     check_name(name)?;
     if password.chars().count() < password::MIN_LENGTH {
-        bail!("the password is too short: at least {} characters", password::MIN_LENGTH);
+        bail!(Message::PasswordTooShort { least: password::MIN_LENGTH });
     }
-    limits::check(Field::Password, password).map_err(anyhow::Error::msg)?;
+    limits::check(Field::Password, password)
+        .map_err(|too_long| Message::TooLong { field: too_long.field, limit: too_long.limit })?;
     password::hash(password)
 }
 
@@ -59,7 +61,7 @@ pub async fn add_first_admin(db: &StateDb, name: &str, hash: &str) -> Result<boo
 pub async fn remove(db: &StateDb, name: &str) -> Result<()> {
     let removed = sqlx::query("DELETE FROM strata.users WHERE name = $1").bind(name).execute(&db.pool).await?;
     if removed.rows_affected() == 0 {
-        bail!("no user `{name}`");
+        bail!(Message::NoUser { name: name.to_owned() });
     }
     Ok(())
 }
@@ -93,7 +95,7 @@ fn check_name(name: &str) -> Result<()> {
         && limits::check(Field::UserName, name).is_ok()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
     if !fine {
-        bail!("`{name}` is not a usable user name: 1 to {} letters, digits, or _ - . @", Field::UserName.max_chars());
+        bail!(Message::UnusableUserName { name: name.to_owned(), most: Field::UserName.max_chars() });
     }
     Ok(())
 }

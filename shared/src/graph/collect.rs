@@ -4,6 +4,7 @@
 use super::RevisionGraph;
 use super::resolve::{ErrorKind, GraphError, Ident, Point};
 use super::set::NodeSet;
+use crate::words::Target;
 
 type Result<T> = std::result::Result<T, GraphError>;
 
@@ -54,10 +55,9 @@ impl RevisionGraph {
             let ancestors = self.ancestors(&[anchor], false);
             roots.retain(|&r| ancestors.contains(r));
             if roots.is_empty() {
-                return Err(GraphError::other(format!(
-                    "`{}` is not a valid downgrade target from the current heads",
-                    lower.unwrap_or("base")
-                )));
+                return Err(GraphError::other(Target::NotADowngradeTarget {
+                    target: lower.unwrap_or("base").to_owned(),
+                }));
             }
         }
         let heads: Vec<usize> = self.get_revisions(upper)?.into_iter().filter_map(Point::revision).collect();
@@ -73,14 +73,8 @@ impl RevisionGraph {
             && selected.is_empty()
             && !heads.contains(&index)
         {
-            return Err(GraphError {
-                kind: ErrorKind::RangeNotAncestor,
-                message: format!(
-                    "{} is not below what is applied ({}): there is nothing to downgrade to it",
-                    self.id(index),
-                    self.names_of(upper)
-                ),
-            });
+            let (id, applied) = (self.id(index).to_owned(), self.names_of(upper));
+            return Err(GraphError::of_kind(ErrorKind::RangeNotAncestor, Target::NotBelowApplied { id, applied }));
         }
         Ok((selected, heads))
     }
@@ -102,7 +96,7 @@ impl RevisionGraph {
         for point in points {
             match point {
                 Point::Rev(index) => targets.push(index),
-                _ => return Err(GraphError::other(format!("`{upper}` names no revision to upgrade to"))),
+                _ => return Err(GraphError::other(Target::NothingToUpgradeTo { upper: upper.to_owned() })),
             }
         }
         if let Ident::Spec(spec) = lower
@@ -146,10 +140,7 @@ impl RevisionGraph {
             }
         }
         if current.iter().any(|p| p.revision().is_none()) {
-            return Err(GraphError::other(format!(
-                "`{}` steps past the first revision of some branch; start the range at `base` instead",
-                lower_spec.as_deref().unwrap_or("the lower end")
-            )));
+            return Err(GraphError::other(Target::StepsPastFirst { lower: lower_spec.clone() }));
         }
         let current: Vec<usize> = current.into_iter().filter_map(Point::revision).collect();
         let mut current_set = self.ancestors_checked(&current)?;
@@ -179,26 +170,19 @@ impl RevisionGraph {
         match self.get_revision(Some(branch))? {
             Point::Rev(index) if self.id(index) == branch => match self.labels_of(index).as_slice() {
                 [label] => Ok((*label).to_owned()),
-                _ => Err(GraphError::other(format!(
-                    "`{branch}@...` needs revision {branch} to carry exactly one branch label"
-                ))),
+                _ => Err(GraphError::other(Target::NeedsOneLabel { branch: branch.to_owned() })),
             },
             _ => Ok(branch.to_owned()),
         }
     }
 
-    fn names_of(&self, ident: Ident<'_>) -> String {
-        let names = ident.names();
-        if names.is_empty() { "nothing".to_owned() } else { names.join(", ") }
+    fn names_of(&self, ident: Ident<'_>) -> Vec<String> {
+        ident.names().into_iter().map(str::to_owned).collect()
     }
 
     fn not_ancestor(&self, lower: Ident<'_>, upper: &str, stray: &str) -> GraphError {
-        GraphError {
-            kind: ErrorKind::RangeNotAncestor,
-            message: format!(
-                "{} and {upper} are not on one line of history ({stray} is not below {upper}); pick ends where one descends from the other",
-                self.names_of(lower)
-            ),
-        }
+        let reason =
+            Target::NotOneLine { lower: self.names_of(lower), upper: upper.to_owned(), stray: stray.to_owned() };
+        GraphError::of_kind(ErrorKind::RangeNotAncestor, reason)
     }
 }

@@ -4,6 +4,7 @@
 //! type instead.
 
 use super::RevisionGraph;
+use crate::words::{Lang, Target};
 use std::fmt;
 
 /// Where a spec lands: a revision, below every base (`base`), or nowhere in particular
@@ -52,35 +53,57 @@ pub enum ErrorKind {
     Other,
 }
 
-/// A spec or a request the graph cannot honour, with a message for a person.
+/// A spec or a request the graph cannot honour, and why (worded in `words::Target`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphError {
     pub kind: ErrorKind,
-    pub message: String,
+    pub reason: Target,
+    /// The specs as the user typed them, where the reason names only a part (`nosuch` of
+    /// `nosuch@head`).
+    in_specs: Vec<String>,
 }
 
 impl GraphError {
-    pub fn other(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Other, message: message.into() }
+    pub fn other(reason: Target) -> Self {
+        Self { kind: ErrorKind::Other, reason, in_specs: Vec::new() }
     }
 
-    fn resolution(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Resolution, message: message.into() }
+    pub(super) fn of_kind(kind: ErrorKind, reason: Target) -> Self {
+        Self { kind, reason, in_specs: Vec::new() }
     }
 
-    /// The spec as the user typed it, when the message names only a part of it (`nosuch` of
-    /// `nosuch@head`).
+    fn resolution(reason: Target) -> Self {
+        Self::of_kind(ErrorKind::Resolution, reason)
+    }
+
     fn in_spec(mut self, spec: &str) -> Self {
-        if !self.message.contains(&format!("`{spec}`")) {
-            self.message.push_str(&format!(" (in `{spec}`)"));
+        if !self.message().contains(&format!("`{spec}`")) {
+            self.in_specs.push(spec.to_owned());
         }
         self
+    }
+
+    /// The message in `lang`.
+    pub fn words(&self, lang: Lang) -> String {
+        let mut text = self.reason.words(lang);
+        for spec in &self.in_specs {
+            text.push_str(&match lang {
+                Lang::En => format!(" (in `{spec}`)"),
+                Lang::Es => format!(" (en `{spec}`)"),
+            });
+        }
+        text
+    }
+
+    /// In English (the command line's, the log's).
+    pub fn message(&self) -> String {
+        self.words(Lang::En)
     }
 }
 
 impl fmt::Display for GraphError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message())
     }
 }
 
@@ -117,26 +140,17 @@ pub(super) fn parse_relative(spec: &str) -> Option<Relative<'_>> {
 }
 
 impl RevisionGraph {
-    fn labels_hint(&self) -> String {
-        let mut labels: Vec<&str> = self.by_label.keys().map(String::as_str).collect();
+    /// The branch labels there are, sorted (a hint in messages).
+    fn labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self.by_label.keys().cloned().collect();
         labels.sort_unstable();
-        match labels.as_slice() {
-            [] => String::new(),
-            some => format!(" (branch labels here: {})", crate::text::few(some)),
-        }
+        labels
     }
 
     fn multiple_heads(&self, heads: &[String], argument: &str) -> GraphError {
-        let first = heads.first().map_or("", String::as_str);
-        GraphError {
-            kind: ErrorKind::MultipleHeads,
-            message: format!(
-                "`{argument}` is ambiguous: there are several heads ({}). Name one of them (e.g. `{first}`), \
-                 narrow to one branch with `<branch label>@head`{}, or use `heads` for all of them",
-                crate::text::few(heads),
-                self.labels_hint()
-            ),
-        }
+        let reason =
+            Target::SeveralHeads { argument: argument.to_owned(), heads: heads.to_vec(), labels: self.labels() };
+        GraphError::of_kind(ErrorKind::MultipleHeads, reason)
     }
 
     /// Alembic's `_resolve_revision_number`: the ids a spec stands for, and its branch label.
@@ -163,9 +177,7 @@ impl RevisionGraph {
                 branch,
             )),
             "base" => Ok((Vec::new(), branch)),
-            "" => Err(GraphError::resolution(format!(
-                "`{spec}` names no revision: write an id, a branch label, `head` or `base` after the `@`"
-            ))),
+            "" => Err(GraphError::resolution(Target::NothingAfterAt { spec: spec.to_owned() })),
             _ => Ok((vec![id.to_owned()], branch)),
         }
     }
@@ -236,7 +248,11 @@ impl RevisionGraph {
         }
         match self.revision_for_ident(Some(label), None) {
             Ok(Point::Rev(index)) => Ok(index),
-            _ => Err(GraphError::resolution(format!("no revision or branch named `{label}`{}", self.labels_hint()))),
+            _ => Err(GraphError::resolution(Target::NoSuchName {
+                name: label.to_owned(),
+                labels: self.labels(),
+                short: false,
+            })),
         }
     }
 
@@ -252,11 +268,8 @@ impl RevisionGraph {
         if let (Some(branch), Some(anchor)) = (branch, branch_revision)
             && !self.shares_lineage(index, &[anchor], false)
         {
-            return Err(GraphError::resolution(format!(
-                "revision {} is not on branch `{branch}`: write `{}` alone, or a revision of that branch",
-                self.id(index),
-                self.id(index)
-            )));
+            let (id, branch) = (self.id(index).to_owned(), branch.to_owned());
+            return Err(GraphError::resolution(Target::NotOnBranch { id, branch }));
         }
         Ok(Point::Rev(index))
     }
@@ -277,17 +290,15 @@ impl RevisionGraph {
             keys.retain(|(_, i)| kept.contains(i));
         }
         match keys.as_slice() {
-            [] => {
-                let hint = if prefix.len() < 4 { " (a partial id needs at least four characters)" } else { "" };
-                Err(GraphError::resolution(format!("no revision or branch named `{prefix}`{hint}")))
-            }
+            [] => Err(GraphError::resolution(Target::NoSuchName {
+                name: prefix.to_owned(),
+                labels: Vec::new(),
+                short: prefix.len() < 4,
+            })),
             [(_, index)] => Ok(*index),
             several => {
-                let keys: Vec<&str> = several.iter().map(|(key, _)| *key).collect();
-                Err(GraphError::resolution(format!(
-                    "ambiguous prefix `{prefix}`: {}; type more of the id",
-                    crate::text::few(&keys)
-                )))
+                let keys = several.iter().map(|(key, _)| (*key).to_owned()).collect();
+                Err(GraphError::resolution(Target::AmbiguousPrefix { prefix: prefix.to_owned(), keys }))
             }
         }
     }
@@ -339,7 +350,7 @@ impl RevisionGraph {
                 let up: Vec<usize> = match current {
                     Point::Nothing => self.bases.clone(),
                     Point::Rev(index) => self.nodes[index].children.clone(),
-                    Point::Base => return Err(GraphError::other("cannot walk up from below the bases")),
+                    Point::Base => return Err(GraphError::other(Target::UpFromBelowBases)),
                 };
                 let up = match branch {
                     Some(branch) => self.filter_for_lineage(&up, branch, false)?,
@@ -358,16 +369,14 @@ impl RevisionGraph {
                 [] => return Ok(if no_overwalk { Point::Nothing } else { current }),
                 [next] => current = *next,
                 several => {
-                    let names: Vec<&str> = several.iter().filter_map(|p| p.revision()).map(|i| self.id(i)).collect();
-                    return Err(GraphError::other(format!(
-                        "the relative step is ambiguous: it could go to {}; name the revision to step from (e.g. `{}+1`) \
-                         or a branch (`<branch label>@+1`)",
-                        names.join(" or "),
-                        self.id(match current {
+                    let choices = several.iter().filter_map(|p| p.revision()).map(|i| self.id(i).to_owned()).collect();
+                    let from = self
+                        .id(match current {
                             Point::Rev(i) => i,
                             _ => several[0].revision().unwrap_or(0),
                         })
-                    )));
+                        .to_owned();
+                    return Err(GraphError::other(Target::AmbiguousStep { choices, from }));
                 }
             }
         }
@@ -375,11 +384,10 @@ impl RevisionGraph {
     }
 
     fn too_few_steps(&self, relative: &Relative<'_>) -> GraphError {
-        GraphError::other(format!(
-            "the relative revision {} does not lead to {} migration(s) from here",
-            relative.text,
-            relative.steps.unsigned_abs()
-        ))
+        GraphError::other(Target::TooFewSteps {
+            relative: relative.text.to_owned(),
+            steps: relative.steps.unsigned_abs(),
+        })
     }
 
     /// Alembic's `_parse_downgrade_target`: the branch label and the revision a downgrade target names.
@@ -397,7 +405,7 @@ impl RevisionGraph {
                 let start = self.get_revision(Some(symbol))?;
                 let point = self.walk(start, relative.steps, relative.branch, assert_relative_length)?;
                 if point == Point::Nothing {
-                    return Err(GraphError::other(format!("`{target}` walks past the end of the history")));
+                    return Err(GraphError::other(Target::PastTheEnd { target: target.to_owned() }));
                 }
                 return Ok((branch, point));
             }
@@ -421,7 +429,7 @@ impl RevisionGraph {
                 return Err(if relative_to_current {
                     self.too_few_steps(&relative)
                 } else {
-                    GraphError::other(format!("`{target}` walks past the base of the history"))
+                    GraphError::other(Target::PastTheBase { target: target.to_owned() })
                 });
             }
             return Ok((branch, point));
@@ -443,10 +451,8 @@ impl RevisionGraph {
         }
         match on_branch.as_slice() {
             [one] => Ok(self.id(*one).to_owned()),
-            [] => Err(GraphError::other(format!("nothing is applied on branch `{branch}` to step down from"))),
-            _ => Err(GraphError::other(format!(
-                "several current revisions are on branch `{branch}`; name the revision to step from"
-            ))),
+            [] => Err(GraphError::other(Target::NothingOnBranch { branch: branch.to_owned() })),
+            _ => Err(GraphError::other(Target::SeveralOnBranch { branch: branch.to_owned() })),
         }
     }
 
@@ -500,9 +506,7 @@ impl RevisionGraph {
             return match names.as_slice() {
                 [] => Ok(Point::Nothing),
                 [one] => self.get_revision(Some(one)),
-                _ => Err(GraphError::other(
-                    "`+N` is ambiguous with several current revisions: name one (`<revision>+N`) or a branch (`<label>@+N`)",
-                )),
+                _ => Err(GraphError::other(Target::AmbiguousPlusN)),
             };
         };
         let rows: Vec<usize> = self.get_revisions(current)?.into_iter().filter_map(Point::revision).collect();
@@ -519,9 +523,7 @@ impl RevisionGraph {
         match starts.as_slice() {
             [] => Ok(Point::Nothing),
             [one] => Ok(Point::Rev(*one)),
-            _ => Err(GraphError::other(format!(
-                "`{branch}@+N` is ambiguous: several current revisions are on that branch; name the revision to step from"
-            ))),
+            _ => Err(GraphError::other(Target::AmbiguousBranchPlusN { branch: branch.to_owned() })),
         }
     }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::revision::{HeaderLines, RevisionFormat, SqlSection};
+use crate::words::Lang;
 
 pub(crate) fn revision(id: &str, parents: &[&str]) -> Revision {
     let empty = SqlSection::written("", 1);
@@ -158,8 +159,16 @@ fn an_empty_label_is_no_label_and_errors_quote_the_spec_as_typed() {
     assert_eq!(rev("@-1"), Ok(0), "Alembic keeps only heads labelled `` there: none");
     assert_eq!(rev("nosuch@-1"), Ok(0));
     assert_eq!(rev("base"), Ok(0));
-    let ambiguous = graph.get_revision(Some("abc0")).unwrap_err().message;
+    let ambiguous = graph.get_revision(Some("abc0")).unwrap_err().message();
     assert_eq!(ambiguous, "ambiguous prefix `abc0`: abc00001, abc00002, abc00003, and 4 more; type more of the id");
-    let unknown = graph.get_revisions(Ident::Spec("nosuch@head")).unwrap_err().message;
+    let unknown = graph.get_revisions(Ident::Spec("nosuch@head")).unwrap_err().message();
     assert!(unknown.starts_with("no revision or branch named `nosuch`") && unknown.ends_with("(in `nosuch@head`)"));
+    // The same errors for a reader of Spanish: Strata's words change, the spec and ids do not.
+    let ambiguous = graph.get_revision(Some("abc0")).unwrap_err().words(Lang::Es);
+    assert_eq!(
+        ambiguous,
+        "prefijo ambiguo `abc0`: abc00001, abc00002, abc00003 y 4 más; escriba más caracteres del id"
+    );
+    let unknown = graph.get_revisions(Ident::Spec("nosuch@head")).unwrap_err().words(Lang::Es);
+    assert_eq!(unknown, "no hay ninguna revisión ni rama llamada `nosuch` (en `nosuch@head`)");
 }

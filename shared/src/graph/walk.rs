@@ -62,14 +62,13 @@ impl RevisionGraph {
     ) -> Result<NodeSet, GraphError> {
         for &target in targets {
             let reach = beyond(target);
-            let overlaps: Vec<&str> =
-                targets.iter().filter(|&&t| t != target && reach.contains(t)).map(|&t| self.id(t)).collect();
-            if !overlaps.is_empty() {
-                return Err(GraphError::other(format!(
-                    "the requested revision {} overlaps with {}: they lie on one line of history; name only one of them",
-                    self.id(target),
-                    overlaps.join(", ")
-                )));
+            let others: Vec<String> =
+                targets.iter().filter(|&&t| t != target && reach.contains(t)).map(|&t| self.id(t).to_owned()).collect();
+            if !others.is_empty() {
+                return Err(GraphError::other(crate::words::Target::Overlaps {
+                    id: self.id(target).to_owned(),
+                    others,
+                }));
             }
         }
         Ok(set)

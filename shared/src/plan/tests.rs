@@ -85,15 +85,15 @@ fn a_branch_target_upgrades_only_that_branch() {
 fn head_with_several_heads_is_refused_with_what_to_type_instead() {
     let (graph, _) = RevisionGraph::build(vec![revision("a1", &[]), revision("b2", &["a1"]), revision("c3", &["a1"])]);
     let error = upgrade(&graph, &[], "head").expect_err("two heads");
-    assert!(error.message.contains("several heads (b2, c3)"), "{error}");
-    assert!(error.message.contains("or use `heads` for all of them"), "{error}");
+    assert!(error.message().contains("several heads (b2, c3)"), "{error}");
+    assert!(error.message().contains("or use `heads` for all of them"), "{error}");
     assert_eq!(upgrade(&graph, &[], "heads").expect("plan").rows_after(), ["b2", "c3"]);
 }
 
 #[test]
 fn unknown_rows_are_reported() {
     let error = upgrade(&graph(), &rows(&["zz99"]), "head").expect_err("unknown row");
-    assert!(error.message.contains("the version table holds `zz99`"), "{error}");
+    assert!(error.message().contains("the version table holds `zz99`"), "{error}");
 }
 
 #[test]

@@ -198,8 +198,9 @@ fn table_fields(table: &Table) -> Vec<(String, Option<String>)> {
     fields
 }
 
-/// The entries of two maps that are not the very same object (shared `Arc`s are skipped
-/// without a look, which keeps a revision's diff proportional to what it touched).
+/// The entries of two maps that are not the very same object. Both maps are walked once
+/// side by side in key order (no lookups), and shared `Arc`s are skipped without a look at
+/// their contents, which keeps a revision's diff cheap next to what it touched.
 fn changed<K: Ord, T: PartialEq>(
     kind: ObjectKind,
     before: &BTreeMap<K, Arc<T>>,
@@ -207,11 +208,29 @@ fn changed<K: Ord, T: PartialEq>(
     changes: &mut Vec<Change>,
     entry: impl for<'a> Fn(&'a K, &'a T) -> Entry<'a>,
 ) {
-    let differs = |other: &BTreeMap<K, Arc<T>>, key: &K, value: &Arc<T>| {
-        other.get(key).is_none_or(|o| !Arc::ptr_eq(o, value) && **o != **value)
-    };
-    let removed = before.iter().filter(|(k, v)| differs(after, k, v)).map(|(k, v)| entry(k, v)).collect();
-    let added = after.iter().filter(|(k, v)| differs(before, k, v)).map(|(k, v)| entry(k, v)).collect();
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    let (mut old, mut new) = (before.iter().peekable(), after.iter().peekable());
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Less,
+            (None, Some(_)) => Greater,
+            (Some((old_key, _)), Some((new_key, _))) => old_key.cmp(new_key),
+        };
+        let (o, n) = match order {
+            Less => (old.next(), None),
+            Greater => (None, new.next()),
+            Equal => (old.next(), new.next()),
+        };
+        if let (Some((_, o)), Some((_, n))) = (o, n)
+            && (Arc::ptr_eq(o, n) || **o == **n)
+        {
+            continue;
+        }
+        removed.extend(o.map(|(k, v)| entry(k, v)));
+        added.extend(n.map(|(k, v)| entry(k, v)));
+    }
     pair(kind, removed, added, changes);
 }
 

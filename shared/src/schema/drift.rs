@@ -66,16 +66,8 @@ impl Drift {
 
     /// `no drift`, or `2 missing, 1 extra, 3 different`.
     pub fn summary(&self) -> String {
-        if !self.drifted() {
-            return "no drift".to_owned();
-        }
         let (missing, extra, different) = self.counts();
-        [(missing, "missing"), (extra, "extra"), (different, "different")]
-            .into_iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, word)| format!("{n} {word}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::words::drift_counts([missing, extra, different], crate::words::Lang::En)
     }
 }
 

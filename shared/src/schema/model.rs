@@ -328,14 +328,14 @@ pub struct Trigger {
 }
 
 impl Trigger {
-    /// `AFTER INSERT OR UPDATE OF a, b`.
+    /// `AFTER INSERT OR UPDATE OF a, "B"`: the columns quoted as `pg_get_triggerdef` quotes them.
     pub fn timing_and_events(&self) -> String {
         let events: Vec<String> = self
             .events
             .iter()
             .map(|e| {
                 if e == "UPDATE" && !self.update_columns.is_empty() {
-                    format!("UPDATE OF {}", self.update_columns.join(", "))
+                    format!("UPDATE OF {}", super::to_sql::quote::idents(&self.update_columns))
                 } else {
                     e.clone()
                 }

@@ -6,6 +6,7 @@ use super::diff::{Change, diff};
 use super::model::Schema;
 use super::replay::{NotModelled, Replayer};
 use crate::graph::{GraphError, Ident, Point, RevisionGraph};
+use crate::words::Target;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,9 +42,7 @@ pub fn schema_at_rows(graph: &RevisionGraph, rows: &[String]) -> Result<SchemaAt
     let mut targets = Vec::new();
     for row in rows {
         let Some(index) = graph.index_of(row) else {
-            return Err(GraphError::other(format!(
-                "the database is at `{row}`, which the migrations folder does not have"
-            )));
+            return Err(GraphError::other(Target::RowNotInFolder { row: row.clone() }));
         };
         targets.push(index);
     }
@@ -63,7 +62,7 @@ pub fn compare(graph: &RevisionGraph, from: &str, to: Option<&str>) -> Result<Co
         }
         None => {
             let [index] = resolve(graph, from)?[..] else {
-                return Err(GraphError::other(format!("`{from}` names no single revision: give two specs to compare")));
+                return Err(GraphError::other(Target::NotOneRevision { from: from.to_owned() }));
             };
             let mut model = replayer.model_all().swap_remove(index);
             model.not_modelled.retain(|n| n.section == "upgrade");
@@ -87,9 +86,7 @@ pub fn blame_object(graph: &RevisionGraph, object: &str, at: &str) -> Result<Vec
         .filter(|e| e.name == wanted || e.name.starts_with(&part_of))
         .collect();
     if entries.is_empty() {
-        return Err(GraphError::other(format!(
-            "no table, column, index, constraint or other object named `{object}` at `{at}`"
-        )));
+        return Err(GraphError::other(Target::NoObject { object: object.to_owned(), at: at.to_owned() }));
     }
     Ok(entries)
 }

@@ -419,6 +419,20 @@ fn triggers_keep_their_clauses_and_follow_renames() {
 }
 
 #[test]
+fn update_of_columns_are_quoted_where_they_need_it() {
+    let schema = replay(
+        "CREATE TABLE person (id int, \"Full Name\" text, \"order\" int, plain int);
+         CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS 'begin return null; end';
+         CREATE TRIGGER renamed AFTER UPDATE OF \"Full Name\", \"order\", plain ON person
+             FOR EACH ROW EXECUTE FUNCTION note();",
+    );
+    assert_eq!(
+        triggers(&schema, "person"),
+        ["renamed AFTER UPDATE OF \"Full Name\", \"order\", plain FOR EACH ROW EXECUTE FUNCTION note()"]
+    );
+}
+
+#[test]
 fn enum_value_renames_reach_defaults() {
     let schema = replay(
         "CREATE TYPE state AS ENUM ('new', 'done');

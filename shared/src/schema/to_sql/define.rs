@@ -79,20 +79,11 @@ pub fn create_view(name: &QualifiedName, view: &View) -> String {
 
 pub fn create_trigger(table: &QualifiedName, trigger: &Trigger) -> String {
     let constraint = if trigger.constraint { "CONSTRAINT " } else { "" };
-    let events: Vec<String> = trigger
-        .events
-        .iter()
-        .map(|event| match event == "UPDATE" && !trigger.update_columns.is_empty() {
-            true => format!("UPDATE OF {}", idents(&trigger.update_columns)),
-            false => event.clone(),
-        })
-        .collect();
     let condition = trigger.condition.as_ref().map_or(String::new(), |c| format!(" WHEN ({c})"));
     format!(
-        "CREATE {constraint}TRIGGER {} {} {} ON {} {}{condition} EXECUTE FUNCTION {}({})",
+        "CREATE {constraint}TRIGGER {} {} ON {} {}{condition} EXECUTE FUNCTION {}({})",
         ident(&trigger.name),
-        trigger.timing,
-        events.join(" OR "),
+        trigger.timing_and_events(),
         relation(table),
         trigger.clauses,
         relation(&trigger.function_name),
