@@ -147,22 +147,30 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
     }
 
     /// The model of `index` given the schema before it; also returns the schema after it.
+    /// The schema is changed in place, noting what each section replaces: the diffs compare
+    /// only those objects, and the downgrade is undone from its notes.
     fn model_from(&mut self, index: usize, before: Schema) -> (RevisionModel, Schema) {
         let mut not_modelled = Vec::new();
-        let mut upgraded = before.clone();
-        self.apply(&mut upgraded, index, false, &mut not_modelled);
-        let changes = diff(&before, &upgraded);
+        let mut schema = before;
+        schema.start_notes();
+        self.apply(&mut schema, index, false, &mut not_modelled);
+        let upgrade = schema.take_notes();
+        let (old, new) = schema.before_and_now(&upgrade);
+        let changes = diff(&old, &new);
         let revision = &self.graph.node(index).revision;
         let unknown = !revision.upgrade.is_complete();
         let id = revision.id.clone();
         let downgrade_differences = if unknown || !revision.downgrade.is_complete() {
             Vec::new()
         } else {
-            let mut downgraded = upgraded.clone();
-            self.apply(&mut downgraded, index, true, &mut not_modelled);
-            diff(&before, &downgraded)
+            schema.start_notes();
+            self.apply(&mut schema, index, true, &mut not_modelled);
+            let downgrade = schema.take_notes();
+            let (old, new) = schema.before_and_now(&upgrade.then(&downgrade));
+            schema.undo(downgrade);
+            diff(&old, &new)
         };
-        (RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences }, upgraded)
+        (RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences }, schema)
     }
 
     /// The schema just before `index`: its parent's, or at a merge the biggest parent's with
