@@ -92,7 +92,8 @@ async fn main() {
             &drift.differences[..drift.differences.len().min(3)]
         );
     }
-    let live = strata_server::drift::live_schema(&mut conn).await.unwrap();
+    let live =
+        strata_server::drift::live_schema(&mut conn, &strata_shared::offline::VersionTable::default()).await.unwrap();
     conn.close().await.unwrap();
     let columns: usize = live.tables.values().map(|t| t.columns.len()).sum();
     let constraints: usize = live.tables.values().map(|t| t.constraints.len()).sum();
