@@ -48,12 +48,26 @@ pub struct ModelWalk {
 impl ModelWalk {
     /// Models up to `count` more revisions, in upgrade order; `true` once all are done.
     pub fn step<G: Deref<Target = RevisionGraph>>(&mut self, replayer: &mut Replayer<G>, count: usize) -> bool {
+        let mut models = std::mem::take(&mut self.models);
+        let done = self.step_each(replayer, count, |index, model| models[index] = Some(model));
+        self.models = models;
+        done
+    }
+
+    /// As `step`, but each model goes to `keep` with its graph index instead of into the
+    /// walk: a caller can keep less than whole models of a long history (`finish` then has none).
+    pub fn step_each<G: Deref<Target = RevisionGraph>>(
+        &mut self,
+        replayer: &mut Replayer<G>,
+        count: usize,
+        mut keep: impl FnMut(usize, RevisionModel),
+    ) -> bool {
         let end = self.at.saturating_add(count).min(replayer.order.len());
         for at in self.at..end {
             let index = replayer.order[at];
             let before = replayer.schema_before(index, &mut self.after, &mut self.uses);
             let (model, upgraded) = replayer.model_from(index, before);
-            self.models[index] = Some(model);
+            keep(index, model);
             // Its parse is needed again only when a merge replays it: parsed again then, so a
             // long history's trees are not all held at once.
             replayer.sections[index] = None;
