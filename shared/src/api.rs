@@ -183,15 +183,6 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl ProjectAnalysis {
-    /// Counts `graph`'s findings and its models' changes (`models` in graph order).
-    pub fn of(graph: &RevisionGraph, models: &[RevisionModel], milliseconds: f64) -> Self {
-        let mut analysis = Self { milliseconds, ..Self::default() };
-        for (index, model) in models.iter().enumerate() {
-            analysis.add(graph, index, model);
-        }
-        analysis
-    }
-
     /// Counts the revision at `index` of `graph`, given its model: what `strata lint` finds
     /// in it and what its upgrade changes. One revision at a time, so the models of a long
     /// history need not all be held at once.
