@@ -141,14 +141,10 @@ impl ProjectSql {
 }
 
 impl RevisionDetail {
-    /// The revision at `index` of the graph, with its model (`models` in graph order).
-    pub fn of(graph: &RevisionGraph, index: usize, models: &[RevisionModel]) -> Self {
+    /// The revision at `index` of the graph, with its model.
+    pub fn of(graph: &RevisionGraph, index: usize, model: RevisionModel) -> Self {
         let node = graph.node(index);
-        Self {
-            revision: node.revision.clone(),
-            children: graph.ids(node.children.iter().copied()),
-            model: models[index].clone(),
-        }
+        Self { revision: node.revision.clone(), children: graph.ids(node.children.iter().copied()), model }
     }
 }
 
@@ -187,32 +183,29 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl ProjectAnalysis {
-    /// Counts `graph`'s findings and its models' changes (`models` in graph order).
-    pub fn of(graph: &RevisionGraph, models: &[RevisionModel], milliseconds: f64) -> Self {
+    /// Counts the revision at `index` of `graph`, given its model: what `strata lint` finds
+    /// in it and what its upgrade changes. One revision at a time, so the models of a long
+    /// history need not all be held at once.
+    pub fn add(&mut self, graph: &RevisionGraph, index: usize, model: &RevisionModel) {
         use crate::lint::{self, Severity};
         use crate::schema::Action;
-        let mut revisions: HashMap<String, RevisionSummary> = HashMap::new();
-        for model in models {
-            let summary = revisions.entry(model.revision.clone()).or_default();
-            summary.unknown = model.unknown;
-            for change in &model.changes {
-                match change.action {
-                    Action::Added => summary.added += 1,
-                    Action::Changed => summary.changed += 1,
-                    Action::Dropped => summary.dropped += 1,
-                }
+        let revision = &graph.node(index).revision;
+        let summary = self.revisions.entry(revision.id.clone()).or_default();
+        summary.unknown = model.unknown;
+        for change in &model.changes {
+            match change.action {
+                Action::Added => summary.added += 1,
+                Action::Changed => summary.changed += 1,
+                Action::Dropped => summary.dropped += 1,
             }
         }
-        let all: Vec<usize> = (0..graph.len()).collect();
-        for finding in lint::lint_revisions(graph, &all, models) {
-            let summary = revisions.entry(finding.revision).or_default();
+        for finding in lint::lint_revision(revision).into_iter().chain(lint::downgrade_finding(revision, model)) {
             match finding.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Hint => summary.hints += 1,
             }
         }
-        Self { revisions, milliseconds }
     }
 }
 

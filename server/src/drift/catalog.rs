@@ -59,9 +59,9 @@ pub async fn live_schema(conn: &mut PgConnection, version_table: &VersionTable) 
     read_triggers(conn, &mut tables, &mut origins).await?;
     read_policies(conn, &mut tables, &mut origins).await?;
     schema.tables = tables.into_iter().map(|(name, table)| (name, Arc::new(table))).collect();
-    schema.indexes = read_indexes(conn, &bookkeeping, &mut origins).await?;
-    schema.sequences = read_sequences(conn, &mut origins).await?;
-    schema.types = read_types(conn, &mut origins).await?;
+    schema.indexes = read_indexes(conn, &bookkeeping, &mut origins).await?.into();
+    schema.sequences = read_sequences(conn, &mut origins).await?.into();
+    schema.types = read_types(conn, &mut origins).await?.into();
     for row in printed::rows(
         conn,
         &format!(

@@ -59,11 +59,11 @@ pub async fn in_database_words(conn: &mut PgConnection, model: &Schema, live: &S
     transaction.rollback().await?;
     let mut schema = apply(model, &probes, &answers?);
     // A procedure has no result: `pg_get_function_result` prints none.
-    for function in schema.functions.values_mut() {
+    schema.functions.for_each_mut(|_, function| {
         if function.procedure && !function.returns.is_empty() {
             Arc::make_mut(function).returns.clear();
         }
-    }
+    });
     Ok(schema)
 }
 

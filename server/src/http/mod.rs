@@ -21,6 +21,7 @@ mod request_id;
 mod reviews;
 mod schema;
 mod security_headers;
+mod stored_models;
 mod streams;
 mod target_pool;
 mod watch;

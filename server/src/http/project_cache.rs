@@ -2,15 +2,14 @@
 //! needs it, and loading a long history (reading, parsing, rendering Alembic scripts) costs
 //! seconds, where telling whether the folder changed costs one directory listing.
 
+use super::stored_models::StoredModels;
 use crate::migrations_dir;
 use anyhow::Result;
 use axum::body::Bytes;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
-use strata_shared::api::{ProjectAnalysis, ProjectSnapshot, ProjectSql, RevisionDetail};
+use strata_shared::api::{ProjectSnapshot, ProjectSql, RevisionDetail};
 use strata_shared::project::Project;
-use strata_shared::schema::{Replayer, RevisionModel};
 use tokio::sync::Mutex;
 
 pub struct ProjectCache {
@@ -32,8 +31,8 @@ struct Bodies {
     snapshot: OnceLock<Bytes>,
     /// `/api/project/sql`: every revision with its SQL.
     sql: OnceLock<Bytes>,
-    /// Every revision's schema model, in graph order (replaying the history is the costly part).
-    models: OnceLock<Arc<Vec<RevisionModel>>>,
+    /// Every revision's schema model and the analysis (replaying the history is the costly part).
+    models: OnceLock<Arc<StoredModels>>,
     /// `/api/models`.
     models_json: OnceLock<Bytes>,
     /// `/api/analysis`.
@@ -68,17 +67,10 @@ impl ProjectCache {
             match body {
                 Body::Snapshot => bodies.snapshot.get_or_init(|| to_json(&ProjectSnapshot::of(project))),
                 Body::Sql => bodies.sql.get_or_init(|| to_json(&ProjectSql::of(project))),
-                Body::Models => bodies.models_json.get_or_init(|| {
-                    let models = bodies.models(project);
-                    to_json(&project.graph.history_order().into_iter().map(|i| &models[i]).collect::<Vec<_>>())
-                }),
-                Body::Analysis => bodies.analysis.get_or_init(|| {
-                    let started = Instant::now();
-                    let models = bodies.models(project);
-                    let analysed = ProjectAnalysis::of(&project.graph, &models, 0.0);
-                    let milliseconds = started.elapsed().as_secs_f64() * 1000.0;
-                    to_json(&ProjectAnalysis { milliseconds, ..analysed })
-                }),
+                Body::Models => bodies
+                    .models_json
+                    .get_or_init(|| bodies.models(project).json_array(project.graph.history_order()).into()),
+                Body::Analysis => bodies.analysis.get_or_init(|| to_json(&bodies.models(project).analysis)),
             }
             .clone()
         })
@@ -91,7 +83,7 @@ impl ProjectCache {
         let (project, bodies) = self.loaded().await?;
         let detail = tokio::task::spawn_blocking(move || {
             let index = project.graph.index_of(&id)?;
-            Some(RevisionDetail::of(&project.graph, index, &bodies.models(&project)))
+            Some(RevisionDetail::of(&project.graph, index, bodies.models(&project).model(index)))
         })
         .await?;
         Ok(detail)
@@ -118,7 +110,7 @@ fn to_json(value: &impl serde::Serialize) -> Bytes {
 }
 
 impl Bodies {
-    fn models(&self, project: &Project) -> Arc<Vec<RevisionModel>> {
-        self.models.get_or_init(|| Arc::new(Replayer::new(&project.graph).model_all())).clone()
+    fn models(&self, project: &Project) -> Arc<StoredModels> {
+        self.models.get_or_init(|| Arc::new(StoredModels::of(&project.graph))).clone()
     }
 }

@@ -7,6 +7,8 @@
 //!   `query_columns.rs`: the columns a query yields (`CREATE TABLE … AS`).
 //! - `apply/`: one statement on a schema; what it does not cover is reported as "not
 //!   modelled", never fatal.
+//! - `journaled.rs`: a schema's maps noting what a revision changes, so its diff and
+//!   downgrade check look at that only.
 //! - `replay.rs`: along the graph — the schema at any revision, each revision's changes, and
 //!   the downgrade check (before vs. upgrade-then-downgrade).
 //! - `diff.rs`: two schemas compared object by object; `blame.rs`: who created and changed what.
@@ -20,6 +22,7 @@ pub mod describe;
 mod diff;
 pub mod drift;
 mod expr;
+mod journaled;
 mod model;
 mod names;
 pub mod query;

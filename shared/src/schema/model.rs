@@ -2,9 +2,10 @@
 //! statements, in the words `pg_dump` and `\d` use (canonical type names, default names).
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+
+pub use super::journaled::{Journaled, Notes, SchemaNotes};
 
 /// The schema PostgreSQL puts unqualified names in (the model assumes the default search_path).
 pub const DEFAULT_SCHEMA: &str = "public";
@@ -68,21 +69,21 @@ pub struct Origin {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
-    pub namespaces: BTreeMap<String, Namespace>,
-    pub tables: BTreeMap<QualifiedName, Arc<Table>>,
-    pub views: BTreeMap<QualifiedName, Arc<View>>,
-    pub indexes: BTreeMap<QualifiedName, Arc<Index>>,
-    pub sequences: BTreeMap<QualifiedName, Arc<Sequence>>,
-    pub types: BTreeMap<QualifiedName, Arc<TypeDef>>,
+    pub namespaces: Journaled<String, Namespace>,
+    pub tables: Journaled<QualifiedName, Arc<Table>>,
+    pub views: Journaled<QualifiedName, Arc<View>>,
+    pub indexes: Journaled<QualifiedName, Arc<Index>>,
+    pub sequences: Journaled<QualifiedName, Arc<Sequence>>,
+    pub types: Journaled<QualifiedName, Arc<TypeDef>>,
     /// Keyed by `name(argument types)`, PostgreSQL's identity of a function.
-    pub functions: BTreeMap<String, Arc<Function>>,
+    pub functions: Journaled<String, Arc<Function>>,
     /// Extended statistics (`CREATE STATISTICS`).
     #[serde(default)]
-    pub statistics: BTreeMap<QualifiedName, Arc<Statistics>>,
+    pub statistics: Journaled<QualifiedName, Arc<Statistics>>,
     /// Installed extensions by name. Their own objects (functions, operators, types) are not
     /// invented: columns of their types keep the type's name.
     #[serde(default)]
-    pub extensions: BTreeMap<String, Extension>,
+    pub extensions: Journaled<String, Extension>,
     /// Revisions whose upgrade has code Strata could not render (Alembic scripts), oldest first:
     /// when not empty, the schema may be incomplete.
     pub unknown_effects: Vec<String>,

@@ -48,12 +48,29 @@ pub struct ModelWalk {
 impl ModelWalk {
     /// Models up to `count` more revisions, in upgrade order; `true` once all are done.
     pub fn step<G: Deref<Target = RevisionGraph>>(&mut self, replayer: &mut Replayer<G>, count: usize) -> bool {
+        let mut models = std::mem::take(&mut self.models);
+        let done = self.step_each(replayer, count, |index, model| models[index] = Some(model));
+        self.models = models;
+        done
+    }
+
+    /// As `step`, but each model goes to `keep` with its graph index instead of into the
+    /// walk: a caller can keep less than whole models of a long history (`finish` then has none).
+    pub fn step_each<G: Deref<Target = RevisionGraph>>(
+        &mut self,
+        replayer: &mut Replayer<G>,
+        count: usize,
+        mut keep: impl FnMut(usize, RevisionModel),
+    ) -> bool {
         let end = self.at.saturating_add(count).min(replayer.order.len());
         for at in self.at..end {
             let index = replayer.order[at];
             let before = replayer.schema_before(index, &mut self.after, &mut self.uses);
             let (model, upgraded) = replayer.model_from(index, before);
-            self.models[index] = Some(model);
+            keep(index, model);
+            // Its parse is needed again only when a merge replays it: parsed again then, so a
+            // long history's trees are not all held at once.
+            replayer.sections[index] = None;
             if self.uses[index] > 0 {
                 self.after[index] = Some(upgraded);
             }
@@ -144,30 +161,40 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
     }
 
     /// The model of `index` given the schema before it; also returns the schema after it.
+    /// The schema is changed in place, noting what each section replaces: the diffs compare
+    /// only those objects, and the downgrade is undone from its notes.
     fn model_from(&mut self, index: usize, before: Schema) -> (RevisionModel, Schema) {
         let mut not_modelled = Vec::new();
-        let mut upgraded = before.clone();
-        self.apply(&mut upgraded, index, false, &mut not_modelled);
-        let changes = diff(&before, &upgraded);
+        let mut schema = before;
+        schema.start_notes();
+        self.apply(&mut schema, index, false, &mut not_modelled);
+        let upgrade = schema.take_notes();
+        let (old, new) = schema.before_and_now(&upgrade);
+        let changes = diff(&old, &new);
         let revision = &self.graph.node(index).revision;
         let unknown = !revision.upgrade.is_complete();
         let id = revision.id.clone();
         let downgrade_differences = if unknown || !revision.downgrade.is_complete() {
             Vec::new()
         } else {
-            let mut downgraded = upgraded.clone();
-            self.apply(&mut downgraded, index, true, &mut not_modelled);
-            diff(&before, &downgraded)
+            schema.start_notes();
+            self.apply(&mut schema, index, true, &mut not_modelled);
+            let downgrade = schema.take_notes();
+            let (old, new) = schema.before_and_now(&upgrade.then(&downgrade));
+            schema.undo(downgrade);
+            diff(&old, &new)
         };
-        (RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences }, upgraded)
+        (RevisionModel { revision: id, changes, not_modelled, unknown, downgrade_differences }, schema)
     }
 
     /// The schema just before `index`: its parent's, or at a merge the biggest parent's with
     /// the other lines of history replayed on top. Parents' schemas are freed after last use.
     fn schema_before(&mut self, index: usize, after: &mut [Option<Schema>], uses: &mut [usize]) -> Schema {
         let parents = self.graph.node(index).normalized_down.clone();
-        let Some(&largest) = parents.iter().max_by_key(|&&p| (self.graph.ancestors(&[p], true).len(), p)) else {
-            return Schema::default();
+        let largest = match parents[..] {
+            [] => return Schema::default(),
+            [only] => only,
+            _ => *parents.iter().max_by_key(|&&p| (self.graph.ancestors(&[p], true).len(), p)).expect("parents"),
         };
         let mut schema = take_or_clone(after, uses, largest);
         if parents.len() > 1 {

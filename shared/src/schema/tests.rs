@@ -710,3 +710,69 @@ fn a_serial_of_a_mixed_case_table_names_its_sequence_quoted() {
         "id integer not null default nextval('audit.\"Entry_seq\"'::regclass)"
     );
 }
+
+/// Applies `sql` as `revision`'s downgrade.
+fn replay_down(mut schema: Schema, revision: &str, sql: &str) -> Schema {
+    let parsed = parse_section(&SqlSection::written(sql, 1));
+    for (number, tree) in parsed.trees.iter().enumerate() {
+        let origin = Origin { revision: revision.into(), downgrade: true, statement: number as u32, part: 0 };
+        apply_statement(&mut schema, tree.as_ref().expect("parses"), origin);
+    }
+    schema
+}
+
+#[test]
+fn each_revision_is_diffed_on_what_it_touched_as_whole_schemas_would_be() {
+    use crate::project::{Project, SourceFile};
+    // Upgrade and downgrade of each revision, linear; the downgrades undo some and not others.
+    let steps: [(&str, &str); 14] = [
+        (
+            "CREATE SCHEMA app; CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE EXTENSION IF NOT EXISTS citext;
+             CREATE TABLE customer (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text UNIQUE, m mood DEFAULT 'ok');
+             CREATE TABLE app.item (id serial PRIMARY KEY, customer_id bigint REFERENCES customer, name text);",
+            "DROP TABLE app.item; DROP TABLE customer; DROP TYPE mood; DROP SCHEMA app;",
+        ),
+        ("CREATE INDEX item_name ON app.item (name); CREATE VIEW names AS SELECT name FROM app.item;", "DROP VIEW names;"),
+        ("ALTER TABLE customer RENAME TO client;", "ALTER TABLE client RENAME TO customer;"),
+        ("ALTER TABLE app.item RENAME COLUMN name TO title;", ""),
+        (
+            "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+             CREATE TRIGGER t BEFORE UPDATE ON client FOR EACH ROW EXECUTE FUNCTION touch();",
+            "DROP TRIGGER t ON client; DROP FUNCTION touch();",
+        ),
+        ("ALTER FUNCTION touch() RENAME TO poke;", "ALTER FUNCTION poke() RENAME TO touch;"),
+        ("ALTER TYPE mood RENAME VALUE 'ok' TO 'fine'; ALTER TYPE mood RENAME TO feeling;", ""),
+        ("CREATE STATISTICS s ON id, email FROM client; COMMENT ON TABLE client IS 'who pays';", "DROP STATISTICS s;"),
+        ("ALTER SCHEMA app RENAME TO shop;", "ALTER SCHEMA shop RENAME TO app;"),
+        ("ALTER TABLE client DROP COLUMN email CASCADE;", "ALTER TABLE client ADD COLUMN email text;"),
+        ("CREATE SEQUENCE counter OWNED BY client.id; ALTER TABLE client ENABLE ROW LEVEL SECURITY;", ""),
+        ("CREATE POLICY mine ON client USING (true); DROP FUNCTION poke() CASCADE;", "DROP POLICY mine ON client;"),
+        ("DROP TABLE client CASCADE;", ""),
+        ("DROP SCHEMA shop CASCADE; DROP EXTENSION citext;", "CREATE SCHEMA shop;"),
+    ];
+    let files: Vec<SourceFile> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (up, down))| {
+            let revises = if i == 0 { String::new() } else { format!("-- revises: r{i}\n") };
+            let n = i + 1;
+            let text = format!("-- revision: r{n}\n{revises}-- strata:upgrade\n{up}\n-- strata:downgrade\n{down}\n");
+            SourceFile { path: format!("r{n}.sql"), text }
+        })
+        .collect();
+    let project = Project::load(files);
+    assert!(!project.has_errors(), "{:?}", project.diagnostics);
+    let models = Replayer::new(&project.graph).model_all();
+    let mut before = Schema::default();
+    for (i, (up, down)) in steps.iter().enumerate() {
+        let id = format!("r{}", i + 1);
+        let (after, _) = replay_on(before.clone(), &id, up);
+        let model = &models[project.graph.index_of(&id).expect("loaded")];
+        assert_eq!(model.changes, diff(&before, &after), "{id}'s changes");
+        assert!(!model.changes.is_empty(), "{id} changes something");
+        let downgraded = if down.is_empty() { after.clone() } else { replay_down(after.clone(), &id, down) };
+        assert_eq!(model.downgrade_differences, diff(&before, &downgraded), "{id}'s downgrade check");
+        before = after;
+    }
+    assert!(models.iter().any(|m| !m.downgrade_differences.is_empty()), "some downgrades fall short");
+}

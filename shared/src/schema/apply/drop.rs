@@ -5,7 +5,7 @@
 //! whenever the statement succeeds.
 
 use super::{Applier, qualified, strings, view_columns, words};
-use crate::schema::model::{QualifiedName, TypeKind};
+use crate::schema::model::{QualifiedName, Schema, TypeKind};
 use crate::schema::{expr, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{DropStmt, Node, ObjectType};
@@ -57,7 +57,7 @@ impl Applier<'_> {
         self.schema.statistics.retain(|_, s| s.table != *name);
         self.schema.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(table, _)| table != name));
         self.drop_references(|reference| reference.table == *name);
-        self.drop_views_over(name, |_| true);
+        self.drop_views_over(name, |_, _| true);
         true
     }
 
@@ -67,13 +67,13 @@ impl Applier<'_> {
         }
         self.schema.indexes.retain(|_, index| index.table != *name);
         self.schema.statistics.retain(|_, s| s.table != *name);
-        self.drop_views_over(name, |_| true);
+        self.drop_views_over(name, |_, _| true);
         true
     }
 
     /// Drops the views (and views over those) whose query reads `relation` and, given the
-    /// view's definition, `depends` too.
-    pub(super) fn drop_views_over(&mut self, relation: &QualifiedName, depends: impl Fn(&str) -> bool) {
+    /// schema and the view's definition, `depends` too.
+    pub(super) fn drop_views_over(&mut self, relation: &QualifiedName, depends: impl Fn(&Schema, &str) -> bool) {
         let dependent: Vec<QualifiedName> = self
             .schema
             .views
@@ -81,7 +81,9 @@ impl Applier<'_> {
             // A query that reads a relation spells its name: the text test spares parsing
             // every view at every DROP (downgrade replays drop a lot).
             .filter(|(_, view)| names(&view.definition, &relation.name))
-            .filter(|(_, view)| view_relations(&view.definition).contains(relation) && depends(&view.definition))
+            .filter(|(_, view)| {
+                view_relations(&view.definition).contains(relation) && depends(&*self.schema, &view.definition)
+            })
             .map(|(name, _)| name.clone())
             .collect();
         for view in dependent {
@@ -91,8 +93,9 @@ impl Applier<'_> {
 
     /// DROP COLUMN … CASCADE: the views whose query reads the column.
     pub(super) fn drop_views_over_column(&mut self, table: &QualifiedName, column: &str) {
-        let schema = self.schema.clone();
-        self.drop_views_over(table, |definition| view_columns::view_reads_column(&schema, definition, table, column));
+        self.drop_views_over(table, |schema, definition| {
+            view_columns::view_reads_column(schema, definition, table, column)
+        });
     }
 
     /// A function, and the triggers that execute it and the defaults that call it.
@@ -100,9 +103,12 @@ impl Applier<'_> {
         let Some(function) = self.schema.functions.remove(key) else { return false };
         let name = function.name.clone();
         let overloaded = self.schema.functions.values().any(|f| f.name == name);
-        for table in self.schema.tables.values_mut() {
+        self.schema.tables.for_each_mut(|_, table| {
             let executes = |t: &crate::schema::model::Trigger| t.function_name == name && function.arguments.is_empty();
-            let calls = |d: &Option<String>| !overloaded && d.as_deref().is_some_and(|d| expr::calls(d, &name));
+            // The text test spares scanning every default of every table.
+            let calls = |d: &Option<String>| {
+                !overloaded && d.as_deref().is_some_and(|d| names(d, &name.name) && expr::calls(d, &name))
+            };
             if table.triggers.iter().any(executes) || table.columns.iter().any(|c| calls(&c.default)) {
                 let table = Arc::make_mut(table);
                 table.triggers.retain(|t| !executes(t));
@@ -110,7 +116,7 @@ impl Applier<'_> {
                     column.default = None;
                 }
             }
-        }
+        });
         true
     }
 

@@ -641,7 +641,7 @@ fn function_result(stmt: &CreateFunctionStmt) -> String {
 fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) {
     let type_name = types::type_text(name);
     let renamed = |default: &str| expr::rename_literal(default, old, new);
-    for table in schema.tables.values_mut() {
+    schema.tables.for_each_mut(|_, table| {
         let uses = |c: &Column| {
             types::without_array(&c.data_type) == type_name
                 && c.default.as_deref().is_some_and(|d| renamed(d).is_some())
@@ -655,7 +655,7 @@ fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: 
                 }
             }
         }
-    }
+    });
 }
 
 /// `INCLUDE (a, b)`: the columns named.

@@ -2,7 +2,7 @@
 //! rename: indexes and foreign keys to a table, expressions to a column, columns to a type.
 
 use super::{Applier, qualified, relation, words};
-use crate::schema::model::{ConstraintKind, QualifiedName, Schema, TypeKind};
+use crate::schema::model::{ConstraintKind, Journaled, QualifiedName, Schema, TypeKind};
 use crate::schema::{expr, types};
 use pg_query::NodeEnum;
 use pg_query::protobuf::{AlterObjectSchemaStmt, ObjectType, RenameStmt};
@@ -61,7 +61,7 @@ impl Applier<'_> {
                             let key = crate::schema::model::Function::key(&renamed.name, &renamed.arguments);
                             self.schema.functions.insert(key, function);
                             // Triggers name their function by oid.
-                            for table in self.schema.tables.values_mut() {
+                            self.schema.tables.for_each_mut(|_, table| {
                                 if table.triggers.iter().any(|t| t.function_name == old) {
                                     for trigger in &mut Arc::make_mut(table).triggers {
                                         if trigger.function_name == old {
@@ -69,7 +69,7 @@ impl Applier<'_> {
                                         }
                                     }
                                 }
-                            }
+                            });
                             true
                         }
                         None => false,
@@ -156,27 +156,33 @@ impl Applier<'_> {
         if !moved {
             return false;
         }
-        for index in schema.indexes.values_mut().filter(|i| i.table == *old) {
+        schema.indexes.for_each_mut(|_, index| {
+            if index.table != *old {
+                return;
+            }
             Arc::make_mut(index).table = new.clone();
-        }
-        for statistics in schema.statistics.values_mut().filter(|s| s.table == *old) {
+        });
+        schema.statistics.for_each_mut(|_, statistics| {
+            if statistics.table != *old {
+                return;
+            }
             Arc::make_mut(statistics).table = new.clone();
-        }
-        for sequence in schema.sequences.values_mut() {
+        });
+        schema.sequences.for_each_mut(|_, sequence| {
             if sequence.owned_by.as_ref().is_some_and(|(table, _)| table == old) {
                 let owned_by = &mut Arc::make_mut(sequence).owned_by;
                 if let Some((table, _)) = owned_by {
                     *table = new.clone();
                 }
             }
-        }
+        });
         let (old_literal, new_literal) = (expr::regclass_literal(old), expr::regclass_literal(new));
-        for table in schema.tables.values_mut() {
+        schema.tables.for_each_mut(|_, table| {
             let refers = table.constraints.iter().any(|c| c.references.as_ref().is_some_and(|r| r.table == *old));
             let names_sequence =
                 table.columns.iter().any(|c| c.default.as_ref().is_some_and(|d| d.contains(&old_literal)));
             if !refers && !names_sequence {
-                continue;
+                return;
             }
             let table = Arc::make_mut(table);
             for reference in table.constraints.iter_mut().filter_map(|c| c.references.as_mut()) {
@@ -188,7 +194,7 @@ impl Applier<'_> {
             for default in table.columns.iter_mut().filter_map(|c| c.default.as_mut()) {
                 *default = default.replace(&old_literal, &new_literal);
             }
-        }
+        });
         true
     }
 
@@ -219,7 +225,10 @@ impl Applier<'_> {
             }
         }
         let schema = &mut *self.schema;
-        for index in schema.indexes.values_mut().filter(|i| i.table == *table) {
+        schema.indexes.for_each_mut(|_, index| {
+            if index.table != *table {
+                return;
+            }
             let index = Arc::make_mut(index);
             for key in &mut index.keys {
                 *key = expr::rename_column(key, old, new);
@@ -228,14 +237,17 @@ impl Applier<'_> {
             if let Some(predicate) = index.predicate.as_mut() {
                 *predicate = expr::rename_column(predicate, old, new);
             }
-        }
-        for statistics in schema.statistics.values_mut().filter(|s| s.table == *table) {
+        });
+        schema.statistics.for_each_mut(|_, statistics| {
+            if statistics.table != *table {
+                return;
+            }
             let statistics = Arc::make_mut(statistics);
             for key in &mut statistics.keys {
                 *key = expr::rename_column(key, old, new);
             }
-        }
-        for other in schema.tables.values_mut() {
+        });
+        schema.tables.for_each_mut(|_, other| {
             let refers = |c: &crate::schema::model::Constraint| {
                 c.references.as_ref().is_some_and(|r| r.table == *table && r.columns.iter().any(|c| c == old))
             };
@@ -246,12 +258,12 @@ impl Applier<'_> {
                     }
                 }
             }
-        }
-        for sequence in schema.sequences.values_mut() {
+        });
+        schema.sequences.for_each_mut(|_, sequence| {
             if sequence.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == old) {
                 Arc::make_mut(sequence).owned_by = Some((table.clone(), new.to_owned()));
             }
-        }
+        });
         true
     }
 
@@ -272,51 +284,55 @@ impl Applier<'_> {
         let moved = |name: &QualifiedName| {
             if name.schema == old { QualifiedName::new(new, &name.name) } else { name.clone() }
         };
-        schema.tables = std::mem::take(&mut schema.tables).into_iter().map(|(n, t)| (moved(&n), t)).collect();
-        schema.views = std::mem::take(&mut schema.views).into_iter().map(|(n, v)| (moved(&n), v)).collect();
-        schema.sequences = std::mem::take(&mut schema.sequences).into_iter().map(|(n, s)| (moved(&n), s)).collect();
+        schema.tables.replace_with(|map| map.into_iter().map(|(n, t)| (moved(&n), t)).collect());
+        schema.views.replace_with(|map| map.into_iter().map(|(n, v)| (moved(&n), v)).collect());
+        schema.sequences.replace_with(|map| map.into_iter().map(|(n, s)| (moved(&n), s)).collect());
         let types: Vec<QualifiedName> = schema.types.keys().filter(|n| n.schema == old).cloned().collect();
-        schema.types = std::mem::take(&mut schema.types).into_iter().map(|(n, t)| (moved(&n), t)).collect();
+        schema.types.replace_with(|map| map.into_iter().map(|(n, t)| (moved(&n), t)).collect());
         for name in types {
             rename_type_uses(schema, &types::type_text(&name), &types::type_text(&moved(&name)));
         }
-        let mut indexes = BTreeMap::new();
-        for (name, mut index) in std::mem::take(&mut schema.indexes) {
-            if index.table.schema == old {
-                Arc::make_mut(&mut index).table = moved(&index.table);
+        schema.indexes.replace_with(|map| {
+            let mut indexes = BTreeMap::new();
+            for (name, mut index) in map {
+                if index.table.schema == old {
+                    Arc::make_mut(&mut index).table = moved(&index.table);
+                }
+                indexes.insert(moved(&name), index);
             }
-            indexes.insert(moved(&name), index);
-        }
-        schema.indexes = indexes;
-        for table in schema.tables.values_mut() {
+            indexes
+        });
+        schema.tables.for_each_mut(|_, table| {
             if table.constraints.iter().any(|c| c.references.as_ref().is_some_and(|r| r.table.schema == old)) {
                 for reference in Arc::make_mut(table).constraints.iter_mut().filter_map(|c| c.references.as_mut()) {
                     reference.table = moved(&reference.table);
                 }
             }
-        }
-        for sequence in schema.sequences.values_mut() {
+        });
+        schema.sequences.for_each_mut(|_, sequence| {
             if let Some((table, column)) = sequence.owned_by.clone().filter(|(t, _)| t.schema == old) {
                 Arc::make_mut(sequence).owned_by = Some((moved(&table), column));
             }
-        }
-        let mut functions = BTreeMap::new();
-        for (key, mut function) in std::mem::take(&mut schema.functions) {
-            if function.name.schema != old {
-                functions.insert(key, function);
-                continue;
+        });
+        schema.functions.replace_with(|map| {
+            let mut functions = BTreeMap::new();
+            for (key, mut function) in map {
+                if function.name.schema != old {
+                    functions.insert(key, function);
+                    continue;
+                }
+                let renamed = Arc::make_mut(&mut function);
+                renamed.name = moved(&renamed.name);
+                functions.insert(crate::schema::model::Function::key(&renamed.name, &renamed.arguments), function);
             }
-            let renamed = Arc::make_mut(&mut function);
-            renamed.name = moved(&renamed.name);
-            functions.insert(crate::schema::model::Function::key(&renamed.name, &renamed.arguments), function);
-        }
-        schema.functions = functions;
+            functions
+        });
         true
     }
 }
 
 /// Moves the entry at `old` to `new`; `false` when there is none.
-fn rekey<T>(map: &mut BTreeMap<QualifiedName, T>, old: &QualifiedName, new: &QualifiedName) -> bool {
+fn rekey<T: Clone>(map: &mut Journaled<QualifiedName, T>, old: &QualifiedName, new: &QualifiedName) -> bool {
     match map.remove(old) {
         Some(value) => {
             map.insert(new.clone(), value);
@@ -343,7 +359,7 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
     };
     // `'a'::status` in a default names the type by oid too.
     let cast = |default: &str| expr::rename_cast(default, old, new);
-    for table in schema.tables.values_mut() {
+    schema.tables.for_each_mut(|_, table| {
         let uses = |c: &crate::schema::model::Column| {
             renamed(&c.data_type).is_some() || c.default.as_deref().and_then(cast).is_some()
         };
@@ -357,8 +373,8 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
                 }
             }
         }
-    }
-    for definition in schema.types.values_mut() {
+    });
+    schema.types.for_each_mut(|_, definition| {
         let uses = match &definition.kind {
             TypeKind::Composite { attributes } => attributes.iter().any(|(_, t)| renamed(t).is_some()),
             TypeKind::Domain { base, .. } => renamed(base).is_some(),
@@ -377,5 +393,5 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
                 TypeKind::Enum { .. } => {}
             }
         }
-    }
+    });
 }

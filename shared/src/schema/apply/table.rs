@@ -449,12 +449,12 @@ impl Applier<'_> {
 
     /// Drops the foreign keys (of any table) whose reference matches.
     pub(super) fn drop_references(&mut self, matches: impl Fn(&Reference) -> bool) {
-        for table in self.schema.tables.values_mut() {
+        self.schema.tables.for_each_mut(|_, table| {
             let refers = |c: &Constraint| c.references.as_ref().is_some_and(&matches);
             if table.constraints.iter().any(refers) {
                 Arc::make_mut(table).constraints.retain(|c| !refers(c));
             }
-        }
+        });
     }
 }
 

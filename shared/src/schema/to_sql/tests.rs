@@ -1,7 +1,7 @@
 use super::*;
 use crate::revision::SqlSection;
 use crate::schema::apply::apply_statement;
-use crate::schema::{Origin, diff};
+use crate::schema::{Origin, QualifiedName, diff};
 use crate::sql::parse_section;
 
 /// `sql` replayed on `schema` by the model, each statement required to be modelled.
@@ -341,10 +341,10 @@ fn the_database_wording_stays_only_where_it_was_printed_on_the_models_columns() 
     // As drift prints the model: on the live table, so `a`'s CHECK has numeric casts.
     let mut printed = raw.clone();
     {
-        let table = std::sync::Arc::make_mut(printed.tables.values_mut().next().unwrap());
+        let table = std::sync::Arc::make_mut(printed.tables.get_mut(&QualifiedName::parse("t")).unwrap());
         table.constraints[0].expression = Some("((a)::numeric >= (0)::numeric)".into());
         table.constraints[1].expression = Some("(b <> ''::text)".into());
-        let view = std::sync::Arc::make_mut(printed.views.values_mut().next().unwrap());
+        let view = std::sync::Arc::make_mut(printed.views.get_mut(&QualifiedName::parse("v")).unwrap());
         view.definition = "refused by PostgreSQL: no".into();
     }
     let sound = sound_wording(&raw, &printed, &live);

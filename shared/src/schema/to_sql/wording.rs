@@ -30,34 +30,34 @@ pub fn sound_wording(raw: &Schema, printed: &Schema, live: &Schema) -> Schema {
     let unsound = |table: &QualifiedName, text: &str| {
         text.contains(REFUSED) || expr::column_names(text).into_iter().any(|c| moved.contains(&(table.clone(), c)))
     };
-    for (name, table) in schema.tables.iter_mut() {
+    schema.tables.for_each_mut(|name, table| {
         if let Some(own) = raw.tables.get(name) {
             restore_table(Arc::make_mut(table), own, |text| unsound(name, text));
         }
-    }
-    for (name, index) in schema.indexes.iter_mut() {
-        let Some(own) = raw.indexes.get(name) else { continue };
+    });
+    schema.indexes.for_each_mut(|name, index| {
+        let Some(own) = raw.indexes.get(name) else { return };
         if index.keys.iter().chain(&index.predicate).any(|text| unsound(&index.table, text)) {
             *index = own.clone();
         }
-    }
+    });
     let moved_tables: BTreeSet<&QualifiedName> = moved.iter().map(|(table, _)| table).collect();
-    for (name, view) in schema.views.iter_mut() {
-        let Some(own) = raw.views.get(name) else { continue };
+    schema.views.for_each_mut(|name, view| {
+        let Some(own) = raw.views.get(name) else { return };
         let over_moved = references(own)
             .iter()
             .any(|r| moved_tables.contains(r) || !(live.tables.contains_key(r) || live.views.contains_key(r)));
         if over_moved || view.definition.contains(REFUSED) {
             *view = own.clone();
         }
-    }
-    for (name, definition) in schema.types.iter_mut() {
+    });
+    schema.types.for_each_mut(|name, definition| {
         if let Some(own) = raw.types.get(name)
             && format!("{:?}", definition.kind).contains(REFUSED)
         {
             *definition = own.clone();
         }
-    }
+    });
     schema
 }
 
