@@ -9,6 +9,24 @@ pub fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let written =
         stdout.write_all(text.as_bytes()).and_then(|()| stdout.write_all(b"\n")).and_then(|()| stdout.flush());
+    stop_unless_written(written);
+}
+
+/// Writes each line and a newline to stdout as it comes, so a long listing (a labelled
+/// history's is hundreds of megabytes) is never held whole. A closed pipe stops here too.
+pub fn out_lines(lines: impl Iterator<Item = String>) {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut written = Ok(());
+    for line in lines {
+        written = stdout.write_all(line.as_bytes()).and_then(|()| stdout.write_all(b"\n"));
+        if written.is_err() {
+            break;
+        }
+    }
+    stop_unless_written(written.and_then(|()| stdout.flush()));
+}
+
+fn stop_unless_written(written: std::io::Result<()>) {
     match written {
         Ok(()) => {}
         Err(error) if error.kind() == ErrorKind::BrokenPipe => std::process::exit(0),

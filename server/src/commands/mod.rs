@@ -117,6 +117,19 @@ impl Output {
             }
         }
     }
+
+    /// Prints `value` as JSON, or `lines` one by one as they are made.
+    pub fn print_lines<L: Iterator<Item = String>>(
+        self,
+        value: impl FnOnce() -> serde_json::Value,
+        lines: impl FnOnce() -> L,
+    ) {
+        if self.json {
+            console::out(&value().to_string());
+        } else {
+            console::out_lines(lines());
+        }
+    }
 }
 
 impl Loaded<'_> {

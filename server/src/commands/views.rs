@@ -45,21 +45,17 @@ pub fn history(
     let is_current = |index: usize| {
         indicate_current && current.as_ref().is_some_and(|rows| rows.iter().any(|r| r == graph.id(index)))
     };
-    out.print(
+    out.print_lines(
         || order.iter().map(|&i| format::json(graph, i)).collect(),
         || {
             let parts = Line { branches: true, doc: true, parents: true, tree_indicators: true };
-            order
-                .iter()
-                .map(|&i| {
-                    if verbose {
-                        format::entry(graph, i, loaded.dir, is_current(i))
-                    } else {
-                        format::line(graph, i, parts, is_current(i))
-                    }
-                })
-                .map(|text| text + "\n")
-                .collect::<String>()
+            order.iter().map(move |&i| {
+                if verbose {
+                    format::entry(graph, i, loaded.dir, is_current(i))
+                } else {
+                    format::line(graph, i, parts, is_current(i))
+                }
+            })
         },
     );
     Ok(loaded.exit_code())
