@@ -80,9 +80,12 @@ pub fn without_modifiers(data_type: &str) -> String {
     }
 }
 
-/// `status[]` → `status`: the element type of an array type.
-pub fn without_array(data_type: &str) -> &str {
-    data_type.find('[').map_or(data_type, |at| &data_type[..at])
+/// Whether a column of `data_type` is of the type `type_name` (as `type_text` prints it) or an
+/// array of it: `status`, `status[]`, `status[][]`. Every column is asked at each DROP TYPE, so
+/// it compares a prefix rather than cutting the text at its first `[`.
+pub fn is_type_or_array_of(data_type: &str, type_name: &str) -> bool {
+    data_type.strip_prefix(type_name).is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+        && !type_name.contains('[')
 }
 
 fn names(type_name: &TypeName) -> Vec<String> {
@@ -145,6 +148,21 @@ mod tests {
         };
         let Some(NodeEnum::ColumnDef(column)) = &stmt.table_elts[0].node else { panic!("no column") };
         canonical(column.type_name.as_ref().expect("typed"))
+    }
+
+    #[test]
+    fn a_type_matches_itself_and_its_arrays_only() {
+        for (data_type, matches) in [
+            ("status", true),
+            ("status[]", true),
+            ("status[][]", true),
+            ("status_old", false),
+            ("statu", false),
+            ("other.status", false),
+            ("status(3)", false),
+        ] {
+            assert_eq!(is_type_or_array_of(data_type, "status"), matches, "{data_type}");
+        }
     }
 
     #[test]

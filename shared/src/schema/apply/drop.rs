@@ -126,7 +126,7 @@ impl Applier<'_> {
             return false;
         }
         let type_name = types::type_text(name);
-        let of_type = |data_type: &str| types::without_array(data_type) == type_name;
+        let of_type = |data_type: &str| types::is_type_or_array_of(data_type, &type_name);
         let tables: Vec<QualifiedName> = self
             .schema
             .tables

@@ -643,12 +643,12 @@ fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: 
     let renamed = |default: &str| expr::rename_literal(default, old, new);
     schema.tables.for_each_mut(|_, table| {
         let uses = |c: &Column| {
-            types::without_array(&c.data_type) == type_name
+            types::is_type_or_array_of(&c.data_type, &type_name)
                 && c.default.as_deref().is_some_and(|d| renamed(d).is_some())
         };
         if table.columns.iter().any(uses) {
             for column in &mut Arc::make_mut(table).columns {
-                if types::without_array(&column.data_type) == type_name
+                if types::is_type_or_array_of(&column.data_type, &type_name)
                     && let Some(default) = column.default.as_deref().and_then(renamed)
                 {
                     column.default = Some(default);
