@@ -31,7 +31,6 @@ use crate::config::{AuthConfig, EnvironmentConfig};
 use crate::state::StateDb;
 use crate::trusted_proxies::TrustedProxies;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 pub use listener::serve;
 use security_headers::SecurityHeaders;
 use sqlx::PgPool;
@@ -167,7 +166,8 @@ impl Frontend {
 pub fn router(state: Arc<AppState>, frontend: Option<&Frontend>) -> Router {
     watch::spawn(state.clone());
     let index = frontend.map(Frontend::index_html).unwrap_or_default();
-    let api = api::routes(state.clone()).with_state(state.clone()).layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+    // Bodies are limited once, in `body_deadline`, before any extractor reads them.
+    let api = api::routes(state.clone()).with_state(state.clone());
     let files = match frontend {
         Some(Frontend::Folder(dist)) => Router::new().fallback_service(frontend_files::service(dist)),
         Some(Frontend::Embedded) => Router::new().fallback(embedded::serve),
