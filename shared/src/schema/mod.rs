@@ -23,6 +23,7 @@ mod diff;
 pub mod drift;
 mod expr;
 mod journaled;
+mod mentions;
 mod model;
 mod names;
 pub mod query;
@@ -30,6 +31,7 @@ mod query_columns;
 mod replay;
 mod to_sql;
 mod types;
+mod word_index;
 
 pub use blame::{BlameEntry, blame};
 pub use diff::{Action, Change, Detail, ObjectKind, diff};

@@ -76,20 +76,20 @@ pub fn relation_exists(schema: &Schema, name: &QualifiedName) -> bool {
 }
 
 /// PRIMARY KEY, UNIQUE and EXCLUDE constraints own an index of their name.
-// Every table is looked at (each new relation asks), so the cheapest tests come first: the
-// constraint's kind and name, and the table's schema (nearly always the same) only on a match.
 fn index_backed_constraint_exists(schema: &Schema, name: &QualifiedName) -> bool {
-    schema.tables.iter().any(|(table, definition)| {
-        definition
-            .constraints
-            .iter()
-            .any(|c| c.kind != ConstraintKind::Check && c.kind != ConstraintKind::ForeignKey && c.name == name.name)
-            && table.schema == name.schema
+    schema.tables.any_mentioning(&name.name, |table, definition| {
+        table.schema == name.schema
+            && definition
+                .constraints
+                .iter()
+                .any(|c| c.kind != ConstraintKind::Check && c.kind != ConstraintKind::ForeignKey && c.name == name.name)
     })
 }
 
 fn constraint_exists(schema: &Schema, namespace: &str, name: &str) -> bool {
-    schema.tables.iter().any(|(table, definition)| definition.constraint(name).is_some() && table.schema == namespace)
+    schema
+        .tables
+        .any_mentioning(name, |table, definition| table.schema == namespace && definition.constraint(name).is_some())
 }
 
 #[cfg(test)]

@@ -53,10 +53,12 @@ impl Applier<'_> {
         if self.schema.tables.remove(name).is_none() {
             return false;
         }
-        self.schema.indexes.retain(|_, index| index.table != *name);
-        self.schema.statistics.retain(|_, s| s.table != *name);
-        self.schema.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(table, _)| table != name));
-        self.drop_references(|reference| reference.table == *name);
+        self.schema.indexes.retain_mentioning(&name.name, |_, index| index.table != *name);
+        self.schema.statistics.retain_mentioning(&name.name, |_, s| s.table != *name);
+        self.schema
+            .sequences
+            .retain_mentioning(&name.name, |_, s| s.owned_by.as_ref().is_none_or(|(table, _)| table != name));
+        self.drop_references(name, |reference| reference.table == *name);
         self.drop_views_over(name, |_, _| true);
         true
     }
@@ -65,8 +67,8 @@ impl Applier<'_> {
         if self.schema.views.remove(name).is_none() {
             return false;
         }
-        self.schema.indexes.retain(|_, index| index.table != *name);
-        self.schema.statistics.retain(|_, s| s.table != *name);
+        self.schema.indexes.retain_mentioning(&name.name, |_, index| index.table != *name);
+        self.schema.statistics.retain_mentioning(&name.name, |_, s| s.table != *name);
         self.drop_views_over(name, |_, _| true);
         true
     }
@@ -74,18 +76,14 @@ impl Applier<'_> {
     /// Drops the views (and views over those) whose query reads `relation` and, given the
     /// schema and the view's definition, `depends` too.
     pub(super) fn drop_views_over(&mut self, relation: &QualifiedName, depends: impl Fn(&Schema, &str) -> bool) {
-        let dependent: Vec<QualifiedName> = self
-            .schema
-            .views
-            .iter()
+        let schema = &*self.schema;
+        let dependent = schema.views.keys_mentioning(&relation.name, |_, view| {
             // A query that reads a relation spells its name: the text test spares parsing
-            // every view at every DROP (downgrade replays drop a lot).
-            .filter(|(_, view)| names(&view.definition, &relation.name))
-            .filter(|(_, view)| {
-                view_relations(&view.definition).contains(relation) && depends(&*self.schema, &view.definition)
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
+            // views that only share a word with it.
+            names(&view.definition, &relation.name)
+                && view_relations(&view.definition).contains(relation)
+                && depends(schema, &view.definition)
+        });
         for view in dependent {
             self.drop_view(&view);
         }
@@ -102,8 +100,8 @@ impl Applier<'_> {
     fn drop_function(&mut self, key: &str) -> bool {
         let Some(function) = self.schema.functions.remove(key) else { return false };
         let name = function.name.clone();
-        let overloaded = self.schema.functions.values().any(|f| f.name == name);
-        self.schema.tables.for_each_mut(|_, table| {
+        let overloaded = self.schema.functions.any_mentioning(&name.name, |_, f| f.name == name);
+        self.schema.tables.for_each_mut_mentioning(&name.name, |_, table| {
             let executes = |t: &crate::schema::model::Trigger| t.function_name == name && function.arguments.is_empty();
             // The text test spares scanning every default of every table.
             let calls = |d: &Option<String>| {
@@ -127,13 +125,8 @@ impl Applier<'_> {
         }
         let type_name = types::type_text(name);
         let of_type = |data_type: &str| types::is_type_or_array_of(data_type, &type_name);
-        let tables: Vec<QualifiedName> = self
-            .schema
-            .tables
-            .iter()
-            .filter(|(_, t)| t.columns.iter().any(|c| of_type(&c.data_type)))
-            .map(|(n, _)| n.clone())
-            .collect();
+        let tables =
+            self.schema.tables.keys_mentioning(&name.name, |_, t| t.columns.iter().any(|c| of_type(&c.data_type)));
         for table in tables {
             let columns: Vec<String> = self.schema.tables[&table]
                 .columns
@@ -145,25 +138,16 @@ impl Applier<'_> {
                 self.drop_column(&table, &column, true);
             }
         }
-        let domains: Vec<QualifiedName> = self
+        let domains = self
             .schema
             .types
-            .iter()
-            .filter(|(_, t)| matches!(&t.kind, TypeKind::Domain { base, .. } if of_type(base)))
-            .map(|(n, _)| n.clone())
-            .collect();
+            .keys_mentioning(&name.name, |_, t| matches!(&t.kind, TypeKind::Domain { base, .. } if of_type(base)));
         for domain in domains {
             self.drop_type(&domain);
         }
-        let functions: Vec<String> = self
-            .schema
-            .functions
-            .iter()
-            .filter(|(_, f)| {
-                f.arguments.split(", ").chain([f.returns.as_str()]).any(|t| of_type(t.trim_start_matches("SETOF ")))
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
+        let functions = self.schema.functions.keys_mentioning(&name.name, |_, f| {
+            f.arguments.split(", ").chain([f.returns.as_str()]).any(|t| of_type(t.trim_start_matches("SETOF ")))
+        });
         for function in functions {
             self.drop_function(&function);
         }

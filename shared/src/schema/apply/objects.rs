@@ -641,7 +641,7 @@ fn function_result(stmt: &CreateFunctionStmt) -> String {
 fn rename_enum_value(schema: &mut Schema, name: &QualifiedName, old: &str, new: &str) {
     let type_name = types::type_text(name);
     let renamed = |default: &str| expr::rename_literal(default, old, new);
-    schema.tables.for_each_mut(|_, table| {
+    schema.tables.for_each_mut_mentioning(&name.name, |_, table| {
         let uses = |c: &Column| {
             types::is_type_or_array_of(&c.data_type, &type_name)
                 && c.default.as_deref().is_some_and(|d| renamed(d).is_some())

@@ -2,6 +2,7 @@
 //! rename: indexes and foreign keys to a table, expressions to a column, columns to a type.
 
 use super::{Applier, qualified, relation, words};
+use crate::schema::mentions::Mentions;
 use crate::schema::model::{ConstraintKind, Journaled, QualifiedName, Schema, TypeKind};
 use crate::schema::{expr, types};
 use pg_query::NodeEnum;
@@ -61,7 +62,7 @@ impl Applier<'_> {
                             let key = crate::schema::model::Function::key(&renamed.name, &renamed.arguments);
                             self.schema.functions.insert(key, function);
                             // Triggers name their function by oid.
-                            self.schema.tables.for_each_mut(|_, table| {
+                            self.schema.tables.for_each_mut_mentioning(&old.name, |_, table| {
                                 if table.triggers.iter().any(|t| t.function_name == old) {
                                     for trigger in &mut Arc::make_mut(table).triggers {
                                         if trigger.function_name == old {
@@ -96,8 +97,7 @@ impl Applier<'_> {
             | ObjectType::ObjectSequence => {
                 let old = relation(stmt.relation.as_ref());
                 let new = QualifiedName::new(&stmt.newschema, &old.name);
-                let indexes: Vec<QualifiedName> =
-                    self.schema.indexes.iter().filter(|(_, i)| i.table == old).map(|(n, _)| n.clone()).collect();
+                let indexes = self.schema.indexes.keys_mentioning(&old.name, |_, i| i.table == old);
                 let moved = self.move_relation(&old, &new);
                 for index in indexes {
                     self.move_relation(&index, &QualifiedName::new(&stmt.newschema, &index.name));
@@ -156,19 +156,19 @@ impl Applier<'_> {
         if !moved {
             return false;
         }
-        schema.indexes.for_each_mut(|_, index| {
+        schema.indexes.for_each_mut_mentioning(&old.name, |_, index| {
             if index.table != *old {
                 return;
             }
             Arc::make_mut(index).table = new.clone();
         });
-        schema.statistics.for_each_mut(|_, statistics| {
+        schema.statistics.for_each_mut_mentioning(&old.name, |_, statistics| {
             if statistics.table != *old {
                 return;
             }
             Arc::make_mut(statistics).table = new.clone();
         });
-        schema.sequences.for_each_mut(|_, sequence| {
+        schema.sequences.for_each_mut_mentioning(&old.name, |_, sequence| {
             if sequence.owned_by.as_ref().is_some_and(|(table, _)| table == old) {
                 let owned_by = &mut Arc::make_mut(sequence).owned_by;
                 if let Some((table, _)) = owned_by {
@@ -177,7 +177,7 @@ impl Applier<'_> {
             }
         });
         let (old_literal, new_literal) = (expr::regclass_literal(old), expr::regclass_literal(new));
-        schema.tables.for_each_mut(|_, table| {
+        schema.tables.for_each_mut_mentioning(&old.name, |_, table| {
             let refers = table.constraints.iter().any(|c| c.references.as_ref().is_some_and(|r| r.table == *old));
             let names_sequence =
                 table.columns.iter().any(|c| c.default.as_ref().is_some_and(|d| d.contains(&old_literal)));
@@ -225,7 +225,7 @@ impl Applier<'_> {
             }
         }
         let schema = &mut *self.schema;
-        schema.indexes.for_each_mut(|_, index| {
+        schema.indexes.for_each_mut_mentioning(&table.name, |_, index| {
             if index.table != *table {
                 return;
             }
@@ -238,7 +238,7 @@ impl Applier<'_> {
                 *predicate = expr::rename_column(predicate, old, new);
             }
         });
-        schema.statistics.for_each_mut(|_, statistics| {
+        schema.statistics.for_each_mut_mentioning(&table.name, |_, statistics| {
             if statistics.table != *table {
                 return;
             }
@@ -247,7 +247,7 @@ impl Applier<'_> {
                 *key = expr::rename_column(key, old, new);
             }
         });
-        schema.tables.for_each_mut(|_, other| {
+        schema.tables.for_each_mut_mentioning(&table.name, |_, other| {
             let refers = |c: &crate::schema::model::Constraint| {
                 c.references.as_ref().is_some_and(|r| r.table == *table && r.columns.iter().any(|c| c == old))
             };
@@ -259,7 +259,7 @@ impl Applier<'_> {
                 }
             }
         });
-        schema.sequences.for_each_mut(|_, sequence| {
+        schema.sequences.for_each_mut_mentioning(&table.name, |_, sequence| {
             if sequence.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == old) {
                 Arc::make_mut(sequence).owned_by = Some((table.clone(), new.to_owned()));
             }
@@ -273,7 +273,7 @@ impl Applier<'_> {
         if !rekey(&mut schema.types, old, new) {
             return false;
         }
-        rename_type_uses(schema, &types::type_text(old), &types::type_text(new));
+        rename_type_uses(schema, old, new);
         true
     }
 
@@ -290,7 +290,7 @@ impl Applier<'_> {
         let types: Vec<QualifiedName> = schema.types.keys().filter(|n| n.schema == old).cloned().collect();
         schema.types.replace_with(|map| map.into_iter().map(|(n, t)| (moved(&n), t)).collect());
         for name in types {
-            rename_type_uses(schema, &types::type_text(&name), &types::type_text(&moved(&name)));
+            rename_type_uses(schema, &name, &moved(&name));
         }
         schema.indexes.replace_with(|map| {
             let mut indexes = BTreeMap::new();
@@ -332,7 +332,7 @@ impl Applier<'_> {
 }
 
 /// Moves the entry at `old` to `new`; `false` when there is none.
-fn rekey<T: Clone>(map: &mut Journaled<QualifiedName, T>, old: &QualifiedName, new: &QualifiedName) -> bool {
+fn rekey<T: Clone + Mentions>(map: &mut Journaled<QualifiedName, T>, old: &QualifiedName, new: &QualifiedName) -> bool {
     match map.remove(old) {
         Some(value) => {
             map.insert(new.clone(), value);
@@ -349,7 +349,9 @@ fn rename_in(names: &mut [String], old: &str, new: &str) {
 }
 
 /// Columns, composite attributes and domains typed `old` (or `old[]`) become `new`.
-fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
+fn rename_type_uses(schema: &mut Schema, old_name: &QualifiedName, new_name: &QualifiedName) {
+    let (old, new) = (types::type_text(old_name), types::type_text(new_name));
+    let (old, new) = (old.as_str(), new.as_str());
     let renamed = |data_type: &str| -> Option<String> {
         if data_type == old {
             Some(new.to_owned())
@@ -359,7 +361,7 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
     };
     // `'a'::status` in a default names the type by oid too.
     let cast = |default: &str| expr::rename_cast(default, old, new);
-    schema.tables.for_each_mut(|_, table| {
+    schema.tables.for_each_mut_mentioning(&old_name.name, |_, table| {
         let uses = |c: &crate::schema::model::Column| {
             renamed(&c.data_type).is_some() || c.default.as_deref().and_then(cast).is_some()
         };
@@ -374,7 +376,7 @@ fn rename_type_uses(schema: &mut Schema, old: &str, new: &str) {
             }
         }
     });
-    schema.types.for_each_mut(|_, definition| {
+    schema.types.for_each_mut_mentioning(&old_name.name, |_, definition| {
         let uses = match &definition.kind {
             TypeKind::Composite { attributes } => attributes.iter().any(|(_, t)| renamed(t).is_some()),
             TypeKind::Domain { base, .. } => renamed(base).is_some(),

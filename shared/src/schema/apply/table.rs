@@ -425,7 +425,7 @@ impl Applier<'_> {
         // Views first: their columns resolve against the table as it was.
         if cascade {
             self.drop_views_over_column(table, column);
-            self.drop_references(|r| r.table == *table && r.columns.iter().any(|c| c == column));
+            self.drop_references(table, |r| r.table == *table && r.columns.iter().any(|c| c == column));
         }
         let mentions = |text: &str| text == column || expr::column_names(text).iter().any(|c| c == column);
         if let Some(entry) = self.table_mut(table) {
@@ -437,19 +437,23 @@ impl Applier<'_> {
                 !t.update_columns.iter().any(|c| c == column) && !t.condition.as_deref().is_some_and(mentions)
             });
         }
-        self.schema.statistics.retain(|_, s| s.table != *table || !s.keys.iter().any(|k| mentions(k)));
-        self.schema.indexes.retain(|_, index| {
+        self.schema
+            .statistics
+            .retain_mentioning(&table.name, |_, s| s.table != *table || !s.keys.iter().any(|k| mentions(k)));
+        self.schema.indexes.retain_mentioning(&table.name, |_, index| {
             index.table != *table
                 || !(index.keys.iter().any(|k| mentions(k))
                     || index.include.iter().any(|c| c == column)
                     || index.predicate.as_deref().is_some_and(mentions))
         });
-        self.schema.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column));
+        self.schema.sequences.retain_mentioning(&table.name, |_, s| {
+            !s.owned_by.as_ref().is_some_and(|(t, c)| t == table && c == column)
+        });
     }
 
-    /// Drops the foreign keys (of any table) whose reference matches.
-    pub(super) fn drop_references(&mut self, matches: impl Fn(&Reference) -> bool) {
-        self.schema.tables.for_each_mut(|_, table| {
+    /// Drops the foreign keys (of any table) to `referenced` whose reference matches.
+    pub(super) fn drop_references(&mut self, referenced: &QualifiedName, matches: impl Fn(&Reference) -> bool) {
+        self.schema.tables.for_each_mut_mentioning(&referenced.name, |_, table| {
             let refers = |c: &Constraint| c.references.as_ref().is_some_and(&matches);
             if table.constraints.iter().any(refers) {
                 Arc::make_mut(table).constraints.retain(|c| !refers(c));
