@@ -161,12 +161,8 @@ impl<K: Ord + Clone, V: Clone + Mentions> Journaled<K, V> {
 
     /// `key`'s words from its present value to `value`'s (`None`: the key goes).
     fn reindex(&mut self, key: &K, value: Option<&V>) {
-        let Some(index) = self.words.get_mut() else { return };
-        if let Some(present) = self.map.get(key) {
-            index.remove(key, present);
-        }
-        if let Some(value) = value {
-            index.add(key, value);
+        if let Some(index) = self.words.get_mut() {
+            index.replace(key, self.map.get(key), value);
         }
     }
 }
@@ -221,8 +217,7 @@ impl<K: Ord + Clone, T: Clone + Mentions> Journaled<K, Arc<T>> {
     fn changed(&mut self, changed: Vec<(K, Arc<T>)>) {
         for (key, old) in changed {
             if let Some(index) = self.words.get_mut() {
-                index.remove(&key, &old);
-                index.add(&key, &self.map[&key]);
+                index.replace(&key, Some(&old), self.map.get(&key));
             }
             if let Some(notes) = self.notes.as_mut() {
                 notes.entry(key).or_insert(Some(old));

@@ -22,36 +22,26 @@ impl<K: Ord + Clone> WordIndex<K> {
     }
 
     pub fn add(&mut self, key: &K, value: &impl Mentions) {
-        value.mentions(&mut |word| {
-            match self.keys_by_word.get_mut(word) {
-                Some(keys) => keys.insert(key.clone()),
-                None => self.keys_by_word.entry(word.into()).or_default().insert(key.clone()),
-            };
-        });
+        self.change(key, Vec::new(), words(value));
     }
 
-    pub fn remove(&mut self, key: &K, value: &impl Mentions) {
-        let mut words = Vec::new();
-        value.mentions(&mut |word| words.push(Box::from(word)));
-        self.forget(key, words);
+    /// `key`'s value goes from `old` to `new` (`None`: absent).
+    pub fn replace<V: Mentions>(&mut self, key: &K, old: Option<&V>, new: Option<&V>) {
+        self.change(key, old.map(words).unwrap_or_default(), new.map(words).unwrap_or_default());
     }
 
     /// `key`'s value is about to change in place.
     pub fn lend(&mut self, key: &K, value: &impl Mentions) {
         if !self.lent.contains_key(key) {
-            let mut words = Vec::new();
-            value.mentions(&mut |word| words.push(Box::from(word)));
-            self.lent.insert(key.clone(), words);
+            self.lent.insert(key.clone(), words(value));
         }
     }
 
     /// Indexes the lent keys' values as they are now.
     pub fn settle<V: Mentions>(&mut self, map: &BTreeMap<K, V>) {
-        for (key, words) in std::mem::take(&mut self.lent) {
-            self.forget(&key, words);
-            if let Some(value) = map.get(&key) {
-                self.add(&key, value);
-            }
+        for (key, before) in std::mem::take(&mut self.lent) {
+            let now = map.get(&key).map(words).unwrap_or_default();
+            self.change(&key, before, now);
         }
     }
 
@@ -62,14 +52,28 @@ impl<K: Ord + Clone> WordIndex<K> {
         keys
     }
 
-    fn forget(&mut self, key: &K, words: Vec<Box<str>>) {
-        for word in words {
-            if let Some(keys) = self.keys_by_word.get_mut(&word) {
+    /// Only the words that differ are touched: most changes to a table (a column, a
+    /// constraint) leave nearly all of its words as they were.
+    fn change(&mut self, key: &K, before: Vec<Box<str>>, now: Vec<Box<str>>) {
+        for word in before.iter().filter(|w| now.binary_search(w).is_err()) {
+            if let Some(keys) = self.keys_by_word.get_mut(word) {
                 keys.remove(key);
                 if keys.is_empty() {
-                    self.keys_by_word.remove(&word);
+                    self.keys_by_word.remove(word);
                 }
             }
         }
+        for word in now.into_iter().filter(|w| before.binary_search(w).is_err()) {
+            self.keys_by_word.entry(word).or_default().insert(key.clone());
+        }
     }
+}
+
+/// A value's words, sorted, once each.
+fn words(value: &impl Mentions) -> Vec<Box<str>> {
+    let mut words = Vec::new();
+    value.mentions(&mut |word| words.push(Box::from(word)));
+    words.sort_unstable();
+    words.dedup();
+    words
 }
