@@ -32,7 +32,7 @@ pub fn resolve(graph: &RevisionGraph, spec: &str) -> Result<Vec<usize>, GraphErr
 }
 
 pub fn schema_at(graph: &RevisionGraph, at: &str) -> Result<SchemaAt, GraphError> {
-    let (schema, not_modelled) = Replayer::new(graph).schema_at(&resolve(graph, at)?);
+    let (schema, not_modelled) = Replayer::new(graph).into_schema_at(&resolve(graph, at)?);
     Ok(SchemaAt { at: at.to_owned(), schema, not_modelled })
 }
 
@@ -46,7 +46,7 @@ pub fn schema_at_rows(graph: &RevisionGraph, rows: &[String]) -> Result<SchemaAt
         };
         targets.push(index);
     }
-    let (schema, not_modelled) = Replayer::new(graph).schema_at(&targets);
+    let (schema, not_modelled) = Replayer::new(graph).into_schema_at(&targets);
     Ok(SchemaAt { at: rows.join(" "), schema, not_modelled })
 }
 

@@ -115,13 +115,36 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
         replayer
     }
 
+    /// Graph indices in the order a walk models them (parents first).
+    pub fn upgrade_order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Hands over the revision at graph `index` already parsed (a walk frees it once used).
+    pub fn provide_parsed(&mut self, index: usize, parsed: Arc<ParsedRevision>) {
+        self.sections[index] = Some(parsed);
+    }
+
     /// The schema once `targets` and everything they build on are applied, and what of their
     /// upgrades the model skipped.
     pub fn schema_at(&mut self, targets: &[usize]) -> (Schema, Vec<NotModelled>) {
+        self.schema_along(targets, false)
+    }
+
+    /// As `schema_at` for a replayer used once: each revision's parse is freed once applied,
+    /// so a long history's trees are not all held at once (50,000 revisions: 1.3 GB).
+    pub fn into_schema_at(mut self, targets: &[usize]) -> (Schema, Vec<NotModelled>) {
+        self.schema_along(targets, true)
+    }
+
+    fn schema_along(&mut self, targets: &[usize], free_parses: bool) -> (Schema, Vec<NotModelled>) {
         let revisions = self.lineage(targets);
         let (mut schema, mut not_modelled) = (Schema::default(), Vec::new());
         for revision in revisions {
             self.apply(&mut schema, revision, false, &mut not_modelled);
+            if free_parses {
+                self.sections[revision] = None;
+            }
         }
         (schema, not_modelled)
     }
