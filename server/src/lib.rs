@@ -9,6 +9,7 @@ pub mod config;
 pub mod database_status;
 pub mod drift;
 pub mod execute;
+pub mod history_walk;
 pub mod http;
 pub mod identity;
 pub mod migrations_dir;

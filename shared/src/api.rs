@@ -183,13 +183,12 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl ProjectAnalysis {
-    /// Counts the revision at `index` of `graph`, given its model: what `strata lint` finds
-    /// in it and what its upgrade changes. One revision at a time, so the models of a long
-    /// history need not all be held at once.
-    pub fn add(&mut self, graph: &RevisionGraph, index: usize, model: &RevisionModel) {
+    /// Counts a revision, given its model and the findings of its own SQL (`lint_parsed`):
+    /// what `strata lint` finds in it and what its upgrade changes. One revision at a time,
+    /// so the models of a long history need not all be held at once.
+    pub fn add(&mut self, revision: &Revision, model: &RevisionModel, own_findings: Vec<crate::lint::Finding>) {
         use crate::lint::{self, Severity};
         use crate::schema::Action;
-        let revision = &graph.node(index).revision;
         let summary = self.revisions.entry(revision.id.clone()).or_default();
         summary.unknown = model.unknown;
         for change in &model.changes {
@@ -199,7 +198,7 @@ impl ProjectAnalysis {
                 Action::Dropped => summary.dropped += 1,
             }
         }
-        for finding in lint::lint_revision(revision).into_iter().chain(lint::downgrade_finding(revision, model)) {
+        for finding in own_findings.into_iter().chain(lint::downgrade_finding(revision, model)) {
             match finding.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,

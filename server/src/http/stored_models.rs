@@ -4,6 +4,7 @@
 //! them (a revision's page) or all of them as JSON (`/api/models`), and the history's counts
 //! are taken on the way.
 
+use crate::history_walk;
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -11,7 +12,7 @@ use std::io::{Read, Write};
 use std::time::Instant;
 use strata_shared::api::ProjectAnalysis;
 use strata_shared::graph::RevisionGraph;
-use strata_shared::schema::{Replayer, RevisionModel};
+use strata_shared::schema::RevisionModel;
 
 pub struct StoredModels {
     /// Indexed like the graph.
@@ -23,14 +24,18 @@ impl StoredModels {
     /// Replays `graph`'s history once: each model counted into the analysis, then stored.
     pub fn of(graph: &RevisionGraph) -> Self {
         let started = Instant::now();
-        let mut replayer = Replayer::new(graph);
-        let mut walk = replayer.walk();
         let mut deflated: Vec<Box<[u8]>> = vec![Box::default(); graph.len()];
         let mut analysis = ProjectAnalysis::default();
-        walk.step_each(&mut replayer, usize::MAX, |index, model| {
-            analysis.add(graph, index, &model);
-            deflated[index] = deflate(&serde_json::to_vec(&model).expect("models serialize"));
-        });
+        history_walk::walk(
+            graph,
+            |_| true,
+            None,
+            |index, model, own| {
+                let own = own.map(|own| own.rules).unwrap_or_default();
+                analysis.add(&graph.node(index).revision, &model, own);
+                deflated[index] = deflate(&serde_json::to_vec(&model).expect("models serialize"));
+            },
+        );
         analysis.milliseconds = started.elapsed().as_secs_f64() * 1000.0;
         StoredModels { deflated, analysis }
     }
