@@ -29,6 +29,15 @@ async fn sandbox_pool(state: &Path) -> PgPool {
     PgPool::connect_with(options).await.unwrap()
 }
 
+/// The address of everything the page has fetched so far.
+async fn fetched(browser: &Client) -> Vec<String> {
+    let names = browser
+        .execute("return performance.getEntriesByType('resource').map(entry => entry.name)", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
 #[tokio::test]
 async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm() {
     assert!(
@@ -56,6 +65,10 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     let sandbox = text_of(&browser, "[data-environment=sandbox]").await;
     assert!(sandbox.contains("at base"), "{sandbox}");
     screenshot(&browser, "overview-broken-fixture").await;
+    // The history shows no SQL: the studio's own wasm loaded, the SQL engine's did not.
+    let loaded = fetched(&browser).await;
+    assert!(loaded.iter().any(|url| url.contains("/strata-frontend-")), "{loaded:?}");
+    assert!(!loaded.iter().any(|url| url.contains("/engine")), "no SQL engine on the history page: {loaded:?}");
 
     // Client-side navigation to the revision with the typo.
     browser.find(Locator::Css("[data-revision=b2c3d4e5f6a1] a")).await.unwrap().click().await.unwrap();
@@ -73,6 +86,9 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     let downgrade_errors = browser.find_all(Locator::Css("[data-section=downgrade] [data-test=syntax-error]")).await;
     assert!(downgrade_errors.unwrap().is_empty(), "the downgrade parses");
     screenshot(&browser, "revision-with-syntax-error").await;
+    // PostgreSQL's parser came with the SQL engine worker, started for this page.
+    let loaded = fetched(&browser).await;
+    assert!(loaded.iter().any(|url| url.contains("/engine")), "the SQL engine was loaded: {loaded:?}");
 
     // The environment badge follows alembic_version.
     let pool = sandbox_pool(state.path()).await;
