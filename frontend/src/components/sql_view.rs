@@ -28,9 +28,12 @@ pub fn SqlView(
     // A syntax error is also a lint finding (so `strata lint` fails on it); here PostgreSQL's
     // own message under the line already says it.
     let findings: Vec<Finding> = findings.into_iter().filter(|f| f.rule != "syntax-error").collect();
+    // Taken now, not when the answer comes: the downgrade's script view provides its own
+    // `LinkedLine` in the same owner right after this one's.
+    let linked = use_context::<LinkedLine>();
     view! {
         <section class="sql" data-section=kind>
-            {when_answered(answer, move |answer| section_view(title, &section, answer, &findings, highlighted))}
+            {when_answered(answer, move |answer| section_view(title, &section, answer, &findings, highlighted, linked))}
         </section>
     }
 }
@@ -41,6 +44,7 @@ fn section_view(
     answer: SectionView,
     findings: &[Finding],
     highlighted: Option<u32>,
+    linked: Option<LinkedLine>,
 ) -> impl IntoView + use<> {
     let SectionView { analysis, described, tokens } = answer;
     let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
@@ -48,7 +52,7 @@ fn section_view(
     if !findings.is_empty() {
         summary.push_str(&format!(" · {}", counted(findings.len(), "1 lint finding", "{n} lint findings")));
     }
-    let listing = listing(section, &tokens, &errors, findings, highlighted);
+    let listing = listing(section, &tokens, &errors, findings, highlighted, linked);
     let statements = analysis.statements.into_iter().zip(described).map(|(s, info)| statement_item(s, info));
     view! {
         <h2>{title} <span class="summary">{summary}</span></h2>
@@ -91,9 +95,9 @@ fn listing(
     errors: &[SyntaxError],
     findings: &[Finding],
     highlighted: Option<u32>,
+    linked: Option<LinkedLine>,
 ) -> impl IntoView + use<> {
     let text = section.sql.trim_end();
-    let linked = use_context::<LinkedLine>();
     let line_count = text.split('\n').count();
     let mut line_start = 0;
     text.split('\n')
