@@ -7,6 +7,7 @@ use fantoccini::{Client, Locator};
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 use support::Studio;
 use support::chrome::{ChromeDriver, screenshot};
@@ -223,5 +224,36 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
         compared_changes += native_changes.len();
     }
     assert!(compared_changes > 50, "the sample's revisions change the schema ({compared_changes} changes compared)");
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_page_says_so_when_the_sql_engine_cannot_load() {
+    // The build without the engine's wasm: its loader starts, the wasm it asks for is missing.
+    let dist = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(support::workspace_root().join("dist")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("engine") && name.contains("_bg.wasm")) {
+            std::fs::copy(&path, dist.path().join(&name)).unwrap();
+        }
+    }
+    let state = support::state_dir();
+    let config = state.path().join("strata.toml");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.arg("--migrations").arg(support::sample_migrations()).arg("--config").arg(&config);
+    command.args(["serve", "--port", "0", "--dist"]).arg(dist.path()).arg("--state-dir").arg(state.path());
+    let studio = Studio::spawn(command, state.path(), &config);
+    studio.add_user("admin", "admin");
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
+
+    browser.goto(&format!("{}/revisions/1e6a8c0e2b4d", studio.url)).await.unwrap();
+    let error = text_of(&browser, "[data-test=engine-error]").await;
+    assert!(error.contains("The SQL engine could not be loaded"), "{error}");
+    // The rest of the page is there.
+    let metadata = text_of(&browser, "dl.metadata").await;
+    assert!(metadata.contains("1e6a8c0e2b4d_require_customer_owner.sql"), "{metadata}");
     browser.close().await.unwrap();
 }
