@@ -132,24 +132,24 @@ fn sections(
     let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
     let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
     let sections = match revision.script.clone() {
-                    Some(script) => view! {
-                        <p class="rendered-from" data-test="rendered-from">
-                            {tr("Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.")}
-                        </p>
-                        <ScriptView title=tr("Upgrade") kind="upgrade" script=script.clone() section=revision.upgrade
-                            findings=upgrade_findings highlighted />
-                        <ScriptView title=tr("Downgrade") kind="downgrade" script section=revision.downgrade
-                            findings=downgrade_findings highlighted />
-                    }
-                    .into_any(),
-                    None => view! {
-                        <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
-                            highlighted />
-                        <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
-                            highlighted />
-                    }
-                    .into_any(),
-                };
+        Some(script) => view! {
+            <p class="rendered-from" data-test="rendered-from">
+                {tr("Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.")}
+            </p>
+            <ScriptView title=tr("Upgrade") kind="upgrade" script=script.clone() section=revision.upgrade
+                findings=upgrade_findings highlighted />
+            <ScriptView title=tr("Downgrade") kind="downgrade" script section=revision.downgrade
+                findings=downgrade_findings highlighted />
+        }
+        .into_any(),
+        None => view! {
+            <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
+                highlighted />
+            <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
+                highlighted />
+        }
+        .into_any(),
+    };
     view! {
         <RevisionFindings findings=overall />
         <SchemaChanges model />
