@@ -23,6 +23,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
+use std::sync::Arc;
 use strata_shared::access::{Action, Me};
 
 /// Asks who is signed in; shows the sign-in page until someone is.
@@ -57,7 +58,7 @@ fn Studio() -> impl IntoView {
         project: LocalResource::new(api::project),
         sql: LocalResource::new(move || {
             let wanted = sql_wanted.get();
-            async move { if wanted { Some(api::project_sql().await) } else { None } }
+            async move { if wanted { Some(api::project_sql().await.map(Arc::new)) } else { None } }
         }),
         sql_wanted,
         environments: LocalResource::new(api::environments),

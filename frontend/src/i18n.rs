@@ -61,6 +61,12 @@ fn spanish(english: &str) -> Option<&'static str> {
 pub const TEXTS: &[(&str, &str)] = &[
     ("Rendered SQL", "SQL generado"),
     (
+        "The SQL engine could not be loaded or stopped working; reload the page to try again.",
+        "No se pudo cargar el motor SQL o dejó de funcionar; recargue la página para intentarlo de nuevo.",
+    ),
+    ("This build of the studio has no SQL engine.", "Esta compilación del estudio no tiene motor SQL."),
+    ("The SQL engine gave an answer to another question.", "El motor SQL respondió a otra pregunta."),
+    (
         "Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.",
         "Script de Alembic: el SQL junto a cada función es el que Strata generó a partir del Python sin ejecutarlo, tal como lo emite `alembic upgrade --sql`.",
     ),

@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod components;
 mod context;
+mod engine;
 mod i18n;
 mod i18n_rules;
 mod live;

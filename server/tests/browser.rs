@@ -7,6 +7,7 @@ use fantoccini::{Client, Locator};
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 use support::Studio;
 use support::chrome::{ChromeDriver, screenshot};
@@ -27,6 +28,15 @@ async fn sandbox_pool(state: &Path) -> PgPool {
         .password(password.trim())
         .database("sandbox");
     PgPool::connect_with(options).await.unwrap()
+}
+
+/// The address of everything the page has fetched so far.
+async fn fetched(browser: &Client) -> Vec<String> {
+    let names = browser
+        .execute("return performance.getEntriesByType('resource').map(entry => entry.name)", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
 }
 
 #[tokio::test]
@@ -56,6 +66,10 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     let sandbox = text_of(&browser, "[data-environment=sandbox]").await;
     assert!(sandbox.contains("at base"), "{sandbox}");
     screenshot(&browser, "overview-broken-fixture").await;
+    // The history shows no SQL: the studio's own wasm loaded, the SQL engine's did not.
+    let loaded = fetched(&browser).await;
+    assert!(loaded.iter().any(|url| url.contains("/strata-frontend-")), "{loaded:?}");
+    assert!(!loaded.iter().any(|url| url.contains("/engine")), "no SQL engine on the history page: {loaded:?}");
 
     // Client-side navigation to the revision with the typo.
     browser.find(Locator::Css("[data-revision=b2c3d4e5f6a1] a")).await.unwrap().click().await.unwrap();
@@ -73,6 +87,9 @@ async fn the_studio_shows_revisions_problems_and_a_syntax_error_located_in_wasm(
     let downgrade_errors = browser.find_all(Locator::Css("[data-section=downgrade] [data-test=syntax-error]")).await;
     assert!(downgrade_errors.unwrap().is_empty(), "the downgrade parses");
     screenshot(&browser, "revision-with-syntax-error").await;
+    // PostgreSQL's parser came with the SQL engine worker, started for this page.
+    let loaded = fetched(&browser).await;
+    assert!(loaded.iter().any(|url| url.contains("/engine")), "the SQL engine was loaded: {loaded:?}");
 
     // The environment badge follows alembic_version.
     let pool = sandbox_pool(state.path()).await;
@@ -207,5 +224,36 @@ async fn the_revision_page_shows_lint_findings_computed_in_wasm() {
         compared_changes += native_changes.len();
     }
     assert!(compared_changes > 50, "the sample's revisions change the schema ({compared_changes} changes compared)");
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_page_says_so_when_the_sql_engine_cannot_load() {
+    // The build without the engine's wasm: its loader starts, the wasm it asks for is missing.
+    let dist = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(support::workspace_root().join("dist")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("engine") && name.contains("_bg.wasm")) {
+            std::fs::copy(&path, dist.path().join(&name)).unwrap();
+        }
+    }
+    let state = support::state_dir();
+    let config = state.path().join("strata.toml");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.arg("--migrations").arg(support::sample_migrations()).arg("--config").arg(&config);
+    command.args(["serve", "--port", "0", "--dist"]).arg(dist.path()).arg("--state-dir").arg(state.path());
+    let studio = Studio::spawn(command, state.path(), &config);
+    studio.add_user("admin", "admin");
+    let driver = ChromeDriver::start();
+    let browser = driver.browser(&state.path().join("chromium")).await;
+    support::chrome::sign_in(&browser, &studio.url, "admin").await;
+
+    browser.goto(&format!("{}/revisions/1e6a8c0e2b4d", studio.url)).await.unwrap();
+    let error = text_of(&browser, "[data-test=engine-error]").await;
+    assert!(error.contains("The SQL engine could not be loaded"), "{error}");
+    // The rest of the page is there.
+    let metadata = text_of(&browser, "dl.metadata").await;
+    assert!(metadata.contains("1e6a8c0e2b4d_require_customer_owner.sql"), "{metadata}");
     browser.close().await.unwrap();
 }

@@ -10,6 +10,7 @@ mod api_runs;
 mod browser;
 mod browser_hardening;
 mod browser_language;
+mod bundle_size;
 mod cli;
 mod drift;
 mod errors;

@@ -1,6 +1,6 @@
 //! One binary: `strata serve` started in a folder of its own, without `--dist`, serves the
-//! studio built into it: `index.html` for the page and its client-side routes, the wasm
-//! compressed and cached for good (Trunk names it by its hash). `--dist` serves a folder the
+//! studio built into it: `index.html` for the page and its client-side routes, the wasm (and
+//! the SQL engine worker's) compressed and cached for good (named by their content's hash). `--dist` serves a folder the
 //! same way.
 
 use crate::support;
@@ -44,16 +44,32 @@ fn serve_with_dist_serves_the_folder_compressed_for_good() {
     served_compressed_for_good(&studio.url);
 }
 
-/// The wasm module `index.html` names goes out as brotli to a browser that accepts it, as
-/// gzip to one that accepts only that, and either way is kept for good.
+/// The wasm module `index.html` names, and the SQL engine's that the loader named by its
+/// `<meta name="strata-engine">` names, go out as brotli to a browser that accepts it, as gzip
+/// to one that accepts only that, and either way are kept for good (the loader too).
 fn served_compressed_for_good(url: &str) {
     let index = support::http(url, "GET", "/", &[], None).body;
-    let wasm = index
-        .split(['"', '\''])
-        .find(|part| part.ends_with("_bg.wasm"))
-        .expect("index.html names the wasm module")
-        .trim_start_matches('/')
-        .to_owned();
+    let named_wasm = |text: &str| {
+        let wasm = text.split(['"', '\'']).find(|part| part.ends_with("_bg.wasm"));
+        wasm.map(|wasm| wasm.trim_start_matches(['.', '/']).to_owned())
+    };
+    let wasm = named_wasm(&index).expect("index.html names the wasm module");
+    let loader = index
+        .split("<meta name=\"strata-engine\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("index.html names the SQL engine's loader");
+    let loader_response = support::http(url, "GET", loader, &[], None);
+    assert_eq!(loader_response.status, 200, "{loader}");
+    assert_eq!(loader_response.header("cache-control"), Some("public, max-age=31536000, immutable"), "{loader}");
+    let engine_wasm = named_wasm(&loader_response.body).expect("the loader names the engine's wasm");
+    assert_ne!(wasm, engine_wasm);
+    for wasm in [wasm, engine_wasm] {
+        served_wasm_compressed_for_good(url, &wasm);
+    }
+}
+
+fn served_wasm_compressed_for_good(url: &str, wasm: &str) {
     let dist = support::workspace_root().join("dist");
     assert!(
         dist.join(format!("{wasm}.br")).is_file(),
@@ -62,7 +78,7 @@ fn served_compressed_for_good(url: &str) {
     let mut lengths = Vec::new();
     for (accepted, coding) in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")] {
         let head = head_accepting(url, &format!("/{wasm}"), accepted);
-        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.starts_with("HTTP/1.1 200"), "{wasm}: {head}");
         let head = head.to_ascii_lowercase();
         assert!(head.contains("content-type: application/wasm"), "{head}");
         assert!(head.contains(&format!("content-encoding: {coding}")), "{accepted}: {head}");
@@ -70,7 +86,7 @@ fn served_compressed_for_good(url: &str) {
         let length = head.lines().find_map(|line| line.strip_prefix("content-length: ")).map(str::trim);
         lengths.push(length.and_then(|n| n.parse::<u64>().ok()).expect("a length"));
     }
-    assert!(lengths[0] < lengths[1], "brotli is the smaller copy: {lengths:?}");
+    assert!(lengths[0] < lengths[1], "{wasm}: brotli is the smaller copy: {lengths:?}");
 }
 
 /// The response head of a GET that accepts `encodings` (the body is binary: read as bytes,

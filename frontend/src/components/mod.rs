@@ -2,6 +2,7 @@ pub mod diagnostics;
 pub mod diagram;
 pub mod diagram_export;
 pub mod diagram_model;
+pub mod engine_answer;
 pub mod history_graph;
 pub mod review_panel;
 pub mod run_evidence;

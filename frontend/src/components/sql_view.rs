@@ -1,14 +1,17 @@
 //! A section of SQL with the file's line numbers, split into statements by PostgreSQL's
-//! parser running right here in wasm, with each syntax error shown under its line.
+//! parser (in the SQL engine worker), with each syntax error shown under its line.
 
+use crate::components::engine_answer::when_answered;
 use crate::components::review_panel::LineComments;
+use crate::engine;
 use crate::i18n::{rule_texts, tr};
 use crate::session;
 use leptos::prelude::*;
+use strata_frontend::engine_protocol::SectionView;
 use strata_shared::access::Action;
 use strata_shared::lint::Finding;
 use strata_shared::revision::SqlSection;
-use strata_shared::sql::{self, SectionAnalysis, SyntaxError, highlight};
+use strata_shared::sql::{self, SectionAnalysis, StatementInfo, SyntaxError, highlight};
 
 #[component]
 pub fn SqlView(
@@ -18,26 +21,47 @@ pub fn SqlView(
     findings: Vec<Finding>,
     highlighted: Option<u32>,
 ) -> impl IntoView {
-    let analysis = sql::analyze(&section);
-    let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
+    let answer = {
+        let section = section.clone();
+        LocalResource::new(move || engine::section(section.clone()))
+    };
     // A syntax error is also a lint finding (so `strata lint` fails on it); here PostgreSQL's
     // own message under the line already says it.
     let findings: Vec<Finding> = findings.into_iter().filter(|f| f.rule != "syntax-error").collect();
+    // Taken now, not when the answer comes: the downgrade's script view provides its own
+    // `LinkedLine` in the same owner right after this one's.
+    let linked = use_context::<LinkedLine>();
+    view! {
+        <section class="sql" data-section=kind>
+            {when_answered(answer, move |answer| section_view(title, &section, answer, &findings, highlighted, linked))}
+        </section>
+    }
+}
+
+fn section_view(
+    title: &'static str,
+    section: &SqlSection,
+    answer: SectionView,
+    findings: &[Finding],
+    highlighted: Option<u32>,
+    linked: Option<LinkedLine>,
+) -> impl IntoView + use<> {
+    let SectionView { analysis, described, tokens } = answer;
+    let errors: Vec<SyntaxError> = analysis.syntax_errors().cloned().collect();
     let mut summary = summary(&analysis, errors.len());
     if !findings.is_empty() {
         summary.push_str(&format!(" · {}", counted(findings.len(), "1 lint finding", "{n} lint findings")));
     }
-    let listing = listing(&section, &errors, &findings, highlighted);
+    let listing = listing(section, &tokens, &errors, findings, highlighted, linked);
+    let statements = analysis.statements.into_iter().zip(described).map(|(s, info)| statement_item(s, info));
     view! {
-        <section class="sql" data-section=kind>
-            <h2>{title} <span class="summary">{summary}</span></h2>
-            {if section.sql.trim().is_empty() {
-                view! { <p class="empty">{tr("This section is empty.")}</p> }.into_any()
-            } else {
-                view! { <pre class="listing">{listing}</pre> }.into_any()
-            }}
-            <ol class="statements">{analysis.statements.into_iter().map(statement_item).collect_view()}</ol>
-        </section>
+        <h2>{title} <span class="summary">{summary}</span></h2>
+        {if section.sql.trim().is_empty() {
+            view! { <p class="empty">{tr("This section is empty.")}</p> }.into_any()
+        } else {
+            view! { <pre class="listing">{listing}</pre> }.into_any()
+        }}
+        <ol class="statements">{statements.collect_view()}</ol>
     }
 }
 
@@ -67,13 +91,13 @@ pub struct LinkedLine(pub RwSignal<Option<u32>>);
 /// and findings then go under the last SQL line of that script line.
 fn listing(
     section: &SqlSection,
+    tokens: &[(std::ops::Range<usize>, highlight::TokenClass)],
     errors: &[SyntaxError],
     findings: &[Finding],
     highlighted: Option<u32>,
+    linked: Option<LinkedLine>,
 ) -> impl IntoView + use<> {
     let text = section.sql.trim_end();
-    let tokens = highlight::highlight(text);
-    let linked = use_context::<LinkedLine>();
     let line_count = text.split('\n').count();
     let mut line_start = 0;
     text.split('\n')
@@ -111,7 +135,7 @@ fn listing(
             view! {
                 <span class=class class:linked=is_linked data-line=line_no node_ref=node_ref on:mouseenter=point_here>
                     {line_number(line_no)}
-                    <span class="code">{coloured(line, start, &tokens, error_at)}</span>
+                    <span class="code">{coloured(line, start, tokens, error_at)}</span>
                 </span>
                 {line_errors.into_iter().map(error_marker).collect_view()}
                 {line_findings.into_iter().map(finding_marker).collect_view()}
@@ -232,7 +256,8 @@ pub fn RevisionFindings(findings: Vec<Finding>) -> impl IntoView {
     })
 }
 
-fn statement_item(statement: sql::Statement) -> impl IntoView {
+/// A statement with what PostgreSQL's parser makes of it (`info`, when it parses).
+fn statement_item(statement: sql::Statement, info: Option<StatementInfo>) -> impl IntoView {
     let lines = if statement.start.line == statement.end.line {
         tr("line {n}").replace("{n}", &statement.start.line.to_string())
     } else {
@@ -242,8 +267,6 @@ fn statement_item(statement: sql::Statement) -> impl IntoView {
     };
     let ok = statement.error.is_none();
     let first_line = statement.sql.lines().next().unwrap_or_default().to_owned();
-    // PostgreSQL's parser, here in wasm: what kind of statement, on what, and how it reads formatted.
-    let info = ok.then(|| sql::describe(&statement.sql)).flatten();
     let kind = info.as_ref().map(|i| format!("{:?}", i.kind).to_lowercase());
     let objects = info.as_ref().map(|i| i.objects.join(", ")).unwrap_or_default();
     let formatted = info.map(|i| i.formatted);

@@ -3,16 +3,17 @@
 //! in wasm. The choice lives in the URL (`/compare?from=…&to=…`).
 
 use super::{Loaded, revision_options, with_project};
+use crate::components::engine_answer::when_answered;
 use crate::components::schema_changes::ChangeList;
 use crate::context::Data;
+use crate::engine;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 use strata_shared::graph::RevisionGraph;
-use strata_shared::offline::{self, TransactionMode, VersionTable};
 use strata_shared::plan;
-use strata_shared::schema::{self, Replayer, query};
+use strata_shared::schema::{Change, query};
 use strata_shared::words::Message;
 
 #[component]
@@ -90,10 +91,6 @@ fn comparison(
         }
     };
     let indices = |rows: &[String]| -> Vec<usize> { rows.iter().filter_map(|r| graph.index_of(r)).collect() };
-    let mut replayer = Replayer::new(graph);
-    let (before, _) = replayer.schema_at(&indices(&from_rows));
-    let (after, _) = replayer.schema_at(&indices(&to_rows));
-    let changes = schema::diff(&before, &after);
     // The plan from A to B, as a database at A would run it.
     let target = if to_rows.is_empty() { "base".to_owned() } else { to_rows.join(" ") };
     let planned = if to_rows.len() > 1 {
@@ -101,9 +98,8 @@ fn comparison(
     } else {
         plan::upgrade(graph, &from_rows, &target).or_else(|_| plan::downgrade(graph, &from_rows, &target))
     };
-    let plan_view = match planned {
+    let (plan, plan_view) = match planned {
         Ok(plan) => {
-            let sql = offline::render(graph, &plan, TransactionMode::WholePlan, &VersionTable::default());
             let steps = plan
                 .steps
                 .iter()
@@ -120,24 +116,42 @@ fn comparison(
                     }
                 })
                 .collect_view();
-            view! {
+            let view = view! {
                 <h2>{tr("Revisions between")}</h2>
                 <ol class="between">{steps}</ol>
-                <details class="sql-preview">
-                    <summary>{tr("The SQL that would run")}</summary>
-                    <pre data-test="compare-sql">{sql}</pre>
-                </details>
-            }
-            .into_any()
+            };
+            (Some(plan), view.into_any())
         }
-        Err(error) => view! { <p class="muted">{error.words(crate::i18n::current())}</p> }.into_any(),
+        Err(error) => (None, view! { <p class="muted">{error.words(crate::i18n::current())}</p> }.into_any()),
     };
+    let answer = {
+        let (sql, from, to) = (loaded.sql.clone(), indices(&from_rows), indices(&to_rows));
+        LocalResource::new(move || engine::compare(sql.clone(), from.clone(), to.clone(), plan.clone()))
+    };
+    // The plan's SQL comes with the changes (the engine renders it), shown after the plan's steps.
+    let sql = move || answer.get().and_then(Result::ok).and_then(|(_, sql)| sql).map(sql_preview);
+    view! {
+        {when_answered(answer, |(changes, _)| changes_view(changes))}
+        {plan_view}
+        {sql}
+    }
+    .into_any()
+}
+
+fn changes_view(changes: Vec<Change>) -> impl IntoView {
     view! {
         <section class="schema-changes" data-test="compare-changes">
             <h2>{tr("Schema changes")} " " <span class="summary">{tr("{n} changes").replace("{n}", &changes.len().to_string())}</span></h2>
             <ChangeList changes />
         </section>
-        {plan_view}
     }
-    .into_any()
+}
+
+fn sql_preview(sql: String) -> impl IntoView {
+    view! {
+        <details class="sql-preview">
+            <summary>{tr("The SQL that would run")}</summary>
+            <pre data-test="compare-sql">{sql}</pre>
+        </details>
+    }
 }

@@ -15,14 +15,15 @@ use crate::context::Data;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use std::sync::Arc;
-use strata_shared::api::ProjectSnapshot;
+use strata_shared::api::{ProjectSnapshot, ProjectSql};
 use strata_shared::graph::RevisionGraph;
 
 /// The project with its graph of revisions with their SQL, as the pages that replay the
-/// schema in wasm need it.
+/// schema need it; `sql` is what the SQL engine replays, indexed like `graph`.
 pub struct Loaded {
     pub snapshot: ProjectSnapshot,
     pub graph: RevisionGraph,
+    pub sql: Arc<ProjectSql>,
 }
 
 /// Draws `page` once the project and every revision's SQL are here; the loading and error
@@ -36,7 +37,7 @@ pub fn with_project<V: IntoView + 'static>(page: impl Fn(Arc<Loaded>) -> V + Sen
         }
         (Some(Ok(snapshot)), Some(Ok(sql))) => {
             let graph = sql.graph();
-            page(Arc::new(Loaded { snapshot, graph })).into_any()
+            page(Arc::new(Loaded { snapshot, graph, sql })).into_any()
         }
         _ => view! { <p class="loading">{tr("Loading…")}</p> }.into_any(),
     }

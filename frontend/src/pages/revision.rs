@@ -1,19 +1,23 @@
 //! One revision: its metadata and its SQL (fetched for it alone, with its schema model), checked
-//! by PostgreSQL's parser in the browser.
+//! by PostgreSQL's parser and the linter in the browser's SQL engine worker.
 
 use crate::api;
+use crate::components::engine_answer::when_answered;
 use crate::components::review_panel::{LineComments, ReviewPanel};
 use crate::components::schema_changes::SchemaChanges;
 use crate::components::script_view::ScriptView;
 use crate::components::sql_view::{RevisionFindings, SqlView};
 use crate::context::Data;
+use crate::engine;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use strata_shared::api::{EnvironmentStatus, RevisionDetail};
 use strata_shared::graph::RevisionGraph;
-use strata_shared::lint::{self, Finding};
+use strata_shared::lint::Finding;
+use strata_shared::revision::Revision;
+use strata_shared::schema::RevisionModel;
 
 #[component]
 pub fn RevisionPage() -> impl IntoView {
@@ -80,6 +84,16 @@ fn revision_view(detail: RevisionDetail, applied: Vec<String>, highlighted: Opti
     let list = |items: &[String]| if items.is_empty() { tr("none").to_owned() } else { items.join(", ") };
     let lines = LineComments::new();
     provide_context(lines);
+    // The same linter as `strata lint`, run in the SQL engine (on the SQL rendered from an
+    // Alembic script just as on SQL as written).
+    let findings = {
+        let (revision, model) = (revision.clone(), model.clone());
+        LocalResource::new(move || engine::lint_revision(revision.clone(), model.clone()))
+    };
+    let checked = {
+        let revision = revision.clone();
+        when_answered(findings, move |findings| sections(revision.clone(), model.clone(), findings, highlighted))
+    };
     view! {
         <article class="revision" data-revision=revision.id.clone()>
             <p class="crumbs"><A href="/">{tr("All revisions")}</A></p>
@@ -100,41 +114,45 @@ fn revision_view(detail: RevisionDetail, applied: Vec<String>, highlighted: Opti
                 <dt>{tr("Applied in")}</dt><dd data-test="applied-in">{list(&applied)}</dd>
             </dl>
             <ReviewPanel revision=revision.id.clone() lines />
-            {
-                // The same linter as `strata lint`, run here in wasm (on the SQL rendered from
-                // an Alembic script just as on SQL as written).
-                let mut findings = lint::lint_revision(&revision);
-                findings.extend(lint::downgrade_finding(&revision, &model));
-                let of = |section: &str| -> Vec<Finding> {
-                    findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
-                };
-                let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
-                let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
-                let sections = match revision.script.clone() {
-                    Some(script) => view! {
-                        <p class="rendered-from" data-test="rendered-from">
-                            {tr("Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.")}
-                        </p>
-                        <ScriptView title=tr("Upgrade") kind="upgrade" script=script.clone() section=revision.upgrade
-                            findings=upgrade_findings highlighted />
-                        <ScriptView title=tr("Downgrade") kind="downgrade" script section=revision.downgrade
-                            findings=downgrade_findings highlighted />
-                    }
-                    .into_any(),
-                    None => view! {
-                        <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
-                            highlighted />
-                        <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
-                            highlighted />
-                    }
-                    .into_any(),
-                };
-                view! {
-                    <RevisionFindings findings=overall />
-                    <SchemaChanges model />
-                    {sections}
-                }
-            }
+            {checked}
         </article>
+    }
+}
+
+/// The revision's findings, its schema changes and its SQL sections with their findings.
+fn sections(
+    revision: Revision,
+    model: RevisionModel,
+    findings: Vec<Finding>,
+    highlighted: Option<u32>,
+) -> impl IntoView {
+    let of = |section: &str| -> Vec<Finding> {
+        findings.iter().filter(|f| f.section.as_deref() == Some(section)).cloned().collect()
+    };
+    let (upgrade_findings, downgrade_findings) = (of("upgrade"), of("downgrade"));
+    let overall: Vec<Finding> = findings.iter().filter(|f| f.section.is_none()).cloned().collect();
+    let sections = match revision.script.clone() {
+        Some(script) => view! {
+            <p class="rendered-from" data-test="rendered-from">
+                {tr("Alembic script: the SQL beside each function is what Strata rendered from the Python without running it, as `alembic upgrade --sql` emits it.")}
+            </p>
+            <ScriptView title=tr("Upgrade") kind="upgrade" script=script.clone() section=revision.upgrade
+                findings=upgrade_findings highlighted />
+            <ScriptView title=tr("Downgrade") kind="downgrade" script section=revision.downgrade
+                findings=downgrade_findings highlighted />
+        }
+        .into_any(),
+        None => view! {
+            <SqlView title=tr("Upgrade") kind="upgrade" section=revision.upgrade findings=upgrade_findings
+                highlighted />
+            <SqlView title=tr("Downgrade") kind="downgrade" section=revision.downgrade findings=downgrade_findings
+                highlighted />
+        }
+        .into_any(),
+    };
+    view! {
+        <RevisionFindings findings=overall />
+        <SchemaChanges model />
+        {sections}
     }
 }

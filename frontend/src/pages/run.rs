@@ -4,8 +4,10 @@
 
 use super::{Loaded, with_project};
 use crate::api;
+use crate::components::engine_answer::when_answered;
 use crate::components::run_evidence::RunEvidence;
 use crate::context::Data;
+use crate::engine;
 use crate::i18n::tr;
 use crate::live::RunEvents;
 use crate::pages::approvals::Approvals;
@@ -19,7 +21,6 @@ use strata_shared::access::Action;
 use strata_shared::api::{PlanPreview, PlanRequest, RunEvent, RunOutcome, RunStatus, StepFailure};
 use strata_shared::lint;
 use strata_shared::plan::Operation;
-use strata_shared::schema::Replayer;
 
 #[derive(Clone)]
 enum Stage {
@@ -233,9 +234,15 @@ fn PlanView(preview: Arc<PlanPreview>) -> impl IntoView {
 fn risks(loaded: &Loaded, steps: &[strata_shared::plan::Step], too_new: Vec<lint::Finding>) -> impl IntoView + use<> {
     let graph = &loaded.graph;
     let chosen: Vec<usize> = steps.iter().filter_map(|s| graph.index_of(s.revision.as_deref()?)).collect();
-    let models = Replayer::new(graph).model_all();
-    let mut findings = too_new;
-    findings.extend(lint::lint_revisions(graph, &chosen, &models));
+    let found = {
+        let sql = loaded.sql.clone();
+        LocalResource::new(move || engine::risks(sql.clone(), chosen.clone()))
+    };
+    when_answered(found, move |found| risk_list(too_new.iter().cloned().chain(found).collect()))
+}
+
+/// The findings, most severe first.
+fn risk_list(mut findings: Vec<lint::Finding>) -> impl IntoView + use<> {
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if findings.is_empty() {
         return view! { <p class="muted" data-test="risks">{tr("no lint findings")}</p> }.into_any();

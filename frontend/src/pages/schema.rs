@@ -4,12 +4,14 @@
 
 use super::{Loaded, revision_options, with_project};
 use crate::components::diagram::Diagram;
+use crate::components::engine_answer::when_answered;
+use crate::engine;
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 use std::sync::Arc;
-use strata_shared::schema::{BlameEntry, Replayer, Schema, blame, describe, query};
+use strata_shared::schema::{BlameEntry, Schema, describe, query};
 
 #[component]
 pub fn SchemaPage() -> impl IntoView {
@@ -28,12 +30,10 @@ pub fn SchemaPage() -> impl IntoView {
                     return view! { <p class="error-state" data-test="error">{message}</p> }.into_any();
                 }
             };
-            let mut replayer = Replayer::new(graph);
-            let (schema, _) = replayer.schema_at(&targets);
-            let models = replayer.model_all();
-            let lineage = replayer.lineage(&targets);
-            let blamed: HashMap<String, BlameEntry> =
-                blame(&schema, lineage.iter().map(|&i| &models[i])).into_iter().map(|e| (e.name.clone(), e)).collect();
+            let answer = {
+                let sql = loaded.sql.clone();
+                LocalResource::new(move || engine::schema_at(sql.clone(), targets.clone()))
+            };
             view! {
                 <h1>{tr("Schema at")} " "
                     <select data-test="schema-at" on:change=move |ev| {
@@ -42,17 +42,24 @@ pub fn SchemaPage() -> impl IntoView {
                         {revision_options(&loaded, &at)}
                     </select>
                 </h1>
-                {(!schema.unknown_effects.is_empty()).then(|| view! {
-                    <p class="notice">{tr("Part of an Alembic script could not be rendered to SQL: what that code does to the schema is missing here.")} " "
-                        <code>{schema.unknown_effects.join(", ")}</code></p>
-                })}
-                <h2>{tr("Diagram")}</h2>
-                <Diagram schema=schema.clone() />
-                <h2>{tr("Tables")}</h2>
-                {tables(&schema, &blamed)}
+                {when_answered(answer, |(schema, blame)| schema_view(schema, blame))}
             }
             .into_any()
         })}
+    }
+}
+
+fn schema_view(schema: Schema, blame: Vec<BlameEntry>) -> impl IntoView {
+    let blamed: HashMap<String, BlameEntry> = blame.into_iter().map(|e| (e.name.clone(), e)).collect();
+    view! {
+        {(!schema.unknown_effects.is_empty()).then(|| view! {
+            <p class="notice">{tr("Part of an Alembic script could not be rendered to SQL: what that code does to the schema is missing here.")} " "
+                <code>{schema.unknown_effects.join(", ")}</code></p>
+        })}
+        <h2>{tr("Diagram")}</h2>
+        <Diagram schema=schema.clone() />
+        <h2>{tr("Tables")}</h2>
+        {tables(&schema, &blamed)}
     }
 }
 

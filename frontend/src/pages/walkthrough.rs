@@ -4,14 +4,16 @@
 
 use super::{Loaded, with_project};
 use crate::components::diagram::Diagram;
+use crate::components::engine_answer::when_answered;
 use crate::components::schema_changes::SchemaChanges;
+use crate::engine;
 use crate::i18n::tr;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashSet;
 use std::sync::Arc;
-use strata_shared::schema::{Change, ObjectKind, Replayer};
+use strata_shared::schema::{Change, ObjectKind};
 
 #[component]
 pub fn WalkthroughPage() -> impl IntoView {
@@ -45,10 +47,10 @@ pub fn WalkthroughPage() -> impl IntoView {
             }
             let current = step().clamp(1, order.len());
             let index = order[current - 1];
-            let mut replayer = Replayer::new(graph);
-            let model = replayer.model_of(index);
-            let (after, _) = replayer.schema_at(&[index]);
-            let highlight = touched_tables(&model.changes);
+            let step = {
+                let sql = loaded.sql.clone();
+                LocalResource::new(move || engine::step(sql.clone(), index))
+            };
             let revision = &graph.node(index).revision;
             let id = revision.id.clone();
             let progress = tr("Step {i} of {n}").replace("{i}", &current.to_string()).replace("{n}", &order.len().to_string());
@@ -63,9 +65,14 @@ pub fn WalkthroughPage() -> impl IntoView {
                     </nav>
                     <h1><a href=format!("/revisions/{id}")><code>{id.clone()}</code></a> " "
                         <span class="message">{revision.message.clone().unwrap_or_default()}</span></h1>
-                    <SchemaChanges model />
-                    <h2>{tr("Diagram")}</h2>
-                    <Diagram schema=after highlight />
+                    {when_answered(step, |(model, after)| {
+                        let highlight = touched_tables(&model.changes);
+                        view! {
+                            <SchemaChanges model />
+                            <h2>{tr("Diagram")}</h2>
+                            <Diagram schema=after highlight />
+                        }
+                    })}
                 </section>
             }
             .into_any()

@@ -28,11 +28,12 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
 }
 
 /// `strata-frontend-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`: a name Trunk
-/// gave from the content's hash.
+/// gave from the content's hash (or `scripts/optimise-bundle`, to the SQL engine worker's
+/// `engine-0123456789abcdef_loader.js` and its files).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let stem = ["_bg", "_loader"].iter().find_map(|suffix| stem.strip_suffix(suffix)).unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
@@ -45,6 +46,9 @@ mod tests {
         assert!(is_hashed("/strata-frontend-6f0e1d2c3b4a5968_bg.wasm"));
         assert!(is_hashed("/strata-frontend-6f0e1d2c3b4a5968.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(is_hashed("/engine-0123456789abcdef_loader.js"));
+        assert!(is_hashed("/engine-0123456789abcdef_bg.wasm"));
+        assert!(!is_hashed("/engine_loader.js"));
         assert!(!is_hashed("/"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/revisions/1e6a8c0e2b4d"));

@@ -22,8 +22,10 @@ impl SecurityHeaders {
 }
 
 /// Script from the studio's origin and the inline loader only; `'wasm-unsafe-eval'` lets it
-/// compile the wasm module (not JavaScript `eval`). Inline styles stay allowed: the graph and
-/// the views set `style` attributes, and a style cannot run code.
+/// compile the wasm module (not JavaScript `eval`). Workers from the origin only: the SQL
+/// engine, whose scripts are served with this same policy, so it may compile its wasm too.
+/// Inline styles stay allowed: the graph and the views set `style` attributes, and a style
+/// cannot run code.
 pub fn content_security_policy(index_html: &str) -> String {
     let hashes: String = inline_scripts(index_html)
         .map(|script| {
@@ -35,7 +37,7 @@ pub fn content_security_policy(index_html: &str) -> String {
     // for the PNG and read back.
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob:; connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         worker-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
 }
@@ -84,6 +86,7 @@ mod tests {
         // printf "\nimport init from '/x.js';\n" | openssl dgst -sha256 -binary | base64
         let expected = "rj6Ycg9yhc/aUqwo3hrIlxp86VVEQZR3LKMlG/J1o6s=";
         assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{expected}';")), "{policy}");
+        assert!(policy.contains("; worker-src 'self';"), "{policy}");
         assert!(policy.ends_with("frame-ancestors 'none'"));
         assert!(!content_security_policy("").contains("sha256"));
     }

@@ -2,9 +2,10 @@
 //! so the browser colours SQL exactly as PostgreSQL reads it (dollar-quoted bodies included).
 
 use pg_query::protobuf::{KeywordKind, Token};
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenClass {
     Keyword,
     String,

@@ -3,7 +3,6 @@
 
 use crate::schema::expr;
 use crate::schema::model::{DEFAULT_SCHEMA, QualifiedName};
-use pg_query::protobuf::KeywordKind;
 
 /// `name`, `"Name"`, `"order"`.
 pub fn ident(name: &str) -> String {
@@ -32,12 +31,33 @@ pub fn literal(text: &str) -> String {
 
 /// Any keyword but the unreserved ones must be quoted to stand as a name.
 fn reserved(name: &str) -> bool {
-    let Ok(scan) = pg_query::scan(name) else { return false };
-    match scan.tokens.as_slice() {
-        [token] => token.keyword_kind > KeywordKind::UnreservedKeyword as i32,
-        _ => false,
-    }
+    RESERVED_KEYWORDS.binary_search(&name).is_ok()
 }
+
+/// PostgreSQL 18's keywords other than the unreserved ones (reserved, column-name and
+/// type-or-function-name), from libpg_query's `kwlist.h`, in its ASCII order. A list rather
+/// than asking pg_query's scanner: the studio's main bundle quotes names (index descriptions)
+/// and must not link the parser.
+#[rustfmt::skip]
+const RESERVED_KEYWORDS: [&str; 164] = [
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+    "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce",
+    "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog",
+    "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "dec",
+    "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists", "extract",
+    "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping",
+    "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is",
+    "isnull", "join", "json", "json_array", "json_arrayagg", "json_exists", "json_object", "json_objectagg",
+    "json_query", "json_scalar", "json_serialize", "json_table", "json_value", "lateral", "leading", "least",
+    "left", "like", "limit", "localtime", "localtimestamp", "merge_action", "national", "natural", "nchar", "none",
+    "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out",
+    "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references",
+    "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring",
+    "symmetric", "system_user", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat",
+    "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where",
+    "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces",
+    "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+];
 
 #[cfg(test)]
 mod tests {
@@ -58,5 +78,18 @@ mod tests {
         assert_eq!(relation(&QualifiedName::new("public", "Order")), "\"Order\"");
         assert_eq!(relation(&QualifiedName::new("Sales", "order")), "\"Sales\".\"order\"");
         assert_eq!(literal("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn the_keyword_list_is_sorted_and_agrees_with_postgresqls_scanner() {
+        use pg_query::protobuf::KeywordKind;
+        assert!(RESERVED_KEYWORDS.windows(2).all(|pair| pair[0] < pair[1]));
+        let kind = |word: &str| pg_query::scan(word).expect("scans").tokens[0].keyword_kind;
+        for word in RESERVED_KEYWORDS {
+            assert!(kind(word) > KeywordKind::UnreservedKeyword as i32, "{word} is reserved");
+        }
+        for word in ["name", "comment", "action", "data", "version", "key"] {
+            assert_eq!(kind(word), KeywordKind::UnreservedKeyword as i32, "{word} is unreserved");
+        }
     }
 }
