@@ -27,14 +27,16 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// `strata-frontend-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`: a name Trunk
+/// `strata-frontend-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`: a file name Trunk
 /// gave from the content's hash (or `scripts/optimise-bundle`, to the SQL engine worker's
-/// `engine-0123456789abcdef_loader.js` and its files).
+/// `engine-0123456789abcdef_loader.js` and its files). Trunk prints the 64-bit hash in hex
+/// without leading zeros, so it can be shorter than 16 digits; a client-side route has no
+/// extension, so it never counts.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    let Some((stem, _extension)) = name.split_once('.') else { return false };
     let stem = ["_bg", "_loader"].iter().find_map(|suffix| stem.strip_suffix(suffix)).unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -48,6 +50,9 @@ mod tests {
         assert!(is_hashed("/style-0123456789abcdef.css"));
         assert!(is_hashed("/engine-0123456789abcdef_loader.js"));
         assert!(is_hashed("/engine-0123456789abcdef_bg.wasm"));
+        // One time in sixteen Trunk's hash has a leading zero it does not print.
+        assert!(is_hashed("/strata-frontend-faa57e74b939d5b_bg.wasm"));
+        assert!(!is_hashed("/revisions/some-revision-0123456789ab"));
         assert!(!is_hashed("/engine_loader.js"));
         assert!(!is_hashed("/"));
         assert!(!is_hashed("/index.html"));
