@@ -23,7 +23,7 @@ pub struct Journaled<K, V> {
     map: BTreeMap<K, V>,
     notes: Option<Notes<K, V>>,
     /// Built at the first search, then kept up to date by every change.
-    words: OnceLock<WordIndex<K>>,
+    words: OnceLock<Box<WordIndex<K>>>,
 }
 
 impl<K: Ord + Clone, V: Clone + Mentions> Journaled<K, V> {
@@ -101,7 +101,7 @@ impl<K: Ord + Clone, V: Clone + Mentions> Journaled<K, V> {
     /// what a search for the objects that refer to `name` needs to look at.
     pub fn mentioning(&self, name: &str) -> Vec<(&K, &V)> {
         let Some(word) = search_word(name) else { return self.map.iter().collect() };
-        let index = self.words.get_or_init(|| WordIndex::of(&self.map));
+        let index = self.words.get_or_init(|| Box::new(WordIndex::of(&self.map)));
         index.candidates(&word).into_iter().filter_map(|key| self.map.get_key_value(key)).collect()
     }
 

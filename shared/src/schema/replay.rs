@@ -7,6 +7,7 @@ use super::model::{Origin, Schema};
 use crate::graph::RevisionGraph;
 use crate::sql::ParsedRevision;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -41,7 +42,9 @@ pub struct RevisionModel {
 pub struct ModelWalk {
     at: usize,
     uses: Vec<usize>,
-    after: Vec<Option<Schema>>,
+    /// Only the schemas still needed: a slot per revision cost a `Schema`'s size each (70 MB
+    /// at 50,000 revisions) though nearly all are empty.
+    after: HashMap<usize, Schema>,
     models: Vec<Option<RevisionModel>>,
 }
 
@@ -72,7 +75,7 @@ impl ModelWalk {
             // long history's trees are not all held at once.
             replayer.sections[index] = None;
             if self.uses[index] > 0 {
-                self.after[index] = Some(upgraded);
+                self.after.insert(index, upgraded);
             }
         }
         self.at = end;
@@ -173,7 +176,7 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
                 uses[parent] += 1;
             }
         }
-        ModelWalk { at: 0, uses, after: (0..count).map(|_| None).collect(), models: (0..count).map(|_| None).collect() }
+        ModelWalk { at: 0, uses, after: HashMap::new(), models: (0..count).map(|_| None).collect() }
     }
 
     /// One revision's model, replaying only what it builds on (for a page about one revision).
@@ -212,7 +215,7 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
 
     /// The schema just before `index`: its parent's, or at a merge the biggest parent's with
     /// the other lines of history replayed on top. Parents' schemas are freed after last use.
-    fn schema_before(&mut self, index: usize, after: &mut [Option<Schema>], uses: &mut [usize]) -> Schema {
+    fn schema_before(&mut self, index: usize, after: &mut HashMap<usize, Schema>, uses: &mut [usize]) -> Schema {
         let parents = self.graph.node(index).normalized_down.clone();
         let largest = match parents[..] {
             [] => return Schema::default(),
@@ -231,7 +234,7 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
             for &parent in parents.iter().filter(|&&p| p != largest) {
                 uses[parent] -= 1;
                 if uses[parent] == 0 {
-                    after[parent] = None;
+                    after.remove(&parent);
                 }
             }
         }
@@ -270,7 +273,7 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
 }
 
 /// The parent's schema: moved out on its last use, cloned before.
-fn take_or_clone(after: &mut [Option<Schema>], uses: &mut [usize], parent: usize) -> Schema {
+fn take_or_clone(after: &mut HashMap<usize, Schema>, uses: &mut [usize], parent: usize) -> Schema {
     uses[parent] -= 1;
-    if uses[parent] == 0 { after[parent].take() } else { after[parent].clone() }.unwrap_or_default()
+    if uses[parent] == 0 { after.remove(&parent) } else { after.get(&parent).cloned() }.unwrap_or_default()
 }

@@ -3,18 +3,27 @@
 
 use super::mentions::Mentions;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
+// Memory, not speed, shaped this: most words (constraint names, say) belong to one key, and a
+// B-tree set per word cost a node of eleven keys each (26 MB at 50,000 revisions' head); a
+// sorted list of shared keys costs a pointer per word of a key. Words are kept as 64-bit
+// hashes, not text: two words of one hash only make a search look at more candidates.
 pub(super) struct WordIndex<K> {
-    keys_by_word: HashMap<Box<str>, BTreeSet<K>>,
+    /// By the word's hash; sorted, once each.
+    keys_by_word: HashMap<u64, Vec<Arc<K>>>,
+    /// One shared copy of each indexed key.
+    keys: BTreeMap<K, Arc<K>>,
     /// Keys lent out for change (`get_mut`) with the words their value had then: their value
     /// may have changed behind the index's back, so every search offers them until
     /// [`settle`](Self::settle) indexes them again.
-    lent: BTreeMap<K, Vec<Box<str>>>,
+    lent: BTreeMap<K, Vec<u64>>,
 }
 
 impl<K: Ord + Clone> WordIndex<K> {
     pub fn of<V: Mentions>(map: &BTreeMap<K, V>) -> Self {
-        let mut index = WordIndex { keys_by_word: HashMap::new(), lent: BTreeMap::new() };
+        let mut index = WordIndex { keys_by_word: HashMap::new(), keys: BTreeMap::new(), lent: BTreeMap::new() };
         for (key, value) in map {
             index.add(key, value);
         }
@@ -47,33 +56,51 @@ impl<K: Ord + Clone> WordIndex<K> {
 
     /// The keys whose value may mention `word` (lowercased), in key order.
     pub fn candidates(&self, word: &str) -> BTreeSet<&K> {
-        let mut keys: BTreeSet<&K> = self.keys_by_word.get(word).into_iter().flatten().collect();
+        let mut keys: BTreeSet<&K> =
+            self.keys_by_word.get(&hash(word)).into_iter().flatten().map(|key| &**key).collect();
         keys.extend(self.lent.keys());
         keys
     }
 
     /// Only the words that differ are touched: most changes to a table (a column, a
     /// constraint) leave nearly all of its words as they were.
-    fn change(&mut self, key: &K, before: Vec<Box<str>>, now: Vec<Box<str>>) {
+    fn change(&mut self, key: &K, before: Vec<u64>, now: Vec<u64>) {
         for word in before.iter().filter(|w| now.binary_search(w).is_err()) {
             if let Some(keys) = self.keys_by_word.get_mut(word) {
-                keys.remove(key);
+                if let Ok(at) = keys.binary_search_by(|k| (**k).cmp(key)) {
+                    keys.remove(at);
+                }
                 if keys.is_empty() {
                     self.keys_by_word.remove(word);
                 }
             }
         }
+        let shared = self.keys.entry(key.clone()).or_insert_with(|| Arc::new(key.clone())).clone();
         for word in now.into_iter().filter(|w| before.binary_search(w).is_err()) {
-            self.keys_by_word.entry(word).or_default().insert(key.clone());
+            let keys = self.keys_by_word.entry(word).or_default();
+            if let Err(at) = keys.binary_search_by(|k| (**k).cmp(key)) {
+                keys.insert(at, shared.clone());
+            }
+        }
+        // Held only here and by `shared`: no word names the key any more.
+        if Arc::strong_count(&shared) == 2 {
+            self.keys.remove(key);
         }
     }
 }
 
-/// A value's words, sorted, once each.
-fn words(value: &impl Mentions) -> Vec<Box<str>> {
+/// A value's words' hashes, sorted, once each.
+fn words(value: &impl Mentions) -> Vec<u64> {
     let mut words = Vec::new();
-    value.mentions(&mut |word| words.push(Box::from(word)));
+    value.mentions(&mut |word| words.push(hash(word)));
     words.sort_unstable();
     words.dedup();
     words
+}
+
+/// Deterministic (SipHash with fixed keys), as an index and its searches must agree.
+fn hash(word: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    word.hash(&mut hasher);
+    hasher.finish()
 }
