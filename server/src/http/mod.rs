@@ -10,6 +10,7 @@ mod embedded;
 mod error;
 mod events;
 mod first_run;
+mod folder_events;
 mod frontend_files;
 mod lang;
 mod listener;

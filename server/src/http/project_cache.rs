@@ -1,7 +1,9 @@
 //! The loaded project, kept while the migrations folder is unchanged. Every `/api/*` call
 //! needs it, and loading a long history (reading, parsing, rendering Alembic scripts) costs
-//! seconds, where telling whether the folder changed costs one directory listing.
+//! seconds, where telling whether the folder changed costs one directory listing — and only
+//! when `folder_events` says it may have.
 
+use super::folder_events::FolderEvents;
 use super::stored_models::StoredModels;
 use crate::migrations_dir;
 use anyhow::Result;
@@ -14,6 +16,7 @@ use tokio::sync::Mutex;
 
 pub struct ProjectCache {
     dir: PathBuf,
+    folder_events: FolderEvents,
     /// Held while a load runs, so that concurrent requests wait for one load, not start many.
     current: Mutex<Option<Loaded>>,
 }
@@ -50,7 +53,7 @@ pub enum Body {
 
 impl ProjectCache {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir, current: Mutex::new(None) }
+        Self { folder_events: FolderEvents::watch(&dir.join("versions")), dir, current: Mutex::new(None) }
     }
 
     /// The project as the files are now.
@@ -89,10 +92,19 @@ impl ProjectCache {
         Ok(detail)
     }
 
+    /// `watch.rs`'s polling saw the folder change.
+    pub fn folder_changed(&self) {
+        self.folder_events.mark_changed();
+    }
+
     async fn loaded(&self) -> Result<(Arc<Project>, Arc<Bodies>)> {
+        let mut current = self.current.lock().await;
+        // Asked under the lock, before any listing: a change after this is seen next time.
+        if let Some(loaded) = current.as_ref().filter(|_| !self.folder_events.maybe_changed()) {
+            return Ok((loaded.project.clone(), loaded.bodies.clone()));
+        }
         let dir = self.dir.clone();
         let fingerprint = tokio::task::spawn_blocking(move || migrations_dir::fingerprint(&dir)).await?;
-        let mut current = self.current.lock().await;
         if let Some(loaded) = current.as_ref().filter(|l| l.fingerprint == fingerprint) {
             return Ok((loaded.project.clone(), loaded.bodies.clone()));
         }

@@ -24,6 +24,7 @@ pub fn spawn(state: Arc<AppState>) {
             pause = INTERVAL.max(started.elapsed() * 5);
             if now != seen {
                 seen = now;
+                state.project.folder_changed();
                 let _ = state.project_changes.send(()); // nobody listening is fine
             }
         }
