@@ -92,7 +92,7 @@ impl ModelWalk {
 /// `G` is how it holds the graph: a reference, or an `Rc` for a walk that outlives a call.
 pub struct Replayer<G: Deref<Target = RevisionGraph>> {
     graph: G,
-    /// Parsed on first use, or handed over already parsed (shared with the linter).
+    /// Parsed on first use, or handed over already parsed (`provide_parsed`).
     sections: Vec<Option<Arc<ParsedRevision>>>,
     /// Graph indices in upgrade order (parents first).
     order: Vec<usize>,
@@ -108,14 +108,6 @@ impl<G: Deref<Target = RevisionGraph>> Replayer<G> {
         }
         let sections = (0..graph.len()).map(|_| None).collect();
         Replayer { graph, sections, order, position }
-    }
-
-    /// A replayer on revisions already parsed, indexed like the graph.
-    pub fn with_parsed(graph: G, parsed: Vec<Arc<ParsedRevision>>) -> Self {
-        assert_eq!(parsed.len(), graph.len(), "one parsed revision per graph node");
-        let mut replayer = Replayer::new(graph);
-        replayer.sections = parsed.into_iter().map(Some).collect();
-        replayer
     }
 
     /// Graph indices in the order a walk models them (parents first).
